@@ -1,0 +1,98 @@
+"""One error type per kind of failure; each maps to one HTTP status and one CLI exit code."""
+
+
+class TermgraphError(Exception):
+    """Base class. `status` is the HTTP status, `exit_code` the CLI exit code."""
+
+    status = 500
+    exit_code = 2
+
+
+class DataSyntaxError(TermgraphError):
+    """An RDF file does not parse. Names the file and, where known, the line."""
+
+    exit_code = 2
+
+    def __init__(self, path, message: str, line: int | None = None):
+        self.path, self.line = str(path), line
+        where = f"{self.path}, line {line}" if line else self.path
+        super().__init__(f"{where}: {message}")
+
+
+class DataNotFound(TermgraphError):
+    """A file or folder that should hold RDF does not exist."""
+
+    exit_code = 2
+
+
+class ValidationFailed(TermgraphError):
+    """The data does not conform to the SHACL shapes; `report` is the plain-words report."""
+
+    exit_code = 1
+
+    def __init__(self, report: str, count: int):
+        self.report, self.count = report, count
+        super().__init__(f"the data does not conform to the shapes ({count} violation(s))\n{report}")
+
+
+class QuerySyntaxError(TermgraphError):
+    """A SPARQL query does not parse."""
+
+    status = 400
+    exit_code = 2
+
+
+class BadRequest(TermgraphError):
+    """A protocol request that is malformed in some other way."""
+
+    status = 400
+    exit_code = 2
+
+
+class ForbiddenQuery(TermgraphError):
+    """A query that would reach outside the dataset (SERVICE, LOAD, FROM <remote>) or update it."""
+
+    status = 400
+    exit_code = 2
+
+
+class NotAcceptable(TermgraphError):
+    """No result format the client accepts."""
+
+    status = 406
+
+
+class UnsupportedMediaType(TermgraphError):
+    """A request body of a type the endpoint does not take."""
+
+    status = 415
+
+
+class PayloadTooLarge(TermgraphError):
+    status = 413
+
+
+class UriTooLong(TermgraphError):
+    status = 414
+
+
+class QueryTimeout(TermgraphError):
+    """The query ran past its time limit and was stopped."""
+
+    status = 503
+    exit_code = 2
+
+
+class ResultTooLarge(TermgraphError):
+    """The result exceeds the configured cap."""
+
+    status = 500
+    exit_code = 2
+
+
+class TooManyRequests(TermgraphError):
+    status = 429
+
+
+class NotFound(TermgraphError):
+    status = 404
