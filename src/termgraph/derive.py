@@ -2,8 +2,9 @@
 
 - One *source view* per source, named by the source's IRI: the statements that source asserts
   (claims with stance tg:Asserts), so `GRAPH source:004 { ?s ?p ?o }` is source 004's view.
-- The *contested* graph: one tg:ContestedStatement for every statement that one source asserts
-  and another denies or qualifies, with the sources on each side and the claims.
+- The *contested* graph: one tg:ContestedStatement for every statement on which two sources
+  take different stances (one asserts and another denies or qualifies, or one denies and
+  another qualifies), with the sources on each side and the claims.
 """
 
 from __future__ import annotations
@@ -72,9 +73,9 @@ def contested_iri(key: tuple) -> ox.NamedNode:
 
 
 def is_contested(group: list[ClaimRow]) -> bool:
-    asserting = {r.source.value for r in group if r.stance == ns.TG + "Asserts"}
-    doubting = {r.source.value for r in group if r.stance != ns.TG + "Asserts"}
-    return any(a != d for a in asserting for d in doubting)
+    """Two different sources take different stances: one asserts and another denies or
+    qualifies, or one denies and another qualifies."""
+    return any(a.source != b.source and a.stance != b.stance for a in group for b in group)
 
 
 def contested_quads(rows: list[ClaimRow]) -> list[ox.Quad]:

@@ -17,11 +17,10 @@ class Settings:
     port: int = 8000
     base_url: str | None = None  # public URL of the service; None: taken from each request
     query_timeout: float = 10.0  # seconds
-    max_results: int = 100_000  # rows (SELECT) or triples (CONSTRUCT/DESCRIBE)
+    max_result_bytes: int = 50_000_000  # a serialised result larger than this is an error
     max_body_bytes: int = 1_000_000
     max_query_string: int = 16_384
     workers: int = 2  # query worker processes
-    default_graph: str = "union"  # "union" of all graphs, or "default" (the store's own default graph)
     rate_limit_seconds: float = 0.0  # per-client query time budget per window; 0 = off
     rate_limit_window: float = 60.0
     dist_dir: Path | None = None
@@ -36,7 +35,7 @@ ENV = {
     "TERMGRAPH_PORT": ("port", int),
     "TERMGRAPH_BASE_URL": ("base_url", str),
     "TERMGRAPH_QUERY_TIMEOUT": ("query_timeout", float),
-    "TERMGRAPH_MAX_RESULTS": ("max_results", int),
+    "TERMGRAPH_MAX_RESULT_BYTES": ("max_result_bytes", int),
     "TERMGRAPH_WORKERS": ("workers", int),
     "TERMGRAPH_RATE_LIMIT": ("rate_limit_seconds", float),
     "TERMGRAPH_RATE_WINDOW": ("rate_limit_window", float),

@@ -93,6 +93,12 @@ def files_for(targets: tuple[str, ...], files: list[DataFile]) -> list[Path]:
     return [f.path for f in files if any(f.graph == t or f.graph.startswith(t) and t.endswith("/") for t in targets)]
 
 
+def run_shapes(data: rdflib.Graph, shapes: rdflib.Graph) -> list[Violation]:
+    """Validate one data graph against one shapes graph; return the violations found."""
+    conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
+    return [] if conforms else violations(results)
+
+
 def check(root: Path, files: list[DataFile] | None = None) -> Report:
     """Validate termgraph's own files against every shapes file; return a report (never raises
     for non-conformance; raises DataSyntaxError for a file that does not parse)."""
@@ -100,11 +106,7 @@ def check(root: Path, files: list[DataFile] | None = None) -> Report:
     found: list[Violation] = []
     for shapes_path in shapes_files(root):
         targets = SHAPE_TARGETS.get(shapes_path.name, (ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED, ns.GRAPH_CLAIMS))
-        data = parse_graph(files_for(targets, files))
-        shapes = parse_graph([shapes_path])
-        conforms, results, _ = pyshacl.validate(data, shacl_graph=shapes, inference="none", advanced=True)
-        if not conforms:
-            found += violations(results)
+        found += run_shapes(parse_graph(files_for(targets, files)), parse_graph([shapes_path]))
     return Report(not found, tuple(found), len(files))
 
 

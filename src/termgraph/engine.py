@@ -1,0 +1,80 @@
+"""Run SPARQL queries on the dataset with pyoxigraph, within its dataset rules.
+
+The default graph is the union of all graphs unless the request names its own dataset
+(FROM / FROM NAMED in the query, or default-graph-uri / named-graph-uri in the protocol).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from . import guard
+from .errors import ForbiddenQuery, QuerySyntaxError
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs against; empty lists mean 'not given'."""
+
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
+
+
+@dataclass
+class Result:
+    form: str  # SELECT, ASK, CONSTRUCT or DESCRIBE
+    value: object  # QuerySolutions, QueryBoolean or QueryTriples
+
+
+def known_graphs(store: ox.Store) -> set[str]:
+    return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
+
+
+def query_options(shape: guard.QueryShape, dataset: Dataset, union_default: bool) -> dict:
+    """The pyoxigraph options for the dataset: protocol parameters override FROM / FROM NAMED."""
+    default = list(dataset.default_graph_uris) or shape.from_graphs
+    named = list(dataset.named_graph_uris) or shape.from_named
+    if not default and not named:
+        return {"use_default_graph_as_union": union_default}
+    options: dict = {}
+    options["default_graph"] = [ox.NamedNode(g) for g in default] if default else [ox.DefaultGraph()]
+    if named or default:
+        options["named_graphs"] = [ox.NamedNode(g) for g in named]
+    return options
+
+
+def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = True,
+            prefixes: dict[str, str] | None = None) -> tuple[str, dict]:
+    """Check a query is allowed and work out its dataset; return (form, pyoxigraph options)."""
+    if not text.strip():
+        raise QuerySyntaxError("the query is empty")
+    shape = guard.inspect(text, prefixes)
+    known = known_graphs(store)
+    guard.check_graphs(shape, known)
+    for iri in dataset.default_graph_uris + dataset.named_graph_uris:
+        if iri not in known:
+            raise ForbiddenQuery(f"<{iri}>: no such graph in this dataset (GET /sparql lists the named graphs)")
+    options = query_options(shape, dataset, union_default)
+    if prefixes:
+        options["prefixes"] = prefixes
+    return shape.form or "SELECT", options
+
+
+def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default: bool = True,
+        prefixes: dict[str, str] | None = None) -> Result:
+    """Run a read-only query. Raises QuerySyntaxError or ForbiddenQuery with a clear message.
+    `prefixes` are predeclared (the query may still declare its own)."""
+    form, options = prepare(store, text, dataset, union_default, prefixes)
+    try:
+        value = store.query(text, **options)
+    except SyntaxError as exc:
+        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+    if isinstance(value, ox.QueryBoolean):
+        form = "ASK"
+    elif isinstance(value, ox.QuerySolutions):
+        form = "SELECT"
+    elif form not in ("CONSTRUCT", "DESCRIBE"):
+        form = "CONSTRUCT"
+    return Result(form, value)

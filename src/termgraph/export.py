@@ -1,0 +1,69 @@
+"""Release files, written deterministically: the same input gives byte-identical files.
+
+dist/termgraph-ontology.{ttl,nt,nq,trig,jsonld,rdf}   the ontology alone
+dist/termgraph.{ttl,nt,nq,trig,jsonld,rdf}            the full dataset (Turtle, N-Triples and
+                                                       RDF/XML hold the merge of all graphs;
+                                                       TriG, N-Quads and JSON-LD keep the graphs)
+dist/termgraph-void.ttl                               a VoID description
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+from .loader import LoadedData
+from .void import void_triples
+
+FORMATS = {
+    "ttl": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "nq": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdf": ox.RdfFormat.RDF_XML,
+}
+
+
+def canonical_quads(quads) -> list[ox.Quad]:
+    """Blank nodes renamed canonically (RDFC-1.0), quads sorted: a stable order and labels."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+
+
+def merged_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+    return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+
+
+def write(path: Path, items, fmt: ox.RdfFormat) -> Path:
+    path.write_bytes(ox.serialize(items, format=fmt, prefixes=ns.PREFIXES) if fmt != ox.RdfFormat.N_TRIPLES
+                     and fmt != ox.RdfFormat.N_QUADS else ox.serialize(items, format=fmt))
+    return path
+
+
+def write_all(stem: str, quads: list[ox.Quad], out: Path) -> list[Path]:
+    triples = merged_triples(quads)
+    written = []
+    for ext, fmt in FORMATS.items():
+        items = quads if fmt.supports_datasets else triples
+        written.append(write(out / f"{stem}.{ext}", items, fmt))
+    return written
+
+
+def export(data: LoadedData, out: Path, progress: Callable[[str], None] | None = None) -> list[Path]:
+    """Write every release file into `out`; return their paths."""
+    out.mkdir(parents=True, exist_ok=True)
+    everything = canonical_quads(data.store.quads_for_pattern(None, None, None, None))
+    ontology = [q for q in everything if q.graph_name == ox.NamedNode(ns.GRAPH_ONTOLOGY)]
+    written = []
+    for stem, quads in (("termgraph-ontology", ontology), ("termgraph", everything)):
+        if progress:
+            progress(f"writing {stem}.* ({len(quads)} quads)")
+        written += write_all(stem, quads, out)
+    written.append(write(out / "termgraph-void.ttl", void_triples(data.graph_sizes(), data.store), ox.RdfFormat.TURTLE))
+    return written

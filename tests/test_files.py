@@ -1,0 +1,47 @@
+"""Every RDF file parses, with rdflib and with pyoxigraph, and the loader names bad files."""
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+from termgraph import loader
+from termgraph.errors import DataSyntaxError
+from termgraph.layout import project_files, shapes_files
+from termgraph.settings import Settings
+
+
+def all_rdf_files(root):
+    return [f.path for f in project_files(root)] + shapes_files(root)
+
+
+def test_every_file_parses_with_two_parsers(root):
+    files = all_rdf_files(root)
+    assert len(files) >= 10
+    for path in files:
+        assert len(rdflib.Graph().parse(path, format="turtle")) > 0, path
+        assert len(list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))) > 0, path
+
+
+def test_a_syntax_error_names_the_file_and_line(tmp_path, root):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "unterminated .\n')
+    settings = Settings(root=root, extra_files=(bad,))
+    with pytest.raises(DataSyntaxError) as info:
+        loader.load(settings)
+    assert "bad.ttl" in str(info.value) and "line 3" in str(info.value)
+
+
+def test_one_named_graph_per_file_group_and_per_source(data):
+    sizes = data.graph_sizes()
+    base = "https://w3id.org/termgraph/"
+    for name in ["graph/ontology", "graph/curated", "graph/contested"] + [f"graph/claims/00{i}" for i in range(5)] \
+            + [f"source/00{i}" for i in range(5)]:
+        assert sizes.get(base + name, 0) > 0, name
+    assert not list(data.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def test_a_user_file_becomes_its_own_named_graph(tmp_path, root):
+    extra = tmp_path / "my-source.ttl"
+    extra.write_text('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
+    data = loader.load(Settings(root=root, extra_files=(extra,)))
+    assert data.graph_sizes()["https://w3id.org/termgraph/graph/user/my-source"] == 1

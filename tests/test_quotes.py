@@ -1,0 +1,40 @@
+"""Every claim's quote is an exact substring of its source text, and picks one place in it."""
+
+from termgraph import quotes
+
+
+def test_every_quote_is_verbatim_and_unambiguous(data, seeds):
+    assert quotes.check_quotes(data.store, seeds) == []
+
+
+def test_every_claim_has_a_quote(data):
+    claims = {r["c"].value for r in data.store.query(
+        "SELECT ?c WHERE { ?c a <https://w3id.org/termgraph/ontology#Claim> }", use_default_graph_as_union=True)}
+    quoted = {q.claim for q in quotes.quotes(data.store)}
+    assert claims and claims == quoted
+
+
+def test_there_are_well_over_two_hundred_claims_from_all_five_sources(data):
+    rows = list(data.store.query(
+        "SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c a <https://w3id.org/termgraph/ontology#Claim> ; "
+        "<http://www.w3.org/ns/prov#wasDerivedFrom> ?s } GROUP BY ?s", use_default_graph_as_union=True))
+    per_source = {r["s"].value.rsplit("/", 1)[-1]: int(r["n"].value) for r in rows}
+    assert sorted(per_source) == ["000", "001", "002", "003", "004"]
+    assert sum(per_source.values()) > 250
+    assert min(per_source.values()) >= 40
+
+
+def test_the_checker_catches_a_changed_character(seeds):
+    text = (seeds / "000_c3058e96d281f648.txt").read_text(encoding="utf-8")
+    good = quotes.Quote("c", "000", "OpenAI’s GPT-4", "", "")
+    straight = quotes.Quote("c", "000", "OpenAI's GPT-4", "", "")  # straight apostrophe: not in the text
+    assert quotes.problem(good, text) is None
+    assert "not a verbatim substring" in quotes.problem(straight, text)
+
+
+def test_the_checker_wants_prefix_or_suffix_for_a_recurring_quote(seeds):
+    text = (seeds / "003_cfb9321b15139273.txt").read_text(encoding="utf-8")
+    recurring = "Foundation Models are designed to learn generalizable features from large datasets"
+    assert text.count(recurring) > 1
+    assert "occurs" in quotes.problem(quotes.Quote("c", "003", recurring, "", ""), text)
+    assert quotes.problem(quotes.Quote("c", "003", recurring, "- ", ""), text) is None
