@@ -1,6 +1,6 @@
 """Release files, written deterministically: the same input gives byte-identical files.
 
-dist/termgraph-ontology.{ttl,nt,nq,trig,jsonld,rdf}   the ontology alone
+dist/termgraph-ontology.{ttl,nt,nq,trig,jsonld,rdf}   the ontology alone (as one graph)
 dist/termgraph.{ttl,nt,nq,trig,jsonld,rdf}            the full dataset (Turtle, N-Triples and
                                                        RDF/XML hold the merge of all graphs;
                                                        TriG, N-Quads and JSON-LD keep the graphs)
@@ -40,18 +40,22 @@ def merged_triples(quads: list[ox.Quad]) -> list[ox.Triple]:
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
+QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+
+
 def write(path: Path, items, fmt: ox.RdfFormat) -> Path:
-    path.write_bytes(ox.serialize(items, format=fmt, prefixes=ns.PREFIXES) if fmt != ox.RdfFormat.N_TRIPLES
-                     and fmt != ox.RdfFormat.N_QUADS else ox.serialize(items, format=fmt))
+    path.write_bytes(ox.serialize(items, format=fmt, prefixes=ns.PREFIXES))
     return path
 
 
-def write_all(stem: str, quads: list[ox.Quad], out: Path) -> list[Path]:
+def write_all(stem: str, quads: list[ox.Quad], out: Path, graphs_in_jsonld: bool) -> list[Path]:
+    """Every format; JSON-LD keeps the named graphs only for the full dataset, so that the
+    ontology's JSON-LD is a plain graph for tools that read one."""
     triples = merged_triples(quads)
     written = []
     for ext, fmt in FORMATS.items():
-        items = quads if fmt.supports_datasets else triples
-        written.append(write(out / f"{stem}.{ext}", items, fmt))
+        keep = fmt in QUAD_FORMATS or (fmt == ox.RdfFormat.JSON_LD and graphs_in_jsonld)
+        written.append(write(out / f"{stem}.{ext}", quads if keep else triples, fmt))
     return written
 
 
@@ -61,9 +65,9 @@ def export(data: LoadedData, out: Path, progress: Callable[[str], None] | None =
     everything = canonical_quads(data.store.quads_for_pattern(None, None, None, None))
     ontology = [q for q in everything if q.graph_name == ox.NamedNode(ns.GRAPH_ONTOLOGY)]
     written = []
-    for stem, quads in (("termgraph-ontology", ontology), ("termgraph", everything)):
+    for stem, quads, graphs_in_jsonld in (("termgraph-ontology", ontology, False), ("termgraph", everything, True)):
         if progress:
             progress(f"writing {stem}.* ({len(quads)} quads)")
-        written += write_all(stem, quads, out)
+        written += write_all(stem, quads, out, graphs_in_jsonld)
     written.append(write(out / "termgraph-void.ttl", void_triples(data.graph_sizes(), data.store), ox.RdfFormat.TURTLE))
     return written

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# The test command: installs everything the tests need, then runs them all.
+#   bash scripts/test.sh            # everything (what CI runs)
+#   bash scripts/test.sh -k quotes  # extra arguments go to pytest
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# System packages: java for the HermiT reasoner, raptor's rapper as an independent RDF parser.
+need=()
+command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
+command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+if [ ${#need[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# Python packages, in the project's own virtual environment.
+PY=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$PY" -m venv .venv
+.venv/bin/python -m pip install -q --upgrade pip >/dev/null
+.venv/bin/python -m pip install -q -e ".[test]"
+
+# The source texts the quotes are checked against: ../shared/seeds unless TERMGRAPH_SEEDS says.
+exec .venv/bin/python -m pytest -p no:cacheprovider "$@"

@@ -1,0 +1,88 @@
+"""The termgraph command: validate, query, export — exit codes, formats and clear errors."""
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from termgraph.cli import main
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_validate_exit_0_when_valid(capsys):
+    code, out, _ = run(capsys, "validate")
+    assert code == 0 and out.startswith("valid")
+
+
+@pytest.fixture
+def broken_root(tmp_path, root):
+    copy = tmp_path / "root"
+    for sub in ("ontology", "data", "shapes"):
+        shutil.copytree(root / sub, copy / sub)
+    return copy
+
+
+def test_validate_exit_1_with_report_when_invalid(capsys, broken_root):
+    path = broken_root / "data" / "claims" / "000.ttl"
+    path.write_text(path.read_text().replace("tg:stance tg:Denies", "tg:stance tg:Maybe", 1))
+    code, out, _ = run(capsys, "--root", str(broken_root), "validate")
+    assert code == 1
+    assert "invalid" in out and "tgsh:ClaimStanceShape" in out and "claim:000-" in out
+
+
+def test_validate_exit_2_when_unreadable(capsys, broken_root):
+    (broken_root / "data" / "curated" / "systems.ttl").write_text("@prefix broken")
+    code, _, err = run(capsys, "--root", str(broken_root), "validate")
+    assert code == 2 and "systems.ttl" in err and "Traceback" not in err
+
+
+def test_query_prints_a_table(capsys):
+    code, out, _ = run(capsys, "query", "SELECT ?l WHERE { concept:foundation-model skos:prefLabel ?l }")
+    assert code == 0
+    assert "| foundation model |" in out and "(1 row)" in out
+
+
+@pytest.mark.parametrize("fmt,check", [
+    ("json", lambda out: json.loads(out)["results"]["bindings"][0]["l"]["value"] == "foundation model"),
+    ("csv", lambda out: out.splitlines() == ["l", "foundation model"]),
+    ("tsv", lambda out: out.splitlines() == ["?l", '"foundation model"@en']),
+])
+def test_query_formats(capsys, fmt, check):
+    code, out, _ = run(capsys, "query", "SELECT ?l WHERE { concept:foundation-model skos:prefLabel ?l }",
+                       "--format", fmt)
+    assert code == 0 and check(out)
+
+
+def test_construct_prints_turtle(capsysbinary):
+    code = main(["query", "CONSTRUCT { concept:foundation-model skos:prefLabel ?l } "
+                          "WHERE { concept:foundation-model skos:prefLabel ?l }"])
+    out = capsysbinary.readouterr().out.decode()
+    assert code == 0 and "@prefix" in out and '"foundation model"@en' in out
+
+
+def test_query_from_file(capsys, root):
+    code, out, _ = run(capsys, "query", "-f", str(root / "queries/examples/04-foundation-not-llm-in-000.rq"))
+    assert code == 0 and "Gato" in out
+
+
+def test_syntax_error_is_a_message_and_exit_2(capsys):
+    code, out, err = run(capsys, "query", "SELEC ?x WHERE { ?x ?p ?o }")
+    assert code == 2 and "syntax error" in err.lower() and "Traceback" not in err
+
+
+def test_updates_are_refused(capsys):
+    code, _, err = run(capsys, "query", "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }")
+    assert code == 2 and "read-only" in err
+
+
+def test_help_lists_every_command_with_an_example():
+    out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True).stdout
+    for command in ("validate", "query", "export", "serve"):
+        assert f"termgraph {command}" in out

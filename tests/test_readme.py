@@ -1,0 +1,42 @@
+"""The README's example queries return what the README shows."""
+
+import re
+
+import pytest
+
+from termgraph import engine, formats
+from termgraph import namespaces as ns
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+EXAMPLES = re.findall(r"```sparql\n(.*?)\n```\n\n```text\n(.*?)\n```", README, flags=re.S)
+
+
+def test_the_readme_has_at_least_five_example_queries():
+    assert len(EXAMPLES) >= 5
+
+
+@pytest.mark.parametrize("query,shown", EXAMPLES, ids=[q.splitlines()[0][:60] for q, _ in EXAMPLES])
+def test_example_query_returns_what_the_readme_shows(data, query, shown):
+    result = engine.run(data.store, query, prefixes=ns.PREFIXES)
+    assert formats.table(result.value) == shown
+
+
+@pytest.mark.parametrize("question,needle", [
+    ("Which sources say large language models are a subset of generative AI", "source:004 | tg:Asserts"),
+    ("Which sources list BERT as a large language model", "source:002 | concept:generative-ai        | tg:Denies"),
+    ("Which relations between the three core terms are contested", "large language model | subclass of"),
+    ("Which systems does source 000 call foundation models", "| Gato "),
+])
+def test_the_required_questions_are_answered(question, needle):
+    block = next(shown for query, shown in EXAMPLES if question in query)
+    assert needle in block
+
+
+def test_the_readme_claim_counts_are_current(data):
+    shown = dict(re.findall(r"\| `(source:\d{3})` \|.*\| (\d+) \|\n", README))
+    result = engine.run(data.store, "SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c a tg:Claim ; prov:wasDerivedFrom ?s } "
+                                    "GROUP BY ?s", prefixes=ns.PREFIXES)
+    actual = {formats.shorten(r["s"]): r["n"].value for r in result.value}
+    assert shown == actual
