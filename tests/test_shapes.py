@@ -81,7 +81,9 @@ BREAKS = {
     "OntologyVersionIRIShape": lambda g: setv(g, ONTOLOGY, OWL.versionIRI, Literal("0.0.0")),
     "OntologyLicenseShape": lambda g: setv(g, ONTOLOGY, DCTERMS.license, None),
     "OntologyCreatorShape": lambda g: setv(g, ONTOLOGY, DCTERMS.creator, None),
-    "OwnTermShape": lambda g: setv(g, TG.Claim, SKOS.definition, None),
+    "OwnTermShape": None,  # a node shape whose checks are its property shapes below
+    "OwnTermLabelShape": lambda g: setv(g, TG.Claim, RDFS.label, Literal("claim", lang="fr")),
+    "OwnTermDefinitionShape": lambda g: setv(g, TG.Claim, SKOS.definition, None),
 }
 
 

@@ -1,0 +1,139 @@
+"""Query workers: separate processes that open the dataset read-only and run queries.
+
+A query that runs past its time limit is stopped for real: its worker process is killed (its
+CPU is released at once) and a fresh one takes its place, while the other workers go on
+serving. Results are serialised in the worker by pyoxigraph's own serialisers, capped in size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import errors
+from .engine import Dataset
+
+ERRORS = {cls.__name__: cls for cls in vars(errors).values()
+          if isinstance(cls, type) and issubclass(cls, errors.TermgraphError)}
+
+
+@dataclass(frozen=True)
+class Job:
+    query: str
+    dataset: Dataset
+    accept: str | None
+    format: str | None
+    base_iri: str | None
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class Answer:
+    form: str
+    media_type: str
+    body: bytes
+
+
+def execute(store, job: Job) -> Answer:
+    """Run one job against a store (in the worker process)."""
+    from . import engine, formats, protocol
+
+    result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri)
+    media = protocol.result_type(job.accept, result.form, job.format)
+    return Answer(result.form, media, formats.serialize_result(result.form, result.value, media, job.max_bytes))
+
+
+def worker_main(conn, store_path: str) -> None:
+    import pyoxigraph as ox
+
+    store = ox.Store.read_only(store_path)
+    conn.send(("ready",))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:
+            return
+        try:
+            conn.send(("ok", execute(store, job)))
+        except errors.TermgraphError as exc:
+            conn.send(("error", type(exc).__name__, str(exc)))
+        except Exception as exc:  # a bug: report it as a 500 with its type, keep serving
+            conn.send(("error", "TermgraphError", f"internal error: {type(exc).__name__}: {exc}"))
+
+
+class Worker:
+    def __init__(self, ctx, store_path: str):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=worker_main, args=(child, store_path), daemon=True)
+        self.process.start()
+        child.close()
+        if not self.conn.poll(60) or self.conn.recv() != ("ready",):
+            self.kill()
+            raise errors.TermgraphError("a query worker did not start")
+
+    def call(self, job: Job, timeout: float):
+        self.conn.send(job)
+        if not self.conn.poll(timeout):
+            return None
+        return self.conn.recv()
+
+    def kill(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """A fixed number of workers; each query takes an idle one for as long as it runs."""
+
+    def __init__(self, store_path: Path, workers: int, timeout: float):
+        self.store_path, self.size, self.timeout = str(store_path), max(1, workers), timeout
+        self.ctx = mp.get_context("spawn")
+        self.idle: asyncio.Queue[Worker] | None = None
+        self.workers: list[Worker] = []
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        self.workers = [Worker(self.ctx, self.store_path) for _ in range(self.size)]
+
+    def attach(self) -> None:
+        """Bind the idle queue to the running event loop (call from inside it)."""
+        self.idle = asyncio.Queue()
+        for w in self.workers:
+            self.idle.put_nowait(w)
+
+    async def run(self, job: Job) -> Answer:
+        if self.idle is None:
+            self.attach()
+        worker = await self.idle.get()
+        try:
+            reply = await asyncio.get_running_loop().run_in_executor(None, worker.call, job, self.timeout)
+        except (OSError, EOFError):
+            reply = ("error", "TermgraphError", "the query worker failed")
+            worker = await self.replace(worker)
+        if reply is None:
+            worker = await self.replace(worker)
+            self.idle.put_nowait(worker)
+            raise errors.QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; "
+                                      "narrow it or add LIMIT")
+        self.idle.put_nowait(worker)
+        if reply[0] == "ok":
+            return reply[1]
+        raise ERRORS.get(reply[1], errors.TermgraphError)(reply[2])
+
+    async def replace(self, worker: Worker) -> Worker:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, worker.kill)
+        fresh = await loop.run_in_executor(None, Worker, self.ctx, self.store_path)
+        with self.lock:
+            self.workers = [fresh if w is worker else w for w in self.workers]
+        return fresh
+
+    def close(self) -> None:
+        for w in self.workers:
+            w.kill()
+        self.workers = []

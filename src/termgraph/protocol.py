@@ -1,0 +1,188 @@
+"""The SPARQL 1.1 Protocol as pure functions: read a request, negotiate the result format.
+
+Nothing here touches the network or the store; routes call these and map errors to statuses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import parse_qsl
+
+from . import formats
+from .engine import Dataset
+from .errors import BadRequest, ForbiddenQuery, NotAcceptable, PayloadTooLarge, UnsupportedMediaType, UriTooLong
+
+FORM = "application/x-www-form-urlencoded"
+DIRECT = "application/sparql-query"
+UPDATE = "application/sparql-update"
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    query: str
+    dataset: Dataset
+    format: str | None  # the format= parameter, if any (overrides Accept)
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_body_bytes: int = 1_000_000
+    max_query_string: int = 16_384
+
+
+def media_type(content_type: str | None) -> tuple[str, dict[str, str]]:
+    """'application/sparql-query; charset=UTF-8' -> ('application/sparql-query', {'charset': 'UTF-8'})."""
+    if not content_type:
+        return "", {}
+    main, *params = content_type.split(";")
+    parsed = {}
+    for p in params:
+        key, _, value = p.strip().partition("=")
+        parsed[key.strip().lower()] = value.strip().strip('"')
+    return main.strip().lower(), parsed
+
+
+def decode_utf8(body: bytes, what: str) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise BadRequest(f"the {what} is not UTF-8 (byte {exc.start}); send UTF-8") from None
+
+
+def one(params: list[tuple[str, str]], name: str) -> str | None:
+    values = [v for k, v in params if k == name]
+    if len(values) > 1:
+        raise BadRequest(f"{len(values)} '{name}' parameters: send exactly one")
+    return values[0] if values else None
+
+
+def dataset_of(params: list[tuple[str, str]]) -> Dataset:
+    return Dataset(
+        default_graph_uris=tuple(v for k, v in params if k == "default-graph-uri"),
+        named_graph_uris=tuple(v for k, v in params if k == "named-graph-uri"),
+    )
+
+
+def refuse_updates(params: list[tuple[str, str]], content_type: str) -> None:
+    if content_type == UPDATE or any(k in ("update", "using-graph-uri", "using-named-graph-uri") for k, _ in params):
+        raise ForbiddenQuery("this endpoint is read-only: SPARQL Update is not accepted")
+
+
+def parse_request(method: str, query_string: str, content_type: str | None, body: bytes,
+                  limits: Limits = Limits()) -> QueryRequest | None:
+    """Read a protocol request. Returns None for a GET with no query (the service description)."""
+    if len(query_string) > limits.max_query_string:
+        raise UriTooLong(f"the query string is longer than {limits.max_query_string} bytes; POST the query instead")
+    if len(body) > limits.max_body_bytes:
+        raise PayloadTooLarge(f"the request body is larger than {limits.max_body_bytes} bytes")
+    url_params = parse_qsl(query_string, keep_blank_values=True)
+    mtype, mparams = media_type(content_type)
+    refuse_updates(url_params, mtype)
+    if method in ("GET", "HEAD"):
+        query = one(url_params, "query")
+        if query is None:
+            return None
+        return QueryRequest(query, dataset_of(url_params), one(url_params, "format"))
+    if method != "POST":
+        raise BadRequest(f"{method} is not a SPARQL protocol method: use GET or POST")
+    charset = mparams.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise UnsupportedMediaType(f"charset={mparams['charset']}: the body must be UTF-8")
+    if mtype == FORM:
+        form = parse_qsl(decode_utf8(body, "form body"), keep_blank_values=True)
+        refuse_updates(form, "")
+        params = url_params + form
+        query = one(params, "query")
+        if query is None:
+            raise BadRequest("the form has no 'query' parameter")
+        return QueryRequest(query, dataset_of(params), one(params, "format"))
+    if mtype == DIRECT:
+        if one(url_params, "query") is not None:
+            raise BadRequest("a query in both the URL and the body: send one")
+        return QueryRequest(decode_utf8(body, "query"), dataset_of(url_params), one(url_params, "format"))
+    shown = mtype or "no Content-Type"
+    raise UnsupportedMediaType(f"{shown}: POST a query as {DIRECT} or {FORM}")
+
+
+# --- content negotiation -----------------------------------------------------------------------
+
+def parse_accept(accept: str | None) -> list[tuple[str, float, int]]:
+    """Media ranges with their q-values, best first (ties keep the header's order)."""
+    if not accept or not accept.strip():
+        return [("*/*", 1.0, 0)]
+    ranges = []
+    for i, part in enumerate(accept.split(",")):
+        mtype, params = media_type(part)
+        if not mtype:
+            continue
+        try:
+            q = float(params.get("q", "1"))
+        except ValueError:
+            q = 0.0
+        ranges.append((mtype, q, i))
+    return ranges
+
+
+def specificity(range_: str, offered: str) -> int:
+    if range_ == offered:
+        return 3
+    if range_.endswith("/*") and offered.startswith(range_[:-1]):
+        return 2
+    if range_ == "*/*":
+        return 1
+    return 0
+
+
+def negotiate(accept: str | None, offered: list[str], override: str | None = None) -> str:
+    """Pick the offered type the client likes best. `offered` is in the server's order of
+    preference (used to break ties and for wildcards). `override` is a format= value."""
+    if override:
+        wanted = formats.SHORT_NAMES.get(override.lower(), override.lower())
+        if wanted in offered:
+            return wanted
+        raise NotAcceptable(f"format={override} is not available here; use one of: {', '.join(offered)}")
+    ranges = parse_accept(accept)
+    best, best_key = None, None
+    for pos, offer in enumerate(offered):
+        matches = [(specificity(r, offer), q) for r, q, _ in ranges if specificity(r, offer)]
+        if not matches:
+            continue
+        q = max(matches)[1]  # the most specific range decides the quality
+        if q <= 0:
+            continue
+        key = (q, -pos)
+        if best_key is None or key > best_key:
+            best, best_key = offer, key
+    if best is None:
+        raise NotAcceptable(f"none of the accepted types ({accept}) is available; this returns: {', '.join(offered)}")
+    return best
+
+
+SOLUTION_TYPES = list(formats.SOLUTION_FORMATS)
+GRAPH_TYPES = list(formats.GRAPH_FORMATS)
+ALIASES = {  # types clients send that mean one we serve
+    "application/json": "application/sparql-results+json",
+    "application/xml": "application/sparql-results+xml",
+    "text/xml": "application/sparql-results+xml",
+    "text/plain": "application/n-triples",
+    "application/json+ld": "application/ld+json",
+}
+
+
+def result_type(accept: str | None, form: str, override: str | None = None) -> str:
+    """The media type for a result of this form (SELECT/ASK or CONSTRUCT/DESCRIBE)."""
+    offered = SOLUTION_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
+    if form == "ASK":
+        offered = [t for t in offered if t not in ("text/csv", "text/tab-separated-values")] + \
+                  ["text/csv", "text/tab-separated-values"]
+    if accept:
+        accept = ",".join(alias_range(part, offered) for part in accept.split(","))
+    return negotiate(accept, offered, override)
+
+
+def alias_range(part: str, offered: list[str]) -> str:
+    mtype, params = media_type(part)
+    alias = ALIASES.get(mtype)
+    if alias in offered:
+        return alias + "".join(f";{k}={v}" for k, v in params.items())
+    return part

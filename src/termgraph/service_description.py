@@ -1,0 +1,48 @@
+"""The SPARQL 1.1 Service Description of the endpoint, with a VoID description of the dataset."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+from .void import DATASET_IRI, void_triples
+
+N, L = ox.NamedNode, ox.Literal
+FORMATS_NS = "http://www.w3.org/ns/formats/"
+RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+
+
+def describe(endpoint: str, sizes: dict[str, int], store: ox.Store) -> list[ox.Triple]:
+    """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset."""
+    sd, rdf = ns.SD, ns.RDF
+    service = N(endpoint)
+    dataset = N(DATASET_IRI)
+    default = ox.BlankNode("defaultGraph")
+    t = [
+        ox.Triple(service, N(rdf + "type"), N(sd + "Service")),
+        ox.Triple(service, N(sd + "endpoint"), service),
+        ox.Triple(service, N(sd + "supportedLanguage"), N(sd + "SPARQL11Query")),
+        ox.Triple(service, N(sd + "feature"), N(sd + "UnionDefaultGraph")),
+        ox.Triple(service, N(sd + "defaultEntailmentRegime"), N("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, N(ns.DCTERMS + "title"), L("termgraph SPARQL endpoint (read-only)", language="en")),
+        ox.Triple(service, N(sd + "defaultDataset"), dataset),
+        ox.Triple(dataset, N(rdf + "type"), N(sd + "Dataset")),
+        ox.Triple(dataset, N(sd + "defaultGraph"), default),
+        ox.Triple(default, N(rdf + "type"), N(sd + "Graph")),
+        ox.Triple(default, N(ns.DCTERMS + "description"),
+                  L("The union of all named graphs", language="en")),
+        ox.Triple(default, N(ns.VOID + "triples"), L(str(sum(sizes.values())), datatype=N(ns.XSD + "integer"))),
+    ]
+    for fmt in RESULT_FORMATS:
+        t.append(ox.Triple(service, N(sd + "resultFormat"), N(FORMATS_NS + fmt)))
+    for name in sorted(sizes):
+        node = ox.BlankNode("g" + str(len(t)))
+        t += [
+            ox.Triple(dataset, N(sd + "namedGraph"), node),
+            ox.Triple(node, N(rdf + "type"), N(sd + "NamedGraph")),
+            ox.Triple(node, N(sd + "name"), N(name)),
+            ox.Triple(node, N(sd + "graph"), N(name)),
+            ox.Triple(N(name), N(rdf + "type"), N(sd + "Graph")),
+        ]
+    return t + void_triples(sizes, store)

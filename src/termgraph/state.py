@@ -1,0 +1,60 @@
+"""What a running service holds: settings, the read-only store, graph sizes, the query pool."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from . import loader, validate
+from .executor import QueryPool
+from .settings import Settings
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    store: ox.Store  # read-only, for pages and graph downloads
+    store_path: Path
+    sizes: dict[str, int]
+    pool: QueryPool
+    workdir: Path
+    downloads: dict[str, Path] = field(default_factory=dict)
+
+    def close(self) -> None:
+        self.pool.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def build_state(settings: Settings, progress: Callable[[str], None] | None = None,
+                prepare: Callable[[ox.Store], None] | None = None) -> ServiceState:
+    """Validate (SHACL gate), load into an on-disk store, start the query workers.
+
+    Raises ValidationFailed or DataSyntaxError before anything is served; on any failure the
+    work folder is removed. `prepare` may add graphs to the store before it is frozen (tests).
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="termgraph-"))
+    try:
+        if progress:
+            progress("validating termgraph's data against the shapes")
+        validate.gate(settings.root)
+        store_path = workdir / "store"
+        data = loader.load(settings, progress=progress, store_path=store_path)
+        if prepare:
+            prepare(data.store)
+            data.store.flush()
+        sizes = data.graph_sizes()
+        del data
+        store = ox.Store.read_only(str(store_path))
+        pool = QueryPool(store_path, settings.workers, settings.query_timeout)
+        if progress:
+            progress(f"starting {settings.workers} query worker(s)")
+        pool.start()
+        return ServiceState(settings, store, store_path, sizes, pool, workdir)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise

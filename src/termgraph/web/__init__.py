@@ -1,0 +1,1 @@
+"""The HTTP service: FastAPI routes over the protocol, engine and page modules."""

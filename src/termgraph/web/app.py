@@ -1,0 +1,51 @@
+"""The FastAPI application: middleware, one JSON error format, and the routes."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from .. import __version__
+from ..errors import TermgraphError
+from ..state import ServiceState
+from . import pages, sparql, terms
+
+
+def error_body(status: int, kind: str, message: str) -> dict:
+    return {"error": {"status": status, "type": kind, "message": message}}
+
+
+async def termgraph_error(request: Request, exc: TermgraphError) -> JSONResponse:
+    return JSONResponse(error_body(exc.status, type(exc).__name__, str(exc)), status_code=exc.status,
+                        headers={"Retry-After": str(getattr(exc, "retry_after", 1))} if exc.status == 429 else None)
+
+
+def create_app(state: ServiceState) -> FastAPI:
+    """The app over an already validated and loaded state (see state.build_state)."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        state.pool.attach()
+        yield
+
+    app = FastAPI(
+        title="termgraph",
+        version=__version__,
+        description="A knowledge graph of AI terminology: every claim of every source, with a read-only "
+                    "SPARQL 1.1 endpoint.",
+        lifespan=lifespan,
+    )
+    app.state.termgraph = state
+    app.add_middleware(
+        CORSMiddleware, allow_origins=["*"], allow_credentials=False,
+        allow_methods=["GET", "POST", "HEAD", "OPTIONS"], allow_headers=["*"],
+        expose_headers=["Link", "Content-Type", "Content-Length", "Retry-After"], max_age=86400,
+    )
+    app.add_exception_handler(TermgraphError, termgraph_error)
+    app.include_router(sparql.router)
+    app.include_router(terms.router)
+    app.include_router(pages.router)
+    return app
