@@ -34,3 +34,36 @@ def settings() -> Settings:
 @pytest.fixture(scope="session")
 def data(settings):
     return loader.load(settings)
+
+
+W3C = ROOT.parent / "shared" / "w3c" / "sparql11"
+W3C_GRAPHS = {f"http://kasei.us/2009/09/sparql/data/data{i}.rdf": W3C / "protocol" / f"data{i}.nt" for i in (1, 2, 3)}
+
+
+def add_w3c_graphs(store) -> None:
+    """The W3C protocol tests' data, as the named graphs their manifest gives."""
+    import pyoxigraph as ox
+
+    for name, path in W3C_GRAPHS.items():
+        store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
+
+
+@pytest.fixture(scope="session")
+def service_state(root):
+    from termgraph.state import build_state
+
+    state = build_state(Settings(root=root, workers=2, query_timeout=3.0, max_body_bytes=200_000,
+                                 max_query_string=8_000, max_result_bytes=2_000_000), prepare=add_w3c_graphs)
+    yield state
+    state.close()
+
+
+@pytest.fixture(scope="session")
+def client(service_state):
+    """The app in-process (FastAPI's test client), with real query worker processes behind it."""
+    from fastapi.testclient import TestClient
+
+    from termgraph.web.app import create_app
+
+    with TestClient(create_app(service_state), base_url="http://testserver") as c:
+        yield c

@@ -11,7 +11,7 @@ from . import namespaces as ns
 P = ns.sparql_prefixes()
 
 CLAIMS_ABOUT = P + """
-SELECT ?claim ?s ?p ?o ?stance ?qualification ?source ?quote ?note ?sLabel ?pLabel ?oLabel ?sourceLabel WHERE {
+SELECT ?this ?claim ?s ?p ?o ?stance ?qualification ?source ?quote ?note ?sLabel ?pLabel ?oLabel ?sourceLabel WHERE {
   ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
          prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
   FILTER (?s = ?this || ?o = ?this || ?source = ?this || ?claim = ?this)

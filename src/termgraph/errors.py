@@ -77,16 +77,16 @@ class UriTooLong(TermgraphError):
 
 
 class QueryTimeout(TermgraphError):
-    """The query ran past its time limit and was stopped."""
+    """The query ran past its time limit and was stopped (503, as other clients are still served)."""
 
     status = 503
     exit_code = 2
 
 
 class ResultTooLarge(TermgraphError):
-    """The result exceeds the configured cap."""
+    """The result exceeds the configured cap: the client should narrow the query."""
 
-    status = 500
+    status = 422
     exit_code = 2
 
 

@@ -89,6 +89,8 @@ def shorten(term, prefixes: dict[str, str] = ns.PREFIXES) -> str:
     """A term as a person reads it: prefixed names for IRIs, plain text for literals."""
     if term is None:
         return ""
+    if isinstance(term, str):  # an IRI given as text
+        term = ox.NamedNode(term)
     if isinstance(term, ox.NamedNode):
         for p, iri in prefixes.items():
             if term.value.startswith(iri) and term.value != iri:

@@ -46,6 +46,6 @@ def create_app(state: ServiceState) -> FastAPI:
     )
     app.add_exception_handler(TermgraphError, termgraph_error)
     app.include_router(sparql.router)
-    app.include_router(terms.router)
     app.include_router(pages.router)
+    app.include_router(terms.router)  # last: its /{kind}/{name} would shadow /download/{name}
     return app

@@ -48,11 +48,16 @@ def endpoint_url(request: Request, state: ServiceState) -> str:
     return base.rstrip("/") + "/sparql"
 
 
-@router.api_route("/sparql", methods=["GET", "POST", "HEAD"], summary="SPARQL 1.1 query endpoint",
-                  openapi_extra={"parameters": QUERY_PARAMETERS, "requestBody": {"content": {
-                      "application/sparql-query": {"schema": {"type": "string"}},
-                      "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-                          "query": {"type": "string"}}}}}}})
+SPARQL_DOC = {"parameters": QUERY_PARAMETERS, "requestBody": {"content": {
+    "application/sparql-query": {"schema": {"type": "string"}},
+    "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}}}}}
+
+
+@router.get("/sparql", summary="SPARQL query (GET ?query=), or the service description without a query",
+            openapi_extra={"parameters": QUERY_PARAMETERS})
+@router.head("/sparql", include_in_schema=False)
+@router.post("/sparql", summary="SPARQL query (POST form-encoded or application/sparql-query)",
+             openapi_extra=SPARQL_DOC)
 async def sparql(request: Request) -> Response:
     state = state_of(request)
     settings = state.settings
