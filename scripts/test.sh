@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
+command -v curl >/dev/null 2>&1 || need+=(curl)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import sys
 import threading
 import webbrowser
@@ -28,6 +29,9 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
              f"(SPARQL: {url}sparql)")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
+    # uvicorn drains in-flight requests on SIGTERM, then re-raises the signal to the handler that
+    # was there before it: make that a clean exit, so that the workers and the work folder go too.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
                     log_level="warning", timeout_graceful_shutdown=10)

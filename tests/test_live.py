@@ -1,0 +1,111 @@
+"""One live smoke test: `termgraph serve` as a subprocess on a free port, queried by a
+third-party client (SPARQLWrapper) and by the README's curl examples; SIGTERM stops it cleanly.
+Also: bad data stops the server before it listens."""
+
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_up(url: str, proc, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise AssertionError(f"the server exited: {proc.stderr.read()}")
+        try:
+            urllib.request.urlopen(url + "health", timeout=1)
+            return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("the server did not come up")
+
+
+@pytest.fixture(scope="module")
+def live():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "termgraph", "serve", "--port", str(port), "--workers", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    wait_until_up(url, proc)
+    yield url, proc
+    if proc.poll() is None:
+        proc.kill()
+
+
+def test_sparqlwrapper_queries_the_live_server(live):
+    from SPARQLWrapper import JSON, SPARQLWrapper
+
+    url, _ = live
+    client = SPARQLWrapper(url + "sparql")
+    client.setQuery("""PREFIX tg: <https://w3id.org/termgraph/ontology#>
+        PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?source WHERE { ?c rdf:subject <https://w3id.org/termgraph/system/bert> ;
+            rdf:predicate rdf:type ; rdf:object <https://w3id.org/termgraph/concept/generative-ai> ;
+            tg:stance tg:Denies ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }""")
+    client.setReturnFormat(JSON)
+    rows = client.query().convert()["results"]["bindings"]
+    assert {r["source"]["value"] for r in rows} == {"https://w3id.org/termgraph/source/002"}
+
+
+CURLS = re.findall(r"^(curl .+?)(?<!\\)$", README.replace("\\\n", " "), flags=re.M)
+
+
+def test_the_readme_has_curl_examples():
+    assert len(CURLS) >= 4
+
+
+@pytest.mark.parametrize("command", CURLS)
+def test_readme_curl_example(live, command):
+    url, _ = live
+    assert shutil.which("curl"), "scripts/test.sh installs curl"
+    cmd = command.replace("http://127.0.0.1:8000/", url) + " --fail --silent --show-error"
+    run = subprocess.run(cmd, shell=True, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip()
+
+
+def test_sigterm_stops_the_server_cleanly(live):
+    _, proc = live
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(30) == 0
+
+
+def test_data_that_fails_shacl_stops_the_server_before_it_listens(tmp_path):
+    for sub in ("ontology", "data", "shapes"):
+        shutil.copytree(ROOT / sub, tmp_path / sub)
+    path = tmp_path / "data" / "claims" / "002.ttl"
+    path.write_text(path.read_text().replace("tg:stance tg:Asserts", "tg:stance tg:Perhaps", 1))
+    port = free_port()
+    run = subprocess.run([sys.executable, "-m", "termgraph", "--root", str(tmp_path), "serve", "--port", str(port)],
+                         capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert "tgsh:ClaimStanceShape" in run.stderr and "claim:002-" in run.stderr
+    with socket.socket() as s:
+        assert s.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_a_file_that_does_not_parse_stops_the_server(tmp_path):
+    bad = tmp_path / "extra.ttl"
+    bad.write_text("@prefix ex: <http://example.org/> .\nex:a ex:b .\n")
+    run = subprocess.run([sys.executable, "-m", "termgraph", "serve", "--port", str(free_port()), str(bad)],
+                         capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 2 and "extra.ttl" in run.stderr and "line 2" in run.stderr
+    assert "Traceback" not in run.stderr
