@@ -45,13 +45,12 @@ def query_options(shape: guard.QueryShape, dataset: Dataset, union_default: bool
 
 
 def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = True,
-            prefixes: dict[str, str] | None = None) -> tuple[str, dict]:
+            prefixes: dict[str, str] | None = None, known: set[str] | None = None) -> tuple[str, dict]:
     """Check a query is allowed and work out its dataset; return (form, pyoxigraph options)."""
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
     shape = guard.inspect(text, prefixes)
-    known = known_graphs(store)
-    guard.check_graphs(shape, known)
+    guard.check_graphs(shape, known_graphs(store) if known is None else known)
     # default-graph-uri / named-graph-uri naming a graph the dataset lacks: an empty graph
     # (nothing is ever fetched), as the W3C protocol tests expect.
     options = query_options(shape, dataset, union_default)
@@ -61,10 +60,11 @@ def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = 
 
 
 def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default: bool = True,
-        prefixes: dict[str, str] | None = None, base_iri: str | None = None) -> Result:
+        prefixes: dict[str, str] | None = None, base_iri: str | None = None,
+        known: set[str] | None = None) -> Result:
     """Run a read-only query. Raises QuerySyntaxError or ForbiddenQuery with a clear message.
     `prefixes` are predeclared (the query may still declare its own)."""
-    form, options = prepare(store, text, dataset, union_default, prefixes)
+    form, options = prepare(store, text, dataset, union_default, prefixes, known)
     if base_iri:
         options["base_iri"] = base_iri
     try:

@@ -37,11 +37,11 @@ class Answer:
     body: bytes
 
 
-def execute(store, job: Job) -> Answer:
-    """Run one job against a store (in the worker process)."""
+def execute(store, job: Job, known: set[str] | None = None) -> Answer:
+    """Run one job against a store (in the worker process). `known`: the store's graph names."""
     from . import engine, formats, protocol
 
-    result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri)
+    result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known)
     media = protocol.result_type(job.accept, result.form, job.format)
     return Answer(result.form, media, formats.serialize_result(result.form, result.value, media, job.max_bytes))
 
@@ -49,7 +49,10 @@ def execute(store, job: Job) -> Answer:
 def worker_main(conn, store_path: str) -> None:
     import pyoxigraph as ox
 
+    from .engine import known_graphs
+
     store = ox.Store.read_only(store_path)
+    known = known_graphs(store)  # read-only: the graph names never change
     conn.send(("ready",))
     while True:
         try:
@@ -57,7 +60,7 @@ def worker_main(conn, store_path: str) -> None:
         except EOFError:
             return
         try:
-            conn.send(("ok", execute(store, job)))
+            conn.send(("ok", execute(store, job, known)))
         except errors.TermgraphError as exc:
             conn.send(("error", type(exc).__name__, str(exc)))
         except Exception as exc:  # a bug: report it as a 500 with its type, keep serving
@@ -74,10 +77,19 @@ class Worker:
             self.kill()
             raise errors.TermgraphError("a query worker did not start")
 
-    def call(self, job: Job, timeout: float):
-        self.conn.send(job)
-        if not self.conn.poll(timeout):
+    async def call(self, job: Job, timeout: float):
+        """Send a job and wait for the reply without blocking the event loop; None at the limit."""
+        loop = asyncio.get_running_loop()
+        ready = loop.create_future()
+        fd = self.conn.fileno()
+        loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
+        try:
+            self.conn.send(job)
+            await asyncio.wait_for(ready, timeout)
+        except asyncio.TimeoutError:
             return None
+        finally:
+            loop.remove_reader(fd)
         return self.conn.recv()
 
     def kill(self) -> None:
@@ -111,7 +123,7 @@ class QueryPool:
             self.attach()
         worker = await self.idle.get()
         try:
-            reply = await asyncio.get_running_loop().run_in_executor(None, worker.call, job, self.timeout)
+            reply = await worker.call(job, self.timeout)
         except (OSError, EOFError):
             reply = ("error", "TermgraphError", "the query worker failed")
             worker = await self.replace(worker)
