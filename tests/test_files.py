@@ -45,3 +45,30 @@ def test_a_user_file_becomes_its_own_named_graph(tmp_path, root):
     extra.write_text('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
     data = loader.load(Settings(root=root, extra_files=(extra,)))
     assert data.graph_sizes()["https://w3id.org/termgraph/graph/user/my-source"] == 1
+
+
+@pytest.mark.parametrize("name,text", [
+    ("extra.trig", '<http://example.org/g1> { <http://example.org/a> <http://example.org/p> "1" . }\n'
+                   '<http://example.org/b> <http://example.org/p> "2" .\n'),
+    ("extra.nq", '<http://example.org/a> <http://example.org/p> "1" <http://example.org/g1> .\n'
+                 '<http://example.org/b> <http://example.org/p> "2" .\n'),
+])
+def test_a_user_quad_file_keeps_its_graphs(tmp_path, root, name, text):
+    extra = tmp_path / name
+    extra.write_text(text)
+    sizes = loader.load(Settings(root=root, extra_files=(extra,))).graph_sizes()
+    assert sizes["http://example.org/g1"] == 1
+    assert sizes["https://w3id.org/termgraph/graph/user/extra"] == 1  # its default-graph triples
+
+
+@pytest.mark.parametrize("name,text", [
+    ("extra.jsonld", '{"@id": "http://example.org/a", "http://example.org/p": "1"}'),
+    ("extra.rdf", '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                  '<rdf:Description rdf:about="http://example.org/a"><ex:p>1</ex:p></rdf:Description></rdf:RDF>'),
+    ("extra.nt", '<http://example.org/a> <http://example.org/p> "1" .\n'),
+])
+def test_every_user_file_format_loads(tmp_path, root, name, text):
+    extra = tmp_path / name
+    extra.write_text(text)
+    sizes = loader.load(Settings(root=root, extra_files=(extra,))).graph_sizes()
+    assert sizes["https://w3id.org/termgraph/graph/user/extra"] == 1

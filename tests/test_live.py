@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -82,6 +83,15 @@ def test_readme_curl_example(live, command):
     assert run.stdout.strip()
 
 
+def test_a_large_result_over_the_live_server(live):
+    """A result of about 1 MB crosses from the worker to uvicorn (uvloop) intact."""
+    url, _ = live
+    body = urllib.request.urlopen(urllib.request.Request(
+        url + "sparql?query=" + urllib.parse.quote("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"),
+        headers={"Accept": "application/n-triples"}), timeout=60).read()
+    assert len(body) > 500_000 and body.count(b"\n") > 5000
+
+
 def test_sigterm_stops_the_server_cleanly(live):
     _, proc = live
     proc.send_signal(signal.SIGTERM)
@@ -109,3 +119,4 @@ def test_a_file_that_does_not_parse_stops_the_server(tmp_path):
                          capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert run.returncode == 2 and "extra.ttl" in run.stderr and "line 2" in run.stderr
     assert "Traceback" not in run.stderr
+

@@ -69,12 +69,10 @@ def all_files(settings: Settings) -> list[DataFile]:
     return project_files(settings.root) + [user_file(p) for p in settings.extra_files]
 
 
-def load(settings: Settings, progress: Callable[[str], None] | None = None,
-         store_path: Path | None = None) -> LoadedData:
-    """Parse every file into a fresh store (in memory, or on disk at `store_path` for the
-    server's query workers), then derive the source views and the contested graph. Nothing is
-    kept from a load that fails."""
-    store = ox.Store(str(store_path)) if store_path else ox.Store()
+def load(settings: Settings, progress: Callable[[str], None] | None = None) -> LoadedData:
+    """Parse every file into a fresh in-memory store, then derive the source views and the
+    contested graph. Nothing is kept from a load that fails."""
+    store = ox.Store()
     files = all_files(settings)
     for i, item in enumerate(files, 1):
         if progress:
@@ -83,6 +81,4 @@ def load(settings: Settings, progress: Callable[[str], None] | None = None,
     if progress:
         progress("deriving the source views and the contested graph")
     derived = derive.add_derived_graphs(store)
-    if store_path:
-        store.flush()
     return LoadedData(store, files, derived)

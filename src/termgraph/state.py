@@ -18,8 +18,7 @@ from .settings import Settings
 @dataclass
 class ServiceState:
     settings: Settings
-    store: ox.Store  # read-only, for pages and graph downloads
-    store_path: Path
+    store: ox.Store  # the dataset, for pages and graph downloads (queries go to the pool)
     sizes: dict[str, int]
     pool: QueryPool
     workdir: Path
@@ -32,7 +31,7 @@ class ServiceState:
 
 def build_state(settings: Settings, progress: Callable[[str], None] | None = None,
                 prepare: Callable[[ox.Store], None] | None = None) -> ServiceState:
-    """Validate (SHACL gate), load into an on-disk store, start the query workers.
+    """Validate (SHACL gate), load, start the query workers (each loads an N-Quads dump).
 
     Raises ValidationFailed or DataSyntaxError before anything is served; on any failure the
     work folder is removed. `prepare` may add graphs to the store before it is frozen (tests).
@@ -42,19 +41,17 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         if progress:
             progress("validating termgraph's data against the shapes")
         validate.gate(settings.root)
-        store_path = workdir / "store"
-        data = loader.load(settings, progress=progress, store_path=store_path)
+        data = loader.load(settings, progress=progress)
         if prepare:
             prepare(data.store)
-            data.store.flush()
         sizes = data.graph_sizes()
-        del data
-        store = ox.Store.read_only(str(store_path))
-        pool = QueryPool(store_path, settings.workers, settings.query_timeout)
+        dump = workdir / "dataset.nq"
+        data.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
+        pool = QueryPool(dump, settings.workers, settings.query_timeout)
         if progress:
             progress(f"starting {settings.workers} query worker(s)")
         pool.start()
-        return ServiceState(settings, store, store_path, sizes, pool, workdir)
+        return ServiceState(settings, data.store, sizes, pool, workdir)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
