@@ -19,7 +19,7 @@ COPY queries ./queries
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 termgraph
 
-USER termgraph
+USER 10001
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen(f\"http://127.0.0.1:{os.environ.get('TERMGRAPH_PORT', '8000')}/health\", timeout=4)"]

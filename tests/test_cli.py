@@ -86,3 +86,39 @@ def test_help_lists_every_command_with_an_example():
     out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True).stdout
     for command in ("validate", "query", "export", "serve"):
         assert f"termgraph {command}" in out
+
+
+def test_export_shows_progress_and_writes_the_release_files(capsys, tmp_path):
+    code, out, err = run(capsys, "export", "--out", str(tmp_path))
+    assert code == 0
+    assert "writing termgraph.*" in err and "termgraph-ontology.html" in out
+    assert (tmp_path / "termgraph.trig").stat().st_size > 10_000
+
+
+def test_errors_are_one_line_without_a_traceback(capsys, tmp_path):
+    code, _, err = run(capsys, "query", "-f", str(tmp_path / "missing.rq"))
+    assert code == 2 and "missing.rq" in err and len(err.strip().splitlines()) == 1
+
+
+def test_serve_open_opens_the_browser(tmp_path, root):
+    """--open hands the landing page's URL to the browser (here a stand-in that records it)."""
+    import os
+    import signal
+    import socket
+    import time
+
+    record = tmp_path / "opened.txt"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "BROWSER": f"sh -c 'echo %s > {record}'"}
+    proc = subprocess.Popen([sys.executable, "-m", "termgraph", "serve", "--open", "--port", str(port), "--workers", "1"],
+                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=root)
+    try:
+        deadline = time.monotonic() + 90
+        while not record.exists() and time.monotonic() < deadline and proc.poll() is None:
+            time.sleep(0.3)
+        assert record.read_text().strip() == f"http://127.0.0.1:{port}/"
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(30)

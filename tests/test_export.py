@@ -50,3 +50,23 @@ def test_release_files_load_in_rapper_with_the_same_counts(tmp_path, data):
     merged = len(rdflib.Graph().parse(paths["termgraph.nt"], format="nt"))
     assert counts["termgraph.ttl"] == counts["termgraph.nt"] == counts["termgraph.rdf"] == merged
     assert counts["termgraph-ontology.ttl"] == counts["termgraph-ontology.rdf"] > 200
+
+
+def test_release_files_triple_counts_agree_across_three_parsers(tmp_path, data):
+    """rdflib, pyoxigraph and rapper read the same number of triples from every triple file."""
+    import shutil
+    import subprocess
+
+    paths = {p.name: p for p in export.export(data, tmp_path)}
+    syntaxes = {"ttl": ("turtle", "turtle", ox.RdfFormat.TURTLE), "nt": ("nt", "ntriples", ox.RdfFormat.N_TRIPLES),
+                "rdf": ("xml", "rdfxml", ox.RdfFormat.RDF_XML)}
+    for stem in ("termgraph", "termgraph-ontology"):
+        for ext, (rdflib_fmt, rapper_fmt, ox_fmt) in syntaxes.items():
+            path = paths[f"{stem}.{ext}"]
+            by_rdflib = len(rdflib.Graph().parse(path, format=rdflib_fmt))
+            by_oxigraph = len(set(ox.parse(path=str(path), format=ox_fmt)))
+            run = subprocess.run([shutil.which("rapper"), "-c", "-i", rapper_fmt, str(path)], capture_output=True, text=True)
+            by_rapper = int(re.search(r"returned (\d+) triples", run.stderr).group(1))
+            assert by_rdflib == by_oxigraph == by_rapper, (path.name, by_rdflib, by_oxigraph, by_rapper)
+    jsonld = len(set(ox.parse(path=str(paths["termgraph-ontology.jsonld"]), format=ox.RdfFormat.JSON_LD)))
+    assert jsonld == len(rdflib.Graph().parse(paths["termgraph-ontology.ttl"], format="turtle"))

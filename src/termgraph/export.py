@@ -5,6 +5,7 @@ dist/termgraph.{ttl,nt,nq,trig,jsonld,rdf}            the full dataset (Turtle, 
                                                        RDF/XML hold the merge of all graphs;
                                                        TriG, N-Quads and JSON-LD keep the graphs)
 dist/termgraph-void.ttl                               a VoID description
+dist/termgraph-ontology.html                          the ontology's documentation (pyLODE)
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
+from . import docs
 from . import namespaces as ns
 from .loader import LoadedData
 from .void import void_triples
@@ -70,4 +72,9 @@ def export(data: LoadedData, out: Path, progress: Callable[[str], None] | None =
             progress(f"writing {stem}.* ({len(quads)} quads)")
         written += write_all(stem, quads, out, graphs_in_jsonld)
     written.append(write(out / "termgraph-void.ttl", void_triples(data.graph_sizes(), data.store), ox.RdfFormat.TURTLE))
+    if progress:
+        progress("writing termgraph-ontology.html (pyLODE)")
+    html = out / "termgraph-ontology.html"
+    html.write_text(docs.ontology_html(data.store), encoding="utf-8")
+    written.append(html)
     return written

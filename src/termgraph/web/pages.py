@@ -51,9 +51,9 @@ def health(request: Request) -> JSONResponse:
 @router.get("/download/{name}", summary="Release files (as written by termgraph export)")
 def download(name: str, request: Request) -> Response:
     state = request.app.state.termgraph
-    if not state.downloads:
+    if name not in state.downloads and not (state.workdir / "dist").exists():
         data = loader.LoadedData(state.store, [])
-        state.downloads = {p.name: p for p in export.export(data, state.workdir / "dist")}
+        state.downloads.update({p.name: p for p in export.export(data, state.workdir / "dist")})
     if name not in state.downloads:
         raise NotFound(f"{name}: no such release file; available: {', '.join(sorted(state.downloads))}")
     return FileResponse(state.downloads[name], media_type=MEDIA.get(name.rsplit(".", 1)[-1]))
@@ -63,31 +63,28 @@ MEDIA = {"ttl": "text/turtle", "nt": "application/n-triples", "nq": "application
          "trig": "application/trig", "jsonld": "application/ld+json", "rdf": "application/rdf+xml"}
 
 
-ONTOLOGY_TERMS = ns.sparql_prefixes() + """
-SELECT ?term ?kind ?label ?definition WHERE {
-  GRAPH <https://w3id.org/termgraph/graph/ontology> {
-    ?term a ?kind ; rdfs:label ?label ; skos:definition ?definition .
-    VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty owl:NamedIndividual }
-    FILTER (STRSTARTS(STR(?term), STR(tg:)))
-  }
-} ORDER BY ?kind ?label
-"""
+
+ONTOLOGY_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
 
 
-@router.get("/ontology", summary="The ontology: HTML documentation, or Turtle/JSON-LD/RDF/XML")
+@router.get("/ontology", summary="The ontology (its IRI dereferences here): pyLODE HTML, or Turtle/JSON-LD/RDF/XML")
 def ontology(request: Request) -> Response:
-    from .. import formats, protocol
     import pyoxigraph as ox
 
+    from .. import docs, formats, protocol
+
     state = request.app.state.termgraph
-    offered = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
-    media = protocol.negotiate(request.headers.get("accept"), offered,
+    media = protocol.negotiate(request.headers.get("accept"), ONTOLOGY_TYPES,
                                request.query_params.get("_mediatype") or request.query_params.get("format"))
-    if media != "text/html":
-        quads = state.store.quads_for_pattern(None, None, None, ox.NamedNode(ns.GRAPH_ONTOLOGY))
-        triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=str)
-        body = ox.serialize(triples, format=formats.GRAPH_FORMATS[media], prefixes=ns.PREFIXES)
-        return Response(body, media_type=media, headers={"Vary": "Accept"})
-    rows = [(r["term"].value, r["kind"].value.rsplit("#", 1)[-1], r["label"].value, r["definition"].value)
-            for r in state.store.query(ONTOLOGY_TERMS)]
-    return render.page(request, "ontology.html", title="Ontology", rows=rows, headers={"Vary": "Accept"})
+    headers = {"Vary": "Accept", "Link": ", ".join(
+        f'</ontology?_mediatype={t}>; rel="alternate"; type="{t}"' for t in ONTOLOGY_TYPES[1:])}
+    if media == "text/html":
+        if "ontology.html" not in state.downloads:
+            path = state.workdir / "ontology.html"
+            path.write_text(docs.ontology_html(state.store), encoding="utf-8")
+            state.downloads["ontology.html"] = path
+        return FileResponse(state.downloads["ontology.html"], media_type="text/html", headers=headers)
+    quads = state.store.quads_for_pattern(None, None, None, ox.NamedNode(ns.GRAPH_ONTOLOGY))
+    triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=str)
+    body = ox.serialize(triples, format=formats.GRAPH_FORMATS[media], prefixes=ns.PREFIXES)
+    return Response(body, media_type=media, headers=headers)

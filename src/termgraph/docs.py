@@ -1,0 +1,25 @@
+"""HTML documentation of the ontology, generated with pyLODE (self-contained: no CDN)."""
+
+from __future__ import annotations
+
+import logging
+
+import pyoxigraph as ox
+
+from . import namespaces as ns
+
+
+def ontology_turtle(store: ox.Store) -> bytes:
+    quads = store.quads_for_pattern(None, None, None, ox.NamedNode(ns.GRAPH_ONTOLOGY))
+    triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=str)
+    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=ns.PREFIXES)
+
+
+def ontology_html(store: ox.Store) -> str:
+    """pyLODE's OntPub page for the ontology graph of the store."""
+    import rdflib
+    from pylode import OntPub
+
+    logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
+    graph = rdflib.Graph().parse(data=ontology_turtle(store), format="turtle")
+    return OntPub(ontology=graph).make_html()
