@@ -59,6 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=None, help="port (default 8000)")
     p.add_argument("--timeout", type=float, default=None, help="query time limit in seconds (default 10)")
     p.add_argument("--workers", type=int, default=None, help="query worker processes (default 2)")
+    p.add_argument("--rate-limit", type=float, default=None, metavar="SECONDS",
+                   help="per-client budget of query time per window (default 0: off)")
+    p.add_argument("--rate-window", type=float, default=None, metavar="SECONDS",
+                   help="the window of the rate limit (default 60)")
     p.add_argument("--open", action="store_true", help="open the landing page in a browser")
     p.set_defaults(func=cmd_serve)
     return parser
@@ -121,7 +125,8 @@ def cmd_serve(args, settings) -> int:
 
     settings = settings.with_(**{k: v for k, v in {
         "host": args.host, "port": args.port, "query_timeout": args.timeout, "workers": args.workers,
-        "extra_files": tuple(args.files),
+        "extra_files": tuple(args.files), "rate_limit_seconds": args.rate_limit,
+        "rate_limit_window": args.rate_window,
     }.items() if v is not None and v != ()})
     return server.serve(settings, open_browser=args.open)
 

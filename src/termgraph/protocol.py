@@ -56,10 +56,19 @@ def one(params: list[tuple[str, str]], name: str) -> str | None:
     return values[0] if values else None
 
 
+def graph_iri(name: str, value: str) -> str:
+    import pyoxigraph as ox
+
+    try:
+        return ox.NamedNode(value).value
+    except ValueError as exc:
+        raise BadRequest(f"{name}={value!r} is not an absolute IRI ({exc})") from None
+
+
 def dataset_of(params: list[tuple[str, str]]) -> Dataset:
     return Dataset(
-        default_graph_uris=tuple(v for k, v in params if k == "default-graph-uri"),
-        named_graph_uris=tuple(v for k, v in params if k == "named-graph-uri"),
+        default_graph_uris=tuple(graph_iri(k, v) for k, v in params if k == "default-graph-uri"),
+        named_graph_uris=tuple(graph_iri(k, v) for k, v in params if k == "named-graph-uri"),
     )
 
 

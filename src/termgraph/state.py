@@ -12,6 +12,7 @@ import pyoxigraph as ox
 
 from . import loader, validate
 from .executor import QueryPool
+from .ratelimit import QueryTimeBudget
 from .settings import Settings
 
 
@@ -23,6 +24,7 @@ class ServiceState:
     pool: QueryPool
     workdir: Path
     downloads: dict[str, Path] = field(default_factory=dict)
+    budget: QueryTimeBudget | None = None
 
     def close(self) -> None:
         self.pool.close()
@@ -51,7 +53,8 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         if progress:
             progress(f"starting {settings.workers} query worker(s)")
         pool.start()
-        return ServiceState(settings, data.store, sizes, pool, workdir)
+        budget = QueryTimeBudget(settings.rate_limit_seconds, settings.rate_limit_window)
+        return ServiceState(settings, data.store, sizes, pool, workdir, budget=budget)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -69,7 +71,13 @@ async def sparql(request: Request) -> Response:
         return service_description(request, state)
     job = Job(parsed.query, parsed.dataset, request.headers.get("accept"), parsed.format,
               endpoint_url(request, state), settings.max_result_bytes)
-    answer = await state.pool.run(job)
+    client = request.client.host if request.client else "unknown"
+    state.budget.check(client)
+    started = time.monotonic()
+    try:
+        answer = await state.pool.run(job)
+    finally:
+        state.budget.charge(client, time.monotonic() - started)
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
 

@@ -1,0 +1,159 @@
+"""Bad input, hostile queries, fuzzing, the rate limit: the endpoint keeps serving, changes
+nothing, and says clearly what was wrong."""
+
+import threading
+import time
+
+import psutil
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from termgraph.errors import TooManyRequests
+from termgraph.ratelimit import QueryTimeBudget
+
+QUICK = "SELECT ?l WHERE { <https://w3id.org/termgraph/concept/foundation-model> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
+FINGERPRINT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
+
+
+def fingerprint(client) -> str:
+    return client.get("/sparql", params={"query": FINGERPRINT}).text
+
+
+# --- fuzzing ---------------------------------------------------------------------------------------
+
+VALID = [
+    QUICK,
+    "ASK { ?s a <https://w3id.org/termgraph/ontology#Claim> }",
+    "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 5",
+    "DESCRIBE <https://w3id.org/termgraph/system/gato>",
+    "SELECT * FROM <https://w3id.org/termgraph/graph/curated> WHERE { ?s ?p ?o } LIMIT 3",
+    "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+    "DELETE WHERE { ?s ?p ?o }",
+]
+TOKENS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "?s", "?p", "?o", ".", "FILTER", "(", ")",
+          "GRAPH", "OPTIONAL", "UNION", "LIMIT", "10", "<http://e/x>", '"x"', "PREFIX", "a:", "<", ">", "*",
+          "SERVICE", "FROM", "NAMED", "INSERT", "DATA", "DELETE", "LOAD", "#", "\\", '"""', "'", "\x00", "é"]
+
+
+@st.composite
+def mutated(draw):
+    base = draw(st.sampled_from(VALID))
+    ops = draw(st.lists(st.tuples(st.integers(0, 200), st.sampled_from(TOKENS + [""])), max_size=4))
+    for pos, token in ops:
+        pos = min(pos, len(base))
+        base = base[:pos] + token + base[pos + draw(st.integers(0, 3)):]
+    return base
+
+
+QUERIES = st.one_of(mutated(), st.lists(st.sampled_from(TOKENS), max_size=25).map(" ".join), st.text(max_size=200))
+REQUESTS = st.fixed_dictionaries({
+    "method": st.sampled_from(["GET", "POST", "POST", "HEAD", "PUT", "DELETE", "OPTIONS"]),
+    "content_type": st.sampled_from([None, "application/sparql-query", "application/x-www-form-urlencoded",
+                                     "application/sparql-update", "text/plain", "application/sparql-query; charset=latin-1",
+                                     "multipart/form-data"]),
+    "accept": st.sampled_from([None, "*/*", "text/csv", "image/png", "application/sparql-results+json;q=0",
+                               "text/turtle, */*;q=0.1", ";;;", "application/ld+json"]),
+    "extra": st.sampled_from([{}, {"format": "csv"}, {"format": "bogus"}, {"default-graph-uri": "http://e/none"},
+                              {"named-graph-uri": "not an iri"}, {"query": "ASK {}"}]),
+})
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@given(query=QUERIES, shape=REQUESTS, raw=st.binary(max_size=64))
+def test_fuzzed_requests_never_get_a_500(client, query, shape, raw):
+    params = dict(shape["extra"])
+    headers = {k: v for k, v in (("Content-Type", shape["content_type"]), ("Accept", shape["accept"])) if v}
+    if shape["method"] in ("GET", "HEAD"):
+        params.setdefault("query", query)
+        content = None
+    else:
+        content = (query.encode("utf-8", "surrogatepass") if raw == b"" else raw + query.encode("utf-8", "ignore"))
+    r = client.request(shape["method"], "/sparql", params=params, content=content, headers=headers)
+    assert r.status_code < 500 or r.status_code == 503, (r.status_code, r.text[:300])
+    if r.status_code >= 400 and shape["method"] != "HEAD":
+        assert r.json()["error"]["message"]
+
+
+def test_fuzzing_changed_nothing(client):
+    before = fingerprint(client)
+    for q in VALID:
+        client.post("/sparql", content=q, headers={"Content-Type": "application/sparql-query"})
+    assert fingerprint(client) == before
+    assert int(client.get("/sparql", params={"query": FINGERPRINT}).json()["results"]["bindings"][0]["n"]["value"]) > 7000
+
+
+# --- hostile queries --------------------------------------------------------------------------------
+
+HOSTILE = {
+    "cartesian product": "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+    "deep property path": "SELECT (COUNT(*) AS ?n) WHERE { ?a (!<http://e/none>)* ?b . ?b (!<http://e/none>)* ?c }",
+    "huge DESCRIBE": "DESCRIBE ?s ?o WHERE { ?s ?p ?o . ?x ?y ?z }",
+    "catastrophic REGEX": 'SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?l . ?c ?d ?m FILTER (REGEX(CONCAT(STR(?l), STR(?m)), "^(a+)+$")) }',
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_a_hostile_query_ends_within_the_limit_and_others_keep_their_latency(client, service_state, name):
+    pids = {w.process.pid for w in service_state.pool.workers}
+    result = {}
+
+    def hostile():
+        start = time.monotonic()
+        result["r"] = client.get("/sparql", params={"query": HOSTILE[name]},
+                                 headers={"Accept": "application/n-triples, application/sparql-results+json;q=0.5"})
+        result["s"] = time.monotonic() - start
+
+    thread = threading.Thread(target=hostile)
+    thread.start()
+    time.sleep(0.3)
+    latencies = []
+    while thread.is_alive() and len(latencies) < 20:
+        start = time.monotonic()
+        assert client.get("/sparql", params={"query": QUICK}).status_code == 200
+        latencies.append(time.monotonic() - start)
+    thread.join(30)
+    r = result["r"]
+    assert result["s"] < 3 + 3  # the configured 3 s limit, plus replacing the worker
+    assert r.status_code in (200, 422, 503), r.status_code  # done in time, or stopped with a clear error
+    if r.status_code != 200:
+        assert ("longer than 3 s" if r.status_code == 503 else "larger than") in r.json()["error"]["message"]
+    assert max(latencies) < 1.0, latencies  # the other worker kept serving at its normal pace
+    gone = [p for p in pids - {w.process.pid for w in service_state.pool.workers}]
+    assert all(not psutil.pid_exists(p) or psutil.Process(p).status() == psutil.STATUS_ZOMBIE for p in gone)
+
+
+# --- rate limit -------------------------------------------------------------------------------------
+
+def test_the_budget_refuses_with_retry_after_once_used_up():
+    now = [1000.0]
+    budget = QueryTimeBudget(budget=2.0, window=60.0, clock=lambda: now[0])
+    budget.check("a")
+    budget.charge("a", 1.5)
+    budget.check("a")
+    budget.charge("a", 1.0)
+    with pytest.raises(TooManyRequests) as info:
+        budget.check("a")
+    assert info.value.status == 429 and info.value.retry_after == 60
+    budget.check("b")  # another client is not affected
+    now[0] += 61
+    budget.check("a")
+
+
+def test_the_budget_is_off_by_default():
+    budget = QueryTimeBudget(budget=0.0, window=60.0)
+    for _ in range(100):
+        budget.charge("a", 10.0)
+        budget.check("a")
+
+
+def test_the_endpoint_answers_429_with_retry_after(client, service_state):
+    original = service_state.budget
+    service_state.budget = QueryTimeBudget(budget=0.000001, window=30.0)
+    try:
+        assert client.get("/sparql", params={"query": QUICK}).status_code == 200
+        r = client.get("/sparql", params={"query": QUICK})
+        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
+        assert "query time" in r.json()["error"]["message"]
+    finally:
+        service_state.budget = original
