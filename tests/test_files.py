@@ -72,3 +72,56 @@ def test_every_user_file_format_loads(tmp_path, root, name, text):
     extra.write_text(text)
     sizes = loader.load(Settings(root=root, extra_files=(extra,))).graph_sizes()
     assert sizes["https://w3id.org/termgraph/graph/user/extra"] == 1
+
+
+@pytest.fixture
+def listener():
+    """A loopback socket that records every connection made to it."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    seen, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                seen.append(server.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/", seen
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def test_a_json_ld_file_with_a_remote_context_opens_no_connection(tmp_path, root, listener):
+    url, seen = listener
+    extra = tmp_path / "remote.jsonld"
+    extra.write_text('{"@context": "%scontext.jsonld", "@id": "http://example.org/a", "name": "x"}' % url)
+    try:
+        loader.load(Settings(root=root, extra_files=(extra,)))
+    except DataSyntaxError as exc:
+        assert "remote.jsonld" in str(exc)
+    assert seen == []
+
+
+def test_an_rdf_xml_file_cannot_read_a_local_file(tmp_path, root):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-VALUE")
+    extra = tmp_path / "xxe.rdf"
+    extra.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [ <!ENTITY x SYSTEM "file://{secret}"> ]>\n'
+                     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                     '<rdf:Description rdf:about="http://example.org/a"><ex:p>&x;</ex:p></rdf:Description></rdf:RDF>')
+    try:
+        data = loader.load(Settings(root=root, extra_files=(extra,)))
+    except DataSyntaxError:
+        return  # refused: nothing read
+    values = [q.object.value for q in data.store.quads_for_pattern(None, None, None, None)]
+    assert not any("TOP-SECRET" in v for v in values)

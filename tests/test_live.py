@@ -120,3 +120,34 @@ def test_a_file_that_does_not_parse_stops_the_server(tmp_path):
     assert run.returncode == 2 and "extra.ttl" in run.stderr and "line 2" in run.stderr
     assert "Traceback" not in run.stderr
 
+
+
+def test_sigterm_drains_an_in_flight_request(tmp_path):
+    """A query still running when SIGTERM arrives gets its answer; then the server exits 0."""
+    import json
+    import threading
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "termgraph", "serve", "--port", str(port), "--workers", "1"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url, proc)
+        slow = ("SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/termgraph/ontology#Claim> . ?d ?e ?f "
+                "FILTER (STRLEN(STR(?a)) < STRLEN(STR(?f))) }")  # about 2 s on this graph
+        result = {}
+
+        def ask():
+            with urllib.request.urlopen(url + "sparql?query=" + urllib.parse.quote(slow), timeout=60) as r:
+                result["status"], result["body"] = r.status, r.read()
+
+        thread = threading.Thread(target=ask)
+        thread.start()
+        time.sleep(0.7)
+        proc.send_signal(signal.SIGTERM)
+        thread.join(60)
+        assert result["status"] == 200 and int(json.loads(result["body"])["results"]["bindings"][0]["n"]["value"]) > 0
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
