@@ -59,7 +59,7 @@ REQUESTS = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=1500, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=2000, deadline=None, suppress_health_check=list(HealthCheck))
 @given(query=QUERIES, shape=REQUESTS, raw=st.binary(max_size=64))
 def test_fuzzed_requests_never_get_a_500(client, query, shape, raw):
     params = dict(shape["extra"])
