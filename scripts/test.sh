@@ -5,11 +5,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# System packages: java for the HermiT reasoner, raptor's rapper as an independent RDF parser.
+# System packages: java for the HermiT reasoner, raptor's rapper as an independent RDF parser,
+# curl for the README's examples, chromium for the browser tests (Playwright drives it).
 need=()
 command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq

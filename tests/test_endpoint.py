@@ -309,3 +309,16 @@ def test_body_and_query_string_caps(client):
 def test_put_is_405(client):
     r = client.put("/sparql", content="ASK {}")
     assert r.status_code == 405 and "GET" in r.headers["allow"]
+
+
+def test_graph_exports_for_other_viewers(client):
+    import xml.etree.ElementTree as ET
+
+    cy = client.get("/graph.cyjs").json()["elements"]
+    g = ET.fromstring(client.get("/graph.graphml").content)
+    ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
+    assert len(g.findall(".//g:node", ns)) == len(cy["nodes"]) > 50
+    assert len(g.findall(".//g:edge", ns)) == len(cy["edges"]) > 100
+    bert = [e["data"] for e in cy["edges"] if e["data"]["source"] == "system/bert"
+            and e["data"]["target"] == "concept/generative-ai"]
+    assert bert and bert[0]["contested"] is True and "source/002: denies" in bert[0]["bySource"]

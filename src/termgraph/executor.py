@@ -79,9 +79,13 @@ class Worker:
         self.process = ctx.Process(target=worker_main, args=(child, dump_path), daemon=True)
         self.process.start()
         child.close()
-        if not self.conn.poll(600) or self.conn.recv() != ("ready",):
+        try:
+            ready = self.conn.poll(600) and self.conn.recv() == ("ready",)
+        except (EOFError, OSError):
+            ready = False
+        if not ready:
             self.kill()
-            raise errors.TermgraphError("a query worker did not start")
+            raise errors.TermgraphError("a query worker did not start (see the messages above)")
 
     async def call(self, job: Job, timeout: float):
         """Send a job and wait for the reply without blocking the event loop; None at the limit."""

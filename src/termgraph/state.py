@@ -25,6 +25,7 @@ class ServiceState:
     workdir: Path
     downloads: dict[str, Path] = field(default_factory=dict)
     budget: QueryTimeBudget | None = None
+    cache: dict = field(default_factory=dict)  # derived views of the (immutable) dataset
 
     def close(self) -> None:
         self.pool.close()

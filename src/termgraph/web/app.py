@@ -11,7 +11,9 @@ from fastapi.responses import JSONResponse
 from .. import __version__
 from ..errors import TermgraphError
 from ..state import ServiceState
-from . import pages, sparql, terms
+from fastapi.staticfiles import StaticFiles
+
+from . import browse, pages, sparql, terms
 
 
 def error_body(status: int, kind: str, message: str) -> dict:
@@ -47,5 +49,7 @@ def create_app(state: ServiceState) -> FastAPI:
     app.add_exception_handler(TermgraphError, termgraph_error)
     app.include_router(sparql.router)
     app.include_router(pages.router)
+    app.include_router(browse.router)
+    app.mount("/static", StaticFiles(packages=[("termgraph", "static")]), name="static")
     app.include_router(terms.router)  # last: its /{kind}/{name} would shadow /download/{name}
     return app
