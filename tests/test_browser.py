@@ -7,6 +7,7 @@ import json
 import shutil
 import subprocess
 import sys
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -122,3 +123,16 @@ def test_disagreement_view_puts_contested_rows_first(page, server):
     first = page.locator("#matrix tr").nth(1)
     assert "contested" in first.inner_text()
     shot(page, "disagreements")
+
+
+def test_source_page_groups_every_claim_by_what_it_is_about(page, server):
+    page.goto(server + "source/000")
+    headings = page.locator("h3").all_inner_texts()
+    assert "generative AI" in headings and "Gato" in headings
+    rows = page.locator("table tr:has(blockquote)").count()
+    claims = json.load(urllib.request.urlopen(server + "sparql?query=" + urllib.parse.quote(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?c <http://www.w3.org/ns/prov#wasDerivedFrom> "
+        "<https://w3id.org/termgraph/source/000> }")))["results"]["bindings"][0]["n"]["value"]
+    assert rows == int(claims)
+    assert "CSET" in page.inner_text("body")  # its publisher
+    shot(page, "source-000")

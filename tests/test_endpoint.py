@@ -322,3 +322,18 @@ def test_graph_exports_for_other_viewers(client):
     bert = [e["data"] for e in cy["edges"] if e["data"]["source"] == "system/bert"
             and e["data"]["target"] == "concept/generative-ai"]
     assert bert and bert[0]["contested"] is True and "source/002: denies" in bert[0]["bySource"]
+
+
+def test_a_term_page_shows_only_the_curated_definition_as_curated(client):
+    r = client.get("/concept/foundation-model", headers={"Accept": "text/html"})
+    assert r.text.count("Curated definition") == 1
+
+
+def test_term_rdf_does_not_flatten_source_views_into_facts(client):
+    import rdflib
+
+    r = client.get("/system/bert", headers={"Accept": "text/turtle"})
+    g = rdflib.Graph().parse(data=r.text, format="turtle")
+    bert = rdflib.URIRef("https://w3id.org/termgraph/system/bert")
+    assert (bert, rdflib.RDF.type, rdflib.URIRef("https://w3id.org/termgraph/concept/generative-ai")) not in g
+    assert len(set(g.subjects(rdflib.RDF.subject, bert))) >= 5  # the claims about BERT, attributed

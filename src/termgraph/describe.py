@@ -30,7 +30,7 @@ CONSTRUCT {
   ?this ?p ?o .
   ?claim ?cp ?co . ?ev ?ep ?eo . ?sel ?sp ?so .
 } WHERE {
-  { ?this ?p ?o }
+  { GRAPH ?g { ?this ?p ?o } FILTER (!STRSTARTS(STR(?g), "https://w3id.org/termgraph/source/")) }
   UNION
   { ?claim a tg:Claim ; ?cp ?co .
     FILTER EXISTS { { ?claim rdf:subject ?this } UNION { ?claim rdf:object ?this } UNION { FILTER (?claim = ?this) } }
@@ -53,6 +53,10 @@ class ClaimView:
     labels: dict = field(default_factory=dict)
 
     @property
+    def subject_label(self) -> str:
+        return self.labels.get("sLabel") or self.subject.value
+
+    @property
     def subject_iri(self) -> str | None:
         return self.subject.value if isinstance(self.subject, ox.NamedNode) else None
 
@@ -68,6 +72,7 @@ class ResourceView:
     types: list[str]
     properties: list[tuple[str, object, bool]]  # (predicate IRI, term, term is an IRI)
     claims: list[ClaimView]
+    labels: dict[str, str] = field(default_factory=dict)  # labels of the IRIs in `properties`
 
     def definitions(self) -> list[ClaimView]:
         return [c for c in self.claims if c.predicate == ns.SKOS + "definition" and c.subject.value == self.iri]
@@ -97,14 +102,25 @@ def claims_about(store: ox.Store, iri: str) -> list[ClaimView]:
 
 def resource(store: ox.Store, iri: str) -> ResourceView | None:
     node = ox.NamedNode(iri)
+    # What the curated data (and the ontology, and users' files) say; a source's view is shown
+    # through its claims instead, with the source's stance and quote.
     props = sorted({(q.predicate.value, q.object, isinstance(q.object, ox.NamedNode))
-                    for q in store.quads_for_pattern(node, None, None, None)}, key=lambda po: (po[0], str(po[1])))
+                    for q in store.quads_for_pattern(node, None, None, None)
+                    if not q.graph_name.value.startswith(ns.SOURCE)}, key=lambda po: (po[0], str(po[1])))
     claims = claims_about(store, iri)
     if not props and not claims:
         return None
     labels = [o.value for p, o, _ in props if p in (ns.SKOS + "prefLabel", ns.RDFS + "label")]
     types = sorted({o.value for p, o, _ in props if p == ns.RDF + "type"})
-    return ResourceView(iri, labels[0] if labels else iri.rsplit("/", 1)[-1], types, props, claims)
+    linked = {o.value: label_of(store, o) for _, o, is_iri in props if is_iri}
+    return ResourceView(iri, labels[0] if labels else iri.rsplit("/", 1)[-1], types, props, claims,
+                        {k: v for k, v in linked.items() if v})
+
+
+def label_of(store: ox.Store, node: ox.NamedNode) -> str | None:
+    for q in store.quads_for_pattern(node, ox.NamedNode(ns.RDFS + "label"), None, None):
+        return q.object.value
+    return None
 
 
 def resource_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
