@@ -136,3 +136,12 @@ def test_source_page_groups_every_claim_by_what_it_is_about(page, server):
     assert rows == int(claims)
     assert "CSET" in page.inner_text("body")  # its publisher
     shot(page, "source-000")
+
+
+def test_a_graph_larger_than_the_cap_is_drawn_in_part_and_says_so(page, server):
+    """At 100x our size the viewer caps what it draws; here the cap is lowered to show it."""
+    page.goto(server + "viewer?cap=30")
+    nodes, edges = drawn(page)
+    total = len(graph(server)["nodes"])
+    assert nodes == 30 < total
+    assert f"Showing the 30 best-connected of {total} nodes" in page.inner_text("#status")

@@ -38,7 +38,11 @@ def graphml(request: Request) -> Response:
 def viewer(request: Request) -> Response:
     graph = graph_of(request)
     sources = sorted({s for e in graph["edges"] for s in e["sources"]})
-    return render.page(request, "viewer.html", title="Graph viewer", sources=sources, cap=DRAW_CAP,
+    try:  # ?cap=N draws at most N nodes (10 to 5,000)
+        cap = min(5000, max(10, int(request.query_params.get("cap", DRAW_CAP))))
+    except ValueError:
+        cap = DRAW_CAP
+    return render.page(request, "viewer.html", title="Graph viewer", sources=sources, cap=cap,
                        total=len(graph["nodes"]))
 
 
