@@ -67,3 +67,30 @@ def client(service_state):
 
     with TestClient(create_app(service_state), base_url="http://testserver") as c:
         yield c
+
+
+@pytest.fixture
+def listener():
+    """A loopback socket that records every connection made to it (it must see none)."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    server.settimeout(0.2)
+    seen, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                seen.append(server.accept()[0])
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.getsockname()[1]}/", seen
+    stop.set()
+    thread.join()
+    server.close()

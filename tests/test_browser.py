@@ -5,8 +5,6 @@ the machine. Screenshots go to artefacts/ (git-ignored)."""
 
 import json
 import shutil
-import subprocess
-import sys
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -14,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import ROOT
-from .test_live import free_port, wait_until_up
+from .test_live import start_server
 
 ARTEFACTS = ROOT / "artefacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -22,11 +20,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 @pytest.fixture(scope="module")
 def server():
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "termgraph", "serve", "--port", str(port), "--workers", "1"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT)
-    url = f"http://127.0.0.1:{port}/"
-    wait_until_up(url, proc)
+    url, proc = start_server("--workers", "1")
     yield url
     proc.terminate()
     proc.wait(30)

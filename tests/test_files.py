@@ -74,33 +74,6 @@ def test_every_user_file_format_loads(tmp_path, root, name, text):
     assert sizes["https://w3id.org/termgraph/graph/user/extra"] == 1
 
 
-@pytest.fixture
-def listener():
-    """A loopback socket that records every connection made to it."""
-    import socket
-    import threading
-
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(8)
-    server.settimeout(0.2)
-    seen, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                seen.append(server.accept()[0])
-            except OSError:
-                pass
-
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.getsockname()[1]}/", seen
-    stop.set()
-    thread.join()
-    server.close()
-
-
 def test_a_json_ld_file_with_a_remote_context_opens_no_connection(tmp_path, root, listener):
     url, seen = listener
     extra = tmp_path / "remote.jsonld"

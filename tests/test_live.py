@@ -39,13 +39,19 @@ def wait_until_up(url: str, proc, seconds: float = 90) -> None:
     raise AssertionError("the server did not come up")
 
 
-@pytest.fixture(scope="module")
-def live():
+def start_server(*args: str) -> tuple[str, subprocess.Popen]:
+    """`termgraph serve` on a free loopback port, once it answers."""
     port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "termgraph", "serve", "--port", str(port), "--workers", "1"],
+    proc = subprocess.Popen([sys.executable, "-m", "termgraph", "serve", "--port", str(port), *args],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
     url = f"http://127.0.0.1:{port}/"
     wait_until_up(url, proc)
+    return url, proc
+
+
+@pytest.fixture(scope="module")
+def live():
+    url, proc = start_server("--workers", "1")
     yield url, proc
     if proc.poll() is None:
         proc.kill()
