@@ -1,8 +1,6 @@
 """The SPARQL endpoint in-process: protocol, formats, negotiation, service description, graph
 store reads, term pages, CORS, and the safety limits."""
 
-import json
-import socket
 import threading
 import time
 

@@ -2,7 +2,6 @@
 third-party client (SPARQLWrapper) and by the README's curl examples; SIGTERM stops it cleanly.
 Also: bad data stops the server before it listens."""
 
-import os
 import re
 import shutil
 import signal

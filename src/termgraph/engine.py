@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import guard
-from .errors import ForbiddenQuery, QuerySyntaxError
+from .errors import QuerySyntaxError
 
 
 @dataclass(frozen=True)

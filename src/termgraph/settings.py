@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .paths import default_root
@@ -23,8 +23,6 @@ class Settings:
     workers: int = 2  # query worker processes
     rate_limit_seconds: float = 0.0  # per-client query time budget per window; 0 = off
     rate_limit_window: float = 60.0
-    dist_dir: Path | None = None
-    progress: bool = False
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

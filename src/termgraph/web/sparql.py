@@ -6,7 +6,7 @@ import time
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import Response
 
 from .. import formats, protocol
 from ..errors import BadRequest, NotFound, PayloadTooLarge
