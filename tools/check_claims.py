@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import rdflib
-from rdflib import RDF, Namespace, URIRef, Literal
+from rdflib import RDF, Literal, Namespace, URIRef
+
+from termgraph import quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -81,17 +83,10 @@ def check_file(path: Path, known: set) -> list[str]:
         if exact is None or not str(exact).strip():
             problems.append(f"{cid}: no oa:exact quote")
             continue
-        text = source_text(src)
-        exact = str(exact)
-        prefix = str(g.value(sel, OA.prefix) or "")
-        suffix = str(g.value(sel, OA.suffix) or "")
-        if exact not in text:
-            problems.append(f"{cid}: quote is not a verbatim substring of the source: {exact[:80]!r}")
-            continue
-        if text.count(exact) > 1:
-            hits = text.count(prefix + exact + suffix)
-            if hits != 1:
-                problems.append(f"{cid}: quote occurs {text.count(exact)} times; prefix/suffix must pick one (they pick {hits})")
+        found = quotes.problem(quotes.Quote(cid, str(src), str(exact), str(g.value(sel, OA.prefix) or ""),
+                                            str(g.value(sel, OA.suffix) or "")), source_text(src))
+        if found:
+            problems.append(found)
     return problems
 
 
