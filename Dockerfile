@@ -16,6 +16,11 @@ COPY ontology ./ontology
 COPY data ./data
 COPY shapes ./shapes
 COPY queries ./queries
+# libseccomp2: the query workers' network sandbox (already in the base image; named so it stays).
+# hadolint ignore=DL3008
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libseccomp2 \
+    && rm -rf /var/lib/apt/lists/*
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 termgraph
 

@@ -12,6 +12,8 @@ command -v java >/dev/null 2>&1 || need+=(default-jre-headless)
 command -v rapper >/dev/null 2>&1 || need+=(raptor2-utils)
 command -v curl >/dev/null 2>&1 || need+=(curl)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+# libseccomp: the query workers' network sandbox (pyseccomp loads it).
+ldconfig -p 2>/dev/null | grep -q 'libseccomp\.so\.2' || need+=(libseccomp2)
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
   $SUDO apt-get update -qq

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import guard
-from .errors import QuerySyntaxError
+from .errors import ForbiddenQuery, QuerySyntaxError
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,14 @@ def query_options(shape: guard.QueryShape, dataset: Dataset, union_default: bool
 
 
 def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = True,
-            prefixes: dict[str, str] | None = None, known: set[str] | None = None) -> tuple[str, dict]:
-    """Check a query is allowed and work out its dataset; return (form, pyoxigraph options)."""
+            prefixes: dict[str, str] | None = None, known: set[str] | None = None,
+            screen_service: bool = True) -> tuple[str, dict]:
+    """Check a query is allowed and work out its dataset; return (form, pyoxigraph options).
+    `screen_service=False` skips the up-front SERVICE check (tests of the sandbox only)."""
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
+    if screen_service:
+        guard.refuse_service(text)
     shape = guard.inspect(text, prefixes)
     guard.check_graphs(shape, known_graphs(store) if known is None else known)
     # default-graph-uri / named-graph-uri naming a graph the dataset lacks: an empty graph
@@ -61,16 +65,18 @@ def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = 
 
 def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default: bool = True,
         prefixes: dict[str, str] | None = None, base_iri: str | None = None,
-        known: set[str] | None = None) -> Result:
+        known: set[str] | None = None, screen_service: bool = True) -> Result:
     """Run a read-only query. Raises QuerySyntaxError or ForbiddenQuery with a clear message.
     `prefixes` are predeclared (the query may still declare its own)."""
-    form, options = prepare(store, text, dataset, union_default, prefixes, known)
+    form, options = prepare(store, text, dataset, union_default, prefixes, known, screen_service)
     if base_iri:
         options["base_iri"] = base_iri
     try:
         value = store.query(text, **options)
     except SyntaxError as exc:
         raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+    except OSError:  # the sandbox refused a socket (or the engine failed to open one)
+        raise ForbiddenQuery(guard.SERVICE_REFUSED) from None
     if isinstance(value, ox.QueryBoolean):
         form = "ASK"
     elif isinstance(value, ox.QuerySolutions):

@@ -96,3 +96,9 @@ class TooManyRequests(TermgraphError):
 
 class NotFound(TermgraphError):
     status = 404
+
+
+class SandboxUnavailable(TermgraphError):
+    """The query workers' network sandbox (seccomp) cannot be applied: the service must not start."""
+
+    exit_code = 2

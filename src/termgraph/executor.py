@@ -33,6 +33,7 @@ class Job:
     format: str | None
     base_iri: str | None
     max_bytes: int
+    screen_service: bool = True  # False only in tests of the sandbox: no client can set it
 
 
 @dataclass(frozen=True)
@@ -44,14 +45,26 @@ class Answer:
 
 def execute(store, job: Job, known: set[str] | None = None) -> Answer:
     """Run one job against a store (in the worker process). `known`: the store's graph names."""
-    from . import engine, formats, protocol
+    from . import engine, formats, guard, protocol
 
-    result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known)
+    result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known,
+                        screen_service=job.screen_service)
     media = protocol.result_type(job.accept, result.form, job.format)
-    return Answer(result.form, media, formats.serialize_result(result.form, result.value, media, job.max_bytes))
+    try:  # results are lazy: a SERVICE call happens while they are serialised
+        body = formats.serialize_result(result.form, result.value, media, job.max_bytes)
+    except OSError:  # the sandbox refused the socket
+        raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None
+    return Answer(result.form, media, body)
 
 
 def worker_main(conn, dump_path: str) -> None:
+    from .sandbox import confine
+
+    try:
+        confine()  # before anything else: from here on this process cannot open a network socket
+    except errors.SandboxUnavailable as exc:
+        conn.send(("sandbox", str(exc)))
+        return
     import pyoxigraph as ox
 
     from .engine import known_graphs
@@ -80,10 +93,13 @@ class Worker:
         self.process.start()
         child.close()
         try:
-            ready = self.conn.poll(600) and self.conn.recv() == ("ready",)
+            reply = self.conn.recv() if self.conn.poll(600) else None
         except (EOFError, OSError):
-            ready = False
-        if not ready:
+            reply = None
+        if reply and reply[0] == "sandbox":
+            self.kill()
+            raise errors.SandboxUnavailable(f"query workers cannot be kept off the network: {reply[1]}")
+        if reply != ("ready",):
             self.kill()
             raise errors.TermgraphError("a query worker did not start (see the messages above)")
 

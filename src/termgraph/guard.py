@@ -1,8 +1,14 @@
-"""Read the shape of a SPARQL request before it runs: refuse updates, SERVICE and LOAD, and find
-the FROM / FROM NAMED graphs, without a full parse (the engine parses the query itself).
+"""Read the shape of a SPARQL request before it runs: refuse updates and SERVICE, and find the
+FROM / FROM NAMED graphs.
 
-The lexer skips comments, string literals and IRIs, so a keyword inside a string or an IRI
-is never mistaken for one in the query.
+SERVICE is refused from a real SPARQL parser's view of the query (rdflib's), never from a lexer
+of our own: a query whose text holds the word "service" (after \\u escapes are decoded) is parsed,
+and refused if the parse tree holds a SERVICE pattern or if the parser cannot read it. This is
+the polite first layer; the guarantee is the workers' sandbox (`sandbox.py`), which leaves them
+unable to open a network connection whatever the query says.
+
+The form and the FROM graphs come from a small lexer that skips comments, strings and IRIs;
+they shape the dataset and messages, and decide nothing about safety.
 """
 
 from __future__ import annotations
@@ -68,8 +74,6 @@ def inspect(text: str, predeclared: dict[str, str] | None = None) -> QueryShape:
             continue
         if word == "BASE" and i + 1 < len(toks):
             base = expand(*toks[i + 1], prefixes, base)
-        elif word == "SERVICE":
-            raise ForbiddenQuery("SERVICE is not allowed: this endpoint never contacts other services")
         elif word in UPDATE_WORDS and shape.form is None:
             raise ForbiddenQuery(f"{word} is an update: this endpoint is read-only and accepts queries only")
         elif word in FORM_WORDS and shape.form is None:
@@ -81,6 +85,49 @@ def inspect(text: str, predeclared: dict[str, str] | None = None) -> QueryShape:
                 (shape.from_named if named else shape.from_graphs).append(expand(kind2, value2, prefixes, base))
         i += 1
     return shape
+
+
+ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+SERVICE_REFUSED = "SERVICE is not allowed: this endpoint never contacts other services"
+
+
+def unescape(text: str) -> str:
+    """Decode SPARQL's \\uXXXX and \\UXXXXXXXX escapes (the engine accepts them in IRIs)."""
+    def char(m: re.Match) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else "\ufffd"
+    return ESCAPE.sub(char, text)
+
+
+def refuse_service(text: str) -> None:
+    """Raise ForbiddenQuery when the parsed query holds a SERVICE pattern, or when a query that
+    mentions the word cannot be parsed (it is then refused rather than run unchecked)."""
+    if "service" not in unescape(text).lower():
+        return  # no spelling of the keyword is possible without these letters
+    # The grammar ends a comment at CR or LF; rdflib's parser only at LF.
+    normal = text.replace("\r\n", "\n").replace("\r", "\n")
+    try:
+        from rdflib.plugins.sparql.parser import parseQuery
+        tree = parseQuery(normal)
+    except Exception:  # a parse error, or RecursionError on deep nesting
+        raise ForbiddenQuery(f"{SERVICE_REFUSED}; this query mentions SERVICE and the check could not "
+                             "read it (remove the word, or fix the query's syntax)") from None
+    if has_service(tree):
+        raise ForbiddenQuery(SERVICE_REFUSED)
+
+
+def has_service(tree) -> bool:
+    """Walk rdflib's parse tree (CompValue / ParseResults / lists) for a ServiceGraphPattern."""
+    stack = [tree]
+    while stack:
+        node = stack.pop()
+        if getattr(node, "name", None) == "ServiceGraphPattern":
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
+            stack.extend(list(node))
+    return False
 
 
 def check_graphs(shape: QueryShape, known: set[str]) -> None:

@@ -1,0 +1,168 @@
+"""No query reaches the network: two layers, each tested on its own.
+
+1. The up-front check (guard.refuse_service) reads the query with a real SPARQL parser.
+2. The sandbox: a query worker cannot open a network socket, whatever the query says. These
+   tests switch the up-front check off and send every spelling to a real worker process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing as mp
+import socket
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from termgraph import guard
+from termgraph.engine import Dataset
+from termgraph.errors import ForbiddenQuery
+from termgraph.executor import Job, Worker
+
+
+@pytest.fixture(scope="module")
+def closing_listener():
+    """A loopback listener that counts connections and closes each at once (so an unconfined
+    engine fails fast instead of waiting for an answer)."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(64)
+    server.settimeout(0.1)
+    seen, stop = [], threading.Event()
+
+    def accept():
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            seen.append(1)
+            conn.close()
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield server.getsockname()[1], seen
+    stop.set()
+    thread.join()
+    server.close()
+
+
+def spellings(port: int) -> list[str]:
+    url = f"http://127.0.0.1:{port}/sparql"
+    return [
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?a ?b ?c }} }}",
+        f"PREFIX x: <http://e/\\u0041#> SELECT * WHERE {{ SERVICE <{url}> {{ ?a ?b ?c }} }}",
+        f"PREFIX x: <http://e/> SELECT * WHERE {{ ?a x:b\\#c ?c . SERVICE <{url}> {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ # a comment ended by CR\r SERVICE <{url}> {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ # CRLF\r\n SERVICE <{url}> {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ # LF\n sErViCe <{url}> {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ SERVICE SILENT <{url}> {{ ?a ?b ?c }} }}",
+        f"PREFIX r: <http://127.0.0.1:{port}/> SELECT * WHERE {{ SERVICE r:sparql {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ VALUES ?u {{ <{url}> }} SERVICE ?u {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ BIND(<{url}> AS ?u) SERVICE SILENT ?u {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ {{ SELECT * WHERE {{ {{ SERVICE <{url}> {{ ?a ?b ?c }} }} }} }} }}",
+        f"ASK {{ OPTIONAL {{ SERVICE <{url}> {{ ?a ?b ?c }} }} }}",
+        f"CONSTRUCT {{ ?a ?b ?c }} WHERE {{ SERVICE <http://127.0.0.1:{port}/\\u0073parql> {{ ?a ?b ?c }} }}",
+        f"SELECT * WHERE {{ SERVICE <{url}> {{ ?a ?b ?c }} SERVICE <{url}> {{ ?d ?e ?f }} }}",
+    ]
+
+
+# --- layer 1: the parser's view ----------------------------------------------------------------
+
+@pytest.mark.parametrize("index", range(14))
+def test_the_up_front_check_refuses_every_spelling(index):
+    with pytest.raises(ForbiddenQuery) as info:
+        guard.refuse_service(spellings(9)[index])
+    assert str(info.value).startswith("SERVICE is not allowed")
+
+
+@pytest.mark.parametrize("query", [
+    "SELECT * WHERE { ?s ?p ?o }",
+    "SELECT * WHERE { ?s ?p 'service' }",
+    "SELECT * WHERE { ?s <http://example.org/service> ?o } # SERVICE in a comment",
+    "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:x ?o }",
+])
+def test_the_up_front_check_lets_queries_without_service_through(query):
+    guard.refuse_service(query)
+
+
+def test_a_query_that_mentions_service_and_does_not_parse_is_refused():
+    with pytest.raises(ForbiddenQuery, match="could not read it"):
+        guard.refuse_service("SELECT * WHERE { SERVICE <http://x/> { ?a ?b ?c }")
+
+
+# --- layer 2: the sandbox ------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def worker(tmp_path_factory):
+    dump = tmp_path_factory.mktemp("sandbox") / "d.nq"
+    dump.write_text("<http://e/s> <http://e/p> <http://e/o> <http://e/g> .\n")
+    w = Worker(mp.get_context("spawn"), str(dump))
+    yield w
+    w.kill()
+
+
+def run_unscreened(worker: Worker, query: str):
+    job = Job(query, Dataset(), None, None, None, 1_000_000, screen_service=False)
+    return asyncio.run(worker.call(job, 20))
+
+
+def test_without_the_sandbox_the_engine_would_connect(closing_listener):
+    """The check below can fail: an unconfined engine does reach the listener."""
+    import pyoxigraph as ox
+
+    port, seen = closing_listener
+    before = len(seen)
+    with pytest.raises(OSError):
+        list(ox.Store().query(spellings(port)[0]))
+    assert len(seen) == before + 1
+
+
+@pytest.mark.parametrize("index", range(14))
+def test_a_sandboxed_worker_opens_no_connection(worker, closing_listener, index):
+    port, seen = closing_listener
+    before = len(seen)
+    reply = run_unscreened(worker, spellings(port)[index])
+    assert len(seen) == before
+    if reply[0] == "error" and "unbound" not in reply[2]:  # SILENT: an empty answer instead
+        assert reply[1] == "ForbiddenQuery", reply
+
+
+def test_a_sandboxed_worker_cannot_open_a_socket_itself(worker):
+    """Beyond SERVICE: the process itself is confined (checked by the worker at start-up)."""
+    from termgraph import sandbox
+
+    assert sandbox.ALLOWED_FAMILIES == (socket.AF_UNIX,)
+    reply = run_unscreened(worker, "ASK { ?s ?p ?o }")
+    assert reply[0] == "ok"
+
+
+def obfuscations(port: int):
+    url = f"http://127.0.0.1:{port}/sparql"
+    keyword = st.sampled_from(["SERVICE", "service", "Service", "sErViCe"])
+    gap = st.lists(st.sampled_from([" ", "\t", "\n", "\r", "\r\n", "# c\r", "# c\n", "# c\r\n", "#\\u0041\r"]),
+                   min_size=1, max_size=3).map("".join)
+    iri = st.sampled_from([f"<{url}>", f"<http://127.0.0.1:{port}/\\u0073parql>",
+                           f"<http://127.0.0.1:{port}/\\U00000073parql>", "r:sparql", "?u"])
+    silent = st.sampled_from(["", "SILENT "])
+    wrap = st.sampled_from(["{}", "{{ SELECT * WHERE {{ {} }} }}", "OPTIONAL {{ {} }}", "{{ {} }} UNION {{ ?x ?y ?z }}",
+                            "MINUS {{ {} }}", "FILTER EXISTS {{ {} }}"])
+
+    def build(k, g1, i, s, w, g2):
+        body = f"{k}{g1}{s}{i}{g2}{{ ?a ?b ?c }}"
+        return (f"PREFIX r: <http://127.0.0.1:{port}/>{g2}SELECT * WHERE {{ BIND(<{url}> AS ?u){g1}"
+                + w.format(body) + " }")
+    return st.builds(build, keyword, gap, iri, silent, wrap, gap)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_generated_obfuscations_open_no_connection(worker, closing_listener, data):
+    port, seen = closing_listener
+    query = data.draw(obfuscations(port))
+    before = len(seen)
+    run_unscreened(worker, query)
+    assert len(seen) == before, query
+    with pytest.raises(ForbiddenQuery):
+        guard.refuse_service(query)
