@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Re-create src/termgraph/static/vendor from the npm registry at the versions pinned in
+# Re-create src/termgraph/web/static/vendor from the npm registry at the versions pinned in
 # frontend/package.json (the files are committed, so nothing is fetched at run time).
 set -euo pipefail
 cd "$(dirname "$0")/../frontend"
 npm install --no-audit --no-fund --ignore-scripts
-V=../src/termgraph/static/vendor
+V=../src/termgraph/web/static/vendor
 cp node_modules/cytoscape/dist/cytoscape.min.js node_modules/cytoscape/LICENSE "$V/cytoscape-3.34.4/"
 cp node_modules/@zazuko/yasgui/build/yasgui.min.js node_modules/@zazuko/yasgui/build/yasgui.min.css "$V/yasgui-4.6.2/"

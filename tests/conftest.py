@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from termgraph import loader
+from termgraph.build import load as loader
 from termgraph.paths import default_seeds
 from termgraph.settings import Settings
 
@@ -50,7 +50,7 @@ def add_w3c_graphs(store) -> None:
 
 @pytest.fixture(scope="session")
 def service_state(root):
-    from termgraph.state import build_state
+    from termgraph.web.service import build_state
 
     state = build_state(Settings(root=root, workers=2, query_timeout=3.0, max_body_bytes=200_000,
                                  max_query_string=8_000, max_result_bytes=2_000_000), prepare=add_w3c_graphs)

@@ -2,7 +2,7 @@
 
 import pyoxigraph as ox
 
-from termgraph import derive
+from termgraph.build import derive
 from termgraph import namespaces as ns
 
 

@@ -5,7 +5,8 @@ import re
 import pyoxigraph as ox
 import rdflib
 
-from termgraph import export, loader
+from termgraph.build import export
+from termgraph.build import load as loader
 
 
 def test_export_writes_every_format_deterministically(tmp_path, settings, data):

@@ -4,9 +4,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from termgraph import loader
+from termgraph.build import load as loader
 from termgraph.errors import DataSyntaxError
-from termgraph.layout import project_files, shapes_files
+from termgraph.build.files import project_files, shapes_files
 from termgraph.settings import Settings
 
 

@@ -15,10 +15,10 @@ import threading
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from termgraph import guard
-from termgraph.engine import Dataset
+from termgraph.sparql import guard
+from termgraph.sparql.protocol import Dataset
 from termgraph.errors import ForbiddenQuery
-from termgraph.executor import Job, Worker
+from termgraph.sparql.pool import Job, Worker
 
 
 @pytest.fixture(scope="module")
@@ -131,7 +131,7 @@ def test_a_sandboxed_worker_opens_no_connection(worker, closing_listener, index)
 
 def test_a_sandboxed_worker_cannot_open_a_socket_itself(worker):
     """Beyond SERVICE: the process itself is confined (checked by the worker at start-up)."""
-    from termgraph import sandbox
+    from termgraph.sparql import sandbox
 
     assert sandbox.ALLOWED_FAMILIES == (socket.AF_UNIX,)
     reply = run_unscreened(worker, "ASK { ?s ?p ?o }")

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from termgraph import engine
+from termgraph.sparql import engine
 from termgraph import namespaces as ns
 
 QC = sorted((Path(__file__).resolve().parent.parent / "queries" / "qc").glob("*.rq"))
@@ -24,7 +24,7 @@ def test_qc_query_returns_no_rows(data, path):
 
 def test_a_qc_query_does_find_a_defect(tmp_path, root):
     """The QC queries can fail: a claim file with a claim that has no quote is caught."""
-    from termgraph import loader
+    from termgraph.build import load as loader
     from termgraph.settings import Settings
 
     extra = tmp_path / "broken.ttl"

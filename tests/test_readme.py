@@ -4,7 +4,8 @@ import re
 
 import pytest
 
-from termgraph import engine, formats
+from termgraph.sparql import engine
+from termgraph.sparql import formats
 from termgraph import namespaces as ns
 
 from .conftest import ROOT

@@ -23,7 +23,7 @@ def test_ontology_iri_dereferences_to_turtle_for_rdf_clients(client):
 
 
 def test_export_writes_the_ontology_documentation(tmp_path, data):
-    from termgraph import export
+    from termgraph.build import export
 
     names = {p.name for p in export.export(data, tmp_path)}
     assert "termgraph-ontology.html" in names

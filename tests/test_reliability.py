@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from termgraph.errors import TooManyRequests
-from termgraph.ratelimit import QueryTimeBudget
+from termgraph.sparql.ratelimit import QueryTimeBudget
 
 QUICK = "SELECT ?l WHERE { <https://w3id.org/termgraph/concept/foundation-model> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
 FINGERPRINT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"

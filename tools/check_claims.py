@@ -9,7 +9,7 @@ from pathlib import Path
 import rdflib
 from rdflib import RDF, Literal, Namespace, URIRef
 
-from termgraph import quotes
+from termgraph.build import quotes
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

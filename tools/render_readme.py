@@ -9,7 +9,9 @@ import re
 import sys
 from pathlib import Path
 
-from termgraph import engine, formats, loader
+from termgraph.sparql import engine
+from termgraph.sparql import formats
+from termgraph.build import load as loader
 from termgraph import namespaces as ns
 from termgraph.settings import Settings
 

@@ -12,8 +12,8 @@ __version__ = "0.1.0"
 
 def load(root=None, extra_files=()):
     """Load termgraph's data (and any extra RDF files) into a queryable dataset."""
-    from .loader import load as _load
-    from .settings import settings_from_env
+    from termgraph.build.load import load as _load
+    from termgraph.settings import settings_from_env
 
     return _load(settings_from_env(root=root).with_(extra_files=tuple(extra_files)))
 
@@ -21,8 +21,8 @@ def load(root=None, extra_files=()):
 def query(text: str, data=None) -> list[dict] | bool:
     """Run a SPARQL query (termgraph's prefixes are predeclared). SELECT gives a list of dicts of
     plain Python values (IRIs and literals as strings), ASK a bool, CONSTRUCT a list of triples."""
-    from . import engine
-    from . import namespaces as ns
+    from termgraph.sparql import engine
+    from termgraph import namespaces as ns
 
     data = data or load()
     result = engine.run(data.store, text, prefixes=ns.PREFIXES)

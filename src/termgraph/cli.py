@@ -9,10 +9,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import engine, formats, loader, validate
-from . import namespaces as ns
-from .errors import TermgraphError
-from .settings import settings_from_env
+from termgraph.sparql import engine
+
+from termgraph.sparql import formats
+
+from termgraph.build import load as loader
+
+from termgraph.build import validate
+from termgraph import namespaces as ns
+from termgraph.errors import TermgraphError
+from termgraph.settings import settings_from_env
 
 EXAMPLES = """\
 examples:
@@ -112,7 +118,7 @@ def cmd_query(args, settings) -> int:
 
 
 def cmd_export(args, settings) -> int:
-    from . import export
+    from termgraph.build import export
 
     data = loader.load(settings, progress=progress)
     for path in export.export(data, args.out, progress=progress):
@@ -121,7 +127,7 @@ def cmd_export(args, settings) -> int:
 
 
 def cmd_serve(args, settings) -> int:
-    from . import server
+    from termgraph.web import serve as server
 
     settings = settings.with_(**{k: v for k, v in {
         "host": args.host, "port": args.port, "query_timeout": args.timeout, "workers": args.workers,

@@ -6,7 +6,7 @@ import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from .paths import default_root
+from termgraph.paths import default_root
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,18 @@ from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from .. import __version__
-from ..errors import TermgraphError
-from ..state import ServiceState
+from termgraph import __version__
+from termgraph.errors import TermgraphError
+from termgraph.web.service import ServiceState
 from fastapi.staticfiles import StaticFiles
 
-from . import browse, pages, sparql, terms
+from termgraph.web.routes import browse
+
+from termgraph.web.routes import pages
+
+from termgraph.web.routes import sparql
+
+from termgraph.web.routes import terms
 
 
 def error_body(status: int, kind: str, message: str) -> dict:
@@ -50,6 +56,6 @@ def create_app(state: ServiceState) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.include_router(browse.router)
-    app.mount("/static", StaticFiles(packages=[("termgraph", "static")]), name="static")
+    app.mount("/static", StaticFiles(packages=[("termgraph.web", "static")]), name="static")
     app.include_router(terms.router)  # last: its /{kind}/{name} would shadow /download/{name}
     return app

@@ -1,4 +1,4 @@
-"""HTML pages from Jinja2 templates (src/termgraph/templates), one template per page."""
+"""HTML pages from Jinja2 templates (src/termgraph/web/templates), one template per page."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .. import formats
-from .. import namespaces as ns
+from termgraph.sparql import formats
+from termgraph import namespaces as ns
 
 
 @lru_cache(maxsize=1)
 def environment() -> Environment:
-    env = Environment(loader=PackageLoader("termgraph", "templates"), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=PackageLoader("termgraph.web", "templates"), autoescape=select_autoescape(["html"]))
     env.filters["short"] = formats.shorten
     env.globals["ns"] = ns
     env.filters["local"] = local_path

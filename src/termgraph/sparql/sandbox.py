@@ -17,7 +17,7 @@ from __future__ import annotations
 import errno
 import socket
 
-from .errors import SandboxUnavailable
+from termgraph.errors import SandboxUnavailable
 
 # Socket families a worker may create: only AF_UNIX (multiprocessing's pipes are socketpairs).
 ALLOWED_FAMILIES = (socket.AF_UNIX,)

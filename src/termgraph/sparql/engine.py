@@ -10,16 +10,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import guard
-from .errors import ForbiddenQuery, QuerySyntaxError
-
-
-@dataclass(frozen=True)
-class Dataset:
-    """The RDF dataset a query runs against; empty lists mean 'not given'."""
-
-    default_graph_uris: tuple[str, ...] = ()
-    named_graph_uris: tuple[str, ...] = ()
+from termgraph.sparql import guard
+from termgraph.sparql.protocol import Dataset
+from termgraph.errors import ForbiddenQuery, QuerySyntaxError
 
 
 @dataclass

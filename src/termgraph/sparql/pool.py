@@ -18,8 +18,8 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import errors
-from .engine import Dataset
+from termgraph import errors
+from termgraph.sparql.protocol import Dataset
 
 ERRORS = {cls.__name__: cls for cls in vars(errors).values()
           if isinstance(cls, type) and issubclass(cls, errors.TermgraphError)}
@@ -45,7 +45,10 @@ class Answer:
 
 def execute(store, job: Job, known: set[str] | None = None) -> Answer:
     """Run one job against a store (in the worker process). `known`: the store's graph names."""
-    from . import engine, formats, guard, protocol
+    from termgraph.sparql import engine
+    from termgraph.sparql import formats
+    from termgraph.sparql import guard
+    from termgraph.sparql import protocol
 
     result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known,
                         screen_service=job.screen_service)
@@ -58,7 +61,7 @@ def execute(store, job: Job, known: set[str] | None = None) -> Answer:
 
 
 def worker_main(conn, dump_path: str) -> None:
-    from .sandbox import confine
+    from termgraph.sparql.sandbox import confine
 
     try:
         confine()  # before anything else: from here on this process cannot open a network socket
@@ -67,7 +70,7 @@ def worker_main(conn, dump_path: str) -> None:
         return
     import pyoxigraph as ox
 
-    from .engine import known_graphs
+    from termgraph.sparql.engine import known_graphs
 
     store = ox.Store()
     store.bulk_load(path=dump_path, format=ox.RdfFormat.N_QUADS)

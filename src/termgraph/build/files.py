@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import namespaces as ns
-from .errors import DataNotFound
+from termgraph import namespaces as ns
+from termgraph.errors import DataNotFound
 
 RDF_SUFFIXES = {
     ".ttl": "text/turtle",

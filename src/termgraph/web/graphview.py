@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
+from termgraph import namespaces as ns
 
 NODES = ns.sparql_prefixes() + """
 SELECT ?node ?kind ?label WHERE {

@@ -15,10 +15,10 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import docs
-from . import namespaces as ns
-from .loader import LoadedData
-from .void import void_triples
+from termgraph.build import ontology_html as docs
+from termgraph import namespaces as ns
+from termgraph.build.load import LoadedData
+from termgraph.build.void import void_triples
 
 FORMATS = {
     "ttl": ox.RdfFormat.TURTLE,

@@ -8,12 +8,14 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from .. import formats, protocol
-from ..errors import BadRequest, NotFound, PayloadTooLarge
-from ..executor import Job
-from ..service_description import describe
-from ..state import ServiceState
-from . import render
+from termgraph.sparql import formats
+
+from termgraph.sparql import protocol
+from termgraph.errors import BadRequest, NotFound, PayloadTooLarge
+from termgraph.sparql.pool import Job
+from termgraph.sparql.service_description import describe
+from termgraph.web.service import ServiceState
+from termgraph.web import render
 
 router = APIRouter()
 

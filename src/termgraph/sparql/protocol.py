@@ -8,13 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from . import formats
-from .engine import Dataset
-from .errors import BadRequest, ForbiddenQuery, NotAcceptable, PayloadTooLarge, UnsupportedMediaType, UriTooLong
+from termgraph.sparql import formats
+from termgraph.errors import BadRequest, ForbiddenQuery, NotAcceptable, PayloadTooLarge, UnsupportedMediaType, UriTooLong
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
 UPDATE = "application/sparql-update"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The RDF dataset a query runs against; empty lists mean 'not given'."""
+
+    default_graph_uris: tuple[str, ...] = ()
+    named_graph_uris: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import derive
-from .errors import DataSyntaxError
-from .layout import QUAD_SUFFIXES, RDF_SUFFIXES, DataFile, project_files, user_file
-from .settings import Settings
+from termgraph.build import derive
+from termgraph.errors import DataSyntaxError
+from termgraph.build.files import QUAD_SUFFIXES, RDF_SUFFIXES, DataFile, project_files, user_file
+from termgraph.settings import Settings
 
 FORMATS = {
     "text/turtle": ox.RdfFormat.TURTLE,

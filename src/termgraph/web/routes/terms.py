@@ -6,10 +6,14 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from .. import describe, formats, protocol
-from .. import namespaces as ns
-from ..errors import NotFound
-from . import render
+from termgraph.web import views as describe
+
+from termgraph.sparql import formats
+
+from termgraph.sparql import protocol
+from termgraph import namespaces as ns
+from termgraph.errors import NotFound
+from termgraph.web import render
 
 router = APIRouter()
 

@@ -9,9 +9,9 @@ import pyshacl
 import rdflib
 from rdflib.namespace import RDF, SH
 
-from . import namespaces as ns
-from .errors import DataSyntaxError, ValidationFailed
-from .layout import DataFile, project_files, shapes_files
+from termgraph import namespaces as ns
+from termgraph.errors import DataSyntaxError, ValidationFailed
+from termgraph.build.files import DataFile, project_files, shapes_files
 
 # Which shapes file checks which graphs.
 SHAPE_TARGETS = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
-from .void import DATASET_IRI, void_triples
+from termgraph import namespaces as ns
+from termgraph.build.void import DATASET_IRI, void_triples
 
 N, L = ox.NamedNode, ox.Literal
 FORMATS_NS = "http://www.w3.org/ns/formats/"

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
+from termgraph import namespaces as ns
 
 P = ns.sparql_prefixes()
 

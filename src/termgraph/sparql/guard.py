@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .errors import ForbiddenQuery
+from termgraph.errors import ForbiddenQuery
 
 TOKEN = re.compile(
     r"""

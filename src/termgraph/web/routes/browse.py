@@ -7,9 +7,9 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from .. import graphview
-from .. import namespaces as ns
-from . import render
+from termgraph.web import graphview
+from termgraph import namespaces as ns
+from termgraph.web import render
 
 router = APIRouter()
 DRAW_CAP = 1500  # the viewer draws at most this many nodes (the best connected) and says so

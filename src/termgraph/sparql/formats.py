@@ -10,8 +10,8 @@ import io
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
-from .errors import ResultTooLarge
+from termgraph import namespaces as ns
+from termgraph.errors import ResultTooLarge
 
 SOLUTION_FORMATS = {  # SELECT and ASK
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,

@@ -7,8 +7,8 @@ import sys
 import threading
 import webbrowser
 
-from .settings import Settings
-from .state import build_state
+from termgraph.settings import Settings
+from termgraph.web.service import build_state
 
 
 def progress(message: str) -> None:
@@ -20,7 +20,7 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
     A file that does not parse or data that fails SHACL ends here with the report (exit 2 / 1)."""
     import uvicorn
 
-    from .web.app import create_app
+    from termgraph.web.app import create_app
 
     state = build_state(settings, progress=progress)
     app = create_app(state)

@@ -6,7 +6,7 @@ import logging
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
+from termgraph import namespaces as ns
 
 
 def ontology_turtle(store: ox.Store) -> bytes:

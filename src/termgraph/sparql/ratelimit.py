@@ -10,7 +10,7 @@ import time
 from collections import defaultdict, deque
 from typing import Callable
 
-from .errors import TooManyRequests
+from termgraph.errors import TooManyRequests
 
 
 class QueryTimeBudget:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
+from termgraph import namespaces as ns
 
 QUOTES_QUERY = ns.sparql_prefixes() + """
 SELECT ?claim ?id ?exact ?prefix ?suffix WHERE {

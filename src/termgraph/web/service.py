@@ -10,10 +10,12 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from . import loader, validate
-from .executor import QueryPool
-from .ratelimit import QueryTimeBudget
-from .settings import Settings
+from termgraph.build import load as loader
+
+from termgraph.build import validate
+from termgraph.sparql.pool import QueryPool
+from termgraph.sparql.ratelimit import QueryTimeBudget
+from termgraph.settings import Settings
 
 
 @dataclass

@@ -5,10 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from .. import export, loader
-from .. import namespaces as ns
-from ..errors import NotFound
-from . import render
+from termgraph.build import export
+
+from termgraph.build import load as loader
+from termgraph import namespaces as ns
+from termgraph.errors import NotFound
+from termgraph.web import render
 
 router = APIRouter()
 
@@ -71,7 +73,11 @@ ONTOLOGY_TYPES = ["text/html", "text/turtle", "application/ld+json", "applicatio
 def ontology(request: Request) -> Response:
     import pyoxigraph as ox
 
-    from .. import docs, formats, protocol
+    from termgraph.build import ontology_html as docs
+
+    from termgraph.sparql import formats
+
+    from termgraph.sparql import protocol
 
     state = request.app.state.termgraph
     media = protocol.negotiate(request.headers.get("accept"), ONTOLOGY_TYPES,

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import namespaces as ns
+from termgraph import namespaces as ns
 
 CLAIMS_QUERY = ns.sparql_prefixes() + """
 SELECT ?claim ?s ?p ?o ?stance ?source WHERE {

@@ -1,0 +1,1 @@
+"""The SPARQL service: guard, engine, protocol, formats, the worker pool, service description."""
