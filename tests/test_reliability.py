@@ -9,8 +9,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from termgraph.errors import TooManyRequests
-from termgraph.sparql.ratelimit import QueryTimeBudget
 
 QUICK = "SELECT ?l WHERE { <https://w3id.org/termgraph/concept/foundation-model> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
 FINGERPRINT = "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -95,7 +93,7 @@ HOSTILE = {
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_a_hostile_query_ends_within_the_limit_and_others_keep_their_latency(client, service_state, name):
-    pids = {w.process.pid for w in service_state.pool.workers}
+    pids = {w.pid for w in service_state.pool.idle + list(service_state.pool.busy)}
     result = {}
 
     def hostile():
@@ -119,41 +117,10 @@ def test_a_hostile_query_ends_within_the_limit_and_others_keep_their_latency(cli
     if r.status_code != 200:
         assert ("longer than 3 s" if r.status_code == 503 else "larger than") in r.json()["error"]["message"]
     assert max(latencies) < 1.0, latencies  # the other worker kept serving at its normal pace
-    gone = [p for p in pids - {w.process.pid for w in service_state.pool.workers}]
-    assert all(not psutil.pid_exists(p) or psutil.Process(p).status() == psutil.STATUS_ZOMBIE for p in gone)
-
-
-# --- rate limit -------------------------------------------------------------------------------------
-
-def test_the_budget_refuses_with_retry_after_once_used_up():
-    now = [1000.0]
-    budget = QueryTimeBudget(budget=2.0, window=60.0, clock=lambda: now[0])
-    budget.check("a")
-    budget.charge("a", 1.5)
-    budget.check("a")
-    budget.charge("a", 1.0)
-    with pytest.raises(TooManyRequests) as info:
-        budget.check("a")
-    assert info.value.status == 429 and info.value.retry_after == 60
-    budget.check("b")  # another client is not affected
-    now[0] += 61
-    budget.check("a")
-
-
-def test_the_budget_is_off_by_default():
-    budget = QueryTimeBudget(budget=0.0, window=60.0)
-    for _ in range(100):
-        budget.charge("a", 10.0)
-        budget.check("a")
-
-
-def test_the_endpoint_answers_429_with_retry_after(client, service_state):
-    original = service_state.budget
-    service_state.budget = QueryTimeBudget(budget=0.000001, window=30.0)
-    try:
-        assert client.get("/sparql", params={"query": QUICK}).status_code == 200
-        r = client.get("/sparql", params={"query": QUICK})
-        assert r.status_code == 429 and int(r.headers["retry-after"]) >= 1
-        assert "query time" in r.json()["error"]["message"]
-    finally:
-        service_state.budget = original
+    gone = [p for p in pids - {w.pid for w in service_state.pool.idle + list(service_state.pool.busy)}]
+    if r.status_code == 503:
+        assert gone  # the stopped query's worker was killed (its CPU released), not just abandoned
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and any(psutil.pid_exists(p) for p in gone):
+        time.sleep(0.05)  # SIGKILL is delivered asynchronously; the zygote reaps its children
+    assert not any(psutil.pid_exists(p) for p in gone)

@@ -2,10 +2,16 @@
 
 
 class TermgraphError(Exception):
-    """Base class. `status` is the HTTP status, `exit_code` the CLI exit code."""
+    """Base class. `status` is the HTTP status, `exit_code` the CLI exit code; `retry_after`
+    (seconds) becomes a Retry-After header when set."""
 
     status = 500
     exit_code = 2
+    retry_after: int | None = None
+
+    def with_retry_after(self, seconds: float) -> "TermgraphError":
+        self.retry_after = max(1, int(-(-seconds // 1)))
+        return self
 
 
 class DataSyntaxError(TermgraphError):
@@ -37,6 +43,13 @@ class ValidationFailed(TermgraphError):
 
 class QuerySyntaxError(TermgraphError):
     """A SPARQL query does not parse."""
+
+    status = 400
+    exit_code = 2
+
+
+class QueryEvaluationError(TermgraphError):
+    """The engine could not evaluate the query (an unknown function, an unbound SERVICE name…)."""
 
     status = 400
     exit_code = 2
@@ -91,7 +104,33 @@ class ResultTooLarge(TermgraphError):
 
 
 class TooManyRequests(TermgraphError):
+    """The client has too many queries running or waiting, or used up its query-time budget."""
+
     status = 429
+
+
+class Overloaded(TermgraphError):
+    """The wait queue is full, or the service is shutting down: retry later (503 + Retry-After)."""
+
+    status = 503
+
+
+class QueryTooExpensive(TermgraphError):
+    """The query needed more memory than a query may use; its worker was replaced."""
+
+    status = 422
+
+
+class QueryTooComplex(TermgraphError):
+    """The query nests too deeply or has too many parts for the engine to run safely."""
+
+    status = 400
+
+
+class WorkerUnavailable(TermgraphError):
+    """No query worker could be started or reached."""
+
+    status = 503
 
 
 class NotFound(TermgraphError):
@@ -102,3 +141,20 @@ class SandboxUnavailable(TermgraphError):
     """The query workers' network sandbox (seccomp) cannot be applied: the service must not start."""
 
     exit_code = 2
+
+
+def to_wire(exc: TermgraphError) -> tuple:
+    """An error as plain data, to cross the pipe from a query worker: (type, message, retry_after)."""
+    return (type(exc).__name__, str(exc), exc.retry_after)
+
+
+def from_wire(data: tuple) -> TermgraphError:
+    """The error `to_wire` sent, rebuilt with its type (and so its status) and fields."""
+    name, message, retry_after = data
+    cls = globals().get(name)
+    if not (isinstance(cls, type) and issubclass(cls, TermgraphError)):
+        cls = TermgraphError
+    exc = cls.__new__(cls)
+    Exception.__init__(exc, message)
+    exc.retry_after = retry_after
+    return exc

@@ -21,8 +21,15 @@ class Settings:
     max_body_bytes: int = 1_000_000
     max_query_string: int = 16_384
     workers: int = 2  # query worker processes
-    rate_limit_seconds: float = 0.0  # per-client query time budget per window; 0 = off
+    rate_limit_seconds: float = 0.0  # per-client budget of execution time per window; 0 = off
     rate_limit_window: float = 60.0
+    per_client_queries: int = 4  # queries one client may have running or waiting at once
+    max_queue: int = 64  # queries waiting for a worker; past that, 503 with Retry-After
+    query_memory_mb: int = 2048  # memory one query may allocate beyond the shared data
+    shutdown_grace: float = 30.0  # seconds to finish accepted requests on SIGTERM
+    trusted_proxies: str = ""  # addresses whose X-Forwarded-* headers are believed ("" = none)
+    header_timeout: float = 10.0  # seconds a connection may take to send its request headers
+    max_connections: int = 512  # open connections at once; past that, 503
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -37,6 +44,11 @@ ENV = {
     "TERMGRAPH_WORKERS": ("workers", int),
     "TERMGRAPH_RATE_LIMIT": ("rate_limit_seconds", float),
     "TERMGRAPH_RATE_WINDOW": ("rate_limit_window", float),
+    "TERMGRAPH_PER_CLIENT_QUERIES": ("per_client_queries", int),
+    "TERMGRAPH_MAX_QUEUE": ("max_queue", int),
+    "TERMGRAPH_QUERY_MEMORY_MB": ("query_memory_mb", int),
+    "TERMGRAPH_SHUTDOWN_GRACE": ("shutdown_grace", float),
+    "TERMGRAPH_TRUSTED_PROXIES": ("trusted_proxies", str),
 }
 
 

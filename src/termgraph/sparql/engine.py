@@ -44,6 +44,7 @@ def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = 
     `screen_service=False` skips the up-front SERVICE check (tests of the sandbox only)."""
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
+    guard.check_complexity(text)
     if screen_service:
         guard.refuse_service(text)
     shape = guard.inspect(text, prefixes)

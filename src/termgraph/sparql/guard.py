@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from termgraph.errors import ForbiddenQuery
+from termgraph.errors import ForbiddenQuery, QueryTooComplex
 
 TOKEN = re.compile(
     r"""
@@ -128,6 +128,33 @@ def has_service(tree) -> bool:
         elif isinstance(node, (list, tuple)) or type(node).__name__ == "ParseResults":
             stack.extend(list(node))
     return False
+
+
+MAX_DEPTH = 128  # nested { ( [ : deeper nesting overflows the engine's stack
+MAX_PARTS = 400  # triple patterns and clauses: a chain of ~1,000 patterns overflows it
+PART_WORDS = {"BIND", "UNION", "OPTIONAL", "MINUS", "FILTER", "VALUES", "GRAPH", "SELECT", "SERVICE"}
+
+
+def check_complexity(text: str) -> None:
+    """Refuse (400) a query nested too deeply or with too many parts for the engine to run
+    safely; everything is counted outside strings, IRIs and comments."""
+    depth = deepest = parts = parens = 0
+    for kind, value in tokens(text):
+        if value in "{([" and kind == "other":
+            depth += 1
+            parens += value == "("
+            deepest = max(deepest, depth)
+        elif value in "})]" and kind == "other":
+            depth -= 1
+            parens -= value == ")"
+        elif (kind == "other" and value in ".;") or (kind == "other" and value == "," and parens <= 0) \
+                or (kind == "word" and value.upper() in PART_WORDS):
+            parts += 1
+    if deepest > MAX_DEPTH:
+        raise QueryTooComplex(f"the query nests {deepest} levels deep; at most {MAX_DEPTH} are allowed")
+    if parts > MAX_PARTS:
+        raise QueryTooComplex(f"the query has about {parts} patterns and clauses; at most {MAX_PARTS} are "
+                              "allowed (split it, or use VALUES for long lists)")
 
 
 def check_graphs(shape: QueryShape, known: set[str]) -> None:

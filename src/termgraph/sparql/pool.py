@@ -1,185 +1,264 @@
-"""Query workers: separate processes, each holding the dataset in memory, that run queries.
+"""The query worker pool: a fixed number of forked workers sharing one copy of the data, a
+bounded and fair wait queue, time limits that count the wait, preemption of heavy clients'
+queries when a light client waits, and replacement of any worker that dies or is stopped.
 
-Each worker loads the dataset from an N-Quads dump into its own in-memory Oxigraph store (on
-our graphs several times faster to query than an on-disk store); nothing a query does can
-change what the others see.
-
-A query that runs past its time limit is stopped for real: its worker process is killed (its
-CPU is released at once) and a fresh one takes its place, while the other workers go on
-serving. Results are serialised in the worker by pyoxigraph's own serialisers, capped in size.
+A query that runs past its time limit is stopped for real: its worker is killed (its CPU is
+released at once) and the zygote forks a fresh one from the loaded data (milliseconds).
+Pipes are read and written in threads, so a large query or result never blocks the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing as mp
+import concurrent.futures as cf
+import itertools
 import os
+import signal
+import sys
 import threading
-from dataclasses import dataclass
-from pathlib import Path
+import time
+from dataclasses import dataclass, field
 
 from termgraph import errors
-from termgraph.sparql.protocol import Dataset
-
-ERRORS = {cls.__name__: cls for cls in vars(errors).values()
-          if isinstance(cls, type) and issubclass(cls, errors.TermgraphError)}
-
-
-@dataclass(frozen=True)
-class Job:
-    query: str
-    dataset: Dataset
-    accept: str | None
-    format: str | None
-    base_iri: str | None
-    max_bytes: int
-    screen_service: bool = True  # False only in tests of the sandbox: no client can set it
+from termgraph.sparql import zygote
+from termgraph.sparql.fairness import ClientLedger, FairnessSettings
+from termgraph.sparql.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
 
 
 @dataclass(frozen=True)
-class Answer:
-    form: str
-    media_type: str
-    body: bytes
-
-
-def execute(store, job: Job, known: set[str] | None = None) -> Answer:
-    """Run one job against a store (in the worker process). `known`: the store's graph names."""
-    from termgraph.sparql import engine
-    from termgraph.sparql import formats
-    from termgraph.sparql import guard
-    from termgraph.sparql import protocol
-
-    result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known,
-                        screen_service=job.screen_service)
-    media = protocol.result_type(job.accept, result.form, job.format)
-    try:  # results are lazy: a SERVICE call happens while they are serialised
-        body = formats.serialize_result(result.form, result.value, media, job.max_bytes)
-    except OSError:  # the sandbox refused the socket
-        raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None
-    return Answer(result.form, media, body)
-
-
-def worker_main(conn, dump_path: str) -> None:
-    from termgraph.sparql.sandbox import confine
-
-    try:
-        confine()  # before anything else: from here on this process cannot open a network socket
-    except errors.SandboxUnavailable as exc:
-        conn.send(("sandbox", str(exc)))
-        return
-    import pyoxigraph as ox
-
-    from termgraph.sparql.engine import known_graphs
-
-    store = ox.Store()
-    store.bulk_load(path=dump_path, format=ox.RdfFormat.N_QUADS)
-    known = known_graphs(store)  # read-only: the graph names never change
-    conn.send(("ready",))
-    while True:
-        try:
-            job = conn.recv()
-        except EOFError:
-            return
-        try:
-            conn.send(("ok", execute(store, job, known)))
-        except errors.TermgraphError as exc:
-            conn.send(("error", type(exc).__name__, str(exc)))
-        except Exception as exc:  # a bug: report it as a 500 with its type, keep serving
-            conn.send(("error", "TermgraphError", f"internal error: {type(exc).__name__}: {exc}"))
+class PoolSettings:
+    workers: int = 2
+    timeout: float = 10.0  # seconds, from arrival: waiting for a worker counts
+    max_queue: int = 64  # queries waiting for a worker; past that, 503 + Retry-After
+    memory_limit: int = 2 << 30  # bytes a query may allocate beyond the shared data
+    fairness: FairnessSettings = field(default_factory=FairnessSettings)
 
 
 class Worker:
-    def __init__(self, ctx, dump_path: str):
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=worker_main, args=(child, dump_path), daemon=True)
-        self.process.start()
-        child.close()
-        try:
-            reply = self.conn.recv() if self.conn.poll(600) else None
-        except (EOFError, OSError):
-            reply = None
-        if reply and reply[0] == "sandbox":
-            self.kill()
-            raise errors.SandboxUnavailable(f"query workers cannot be kept off the network: {reply[1]}")
-        if reply != ("ready",):
-            self.kill()
-            raise errors.TermgraphError("a query worker did not start (see the messages above)")
+    """The server's handle on one forked worker process."""
 
-    async def call(self, job: Job, timeout: float):
-        """Send a job and wait for the reply without blocking the event loop; None at the limit."""
-        loop = asyncio.get_running_loop()
-        ready = loop.create_future()
-        fd = self.conn.fileno()
-        loop.add_reader(fd, lambda: ready.done() or ready.set_result(True))
-        try:
-            self.conn.send(job)
-            await asyncio.wait_for(ready, timeout)
-        except asyncio.TimeoutError:
-            return None
-        finally:
-            loop.remove_reader(fd)
-            os.set_blocking(fd, True)  # uvloop's add_reader makes the fd non-blocking
-        return self.conn.recv()
+    def __init__(self, pid: int, conn):
+        self.pid, self.conn = pid, conn
+        self.client: str | None = None
+        self.started: float | None = None
+        self.preempted = False
 
     def kill(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.conn.close()
 
 
+@dataclass(order=True)
+class Waiter:
+    rank: tuple
+    future: asyncio.Future = field(compare=False)
+    client: str = field(compare=False)
+
+
 class QueryPool:
-    """A fixed number of workers; each query takes an idle one for as long as it runs."""
+    def __init__(self, store, settings: PoolSettings):
+        self.store, self.settings = store, settings
+        self.ledger = ClientLedger(settings.fairness)
+        self.threads = cf.ThreadPoolExecutor(2 * settings.workers + 2, thread_name_prefix="termgraph-pipe")
+        self.fork_lock = threading.Lock()
+        self.idle: list[Worker] = []
+        self.busy: set[Worker] = set()
+        self.waiting: list[Waiter] = []
+        self.seq = itertools.count()
+        self.zygote_pid: int | None = None
+        self.ctl = None
+        self.draining = False
+        self.failures = 0
 
-    def __init__(self, dump_path: Path, workers: int, timeout: float):
-        self.dump_path, self.size, self.timeout = str(dump_path), max(1, workers), timeout
-        self.ctx = mp.get_context("spawn")
-        self.idle: asyncio.Queue[Worker] | None = None
-        self.workers: list[Worker] = []
-        self.lock = threading.Lock()
-
+    # --- start and stop ----------------------------------------------------------------------
     def start(self) -> None:
-        """Start the workers side by side (each loads the dump), and wait for all of them."""
-        import concurrent.futures as cf
+        """Fork the zygote (call before any thread starts), then the workers."""
+        self.zygote_pid, self.ctl = zygote.start_zygote(self.store, self.settings.memory_limit)
+        self.idle = [self.spawn() for _ in range(self.settings.workers)]
 
-        with cf.ThreadPoolExecutor(self.size) as pool:
-            self.workers = list(pool.map(lambda _: Worker(self.ctx, self.dump_path), range(self.size)))
-
-    def attach(self) -> None:
-        """Bind the idle queue to the running event loop (call from inside it)."""
-        self.idle = asyncio.Queue()
-        for w in self.workers:
-            self.idle.put_nowait(w)
-
-    async def run(self, job: Job) -> Answer:
-        if self.idle is None:
-            self.attach()
-        worker = await self.idle.get()
-        try:
-            reply = await worker.call(job, self.timeout)
-        except (OSError, EOFError):
-            reply = ("error", "TermgraphError", "the query worker failed")
-            worker = await self.replace(worker)
-        if reply is None:
-            worker = await self.replace(worker)
-            self.idle.put_nowait(worker)
-            raise errors.QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped; "
-                                      "narrow it or add LIMIT")
-        self.idle.put_nowait(worker)
-        if reply[0] == "ok":
-            return reply[1]
-        raise ERRORS.get(reply[1], errors.TermgraphError)(reply[2])
-
-    async def replace(self, worker: Worker) -> Worker:
-        loop = asyncio.get_running_loop()
-        await loop.run_in_executor(None, worker.kill)
-        fresh = await loop.run_in_executor(None, Worker, self.ctx, self.dump_path)
-        with self.lock:
-            self.workers = [fresh if w is worker else w for w in self.workers]
-        return fresh
+    def spawn(self) -> Worker:
+        """A fresh worker from the zygote (blocking)."""
+        with self.fork_lock:
+            pid, conn = zygote.fork_worker(self.ctl)
+        reply = conn.recv() if conn.poll(30) else None
+        if reply and reply[0] == "sandbox":
+            raise errors.SandboxUnavailable(f"query workers cannot be kept off the network: {reply[1]}")
+        if not reply or reply[0] != "ready":
+            raise errors.WorkerUnavailable("a query worker did not start")
+        return Worker(pid, conn)
 
     def close(self) -> None:
-        for w in self.workers:
+        for w in self.idle + list(self.busy):
             w.kill()
-        self.workers = []
+        self.idle, self.busy = [], set()
+        if self.ctl is not None:
+            self.ctl.close()
+            self.ctl = None
+        if self.zygote_pid:
+            try:
+                os.kill(self.zygote_pid, signal.SIGKILL)
+                os.waitpid(self.zygote_pid, 0)
+            except (ProcessLookupError, ChildProcessError):
+                pass
+            self.zygote_pid = None
+        self.threads.shutdown(wait=False, cancel_futures=True)
+
+    def health(self) -> dict:
+        alive = len(self.idle) + len(self.busy)
+        return {"workers": alive, "expected": self.settings.workers, "busy": len(self.busy),
+                "waiting": len(self.waiting), "status": "ok" if alive == self.settings.workers else "degraded"}
+
+    # --- running a query -----------------------------------------------------------------------
+    async def run(self, job: Job, client: str = "local") -> Answer:
+        """Run a job for a client within the time limit (counted from now)."""
+        if self.draining:
+            raise errors.Overloaded("the service is shutting down; retry shortly").with_retry_after(5)
+        deadline = time.monotonic() + self.settings.timeout
+        self.ledger.admit(client)
+        started = None
+        try:
+            worker = await self.acquire(client, deadline)
+            started = worker.started = self.ledger.started(client)
+            worker.client = client
+            return await self.call(worker, job, deadline)
+        finally:
+            self.ledger.finished(client, started)
+
+    async def call(self, worker: Worker, job: Job, deadline: float) -> Answer:
+        loop = asyncio.get_running_loop()
+        reply = None
+        try:
+            await loop.run_in_executor(self.threads, worker.conn.send, job)
+            reply = await asyncio.wait_for(loop.run_in_executor(self.threads, worker.conn.recv),
+                                           max(0.0, deadline - time.monotonic()))
+        except asyncio.TimeoutError:
+            pass
+        except (OSError, EOFError):
+            reply = ("died",)
+        finally:
+            self.release(worker, healthy=reply is not None and reply[0] in ("ok", "error"))
+        return self.answer(worker, reply)
+
+    def answer(self, worker: Worker, reply) -> Answer:
+        if reply is None:
+            raise errors.QueryTimeout(f"the query ran longer than {self.settings.timeout:g} s and was "
+                                      "stopped; narrow it or add LIMIT")
+        if reply[0] == "ok":
+            return reply[1]
+        if reply[0] == "error":
+            raise errors.from_wire(reply[1])
+        if worker.preempted:
+            raise errors.Overloaded("the query was stopped to serve clients that used less query time "
+                                    "recently; retry later").with_retry_after(5)
+        raise errors.QueryTooExpensive("the query stopped its worker (most likely by needing more "
+                                       "memory than a query may use); narrow it")
+
+    # --- the wait queue --------------------------------------------------------------------------
+    async def acquire(self, client: str, deadline: float) -> Worker:
+        """An idle worker now, or a place in the bounded queue until one is handed over."""
+        if self.idle and not self.waiting:
+            worker = self.idle.pop()
+            self.busy.add(worker)
+            return worker
+        if len(self.waiting) >= self.settings.max_queue:
+            raise errors.Overloaded(f"{len(self.waiting)} queries are already waiting; retry "
+                                    "shortly").with_retry_after(1)
+        waiter = Waiter((0.0, next(self.seq)), asyncio.get_running_loop().create_future(), client)
+        self.waiting.append(waiter)
+        try:
+            return await self.wait(waiter, deadline)
+        except BaseException:
+            self.abandon(waiter)
+            raise
+
+    async def wait(self, waiter: Waiter, deadline: float) -> Worker:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise errors.QueryTimeout(f"no query worker was free within the {self.settings.timeout:g} s "
+                                          "time limit; retry later").with_retry_after(1)
+            try:
+                return await asyncio.wait_for(asyncio.shield(waiter.future), min(0.1, remaining))
+            except asyncio.TimeoutError:
+                self.maybe_preempt(waiter)
+
+    def abandon(self, waiter: Waiter) -> None:
+        """A waiter that gives up (time limit, client gone): pass on a worker it was handed."""
+        if waiter in self.waiting:
+            self.waiting.remove(waiter)
+        if waiter.future.done() and not waiter.future.cancelled():
+            worker = waiter.future.result()
+            self.busy.discard(worker)
+            self.hand_over(worker)
+        else:
+            waiter.future.cancel()
+
+    def hand_over(self, worker: Worker) -> None:
+        """Give a free worker to the waiting client that used least query time, or keep it idle."""
+        if self.waiting:
+            waiter = min(self.waiting, key=lambda w: (self.ledger.used(w.client), w.rank[1]))
+            self.waiting.remove(waiter)
+            self.busy.add(worker)
+            waiter.future.set_result(worker)
+        else:
+            self.idle.append(worker)
+
+    def release(self, worker: Worker, healthy: bool) -> None:
+        self.busy.discard(worker)
+        worker.client = worker.started = None
+        if healthy and not worker.preempted:
+            self.hand_over(worker)
+        else:
+            worker.kill()
+            asyncio.get_running_loop().create_task(self.replace())
+
+    def maybe_preempt(self, waiter: Waiter) -> None:
+        """A light client has waited a tick: stop the heaviest client's longest-running query."""
+        if self.idle or self.failures or any(w.preempted for w in self.busy):
+            return
+        running = [w for w in self.busy if w.client is not None and w.started is not None]
+        if not running:
+            return
+        now = time.monotonic()
+        heaviest = max(running, key=lambda w: (self.ledger.used(w.client), now - w.started))
+        if self.ledger.should_preempt(waiter.client, heaviest.client, now - heaviest.started):
+            heaviest.preempted = True
+            try:
+                os.kill(heaviest.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+    async def replace(self) -> None:
+        """Fork a fresh worker; on failure retry with back-off until it works (health: degraded)."""
+        loop, delay = asyncio.get_running_loop(), 0.2
+        while self.ctl is not None:
+            try:
+                worker = await loop.run_in_executor(self.threads, self.spawn)
+            except (errors.TermgraphError, OSError, EOFError) as exc:
+                self.failures += 1
+                print(f"termgraph: replacing a query worker failed ({exc}); retrying in {delay:g} s",
+                      file=sys.stderr, flush=True)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 10.0)
+                continue
+            self.failures = 0
+            self.hand_over(worker)
+            return
+
+
+async def run_while_connected(pool, job: Job, client: str, is_disconnected, poll: float = 0.25) -> Answer:
+    """Run a job, cancelling it (and freeing its worker) as soon as the client goes away."""
+    task = asyncio.ensure_future(pool.run(job, client))
+    try:
+        while not task.done():
+            await asyncio.wait({task}, timeout=poll)
+            if not task.done() and await is_disconnected():
+                task.cancel()
+                break
+        return await task
+    finally:
+        if not task.done():
+            task.cancel()

@@ -28,7 +28,7 @@ def error_body(status: int, kind: str, message: str) -> dict:
 
 async def termgraph_error(request: Request, exc: TermgraphError) -> JSONResponse:
     return JSONResponse(error_body(exc.status, type(exc).__name__, str(exc)), status_code=exc.status,
-                        headers={"Retry-After": str(getattr(exc, "retry_after", 1))} if exc.status == 429 else None)
+                        headers={"Retry-After": str(exc.retry_after)} if exc.retry_after else None)
 
 
 def create_app(state: ServiceState) -> FastAPI:
@@ -36,7 +36,6 @@ def create_app(state: ServiceState) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        state.pool.attach()
         yield
 
     app = FastAPI(

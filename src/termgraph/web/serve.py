@@ -1,4 +1,4 @@
-"""`termgraph serve`: gate, load, start workers, then serve with uvicorn (httptools, uvloop)."""
+"""`termgraph serve`: gate, load once, fork the query workers, then serve with uvicorn."""
 
 from __future__ import annotations
 
@@ -8,11 +8,27 @@ import threading
 import webbrowser
 
 from termgraph.settings import Settings
-from termgraph.web.service import build_state
+from termgraph.web.connections import protocol_with_header_timeout, raise_open_file_limit
+from termgraph.web.service import build_state, remove_stale_workdirs
 
 
 def progress(message: str) -> None:
     print(f"termgraph: {message}", file=sys.stderr, flush=True)
+
+
+def uvicorn_options(settings: Settings) -> dict:
+    """Forwarded headers only from configured proxies (none by default); header and idle
+    timeouts; a cap on connections at once (503 past it); a drain that outlasts any query."""
+    return {
+        "host": settings.host, "port": settings.port, "loop": "uvloop",
+        "http": protocol_with_header_timeout(settings.header_timeout),
+        "proxy_headers": bool(settings.trusted_proxies),
+        "forwarded_allow_ips": settings.trusted_proxies or "",
+        "timeout_keep_alive": 5,
+        "limit_concurrency": settings.max_connections,
+        "timeout_graceful_shutdown": max(settings.shutdown_grace, settings.query_timeout + 5),
+        "log_level": "warning",
+    }
 
 
 def serve(settings: Settings, open_browser: bool = False) -> int:
@@ -22,19 +38,41 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
 
     from termgraph.web.app import create_app
 
-    state = build_state(settings, progress=progress)
+    remove_stale_workdirs()
+    raise_open_file_limit()
+    state = build_state(settings, progress=progress)  # forks the workers: before any thread
     app = create_app(state)
+    config = uvicorn.Config(app, **uvicorn_options(settings))
+    server = DrainingServer(config, state)
     url = f"http://{settings.host}:{settings.port}/"
-    progress(f"serving {sum(state.sizes.values())} triples in {len(state.sizes)} graphs at {url} "
-             f"(SPARQL: {url}sparql)")
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
     # uvicorn drains in-flight requests on SIGTERM, then re-raises the signal to the handler that
     # was there before it: make that a clean exit, so that the workers and the work folder go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        uvicorn.run(app, host=settings.host, port=settings.port, loop="uvloop", http="httptools",
-                    log_level="warning", timeout_graceful_shutdown=10)
+        server.run()
     finally:
         state.close()
-    return 0
+    return 0 if server.started else 3
+
+
+class DrainingServer:
+    """uvicorn's Server, which on SIGTERM/SIGINT first makes the pool refuse new queries (503
+    with Retry-After) while everything already accepted finishes within the grace period."""
+
+    def __new__(cls, config, state):
+        import uvicorn
+
+        class Server(uvicorn.Server):
+            def handle_exit(self, sig, frame) -> None:
+                state.pool.draining = True
+                super().handle_exit(sig, frame)
+
+            async def startup(self, sockets=None) -> None:
+                await super().startup(sockets)
+                if self.started:
+                    progress(f"serving {sum(state.sizes.values())} triples in {len(state.sizes)} graphs at "
+                             f"http://{config.host}:{config.port}/ (SPARQL: /sparql)")
+
+        return Server(config)

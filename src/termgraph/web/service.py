@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from dataclasses import dataclass, field
@@ -13,8 +14,8 @@ import pyoxigraph as ox
 from termgraph.build import load as loader
 
 from termgraph.build import validate
-from termgraph.sparql.pool import QueryPool
-from termgraph.sparql.ratelimit import QueryTimeBudget
+from termgraph.sparql.fairness import FairnessSettings
+from termgraph.sparql.pool import PoolSettings, QueryPool
 from termgraph.settings import Settings
 
 
@@ -26,7 +27,6 @@ class ServiceState:
     pool: QueryPool
     workdir: Path
     downloads: dict[str, Path] = field(default_factory=dict)
-    budget: QueryTimeBudget | None = None
     cache: dict = field(default_factory=dict)  # derived views of the (immutable) dataset
 
     def close(self) -> None:
@@ -34,14 +34,30 @@ class ServiceState:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
+def remove_stale_workdirs() -> None:
+    """Remove work folders left by a termgraph process that no longer runs (killed, crashed)."""
+    for folder in Path(tempfile.gettempdir()).glob("termgraph-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def pool_settings(settings: Settings) -> PoolSettings:
+    fairness = FairnessSettings(per_client=settings.per_client_queries, budget=settings.rate_limit_seconds,
+                                window=settings.rate_limit_window)
+    return PoolSettings(workers=settings.workers, timeout=settings.query_timeout, max_queue=settings.max_queue,
+                        memory_limit=settings.query_memory_mb << 20, fairness=fairness)
+
+
 def build_state(settings: Settings, progress: Callable[[str], None] | None = None,
                 prepare: Callable[[ox.Store], None] | None = None) -> ServiceState:
-    """Validate (SHACL gate), load, start the query workers (each loads an N-Quads dump).
+    """Validate (SHACL gate), load once, then fork the query workers from the loaded data
+    (they share its memory). Call before any thread starts (the zygote is forked here).
 
     Raises ValidationFailed or DataSyntaxError before anything is served; on any failure the
     work folder is removed. `prepare` may add graphs to the store before it is frozen (tests).
     """
-    workdir = Path(tempfile.mkdtemp(prefix="termgraph-"))
+    workdir = Path(tempfile.mkdtemp(prefix=f"termgraph-{os.getpid()}-"))
     try:
         if progress:
             progress("validating termgraph's data against the shapes")
@@ -50,14 +66,11 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         if prepare:
             prepare(data.store)
         sizes = data.graph_sizes()
-        dump = workdir / "dataset.nq"
-        data.store.dump(str(dump), format=ox.RdfFormat.N_QUADS)
-        pool = QueryPool(dump, settings.workers, settings.query_timeout)
+        pool = QueryPool(data.store, pool_settings(settings))
         if progress:
             progress(f"starting {settings.workers} query worker(s)")
         pool.start()
-        budget = QueryTimeBudget(settings.rate_limit_seconds, settings.rate_limit_window)
-        return ServiceState(settings, data.store, sizes, pool, workdir, budget=budget)
+        return ServiceState(settings, data.store, sizes, pool, workdir)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise

@@ -47,7 +47,9 @@ def index(request: Request) -> Response:
 @router.get("/health", summary="Health check")
 def health(request: Request) -> JSONResponse:
     state = request.app.state.termgraph
-    return JSONResponse({"status": "ok", "graphs": len(state.sizes), "triples": sum(state.sizes.values())})
+    pool = state.pool.health()
+    return JSONResponse({"status": pool["status"], "graphs": len(state.sizes), "triples": sum(state.sizes.values()),
+                         "pool": pool}, status_code=200 if pool["status"] == "ok" else 503)
 
 
 @router.get("/download/{name}", summary="Release files (as written by termgraph export)")

@@ -12,7 +12,7 @@ from termgraph.sparql import formats
 
 from termgraph.sparql import protocol
 from termgraph.errors import BadRequest, NotFound, PayloadTooLarge
-from termgraph.sparql.pool import Job
+from termgraph.sparql.pool import Job, run_while_connected
 from termgraph.sparql.service_description import describe
 from termgraph.web.service import ServiceState
 from termgraph.web import render
@@ -74,12 +74,7 @@ async def sparql(request: Request) -> Response:
     job = Job(parsed.query, parsed.dataset, request.headers.get("accept"), parsed.format,
               endpoint_url(request, state), settings.max_result_bytes)
     client = request.client.host if request.client else "unknown"
-    state.budget.check(client)
-    started = time.monotonic()
-    try:
-        answer = await state.pool.run(job)
-    finally:
-        state.budget.charge(client, time.monotonic() - started)
+    answer = await run_while_connected(state.pool, job, client, request.is_disconnected)
     return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
 
 

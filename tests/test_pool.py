@@ -1,0 +1,241 @@
+"""The query worker pool: one shared copy, a bounded fair queue, limits, preemption, recovery.
+
+Real forked workers over small stores; no listening server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pyoxigraph as ox
+import pytest
+
+from termgraph import errors
+from termgraph.sparql import zygote
+from termgraph.sparql.fairness import ClientLedger, FairnessSettings
+from termgraph.sparql.pool import Job, PoolSettings, QueryPool, run_while_connected
+from termgraph.sparql.protocol import Dataset
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+QUICK = "ASK { ?s ?p ?o }"
+
+
+def job(query: str) -> Job:
+    return Job(query, Dataset(), "application/sparql-results+json", None, None, 1_000_000)
+
+
+def small_store(n: int = 200) -> ox.Store:
+    store = ox.Store()
+    p = ox.NamedNode("http://e/p")
+    for i in range(n):
+        store.add(ox.Quad(ox.NamedNode(f"http://e/s{i}"), p, ox.Literal(str(i)), ox.NamedNode("http://e/g")))
+    return store
+
+
+@pytest.fixture
+def make_pool():
+    pools = []
+
+    def make(**kw):
+        pool = QueryPool(small_store(), PoolSettings(**kw))
+        pool.start()
+        pools.append(pool)
+        return pool
+    yield make
+    for pool in pools:
+        pool.close()
+
+
+def pids(pool) -> set[int]:
+    return {w.pid for w in pool.idle + list(pool.busy)}
+
+
+# --- the ledger: pure, with a fake clock --------------------------------------------------------
+
+def ledger(**kw):
+    now = [1000.0]
+    return ClientLedger(FairnessSettings(**kw), clock=lambda: now[0]), now
+
+
+def run_for(book, now, client, seconds, waited=0.0):
+    book.admit(client)
+    now[0] += waited
+    t = book.started(client)
+    now[0] += seconds
+    book.finished(client, t)
+
+
+def test_the_budget_charges_execution_time_only():
+    book, now = ledger(budget=2.0, window=60.0)
+    run_for(book, now, "a", 1.5, waited=30)  # 30 s waiting in the queue: not charged
+    assert book.used("a") == 1.5
+    run_for(book, now, "a", 1.0)
+    with pytest.raises(errors.TooManyRequests) as info:
+        book.admit("a")
+    assert info.value.status == 429 and info.value.retry_after == 59  # when the oldest charge expires
+    book.admit("b")  # another client is not affected
+    now[0] += 61
+    book.admit("a")
+
+
+def test_no_budget_by_default_but_a_cap_on_queries_at_once():
+    book, now = ledger(per_client=2)
+    run_for(book, now, "a", 100.0)  # no budget: any amount of query time
+    book.admit("a")
+    book.admit("a")
+    with pytest.raises(errors.TooManyRequests, match="already has 2 queries"):
+        book.admit("a")
+    book.admit("b")
+
+
+@pytest.mark.parametrize("waiting_used,runner_used,ran,expected", [
+    (0.0, 5.0, 1.0, True),    # a light client waits behind a heavy one that ran a while
+    (0.0, 5.0, 0.1, False),   # ... but every query gets its minimum run
+    (0.0, 0.3, 1.0, False),   # the runner is not heavier by the margin
+    (3.0, 9.0, 1.0, False),   # heavy against heavy: no preemption, just the queue order
+])
+def test_preemption_rule(waiting_used, runner_used, ran, expected):
+    book, now = ledger(light=1.0, margin=0.5, min_run=0.25)
+    for client, used in (("w", waiting_used), ("r", runner_used)):
+        book.spent[client].append((now[0], used))
+    assert book.should_preempt("w", "r", ran) is expected
+
+
+# --- the pool ------------------------------------------------------------------------------------
+
+def test_workers_are_forked_from_the_zygote_and_answer(make_pool):
+    pool = make_pool(workers=2, timeout=10)
+    assert len(pids(pool)) == 2 and pool.health()["status"] == "ok"
+    answer = asyncio.run(pool.run(job(QUICK)))
+    assert answer.body == b'{"head":{},"boolean":true}'
+
+
+def test_a_query_stopped_at_the_limit_is_replaced_by_a_fresh_fork(make_pool):
+    pool = make_pool(workers=1, timeout=0.5)
+    before = pids(pool)
+
+    async def go():
+        with pytest.raises(errors.QueryTimeout, match="longer than 0.5 s"):
+            await pool.run(job(SLOW))
+        for _ in range(100):
+            if pool.idle:
+                break
+            await asyncio.sleep(0.02)
+        return await pool.run(job(QUICK))
+    assert asyncio.run(go()).body == b'{"head":{},"boolean":true}'
+    assert pids(pool).isdisjoint(before)
+
+
+def test_the_wait_counts_in_the_time_limit_and_the_queue_is_bounded(make_pool):
+    pool = make_pool(workers=1, timeout=1.0, max_queue=1, fairness=FairnessSettings(light=0.0))  # no preemption
+
+    async def go():
+        first = asyncio.ensure_future(pool.run(job(SLOW), "a"))
+        await asyncio.sleep(0.2)
+        second = asyncio.ensure_future(pool.run(job(SLOW), "b"))  # waits ~0.8 s of its 1 s
+        await asyncio.sleep(0.1)
+        with pytest.raises(errors.Overloaded) as full:
+            await pool.run(job(QUICK), "c")
+        assert full.value.status == 503 and full.value.retry_after == 1
+        for task in (first, second):
+            with pytest.raises(errors.QueryTimeout):
+                await task
+    asyncio.run(go())
+    # "a" ran its whole second; "b" only what was left of its second after waiting
+    assert pool.ledger.used("a") > 0.9 and pool.ledger.used("b") < 0.5
+
+
+def test_a_light_client_preempts_a_heavy_clients_query(make_pool):
+    pool = make_pool(workers=1, timeout=10, fairness=FairnessSettings(light=1.0, margin=0.5, min_run=0.25))
+
+    async def go():
+        heavy = asyncio.ensure_future(pool.run(job(SLOW), "heavy"))
+        await asyncio.sleep(0.2)
+        start = time.monotonic()
+        polite = await pool.run(job(QUICK), "polite")
+        waited = time.monotonic() - start
+        with pytest.raises(errors.Overloaded, match="used less query time") as info:
+            await heavy
+        return polite, waited, info.value.retry_after
+    polite, waited, retry = asyncio.run(go())
+    assert polite.body == b'{"head":{},"boolean":true}'
+    assert retry == 5
+    assert pool.ledger.used("heavy") > 0.5  # its execution time is charged
+
+
+def test_a_query_whose_client_went_away_is_stopped(make_pool):
+    pool = make_pool(workers=1, timeout=30)
+    before = pids(pool)
+    gone_at = time.monotonic() + 0.3
+
+    async def is_disconnected():
+        return time.monotonic() > gone_at
+
+    async def go():
+        with pytest.raises(asyncio.CancelledError):
+            await run_while_connected(pool, job(SLOW), "a", is_disconnected, poll=0.05)
+        for _ in range(100):
+            if pool.idle:
+                break
+            await asyncio.sleep(0.02)
+    asyncio.run(go())
+    assert pids(pool).isdisjoint(before) and len(pool.idle) == 1
+    assert dict(pool.ledger.active) == {}
+
+
+def test_a_failed_replacement_is_retried_and_health_says_degraded(make_pool, monkeypatch):
+    pool = make_pool(workers=1, timeout=0.3)
+    real, calls = zygote.fork_worker, []
+
+    def failing_twice(ctl):
+        calls.append(1)
+        if len(calls) <= 2:
+            raise OSError(24, "Too many open files")
+        return real(ctl)
+    monkeypatch.setattr(zygote, "fork_worker", failing_twice)
+
+    async def go():
+        with pytest.raises(errors.QueryTimeout):
+            await pool.run(job(SLOW))
+        await asyncio.sleep(0.05)
+        degraded = pool.health()
+        for _ in range(100):
+            if pool.idle:
+                break
+            await asyncio.sleep(0.05)
+        return degraded, (await pool.run(job(QUICK))).body
+    degraded, body = asyncio.run(go())
+    assert degraded["status"] == "degraded" and degraded["workers"] == 0
+    assert body == b'{"head":{},"boolean":true}' and pool.health()["status"] == "ok"
+
+
+def test_a_query_over_the_memory_limit_is_stopped_with_a_clear_error(make_pool):
+    pool = make_pool(workers=1, timeout=20, memory_limit=200 << 20)
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40))
+    query = f'SELECT (STRLEN(?v40) AS ?n) WHERE {{ BIND("0123456789" AS ?v0) {binds} }}'
+
+    async def go():
+        with pytest.raises(errors.QueryTooExpensive) as info:
+            await pool.run(job(query))
+        assert info.value.status == 422
+        for _ in range(100):
+            if pool.idle:
+                break
+            await asyncio.sleep(0.02)
+        return await pool.run(job(QUICK))
+    assert asyncio.run(go()).body == b'{"head":{},"boolean":true}'
+
+
+def test_a_query_near_the_size_cap_crosses_the_pipe(make_pool):
+    pool = make_pool(workers=1, timeout=20)
+    query = "ASK { ?s ?p ?o }\n" + "#" + "x" * 900_000
+    assert asyncio.run(pool.run(job(query))).body == b'{"head":{},"boolean":true}'
+
+
+def test_a_draining_pool_refuses_new_queries_with_retry_after(make_pool):
+    pool = make_pool(workers=1)
+    pool.draining = True
+    with pytest.raises(errors.Overloaded, match="shutting down") as info:
+        asyncio.run(pool.run(job(QUICK)))
+    assert info.value.retry_after == 5
