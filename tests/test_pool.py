@@ -91,12 +91,13 @@ def test_no_budget_by_default_but_a_cap_on_queries_at_once():
 
 @pytest.mark.parametrize("waiting_used,runner_used,ran,expected", [
     (0.0, 5.0, 1.0, True),    # a light client waits behind a heavy one that ran a while
+    (3.0, 20.0, 1.0, True),   # many small queries still weigh far less than many big ones
     (0.0, 5.0, 0.1, False),   # ... but every query gets its minimum run
     (0.0, 0.3, 1.0, False),   # the runner is not heavier by the margin
-    (3.0, 9.0, 1.0, False),   # heavy against heavy: no preemption, just the queue order
+    (3.0, 9.0, 1.0, False),   # similar use: no preemption, just the queue's order
 ])
 def test_preemption_rule(waiting_used, runner_used, ran, expected):
-    book, now = ledger(light=1.0, margin=0.5, min_run=0.25)
+    book, now = ledger(ratio=4.0, margin=0.5, min_run=0.25)
     for client, used in (("w", waiting_used), ("r", runner_used)):
         book.spent[client].append((now[0], used))
     assert book.should_preempt("w", "r", ran) is expected
@@ -128,7 +129,7 @@ def test_a_query_stopped_at_the_limit_is_replaced_by_a_fresh_fork(make_pool):
 
 
 def test_the_wait_counts_in_the_time_limit_and_the_queue_is_bounded(make_pool):
-    pool = make_pool(workers=1, timeout=1.0, max_queue=1, fairness=FairnessSettings(light=0.0))  # no preemption
+    pool = make_pool(workers=1, timeout=1.0, max_queue=1, fairness=FairnessSettings(preempt=False))
 
     async def go():
         first = asyncio.ensure_future(pool.run(job(SLOW), "a"))
@@ -147,7 +148,7 @@ def test_the_wait_counts_in_the_time_limit_and_the_queue_is_bounded(make_pool):
 
 
 def test_a_light_client_preempts_a_heavy_clients_query(make_pool):
-    pool = make_pool(workers=1, timeout=10, fairness=FairnessSettings(light=1.0, margin=0.5, min_run=0.25))
+    pool = make_pool(workers=1, timeout=10, fairness=FairnessSettings(ratio=4.0, margin=0.5, min_run=0.25))
 
     async def go():
         heavy = asyncio.ensure_future(pool.run(job(SLOW), "heavy"))

@@ -1,5 +1,5 @@
-"""Who gets the next free query worker: per-client accounting of execution time (never time
-spent waiting), a cap on each client's queries at once, an optional budget (429), and the
+"""Who gets the next free query worker: per-client accounting of execution time (the CPU time
+a query cost its worker, or the time it ran when stopped; never time spent waiting), a cap on each client's queries at once, an optional budget (429), and the
 order of the wait queue (the client that used least recently goes first).
 
 In the style of Wikidata's query service: a client is its address as the server sees it
@@ -21,9 +21,10 @@ class FairnessSettings:
     per_client: int = 4  # queries running or waiting at once, per client
     budget: float = 0.0  # seconds of execution time per window; 0 = no budget
     window: float = 60.0
-    light: float = 1.0  # a client that used less than this (s per window) may preempt heavy ones
-    margin: float = 0.5  # ... if the running query's client used this much more
-    min_run: float = 0.25  # a running query is never preempted before this many seconds
+    preempt: bool = True  # a waiting client may stop a much heavier client's running query ...
+    ratio: float = 4.0  # ... if that client used more than `ratio` times its execution time
+    margin: float = 0.5  # ... plus this many seconds,
+    min_run: float = 0.1  # ... and the query has run at least this long
 
 
 class ClientLedger:
@@ -64,20 +65,19 @@ class ClientLedger:
         self.running[client].append(t)
         return t
 
-    def finished(self, client: str, started: float | None) -> None:
-        """Charge the execution time (none if the query never ran) and count the query out."""
+    def finished(self, client: str, started: float | None, cpu: float | None = None) -> None:
+        """Charge the query's cost and count it out: the CPU time its worker reported, or the
+        time it ran when it was stopped; nothing if it never ran (waiting is never charged)."""
         if started is not None:
             self.running[client].remove(started)
-            self.spent[client].append((self.clock(), self.clock() - started))
+            self.spent[client].append((self.clock(), self.clock() - started if cpu is None else cpu))
         self.active[client] -= 1
         if not self.active[client]:
             del self.active[client]
 
-    def is_light(self, client: str) -> bool:
-        return self.used(client) < self.settings.light
-
     def should_preempt(self, waiting: str, runner: str, ran: float) -> bool:
-        """A light client waits while a heavy client's query has run a while: stop that one."""
+        """A client waits while a much heavier client's query has run a while: stop that one.
+        Between clients of similar use there is no preemption, only the queue's order."""
         s = self.settings
-        return (ran >= s.min_run and self.is_light(waiting)
-                and self.used(runner) >= self.used(waiting) + s.margin)
+        return (s.preempt and ran >= s.min_run
+                and self.used(runner) >= s.ratio * self.used(waiting) + s.margin)

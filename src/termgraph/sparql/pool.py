@@ -118,16 +118,17 @@ class QueryPool:
             raise errors.Overloaded("the service is shutting down; retry shortly").with_retry_after(5)
         deadline = time.monotonic() + self.settings.timeout
         self.ledger.admit(client)
-        started = None
+        started, cost = None, [None]
         try:
             worker = await self.acquire(client, deadline)
             started = worker.started = self.ledger.started(client)
             worker.client = client
-            return await self.call(worker, job, deadline)
+            return await self.call(worker, job, deadline, cost)
         finally:
-            self.ledger.finished(client, started)
+            self.ledger.finished(client, started, cost[0])
 
-    async def call(self, worker: Worker, job: Job, deadline: float) -> Answer:
+    async def call(self, worker: Worker, job: Job, deadline: float, cost: list) -> Answer:
+        """Run the job on the worker; cost[0] gets the CPU seconds it reported (None if stopped)."""
         loop = asyncio.get_running_loop()
         reply = None
         try:
@@ -140,6 +141,8 @@ class QueryPool:
             reply = ("died",)
         finally:
             self.release(worker, healthy=reply is not None and reply[0] in ("ok", "error"))
+        if reply is not None and reply[0] in ("ok", "error"):
+            cost[0] = reply[-1]
         return self.answer(worker, reply)
 
     def answer(self, worker: Worker, reply) -> Answer:
@@ -181,7 +184,7 @@ class QueryPool:
                 raise errors.QueryTimeout(f"no query worker was free within the {self.settings.timeout:g} s "
                                           "time limit; retry later").with_retry_after(1)
             try:
-                return await asyncio.wait_for(asyncio.shield(waiter.future), min(0.1, remaining))
+                return await asyncio.wait_for(asyncio.shield(waiter.future), min(0.05, remaining))
             except asyncio.TimeoutError:
                 self.maybe_preempt(waiter)
 

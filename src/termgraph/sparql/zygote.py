@@ -19,6 +19,7 @@ import signal
 import socket
 import struct
 import sys
+import time
 from multiprocessing.connection import Connection
 
 from termgraph import errors
@@ -109,6 +110,7 @@ def serve_jobs(conn: Connection, store, known: set[str]) -> int:
             job = conn.recv()
         except (EOFError, OSError):
             return 0
+        cpu = time.process_time()
         try:
             reply = ("ok", execute(store, job, known))
         except errors.TermgraphError as exc:
@@ -119,7 +121,7 @@ def serve_jobs(conn: Connection, store, known: set[str]) -> int:
         except Exception as exc:  # noqa: BLE001 - a bug: logged, reported as a 500 without details
             print(f"termgraph worker: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             reply = ("error", errors.to_wire(errors.TermgraphError("internal error")))
-        conn.send(reply)
+        conn.send(reply + (time.process_time() - cpu,))  # the CPU time it cost, for fairness
 
 
 def fork_worker(ctl: socket.socket) -> tuple[int, Connection]:
