@@ -69,6 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="per-client budget of query time per window (default 0: off)")
     p.add_argument("--rate-window", type=float, default=None, metavar="SECONDS",
                    help="the window of the rate limit (default 60)")
+    p.add_argument("--trusted-proxies", default=None, metavar="ADDRESSES",
+                   help="comma-separated proxy addresses whose X-Forwarded-* headers are believed (default: none)")
     p.add_argument("--open", action="store_true", help="open the landing page in a browser")
     p.set_defaults(func=cmd_serve)
     return parser
@@ -132,7 +134,7 @@ def cmd_serve(args, settings) -> int:
     settings = settings.with_(**{k: v for k, v in {
         "host": args.host, "port": args.port, "query_timeout": args.timeout, "workers": args.workers,
         "extra_files": tuple(args.files), "rate_limit_seconds": args.rate_limit,
-        "rate_limit_window": args.rate_window,
+        "rate_limit_window": args.rate_window, "trusted_proxies": args.trusted_proxies,
     }.items() if v is not None and v != ()})
     return server.serve(settings, open_browser=args.open)
 
