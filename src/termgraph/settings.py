@@ -49,6 +49,8 @@ ENV = {
     "TERMGRAPH_QUERY_MEMORY_MB": ("query_memory_mb", int),
     "TERMGRAPH_SHUTDOWN_GRACE": ("shutdown_grace", float),
     "TERMGRAPH_TRUSTED_PROXIES": ("trusted_proxies", str),
+    "TERMGRAPH_HEADER_TIMEOUT": ("header_timeout", float),
+    "TERMGRAPH_MAX_CONNECTIONS": ("max_connections", int),
 }
 
 

@@ -1,0 +1,73 @@
+"""Connection limits of the real server (uvicorn): slowloris, forwarded headers, SIGTERM drain."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from termgraph.settings import Settings
+from termgraph.web.serve import uvicorn_options
+
+from .conftest import ROOT
+from .test_live import free_port, wait_until_up
+
+
+def test_forwarded_headers_are_believed_from_configured_proxies_only():
+    none = uvicorn_options(Settings(root=ROOT))
+    assert none["proxy_headers"] is False and none["forwarded_allow_ips"] == ""
+    some = uvicorn_options(Settings(root=ROOT, trusted_proxies="10.0.0.5"))
+    assert some["proxy_headers"] is True and some["forwarded_allow_ips"] == "10.0.0.5"
+
+
+def test_the_drain_outlasts_any_query():
+    assert uvicorn_options(Settings(root=ROOT, query_timeout=60, shutdown_grace=30))["timeout_graceful_shutdown"] == 65
+
+
+def start(env: dict) -> tuple[str, subprocess.Popen]:
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "termgraph", "serve", "--port", str(port)], cwd=ROOT,
+                            env={**os.environ, **env}, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    wait_until_up(url, proc)
+    return url, proc
+
+
+@pytest.mark.live
+def test_slow_headers_are_cut_off_and_sigterm_drains_queued_queries():
+    url, proc = start({"TERMGRAPH_HEADER_TIMEOUT": "1", "TERMGRAPH_WORKERS": "1"})
+    try:
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        slow = socket.create_connection(("127.0.0.1", port))
+        slow.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        slow.settimeout(5)
+        started = time.monotonic()
+        assert slow.recv(100) == b""  # closed by the server
+        assert time.monotonic() - started < 4
+        # two queries on one worker: one runs, one waits; SIGTERM; both still get their answer
+        query = "SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://w3id.org/termgraph/ontology#Claim> . ?b ?c ?d }"
+        results = []
+
+        def ask():
+            with urllib.request.urlopen(url + "sparql?query=" + urllib.parse.quote(query), timeout=60) as r:
+                results.append(r.status)
+        threads = [threading.Thread(target=ask) for _ in range(2)]
+        for t in threads:
+            t.start()
+        time.sleep(0.3)
+        proc.send_signal(signal.SIGTERM)
+        for t in threads:
+            t.join(60)
+        assert results == [200, 200]
+        assert proc.wait(30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
