@@ -47,6 +47,14 @@ def make_pool():
         pool.close()
 
 
+async def until_idle(pool, tries: int = 100) -> None:
+    """Wait for a stopped worker's replacement (forked in the background) to be idle."""
+    for _ in range(tries):
+        if pool.idle:
+            return
+        await asyncio.sleep(0.02)
+
+
 def pids(pool) -> set[int]:
     return {w.pid for w in pool.idle + list(pool.busy)}
 
@@ -119,10 +127,7 @@ def test_a_query_stopped_at_the_limit_is_replaced_by_a_fresh_fork(make_pool):
     async def go():
         with pytest.raises(errors.QueryTimeout, match="longer than 0.5 s"):
             await pool.run(job(SLOW))
-        for _ in range(100):
-            if pool.idle:
-                break
-            await asyncio.sleep(0.02)
+        await until_idle(pool)
         return await pool.run(job(QUICK))
     assert asyncio.run(go()).body == b'{"head":{},"boolean":true}'
     assert pids(pool).isdisjoint(before)
@@ -176,10 +181,7 @@ def test_a_query_whose_client_went_away_is_stopped(make_pool):
     async def go():
         with pytest.raises(asyncio.CancelledError):
             await run_while_connected(pool, job(SLOW), "a", is_disconnected, poll=0.05)
-        for _ in range(100):
-            if pool.idle:
-                break
-            await asyncio.sleep(0.02)
+        await until_idle(pool)
     asyncio.run(go())
     assert pids(pool).isdisjoint(before) and len(pool.idle) == 1
     assert dict(pool.ledger.active) == {}
@@ -220,10 +222,7 @@ def test_a_query_over_the_memory_limit_is_stopped_with_a_clear_error(make_pool):
         with pytest.raises(errors.QueryTooExpensive) as info:
             await pool.run(job(query))
         assert info.value.status == 422
-        for _ in range(100):
-            if pool.idle:
-                break
-            await asyncio.sleep(0.02)
+        await until_idle(pool)
         return await pool.run(job(QUICK))
     assert asyncio.run(go()).body == b'{"head":{},"boolean":true}'
 
