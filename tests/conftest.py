@@ -48,24 +48,66 @@ def add_w3c_graphs(store) -> None:
         store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
 
 
+def inline_state(settings: Settings, prepare=None):
+    """A ServiceState whose queries run in-process (sparql/inline.py): no worker processes."""
+    import tempfile
+
+    from termgraph.build import validate
+    from termgraph.sparql.inline import InlinePool
+    from termgraph.sparql.ratelimit import QueryTimeBudget
+    from termgraph.web.service import ServiceState
+
+    validate.gate(settings.root)
+    data = loader.load(settings)
+    if prepare:
+        prepare(data.store)
+    workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
+    budget = QueryTimeBudget(settings.rate_limit_seconds, settings.rate_limit_window)
+    return ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir, budget=budget)
+
+
+TEST_SETTINGS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,
+                     max_result_bytes=2_000_000)
+
+
 @pytest.fixture(scope="session")
 def service_state(root):
-    from termgraph.web.service import build_state
-
-    state = build_state(Settings(root=root, workers=2, query_timeout=3.0, max_body_bytes=200_000,
-                                 max_query_string=8_000, max_result_bytes=2_000_000), prepare=add_w3c_graphs)
+    """The service with an inline executor: queries run in this process (the default tests)."""
+    state = inline_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
     yield state
     state.close()
 
 
 @pytest.fixture(scope="session")
 def client(service_state):
-    """The app in-process (FastAPI's test client), with real query worker processes behind it."""
+    """The app in-process (FastAPI's test client) over the inline executor: no listening server,
+    no worker processes."""
     from fastapi.testclient import TestClient
 
     from termgraph.web.app import create_app
 
     with TestClient(create_app(service_state), base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def pooled_state(root):
+    """The service with real query worker processes (tests marked `live` only)."""
+    from termgraph.web.service import build_state
+
+    state = build_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
+    yield state
+    state.close()
+
+
+@pytest.fixture(scope="module")
+def pooled_client(pooled_state):
+    """The app in-process over the real worker pool (time limits, killing a runaway worker)."""
+    from fastapi.testclient import TestClient
+
+    from termgraph.web.app import create_app
+
+    with TestClient(create_app(pooled_state), base_url="http://testserver") as c:
         yield c
 
 

@@ -100,6 +100,7 @@ def test_errors_are_one_line_without_a_traceback(capsys, tmp_path):
     assert code == 2 and "missing.rq" in err and len(err.strip().splitlines()) == 1
 
 
+@pytest.mark.live
 def test_serve_open_opens_the_browser(tmp_path, root):
     """--open hands the landing page's URL to the browser (here a stand-in that records it)."""
     import os

@@ -16,6 +16,8 @@ import pytest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.live
+
 README = (ROOT / "README.md").read_text()
 
 

@@ -1,4 +1,16 @@
-"""One error type per kind of failure; each maps to one HTTP status and one CLI exit code."""
+"""One error type per kind of failure; each maps to one HTTP status and one CLI exit code.
+
+Every error has a one-line `message` and optional named `fields` (such as `retry_after` or a
+file's `path` and `line`). The same three things make
+
+- the HTTP error body (`envelope`): {"error": {"status", "type", "message", ...fields}};
+- the tuple an error travels as between a query worker and the service (`to_wire` /
+  `from_wire`), so that its type, status and fields arrive intact.
+
+CLI exit codes follow pyshacl's: 1 invalid data, 2 unreadable input, a bad query or a bad setting.
+"""
+
+from __future__ import annotations
 
 
 class TermgraphError(Exception):
@@ -7,22 +19,31 @@ class TermgraphError(Exception):
     status = 500
     exit_code = 2
 
+    def __init__(self, message: str = "", **fields):
+        super().__init__(message)
+        self.message = message
+        self.fields = {k: v for k, v in fields.items() if v is not None}
+        for key, value in self.fields.items():
+            setattr(self, key, value)
+
+    def __str__(self) -> str:
+        return self.message
+
+    def headers(self) -> dict[str, str]:
+        """HTTP headers that go with this error (none by default)."""
+        return {}
+
 
 class DataSyntaxError(TermgraphError):
     """An RDF file does not parse. Names the file and, where known, the line."""
 
-    exit_code = 2
-
     def __init__(self, path, message: str, line: int | None = None):
-        self.path, self.line = str(path), line
-        where = f"{self.path}, line {line}" if line else self.path
-        super().__init__(f"{where}: {message}")
+        where = f"{path}, line {line}" if line else str(path)
+        super().__init__(f"{where}: {message}", path=str(path), line=line)
 
 
 class DataNotFound(TermgraphError):
-    """A file or folder that should hold RDF does not exist."""
-
-    exit_code = 2
+    """A file or folder that should hold RDF does not exist, or two files would share a graph."""
 
 
 class ValidationFailed(TermgraphError):
@@ -31,29 +52,47 @@ class ValidationFailed(TermgraphError):
     exit_code = 1
 
     def __init__(self, report: str, count: int):
-        self.report, self.count = report, count
-        super().__init__(f"the data does not conform to the shapes ({count} violation(s))\n{report}")
+        super().__init__(f"the data does not conform to the shapes ({count} violation(s))\n{report}",
+                         report=report, count=count)
+
+
+class BadSetting(TermgraphError):
+    """A setting (an environment variable or a command-line value) that cannot be used."""
+
+
+class PortInUse(TermgraphError):
+    """The address `termgraph serve` should listen on is taken."""
 
 
 class QuerySyntaxError(TermgraphError):
     """A SPARQL query does not parse."""
 
     status = 400
-    exit_code = 2
 
 
 class BadRequest(TermgraphError):
     """A protocol request that is malformed in some other way."""
 
     status = 400
-    exit_code = 2
 
 
 class ForbiddenQuery(TermgraphError):
     """A query that would reach outside the dataset (SERVICE, LOAD, FROM <remote>) or update it."""
 
     status = 400
-    exit_code = 2
+
+
+class NotFound(TermgraphError):
+    status = 404
+
+
+class MethodNotAllowed(TermgraphError):
+    """`allow` lists the methods the resource takes."""
+
+    status = 405
+
+    def headers(self) -> dict[str, str]:
+        return {"Allow": self.fields["allow"]} if "allow" in self.fields else {}
 
 
 class NotAcceptable(TermgraphError):
@@ -61,11 +100,8 @@ class NotAcceptable(TermgraphError):
 
     status = 406
 
-
-class UnsupportedMediaType(TermgraphError):
-    """A request body of a type the endpoint does not take."""
-
-    status = 415
+    def headers(self) -> dict[str, str]:
+        return {"Vary": "Accept"}
 
 
 class PayloadTooLarge(TermgraphError):
@@ -76,29 +112,79 @@ class UriTooLong(TermgraphError):
     status = 414
 
 
-class QueryTimeout(TermgraphError):
-    """The query ran past its time limit and was stopped (503, as other clients are still served)."""
+class UnsupportedMediaType(TermgraphError):
+    """A request body of a type the endpoint does not take."""
 
-    status = 503
-    exit_code = 2
+    status = 415
 
 
 class ResultTooLarge(TermgraphError):
     """The result exceeds the configured cap: the client should narrow the query."""
 
     status = 422
-    exit_code = 2
+
+
+class InvalidParameter(TermgraphError):
+    """A request parameter of the wrong type or shape (FastAPI's own validation, as 422)."""
+
+    status = 422
 
 
 class TooManyRequests(TermgraphError):
+    """The client used up its query-time budget; `retry_after` is in seconds."""
+
     status = 429
 
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(int(self.fields.get("retry_after", 1)))}
 
-class NotFound(TermgraphError):
-    status = 404
+
+class QueryTimeout(TermgraphError):
+    """The query ran past its time limit and was stopped (503, as other clients are still served)."""
+
+    status = 503
+
+
+class InternalError(TermgraphError):
+    """A bug. The client sees only a generic message; the details go to the log."""
+
+    status = 500
+    GENERIC = "internal error: the service failed to answer this request (the details are in its log)"
 
 
 class SandboxUnavailable(TermgraphError):
     """The query workers' network sandbox (seccomp) cannot be applied: the service must not start."""
 
-    exit_code = 2
+
+def error_types() -> dict[str, type[TermgraphError]]:
+    """Every error class by name (the wire format names the class)."""
+    found, stack = {}, [TermgraphError]
+    while stack:
+        cls = stack.pop()
+        found[cls.__name__] = cls
+        stack.extend(cls.__subclasses__())
+    return found
+
+
+def envelope(exc: TermgraphError) -> dict:
+    """The JSON body of an error response, the same for every status."""
+    fields = {k: v for k, v in exc.fields.items() if k not in ("status", "type", "message")}
+    return {"error": {"status": exc.status, "type": type(exc).__name__, "message": exc.message, **fields}}
+
+
+def to_wire(exc: BaseException) -> tuple:
+    """An error as a picklable tuple: ("error", type name, message, fields). Anything that is
+    not a TermgraphError becomes an InternalError whose message names only its type."""
+    if isinstance(exc, TermgraphError):
+        return ("error", type(exc).__name__, exc.message, dict(exc.fields))
+    return ("error", "InternalError", f"{type(exc).__name__}: {exc}", {})
+
+
+def from_wire(reply: tuple) -> TermgraphError:
+    """The error a to_wire() tuple stands for (older 3-tuples without fields are read too)."""
+    name, message = reply[1], reply[2]
+    fields = reply[3] if len(reply) > 3 else {}
+    cls = error_types().get(name, InternalError)
+    exc = TermgraphError.__new__(cls)
+    TermgraphError.__init__(exc, message, **fields)
+    return exc

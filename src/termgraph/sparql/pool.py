@@ -21,9 +21,6 @@ from pathlib import Path
 from termgraph import errors
 from termgraph.sparql.protocol import Dataset
 
-ERRORS = {cls.__name__: cls for cls in vars(errors).values()
-          if isinstance(cls, type) and issubclass(cls, errors.TermgraphError)}
-
 
 @dataclass(frozen=True)
 class Job:
@@ -83,10 +80,8 @@ def worker_main(conn, dump_path: str) -> None:
             return
         try:
             conn.send(("ok", execute(store, job, known)))
-        except errors.TermgraphError as exc:
-            conn.send(("error", type(exc).__name__, str(exc)))
-        except Exception as exc:  # a bug: report it as a 500 with its type, keep serving
-            conn.send(("error", "TermgraphError", f"internal error: {type(exc).__name__}: {exc}"))
+        except Exception as exc:  # noqa: BLE001 - type, status and fields cross intact; a bug is an InternalError
+            conn.send(errors.to_wire(exc))
 
 
 class Worker:
@@ -159,7 +154,7 @@ class QueryPool:
         try:
             reply = await worker.call(job, self.timeout)
         except (OSError, EOFError):
-            reply = ("error", "TermgraphError", "the query worker failed")
+            reply = errors.to_wire(errors.InternalError("the query worker failed"))
             worker = await self.replace(worker)
         if reply is None:
             worker = await self.replace(worker)
@@ -169,7 +164,7 @@ class QueryPool:
         self.idle.put_nowait(worker)
         if reply[0] == "ok":
             return reply[1]
-        raise ERRORS.get(reply[1], errors.TermgraphError)(reply[2])
+        raise errors.from_wire(reply)
 
     async def replace(self, worker: Worker) -> Worker:
         loop = asyncio.get_running_loop()

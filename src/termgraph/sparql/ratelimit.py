@@ -44,10 +44,8 @@ class QueryTimeBudget:
                 excess -= cost
                 if excess < 0:
                     break
-        error = TooManyRequests(f"this client used its {self.budget:g} s of query time for the last "
-                                f"{self.window:g} s; retry in {math.ceil(wait)} s")
-        error.retry_after = max(1, math.ceil(wait))
-        raise error
+        raise TooManyRequests(f"this client used its {self.budget:g} s of query time for the last "
+                              f"{self.window:g} s; retry in {math.ceil(wait)} s", retry_after=max(1, math.ceil(wait)))
 
     def charge(self, client: str, seconds: float) -> None:
         if self.enabled:
