@@ -122,11 +122,13 @@ def cmd_query(args, settings) -> int:
         else:
             fmt = "turtle"
     if fmt != "table":
-        media = formats.SHORT_NAMES[fmt]
-        table = formats.SOLUTION_FORMATS if result.form in ("SELECT", "ASK") else formats.GRAPH_FORMATS
-        if media not in table:
-            raise TermgraphError(f"--format {fmt} does not fit a {result.form} result")
-        sys.stdout.buffer.write(formats.serialize_result(result.form, result.value, media, settings.max_result_bytes))
+        kind = formats.SOLUTIONS if result.form in ("SELECT", "ASK") else formats.GRAPH
+        chosen = formats.BY_NAME[fmt]
+        if not chosen.can_carry(kind):
+            raise TermgraphError(f"--format {fmt} does not fit a {result.form} result; use one of "
+                                 f"{', '.join(formats.format_names(kind))}")
+        body = formats.serialize_result(result.form, result.value, chosen.media_type, settings.max_result_bytes)
+        sys.stdout.buffer.write(body)
         sys.stdout.flush()
     return 0
 
