@@ -16,7 +16,6 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.middleware.gzip import GZipMiddleware
 
 from termgraph import __version__
 from termgraph import errors
@@ -76,9 +75,8 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 def add_middleware(app: FastAPI, state: ServiceState) -> None:
-    """Innermost first: conditional requests (ETag, 304), then gzip, HEAD, CORS outermost."""
-    app.add_middleware(manners.ConditionalMiddleware, last_modified=state_loaded_at(state))
-    app.add_middleware(GZipMiddleware, minimum_size=GZIP_MIN_BYTES)
+    """Innermost first: ETag, 304 and gzip; then HEAD; CORS outermost."""
+    app.add_middleware(manners.RepresentationMiddleware, last_modified=state_loaded_at(state), gzip_min=GZIP_MIN_BYTES)
     app.add_middleware(manners.HeadMiddleware)
     app.add_middleware(
         CORSMiddleware, allow_origins=["*"], allow_credentials=False,

@@ -1,15 +1,19 @@
-"""HTTP manners for every route, as ASGI middleware: HEAD, and conditional GET (ETag, 304).
+"""HTTP manners for every route, as ASGI middleware: HEAD, conditional GET (ETag, 304), gzip.
 
 - HeadMiddleware: HEAD on any GET route runs the GET and sends its status and headers (the
   same Content-Length and Content-Type) with no body.
-- ConditionalMiddleware: a 200 answer to a GET gets a weak ETag (a hash of its body) and a
-  Last-Modified (when the served dataset was loaded: it never changes while served);
-  If-None-Match with a matching tag, or else If-Modified-Since not older than Last-Modified,
-  gets 304 Not Modified with those headers and no body.
+- RepresentationMiddleware, for a 200 answer to a GET:
+  - a weak ETag (a hash of its uncompressed body) and a Last-Modified (when the served dataset
+    was loaded: it never changes while served);
+  - 304 Not Modified, with those headers and no body, for If-None-Match with a matching tag, or
+    else If-Modified-Since not older than Last-Modified;
+  - gzip (deterministic: no timestamp) for a body of `gzip_min` bytes or more when the client
+    accepts it; such answers say `Vary: Accept-Encoding`, their 304s too.
 """
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import time
 from email.utils import formatdate, parsedate_to_datetime
@@ -60,11 +64,30 @@ def not_modified_since(header: str | None, last_modified: float) -> bool:
     return int(last_modified) <= since
 
 
-class ConditionalMiddleware:
-    def __init__(self, app, last_modified: float):
+def accepts_gzip(header: str | None) -> bool:
+    for part in (header or "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            q = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def add_vary(headers: MutableHeaders, field: str) -> None:
+    present = [v.strip().lower() for v in headers.get("vary", "").split(",") if v.strip()]
+    if field.lower() not in present:
+        headers["vary"] = ", ".join([headers["vary"], field]) if "vary" in headers else field
+
+
+class RepresentationMiddleware:
+    def __init__(self, app, last_modified: float, gzip_min: int = 4096):
         self.app = app
         self.last_modified = last_modified
         self.http_date = formatdate(int(last_modified), usegmt=True)
+        self.gzip_min = gzip_min
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] != "GET":
@@ -83,24 +106,36 @@ class ConditionalMiddleware:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
                     await self.finish(scope, start, b"".join(chunks), send)
-            return None
 
         await self.app(scope, receive, collect)
 
+    def fresh(self, request: Headers, etag: str, last_modified: str) -> bool:
+        if_none = request.get("if-none-match")
+        if if_none is not None:
+            return tags_match(if_none, etag)
+        try:
+            stamp = parsedate_to_datetime(last_modified).timestamp()
+        except (TypeError, ValueError, IndexError):
+            stamp = self.last_modified
+        return not_modified_since(request.get("if-modified-since"), stamp)
+
     async def finish(self, scope, start: dict, body: bytes, send) -> None:
         headers = MutableHeaders(raw=list(start["headers"]))
-        etag = headers.get("etag") or etag_of(body)
-        headers["etag"] = etag
+        request = Headers(scope=scope)
+        headers["etag"] = etag = headers.get("etag") or etag_of(body)
         if "last-modified" not in headers:
             headers["last-modified"] = self.http_date
-        request = Headers(scope=scope)
-        if_none = request.get("if-none-match")
-        fresh = tags_match(if_none, etag) if if_none is not None else \
-            not_modified_since(request.get("if-modified-since"), self.last_modified)
-        if fresh:
+        compressible = len(body) >= self.gzip_min and "content-encoding" not in headers
+        if compressible:
+            add_vary(headers, "Accept-Encoding")
+        if self.fresh(request, etag, headers["last-modified"]):
             kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEPT_ON_304]
             await send({"type": "http.response.start", "status": 304, "headers": kept})
             await send({"type": "http.response.body", "body": b""})
             return
+        if compressible and accepts_gzip(request.get("accept-encoding")):
+            body = gzip.compress(body, mtime=0)
+            headers["content-encoding"] = "gzip"
+        headers["content-length"] = str(len(body))
         await send({"type": "http.response.start", "status": 200, "headers": headers.raw})
         await send({"type": "http.response.body", "body": body})
