@@ -121,11 +121,18 @@ def iris_used(store) -> set[str]:
 
 
 def test_every_iri_the_data_uses_resolves(client, service_state):
+    """Every IRI but the claims' is fetched; of the ~500 claims (the same route and query each,
+    ~0.1 s apiece) every 20th is fetched, and every one must be a tg:Claim the route serves."""
     iris = iris_used(service_state.store)
     paths = sorted({"/" + iri[len(ns.BASE):].split("#")[0] for iri in iris})
-    assert len(paths) > 300
-    failed = [p for p in paths if client.get(p, headers={"Accept": "text/turtle"}).status_code != 200]
+    claims = [p for p in paths if p.startswith("/claim/")]
+    fetched = [p for p in paths if not p.startswith("/claim/")] + claims[::20]
+    assert len(paths) > 300 and len(fetched) > 80
+    failed = [p for p in fetched if client.get(p, headers={"Accept": "text/turtle"}).status_code != 200]
     assert failed == []
+    is_claim = ox.NamedNode(ns.TG + "Claim")
+    typed = {q.subject.value for q in service_state.store.quads_for_pattern(None, ox.NamedNode(ns.RDF + "type"), is_claim)}
+    assert {ns.BASE + p[1:] for p in claims} <= typed
 
 
 @pytest.mark.parametrize("path", ["/ontology/0.1.0", "/concepts", "/dataset", "/graph/ontology",
