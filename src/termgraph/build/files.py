@@ -66,7 +66,13 @@ def user_files(paths) -> list[DataFile]:
 
 
 def shapes_files(root: Path) -> list[Path]:
-    """Every shapes file: shapes/ontology/*.ttl and shapes/data/*.ttl."""
+    """Every shapes file: shapes/ontology/*.ttl and shapes/data/*.ttl. A .ttl anywhere else
+    under shapes/ is an error (its folder would not say what it checks), never skipped."""
+    stray = sorted(p for p in (root / "shapes").rglob("*.ttl") if p.parent.parent != root / "shapes"
+                   or p.parent.name not in SHAPE_FOLDERS)
+    if stray:
+        raise DataNotFound(f"{stray[0]}: put shapes in shapes/{' or shapes/'.join(SHAPE_FOLDERS)} "
+                           "(the folder says which graphs they check)")
     return sorted(p for folder in SHAPE_FOLDERS for p in (root / "shapes" / folder).glob("*.ttl"))
 
 
