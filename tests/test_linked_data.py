@@ -328,3 +328,26 @@ def endpoint_of(client, headers) -> str:
 def test_forwarded_headers_together_and_only_from_a_trusted_proxy(proxied, trusted, headers, expected):
     with proxied(trusted) as c:
         assert endpoint_of(c, headers) == expected
+
+
+def test_a_graph_over_the_result_cap_is_a_422_not_a_crash(client, service_state):
+    original = service_state.settings
+    service_state.settings = original.with_(max_result_bytes=10_000)
+    try:
+        for fmt in ("application/n-triples", "application/n-quads", "application/ld+json"):
+            r = client.get("/rdf-graphs?default", headers={"Accept": fmt})
+            assert r.status_code == 422, fmt
+            assert r.json()["error"]["message"] == ("the result is larger than 10000 bytes; narrow the query "
+                                                    "or add LIMIT")
+    finally:
+        service_state.settings = original
+
+
+def test_the_endpoint_page_form_offers_the_registry_formats(client):
+    from termgraph.sparql import formats
+
+    page = client.get("/sparql", headers={"Accept": "text/html"}).text
+    offered = re.findall(r"<option>(\w+)</option>", page)
+    assert offered == formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH)
+    r = client.post("/sparql", data={"query": "ASK {}", "format": "html"})
+    assert r.headers["content-type"].startswith("text/html") and "Answer: <b>yes</b>" in r.text
