@@ -330,6 +330,7 @@ def test_forwarded_headers_together_and_only_from_a_trusted_proxy(proxied, trust
         assert endpoint_of(c, headers) == expected
 
 
+@pytest.mark.filterwarnings("error::pytest.PytestUnraisableExceptionWarning")  # nothing printed either
 def test_a_graph_over_the_result_cap_is_a_422_not_a_crash(client, service_state):
     original = service_state.settings
     service_state.settings = original.with_(max_result_bytes=10_000)

@@ -95,18 +95,21 @@ DATASET_FORMATS = {f.media_type: f.ox for f in of_kind(DATASET)}  # quads: graph
 
 
 class CappedWriter(io.RawIOBase):
-    """A binary sink that keeps what is written, up to a cap."""
+    """A binary sink that keeps what is written, up to a cap. Past the cap it accepts nothing
+    more (a short write, which ends the serialiser with an OSError) and sets `overflow`; it never
+    raises inside the serialiser, whose caller would only print such an exception."""
 
     def __init__(self, cap: int):
-        self.cap, self.size, self.chunks = cap, 0, []
+        self.cap, self.size, self.chunks, self.overflow = cap, 0, [], False
 
     def writable(self) -> bool:
         return True
 
     def write(self, data) -> int:
+        if self.overflow or self.size + len(data) > self.cap:
+            self.overflow = True
+            return 0
         self.size += len(data)
-        if self.size > self.cap:
-            raise ResultTooLarge(f"the result is larger than {self.cap} bytes; narrow the query or add LIMIT")
         self.chunks.append(bytes(data))
         return len(data)
 
@@ -114,15 +117,21 @@ class CappedWriter(io.RawIOBase):
         return b"".join(self.chunks)
 
 
+def too_large(cap: int) -> ResultTooLarge:
+    return ResultTooLarge(f"the result is larger than {cap} bytes; narrow the query or add LIMIT")
+
+
 def capped(cap: int, write) -> bytes:
     """Run write(out) into a CappedWriter; ResultTooLarge past `cap` bytes."""
     out = CappedWriter(cap)
     try:
         write(out)
-    except OSError as exc:  # pyoxigraph wraps the writer's exception
-        if isinstance(exc.__context__, ResultTooLarge) or "larger than" in str(exc):
-            raise ResultTooLarge(f"the result is larger than {cap} bytes; narrow the query or add LIMIT") from None
+    except OSError:
+        if out.overflow:
+            raise too_large(cap) from None
         raise
+    if out.overflow:
+        raise too_large(cap)
     return out.getvalue()
 
 
@@ -140,7 +149,7 @@ def serialize_rdf(items, media_type: str, cap: int = 1 << 62, prefixes: dict[str
     if fmt == ox.RdfFormat.JSON_LD:
         body = compact_jsonld(body, prefixes)
         if len(body) > cap:
-            raise ResultTooLarge(f"the result is larger than {cap} bytes; narrow the query or add LIMIT")
+            raise too_large(cap)
     return body
 
 

@@ -193,7 +193,9 @@ def graph_response(request: Request, state: ServiceState, name: str | None) -> R
     offered = formats.media_types(formats.GRAPH) + [m for m in formats.media_types(formats.DATASET)
                                                      if m not in formats.GRAPH_FORMATS]
     media = protocol.negotiate(request.headers.get("accept"), offered, protocol.override_of(request.query_params))
-    quads = state.store.quads_for_pattern(None, None, None, ox.NamedNode(name) if name else None)
+    # A list, not pyoxigraph's iterator: an error's traceback keeps this frame, and the iterator
+    # must not be dropped on another thread than the one that made it.
+    quads = list(state.store.quads_for_pattern(None, None, None, ox.NamedNode(name) if name else None))
     if media in formats.DATASET_FORMATS and media not in formats.GRAPH_FORMATS:
         items = sorted(quads, key=str)
     else:
