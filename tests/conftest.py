@@ -49,15 +49,14 @@ def add_w3c_graphs(store) -> None:
 
 
 def inline_state(settings: Settings, prepare=None):
-    """A ServiceState whose queries run in-process (sparql/inline.py): no worker processes."""
+    """A ServiceState whose queries run in-process (sparql/inline.py): no worker processes. The
+    SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it)."""
     import tempfile
 
-    from termgraph.build import validate
     from termgraph.sparql.inline import InlinePool
     from termgraph.sparql.ratelimit import QueryTimeBudget
     from termgraph.web.service import ServiceState
 
-    validate.gate(settings.root)
     data = loader.load(settings)
     if prepare:
         prepare(data.store)

@@ -122,11 +122,11 @@ def iris_used(store) -> set[str]:
 
 def test_every_iri_the_data_uses_resolves(client, service_state):
     """Every IRI but the claims' is fetched; of the ~500 claims (the same route and query each,
-    ~0.1 s apiece) every 20th is fetched, and every one must be a tg:Claim the route serves."""
+    ~0.1 s apiece) every 50th is fetched, and every one must be a tg:Claim the route serves."""
     iris = iris_used(service_state.store)
     paths = sorted({"/" + iri[len(ns.BASE):].split("#")[0] for iri in iris})
     claims = [p for p in paths if p.startswith("/claim/")]
-    fetched = [p for p in paths if not p.startswith("/claim/")] + claims[::20]
+    fetched = [p for p in paths if not p.startswith("/claim/")] + claims[::50]
     assert len(paths) > 300 and len(fetched) > 80
     failed = [p for p in fetched if client.get(p, headers={"Accept": "text/turtle"}).status_code != 200]
     assert failed == []
@@ -352,3 +352,39 @@ def test_the_endpoint_page_form_offers_the_registry_formats(client):
     assert offered == formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH)
     r = client.post("/sparql", data={"query": "ASK {}", "format": "html"})
     assert r.headers["content-type"].startswith("text/html") and "Answer: <b>yes</b>" in r.text
+
+
+def test_every_release_file_downloads_with_its_media_type(client):
+    from termgraph.build.export import release_names
+    from termgraph.sparql import formats
+
+    for name in release_names():
+        r = client.get(f"/download/{name}")
+        fmt = formats.by_suffix("." + name.rsplit(".", 1)[-1])
+        assert r.status_code == 200, name
+        assert r.headers["content-type"].split(";")[0] == (fmt.media_type if fmt else "text/html"), name
+    assert client.get("/download/ontology.html").status_code == 404
+
+
+def test_the_release_files_are_written_once_under_concurrent_first_requests(service_state, tmp_path):
+    import dataclasses
+    import threading
+    from types import SimpleNamespace
+
+    from termgraph.web.routes.pages import release_files
+
+    fresh = dataclasses.replace(service_state, cache={}, workdir=tmp_path)
+    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(termgraph=fresh)))
+    results, barrier = [], threading.Barrier(3)
+
+    def first_request():
+        barrier.wait()
+        results.append(release_files(request))
+
+    threads = [threading.Thread(target=first_request) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(300)
+    assert len(results) == 3 and all(r is results[0] for r in results)
+    assert sorted(results[0]) == sorted(__import__("termgraph.build.export", fromlist=["x"]).release_names())

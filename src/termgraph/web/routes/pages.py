@@ -56,7 +56,10 @@ def index(request: Request) -> Response:
 @router.get("/health", summary="Health check")
 def health(request: Request) -> JSONResponse:
     state = state_of(request)
-    return JSONResponse({"status": "ok", "graphs": len(state.sizes), "triples": sum(state.sizes.values())})
+    body = {"status": "ok", "graphs": len(state.sizes), "triples": sum(state.sizes.values())}
+    if hasattr(state.pool, "health"):  # every query executor offers health() (the pool, inline, remote)
+        body["executor"] = state.pool.health()
+    return JSONResponse(body)
 
 
 # --- release files ---------------------------------------------------------------------------------
