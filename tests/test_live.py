@@ -99,6 +99,23 @@ def test_a_large_result_over_the_live_server(live):
     assert len(body) > 500_000 and body.count(b"\n") > 5000
 
 
+def test_every_iri_the_data_uses_resolves_on_the_live_server(live):
+    """Each of them, over HTTP (the in-process test fetches a sample of the terms)."""
+    import termgraph
+
+    from .test_linked_data import local_paths
+
+    url, _ = live
+    failed = []
+    for path in local_paths(termgraph.load().store):
+        request = urllib.request.Request(url + path.lstrip("/"), headers={"Accept": "text/turtle"}, method="HEAD")
+        try:
+            urllib.request.urlopen(request, timeout=60).close()
+        except OSError as exc:
+            failed.append((path, str(exc)))
+    assert failed == []
+
+
 def test_sigterm_stops_the_server_cleanly(live):
     _, proc = live
     proc.send_signal(signal.SIGTERM)
