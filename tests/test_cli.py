@@ -188,3 +188,10 @@ def test_the_readme_command_line_block_is_the_real_help(root):
     out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True, cwd=root,
                          env={**__import__("os").environ, "COLUMNS": "100"}).stdout
     assert block.strip() == f"```text\n$ termgraph --help\n{out.rstrip()}\n```", "run python tools/render_readme.py"
+
+
+def test_query_takes_no_hidden_file_arguments(capsys, tmp_path):
+    """A file after the query used to be accepted and ignored (even a missing one)."""
+    with pytest.raises(SystemExit) as info:
+        main(["query", "ASK {}", str(tmp_path / "missing.ttl")])
+    assert info.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err
