@@ -49,7 +49,11 @@ QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 
 
 def write(path: Path, items, fmt: ox.RdfFormat) -> Path:
-    path.write_bytes(ox.serialize(items, format=fmt, prefixes=ns.PREFIXES))
+    """One release file; JSON-LD compact, with an @context of termgraph's prefixes."""
+    if fmt == ox.RdfFormat.JSON_LD:
+        path.write_bytes(registry.serialize_rdf(items, "application/ld+json"))
+    else:
+        path.write_bytes(ox.serialize(items, format=fmt, prefixes=ns.PREFIXES))
     return path
 
 
