@@ -1,4 +1,5 @@
-"""A VoID description of the loaded dataset: triple counts in all and per named graph."""
+"""A VoID description of the loaded dataset: its licence, triple counts in all and per named
+graph, and (when served) its SPARQL endpoint and a data dump per release file."""
 
 from __future__ import annotations
 

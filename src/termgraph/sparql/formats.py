@@ -1,4 +1,6 @@
-"""Result formats: media types, and serialisation with pyoxigraph's own serialisers.
+"""The one format registry (FORMATS: name, media type, file suffix, pyoxigraph format, kinds,
+aliases), from which every table of formats in termgraph derives, and serialisation with
+pyoxigraph's own serialisers (JSON-LD made compact, with an @context).
 
 Serialisation writes into a CappedWriter, so that a result larger than the cap stops with
 ResultTooLarge instead of filling memory.
