@@ -395,3 +395,12 @@ def test_the_release_files_are_written_once_under_concurrent_first_requests(serv
         t.join(300)
     assert len(results) == 3 and all(r is results[0] for r in results)
     assert sorted(results[0]) == sorted(__import__("termgraph.build.export", fromlist=["x"]).release_names())
+
+
+def test_the_landing_page_links_every_release_file(client):
+    from termgraph.build.export import release_names
+
+    page = client.get("/").text
+    linked = set(re.findall(r'href="/download/([^"]+)"', page))
+    assert {n for n in release_names() if not n.endswith(".html")} <= linked
+    assert all(client.head(f"/download/{n}").status_code == 200 for n in linked)

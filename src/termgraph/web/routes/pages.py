@@ -50,7 +50,8 @@ def index(request: Request) -> Response:
     store = state_of(request).store
     return render.page(request, "index.html", title="termgraph", counts=counts(store),
                        concepts=listing(store, "tg:Concept"), systems=listing(store, "tg:AISystem"),
-                       sources=listing(store, "tg:Source"), orgs=listing(store, "schema:Organization"))
+                       sources=listing(store, "tg:Source"), orgs=listing(store, "schema:Organization"),
+                       release_suffixes=list(export.FORMATS))
 
 
 @router.get("/health", summary="Health check")
