@@ -70,6 +70,30 @@ def test_fuzzed_requests_never_get_a_500(client, query, shape, raw):
         assert r.json()["error"]["message"]
 
 
+PATHS = ["/", "/health", "/ontology", "/ontology/0.1.0", "/ontology/x", "/concepts", "/dataset", "/.well-known/void",
+         "/graph/curated", "/graph/nothing", "/concept/foundation-model", "/concept/none", "/nothing",
+         "/rdf-graphs?default", "/rdf-graphs?graph=https://w3id.org/termgraph/graph/ontology", "/rdf-graphs",
+         "/download/termgraph-void.ttl", "/download/x", "/sparql", "/sparql?query=ASK%7B%7D", "/graph.cyjs"]
+HEADER_VALUES = st.sampled_from(["", "*", "gzip", "gzip;q=0", "W/\"x\"", "\"abc\", W/\"def\"", "garbage",
+                                 "Mon, 01 Jan 2001 00:00:00 GMT", "Thu, 31 Dec 2099 00:00:00 GMT", ";;;",
+                                 "text/html", "application/json;q=abc", "*/*;q=0", "text/n3"])
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(path=st.sampled_from(PATHS), method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]),
+       headers=st.dictionaries(st.sampled_from(["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"]),
+                               HEADER_VALUES, max_size=4),
+       override=st.sampled_from([{}, {"_mediatype": "turtle"}, {"format": "bogus"}, {"_mediatype": "text/html"},
+                                 {"format": "nquads"}]))
+def test_fuzzed_requests_on_every_route_never_get_a_500(client, path, method, headers, override):
+    r = client.request(method, path, params=override, headers=headers)
+    assert r.status_code < 500, (r.status_code, r.text[:300])
+    if r.status_code >= 400 and method != "HEAD":
+        assert r.json()["error"]["message"]
+    if method == "HEAD":
+        assert r.content == b""
+
+
 UPDATES = ["INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "DELETE WHERE { ?s ?p ?o }",
            "CLEAR ALL", "DROP DEFAULT", "LOAD <http://e/x>", "ADD DEFAULT TO <http://e/g>"]
 
