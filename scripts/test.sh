@@ -29,4 +29,6 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q -e ".[test]"
 
 # The source texts the quotes are checked against: ../shared/seeds unless TERMGRAPH_SEEDS says.
+# The long fuzzing runs here (2,000 generated requests per fuzz test; a plain pytest runs 150).
+export TERMGRAPH_FUZZ=${TERMGRAPH_FUZZ:-full}
 exec .venv/bin/python -m pytest -p no:cacheprovider -m "" "$@"

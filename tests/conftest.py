@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from termgraph.build import load as loader
@@ -12,6 +13,11 @@ from termgraph.paths import default_seeds
 from termgraph.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Fuzzing: a quick run by default, the long one from scripts/test.sh (TERMGRAPH_FUZZ=full).
+hypothesis.settings.register_profile("quick", max_examples=150)
+hypothesis.settings.register_profile("full", max_examples=2000)
+hypothesis.settings.load_profile(os.environ.get("TERMGRAPH_FUZZ", "quick"))
 
 
 @pytest.fixture(scope="session")

@@ -116,6 +116,16 @@ def test_every_iri_the_data_uses_resolves_on_the_live_server(live):
     assert failed == []
 
 
+def test_a_second_server_on_the_same_port_says_so_in_one_line(live):
+    url, _ = live
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    run = subprocess.run([sys.executable, "-m", "termgraph", "serve", "--port", port], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == (f"termgraph: error: cannot listen on 127.0.0.1:{port} (Address already in use): stop the "
+                          "program using it or choose another port with --port\n")
+
+
 def test_sigterm_stops_the_server_cleanly(live):
     _, proc = live
     proc.send_signal(signal.SIGTERM)

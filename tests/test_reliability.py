@@ -54,7 +54,7 @@ REQUESTS = st.fixed_dictionaries({
 })
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(deadline=None, suppress_health_check=list(HealthCheck))  # examples: the profile in conftest.py
 @given(query=QUERIES, shape=REQUESTS, raw=st.binary(max_size=64))
 def test_fuzzed_requests_never_get_a_500(client, query, shape, raw):
     params = dict(shape["extra"])
@@ -79,7 +79,7 @@ HEADER_VALUES = st.sampled_from(["", "*", "gzip", "gzip;q=0", "W/\"x\"", "\"abc\
                                  "text/html", "application/json;q=abc", "*/*;q=0", "text/n3"])
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(deadline=None, suppress_health_check=list(HealthCheck))  # examples: the profile in conftest.py
 @given(path=st.sampled_from(PATHS), method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]),
        headers=st.dictionaries(st.sampled_from(["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"]),
                                HEADER_VALUES, max_size=4),
