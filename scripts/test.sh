@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The test command: installs everything the tests need, then runs them all.
-#   bash scripts/test.sh            # everything (what CI runs)
+#   bash scripts/test.sh            # everything, the live/browser/reasoner tests too (what CI runs)
 #   bash scripts/test.sh -k quotes  # extra arguments go to pytest
+# A plain `pytest` runs only the fast tests (no listening server, no worker processes, no
+# browser, no reasoner): see the markers in pyproject.toml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,4 +29,6 @@ PY=${PYTHON:-python3}
 .venv/bin/python -m pip install -q -e ".[test]"
 
 # The source texts the quotes are checked against: ../shared/seeds unless TERMGRAPH_SEEDS says.
-exec .venv/bin/python -m pytest -p no:cacheprovider "$@"
+# The long fuzzing runs here (2,000 generated requests per fuzz test; a plain pytest runs 150).
+export TERMGRAPH_FUZZ=${TERMGRAPH_FUZZ:-full}
+exec .venv/bin/python -m pytest -p no:cacheprovider -m "" "$@"

@@ -14,6 +14,8 @@ import pytest
 from .conftest import ROOT
 from .test_live import start_server
 
+pytestmark = pytest.mark.browser
+
 ARTEFACTS = ROOT / "artefacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 

@@ -123,6 +123,7 @@ def test_without_the_sandbox_the_engine_would_connect(closing_listener):
     assert len(seen) == before + 1
 
 
+@pytest.mark.live
 @pytest.mark.parametrize("index", range(14))
 def test_a_sandboxed_worker_opens_no_connection(worker, closing_listener, index):
     port, seen = closing_listener
@@ -133,6 +134,7 @@ def test_a_sandboxed_worker_opens_no_connection(worker, closing_listener, index)
         assert reply[1][0] in ("ForbiddenQuery", "QueryEvaluationError"), reply
 
 
+@pytest.mark.live
 def test_a_sandboxed_worker_cannot_open_a_socket_itself(worker):
     """Beyond SERVICE: the process itself is confined (checked by the worker at start-up)."""
     from termgraph.sparql import sandbox
@@ -160,6 +162,7 @@ def obfuscations(port: int):
     return st.builds(build, keyword, gap, iri, silent, wrap, gap)
 
 
+@pytest.mark.live
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_generated_obfuscations_open_no_connection(worker, closing_listener, data):

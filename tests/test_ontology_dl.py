@@ -9,6 +9,8 @@ import pytest
 
 from termgraph import namespaces as ns
 
+pytestmark = pytest.mark.reasoner
+
 
 
 @pytest.fixture(autouse=True)

@@ -90,7 +90,7 @@ BREAKS = {
 @pytest.fixture(scope="module")
 def shapes(root):
     graph = rdflib.Graph()
-    for path in sorted((root / "shapes").glob("*.ttl")):
+    for path in sorted((root / "shapes").glob("*/*.ttl")):
         graph.parse(path)
     return graph
 

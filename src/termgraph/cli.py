@@ -1,6 +1,7 @@
 """The termgraph command: serve, validate, query, export.
 
-Exit codes follow pyshacl's: 0 success / valid, 1 invalid data, 2 unreadable input or a bad query.
+Exit codes follow pyshacl's: 0 success / valid, 1 invalid data, 2 unreadable input, a bad
+query or a bad setting (an environment variable, a busy port). Every error is one line.
 """
 
 from __future__ import annotations
@@ -9,32 +10,45 @@ import argparse
 import sys
 from pathlib import Path
 
-from termgraph.sparql import engine
-
-from termgraph.sparql import formats
-
-from termgraph.build import load as loader
-
-from termgraph.build import validate
 from termgraph import namespaces as ns
-from termgraph.errors import TermgraphError
+from termgraph.build import load as loader
+from termgraph.build import validate
+from termgraph.sparql import engine, formats
+from termgraph.build.files import user_files
+from termgraph.errors import BadSetting, PortInUse, TermgraphError
+from termgraph.paths import default_root
 from termgraph.settings import settings_from_env
 
-EXAMPLES = """\
+def example_query_file(root: Path) -> str:
+    """A real example query file, named the way the reader can type it (relative when possible)."""
+    first = sorted((root / "queries" / "examples").glob("*.rq"))
+    if not first:
+        return "my-query.rq"
+    try:
+        return str(first[0].relative_to(Path.cwd()))
+    except ValueError:
+        return str(first[0])
+
+
+def examples(root: Path) -> str:
+    return f"""\
 examples:
   termgraph validate
-  termgraph query 'SELECT ?label WHERE { ?c a tg:Concept ; skos:prefLabel ?label }'
-  termgraph query -f queries/examples/subset-of-generative-ai.rq --format csv
+  termgraph query 'SELECT ?label WHERE {{ ?c a tg:Concept ; skos:prefLabel ?label }} ORDER BY ?label'
+  termgraph query -f {example_query_file(root)} --format csv
   termgraph export --out dist
   termgraph serve --port 8000 my-extra-source.ttl
 """
 
 
-def build_parser() -> argparse.ArgumentParser:
+QUERY_FORMATS = ["table"] + formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH)
+
+
+def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="termgraph",
         description="termgraph: a knowledge graph of AI terminology, with a SPARQL endpoint.",
-        epilog=EXAMPLES,
+        epilog=examples(root or default_root()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--root", type=Path, help="folder with ontology/, data/, shapes/ (default: termgraph's own)")
@@ -48,9 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog="example: termgraph query 'SELECT * WHERE { ?s a tg:Claim } LIMIT 5' --format csv")
     p.add_argument("query", nargs="?", help="the SPARQL query (prefixes tg:, concept:, skos: … are predeclared)")
     p.add_argument("-f", "--file", type=Path, help="read the query from a file")
-    p.add_argument("--format", choices=["table", "json", "xml", "csv", "tsv", "turtle", "nt", "jsonld", "rdfxml"],
-                   default=None, help="output format (default: table for SELECT/ASK, turtle for CONSTRUCT/DESCRIBE)")
-    p.add_argument("files", nargs="*", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--format", choices=QUERY_FORMATS, default=None, metavar="FORMAT",
+                   help=f"one of {', '.join(QUERY_FORMATS)} (default: table for SELECT/ASK, "
+                        "turtle for CONSTRUCT/DESCRIBE)")
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("export", help="write the release files (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML)",
@@ -110,11 +124,13 @@ def cmd_query(args, settings) -> int:
         else:
             fmt = "turtle"
     if fmt != "table":
-        media = formats.SHORT_NAMES[fmt]
-        table = formats.SOLUTION_FORMATS if result.form in ("SELECT", "ASK") else formats.GRAPH_FORMATS
-        if media not in table:
-            raise TermgraphError(f"--format {fmt} does not fit a {result.form} result")
-        sys.stdout.buffer.write(formats.serialize_result(result.form, result.value, media, settings.max_result_bytes))
+        kind = formats.SOLUTIONS if result.form in ("SELECT", "ASK") else formats.GRAPH
+        chosen = formats.BY_NAME[fmt]
+        if not chosen.can_carry(kind):
+            raise TermgraphError(f"--format {fmt} does not fit a {result.form} result; use one of "
+                                 f"{', '.join(formats.format_names(kind))}")
+        body = formats.serialize_result(result.form, result.value, chosen.media_type, settings.max_result_bytes)
+        sys.stdout.buffer.write(body)
         sys.stdout.flush()
     return 0
 
@@ -128,22 +144,43 @@ def cmd_export(args, settings) -> int:
     return 0
 
 
+def check_port(host: str, port: int) -> None:
+    """Fail before loading anything when the address is taken (uvicorn would fail only later)."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        raise BadSetting(f"--host {host}: not an address this machine has ({exc.strerror})") from None
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as exc:
+            raise PortInUse(f"cannot listen on {host}:{port} ({exc.strerror}): stop the program using it "
+                            "or choose another port with --port") from None
+
+
 def cmd_serve(args, settings) -> int:
     from termgraph.web import serve as server
 
     settings = settings.with_(**{k: v for k, v in {
         "host": args.host, "port": args.port, "query_timeout": args.timeout, "workers": args.workers,
         "extra_files": tuple(args.files), "rate_limit_seconds": args.rate_limit,
-        "rate_limit_window": args.rate_window, "trusted_proxies": args.trusted_proxies,
+        "rate_limit_window": args.rate_window, "trusted_proxies": tuple(a.strip() for a in args.trusted_proxies.split(",") if a.strip())
+        if args.trusted_proxies else None,
     }.items() if v is not None and v != ()})
+    user_files(settings.extra_files)  # two files for one graph: an error now, not after loading
+    check_port(settings.host, settings.port)
     return server.serve(settings, open_browser=args.open)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    settings = settings_from_env(root=args.root)
     try:
+        settings = settings_from_env(root=args.root)
         return args.func(args, settings)
     except TermgraphError as exc:
         print(f"termgraph: error: {exc}", file=sys.stderr)

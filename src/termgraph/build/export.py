@@ -20,14 +20,17 @@ from termgraph import namespaces as ns
 from termgraph.build.load import LoadedData
 from termgraph.build.void import void_triples
 
-FORMATS = {
-    "ttl": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nq": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdf": ox.RdfFormat.RDF_XML,
-}
+from termgraph.sparql import formats as registry
+
+# The release formats, from the one format registry (N3 is left out: Turtle says the same).
+FORMATS = {f.suffix: f.ox for f in registry.FORMATS
+           if isinstance(f.ox, ox.RdfFormat) and f.ox != ox.RdfFormat.N3}
+STEMS = ("termgraph-ontology", "termgraph")
+
+
+def release_names() -> list[str]:
+    """Every file export() writes, by name."""
+    return [f"{stem}.{ext}" for stem in STEMS for ext in FORMATS] + ["termgraph-void.ttl", "termgraph-ontology.html"]
 
 
 def canonical_quads(quads) -> list[ox.Quad]:
@@ -46,7 +49,11 @@ QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
 
 
 def write(path: Path, items, fmt: ox.RdfFormat) -> Path:
-    path.write_bytes(ox.serialize(items, format=fmt, prefixes=ns.PREFIXES))
+    """One release file; JSON-LD compact, with an @context of termgraph's prefixes."""
+    if fmt == ox.RdfFormat.JSON_LD:
+        path.write_bytes(registry.serialize_rdf(items, "application/ld+json"))
+    else:
+        path.write_bytes(ox.serialize(items, format=fmt, prefixes=ns.PREFIXES))
     return path
 
 

@@ -10,17 +10,10 @@ import pyoxigraph as ox
 
 from termgraph.build import derive
 from termgraph.errors import DataSyntaxError
-from termgraph.build.files import QUAD_SUFFIXES, RDF_SUFFIXES, DataFile, project_files, user_file
+from termgraph.build.files import QUAD_SUFFIXES, DataFile, project_files, user_files
+from termgraph.sparql import formats
 from termgraph.settings import Settings
 
-FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 
 
 @dataclass
@@ -37,7 +30,7 @@ class LoadedData:
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
-    return FORMATS[RDF_SUFFIXES[path.suffix.lower()]]
+    return formats.by_suffix(path.suffix).ox
 
 
 def load_file(store: ox.Store, item: DataFile) -> None:
@@ -66,7 +59,7 @@ def move_default_graph(store: ox.Store, graph: ox.NamedNode) -> None:
 
 
 def all_files(settings: Settings) -> list[DataFile]:
-    return project_files(settings.root) + [user_file(p) for p in settings.extra_files]
+    return project_files(settings.root) + user_files(settings.extra_files)
 
 
 def load(settings: Settings, progress: Callable[[str], None] | None = None) -> LoadedData:

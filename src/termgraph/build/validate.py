@@ -11,13 +11,7 @@ from rdflib.namespace import RDF, SH
 
 from termgraph import namespaces as ns
 from termgraph.errors import DataSyntaxError, ValidationFailed
-from termgraph.build.files import DataFile, project_files, shapes_files
-
-# Which shapes file checks which graphs.
-SHAPE_TARGETS = {
-    "data-shapes.ttl": (ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED, ns.GRAPH_CLAIMS),
-    "ontology-shapes.ttl": (ns.GRAPH_ONTOLOGY,),
-}
+from termgraph.build.files import DataFile, project_files, shape_targets, shapes_files
 
 
 @dataclass(frozen=True)
@@ -53,8 +47,22 @@ def parse_graph(files: list[Path]) -> rdflib.Graph:
         try:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises several types for syntax errors
-            raise DataSyntaxError(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+            raise syntax_error(path, exc) from None
     return graph
+
+
+def syntax_error(path: Path, exc: Exception) -> DataSyntaxError:
+    """A file rdflib cannot read, described by pyoxigraph's parser (one line with line and
+    column), or else by rdflib's message on one line."""
+    import pyoxigraph as ox
+
+    try:
+        list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
+    except SyntaxError as found:
+        return DataSyntaxError(path, str(found.msg if hasattr(found, "msg") else found), found.lineno)
+    except (OSError, ValueError) as found:
+        return DataSyntaxError(path, str(found))
+    return DataSyntaxError(path, " ".join(str(exc).split()) or type(exc).__name__)
 
 
 def bind_prefixes(graph: rdflib.Graph) -> None:
@@ -105,8 +113,7 @@ def check(root: Path, files: list[DataFile] | None = None) -> Report:
     files = project_files(root) if files is None else files
     found: list[Violation] = []
     for shapes_path in shapes_files(root):
-        targets = SHAPE_TARGETS.get(shapes_path.name, (ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED, ns.GRAPH_CLAIMS))
-        found += run_shapes(parse_graph(files_for(targets, files)), parse_graph([shapes_path]))
+        found += run_shapes(parse_graph(files_for(shape_targets(shapes_path), files)), parse_graph([shapes_path]))
     return Report(not found, tuple(found), len(files))
 
 

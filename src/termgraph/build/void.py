@@ -1,4 +1,5 @@
-"""A VoID description of the loaded dataset: triple counts in all and per named graph."""
+"""A VoID description of the loaded dataset: its licence, triple counts in all and per named
+graph, and (when served) its SPARQL endpoint and a data dump per release file."""
 
 from __future__ import annotations
 
@@ -27,20 +28,36 @@ def graph_title(name: str) -> str:
     return name
 
 
-def void_triples(sizes: dict[str, int], store: ox.Store) -> list[ox.Triple]:
-    """VoID: the dataset, and one void:subset per named graph with its size."""
+LICENSE = "https://creativecommons.org/licenses/by/4.0/"
+
+
+def release_names() -> list[str]:
+    """The release files `termgraph export` writes (the downloads a server offers)."""
+    from termgraph.build.export import release_names as names
+
+    return names()
+
+
+def void_triples(sizes: dict[str, int], store: ox.Store, base: str | None = None) -> list[ox.Triple]:
+    """VoID: the dataset, its licence, one void:subset per named graph with its size; with the
+    service's public `base` URL also its SPARQL endpoint and a void:dataDump per release file."""
     N, L = ox.NamedNode, ox.Literal
     xsd_int = N(ns.XSD + "integer")
     ds = N(DATASET_IRI)
     out = [
         ox.Triple(ds, N(ns.RDF + "type"), N(ns.VOID + "Dataset")),
         ox.Triple(ds, N(ns.DCTERMS + "title"), L("termgraph: a knowledge graph of AI terminology", language="en")),
+        ox.Triple(ds, N(ns.DCTERMS + "license"), N(LICENSE)),
         ox.Triple(ds, N(ns.VOID + "triples"), L(str(sum(sizes.values())), datatype=xsd_int)),
         ox.Triple(ds, N(ns.VOID + "uriSpace"), L(ns.BASE)),
         ox.Triple(ds, N(ns.VOID + "vocabulary"), N(ns.TG)),
     ]
     for vocab in (ns.SKOS, ns.PROV, ns.OA, ns.DCTERMS, ns.SCHEMA, ns.OWL):
         out.append(ox.Triple(ds, N(ns.VOID + "vocabulary"), N(vocab)))
+    if base:
+        out.append(ox.Triple(ds, N(ns.VOID + "sparqlEndpoint"), N(base + "sparql")))
+        out += [ox.Triple(ds, N(ns.VOID + "dataDump"), N(base + "download/" + name)) for name in release_names()
+                if not name.endswith(".html")]
     for name, count in sorted(sizes.items()):
         g = N(name)
         out += [

@@ -6,6 +6,7 @@ The default graph is the union of all graphs unless the request names its own da
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -68,7 +69,7 @@ def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default:
     try:
         value = store.query(text, **options)
     except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+        raise QuerySyntaxError(syntax_message(text, str(exc), prefixes)) from None
     except OSError:  # the sandbox refused a socket (or the engine failed to open one)
         raise ForbiddenQuery(guard.SERVICE_REFUSED) from None
     if isinstance(value, ox.QueryBoolean):
@@ -78,3 +79,34 @@ def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default:
     elif form not in ("CONSTRUCT", "DESCRIBE"):
         form = "CONSTRUCT"
     return Result(form, value)
+
+
+POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def undeclared_prefixes(text: str, predeclared: dict[str, str] | None = None) -> list[str]:
+    """Prefixes the query uses (prefix:local) but neither declares nor has predeclared."""
+    toks = list(guard.tokens(text))
+    declared = set(predeclared or ())
+    declared |= {toks[i + 1][1].rstrip(":") for i, (k, v) in enumerate(toks[:-1])
+                 if k == "word" and v.upper() == "PREFIX"}
+    used = [v.split(":", 1)[0] for k, v in toks if k == "pname"]
+    return sorted({p for p in used if p not in declared}, key=used.index)
+
+
+def syntax_message(text: str, message: str, prefixes: dict[str, str] | None = None) -> str:
+    """The engine's syntax error as one readable line: where, what, and for a prefix the fix."""
+    unknown = undeclared_prefixes(text, prefixes)
+    if "Prefix not found" in message and unknown:
+        known = f" (predeclared: {', '.join(sorted(prefixes))})" if prefixes else ""
+        return (f"SPARQL syntax error: unknown prefix '{unknown[0]}:'; declare it with "
+                f"PREFIX {unknown[0]}: <…>{known}")
+    found = POSITION.match(message)
+    if not found:
+        return "SPARQL syntax error: " + " ".join(message.split())
+    line, column, what = int(found[1]), int(found[2]), " ".join(found[3].split())
+    if len(what) > 90:
+        what = what[:90].rsplit(",", 1)[0] + ", …"
+    source_line = (text.splitlines() or [""])[min(line, len(text.splitlines() or [""])) - 1]
+    near = source_line[max(0, column - 16):column + 14].strip()
+    return f"SPARQL syntax error at line {line}, column {column}: {what}" + (f" (near '{near}')" if near else "")

@@ -5,16 +5,18 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.sparql import formats
 from termgraph.build.void import DATASET_IRI, void_triples
 
 N, L = ox.NamedNode, ox.Literal
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+FORMATS_NS = formats.W3C_FORMATS
+# What a query result can be sent as, from the format registry.
+RESULT_FORMATS = [f.w3c for f in formats.FORMATS if f.w3c and (f.can_carry(formats.SOLUTIONS) or f.can_carry(formats.GRAPH))]
 
 
-def describe(endpoint: str, sizes: dict[str, int], store: ox.Store) -> list[ox.Triple]:
-    """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset."""
+def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | None = None) -> list[ox.Triple]:
+    """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset
+    (with VoID: the endpoint and the release files under the public `base` URL)."""
     sd, rdf = ns.SD, ns.RDF
     service = N(endpoint)
     dataset = N(DATASET_IRI)
@@ -45,4 +47,4 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store) -> list[ox.T
             ox.Triple(node, N(sd + "graph"), N(name)),
             ox.Triple(N(name), N(rdf + "type"), N(sd + "Graph")),
         ]
-    return t + void_triples(sizes, store)
+    return t + void_triples(sizes, store, base)

@@ -120,7 +120,7 @@ def serve_jobs(conn: Connection, store, known: set[str]) -> int:
                 "the query needed more memory than a query may use and was stopped; narrow it")))
         except Exception as exc:  # noqa: BLE001 - a bug: logged, reported as a 500 without details
             print(f"termgraph worker: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-            reply = ("error", errors.to_wire(errors.TermgraphError("internal error")))
+            reply = ("error", errors.to_wire(errors.InternalError(errors.InternalError.GENERIC)))
         conn.send(reply + (time.process_time() - cpu,))  # the CPU time it cost, for fairness
 
 

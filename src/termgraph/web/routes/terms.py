@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -18,7 +17,7 @@ from termgraph.web import render
 router = APIRouter()
 
 KINDS = ("concept", "system", "org", "source", "claim", "contested")
-TERM_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+TERM_TYPES = ["text/html"] + formats.media_types(formats.GRAPH)  # from the format registry
 
 
 def alternates(path: str) -> str:
@@ -27,8 +26,7 @@ def alternates(path: str) -> str:
 
 
 def chosen_type(request: Request) -> str:
-    override = request.query_params.get("_mediatype") or request.query_params.get("format")
-    return protocol.negotiate(request.headers.get("accept"), TERM_TYPES, override)
+    return protocol.negotiate(request.headers.get("accept"), TERM_TYPES, protocol.override_of(request.query_params))
 
 
 @router.get("/{kind}/{name}", summary="Dereference a termgraph IRI (concept, system, org, source, claim)")
@@ -43,7 +41,7 @@ def term(kind: str, name: str, request: Request) -> Response:
         triples = describe.resource_triples(state.store, iri)
         if not triples:
             raise NotFound(f"<{iri}> is not in the graph")
-        body = ox.serialize(triples, format=formats.GRAPH_FORMATS[media], prefixes=ns.PREFIXES)
+        body = formats.serialize_rdf(triples, media)
         return Response(body, media_type=media, headers=headers)
     view = describe.resource(state.store, iri)
     if view is None:
