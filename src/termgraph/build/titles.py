@@ -79,8 +79,10 @@ def read_names(store: ox.Store) -> Names:
 
 
 def terms_of(claims: list[ClaimFact], names: Names) -> list[ox.NamedNode]:
-    """The concepts and systems the claims are about (subjects and objects)."""
-    terms = {t.value for c in claims for t in (c.s, c.o) if isinstance(t, ox.NamedNode) and t.value in names.terms}
+    """The concepts and systems the claims are about (subjects and objects); when none of them
+    is typed as one, every resource they are about."""
+    resources = {t.value for c in claims for t in (c.s, c.o) if isinstance(t, ox.NamedNode)}
+    terms = {t for t in resources if t in names.terms} or resources
     return [ox.NamedNode(t) for t in sorted(terms)]
 
 
@@ -105,7 +107,9 @@ def sources(cs: list[ClaimFact], names: Names) -> str:
 
 
 def join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def positions(claims: list[ClaimFact], names: Names) -> list[str]:
