@@ -27,7 +27,8 @@ def test_example_query_returns_what_the_readme_shows(data, query, shown):
 @pytest.mark.parametrize("question,needle", [
     ("Which sources say large language models are a subset of generative AI", "source:004 | tg:Asserts"),
     ("Which sources list BERT as a large language model", "source:002 | concept:generative-ai        | tg:Denies"),
-    ("Which relations between the three core terms are contested", "large language model | subclass of"),
+    ("Where do the sources disagree about how generative AI", "| incompatible relations | How do generative AI and large language model relate?"),
+    ("Each disagreement among the three core terms, with every side's quote", "| Denies "),
     ("Which systems does source 000 call foundation models", "| Gato "),
 ])
 def test_the_required_questions_are_answered(question, needle):
@@ -41,3 +42,9 @@ def test_the_readme_claim_counts_are_current(data):
                                     "GROUP BY ?s", prefixes=ns.PREFIXES)
     actual = {formats.shorten(r["s"]): r["n"].value for r in result.value}
     assert shown == actual
+
+
+def test_example_03_shows_no_hedging_difference_and_reads_the_derived_graph():
+    query, shown = next((q, s) for q, s in EXAMPLES if "Where do the sources disagree" in q)
+    assert "tg:Disagreement" in query and "contested" not in query.lower()
+    assert "hedging difference" not in shown and "incompatible relations" in shown and "opposite stances" in shown
