@@ -24,4 +24,7 @@ def ontology_html(store: ox.Store) -> str:
 
     logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
     graph = rdflib.Graph().parse(data=ontology_turtle(store), format="turtle")
+    # pyLODE takes any skos:ConceptScheme for the document itself (its title, its IRI); the
+    # ontology's closed lists (tg:DisagreementKinds) are documented as the individuals they are.
+    graph.remove((None, rdflib.RDF.type, rdflib.SKOS.ConceptScheme))
     return OntPub(ontology=graph).make_html()
