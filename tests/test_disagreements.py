@@ -172,3 +172,17 @@ def test_within_one_source_near_misses():
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_a_rule_finds_nothing_in_agreeing_claims(rule):
     assert found(rule, claim("000-001", *LLM_SUB_GEN, "Asserts"), claim("004-001", *LLM_SUB_GEN, "Asserts")) == []
+
+
+def test_a_curated_disagreement_is_kept_as_written_with_its_sources_and_never_attributed():
+    store = store_with(claim("001-001", *LLM_DISTINCT_GEN, "Asserts"), claim("004-001", *LLM_SUB_GEN, "Qualifies", "Conditional"))
+    curated = PREFIXES + f"""<{ns.DISAGREEMENT}curated/x> a tg:Disagreement ; tg:curated true ;
+        tg:disagreementKind tg:IncompatibleRelations ; tg:hasClaim claim:001-001 , claim:004-001 ;
+        rdfs:label "x"@en ; dcterms:description "x."@en ; skos:editorialNote "no rule reads a condition"@en ."""
+    store.load(curated.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ns.GRAPH_CURATED))
+    quads, held = disagreements.derive(store, ROOT / "queries" / "disagreements", ROOT)
+    mine = {(q.predicate.value, q.object.value) for q in quads if q.subject.value == ns.DISAGREEMENT + "curated/x"}
+    assert (ns.TG + "involvesSource", ns.SOURCE + "001") in mine and (ns.TG + "involvesSource", ns.SOURCE + "004") in mine
+    assert (ns.SKOS + "editorialNote", "no rule reads a condition") in mine
+    assert not any(p in (ns.PROV + "wasDerivedFrom", ns.TG + "foundByRule") for p, _ in mine)
+    assert {ns.CLAIM + "001-001", ns.CLAIM + "004-001"} <= held

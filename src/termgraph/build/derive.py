@@ -112,9 +112,8 @@ def add_derived_graphs(store: ox.Store, root: Path) -> list[str]:
     the named graphs added."""
     rows = claim_rows(store)
     views = source_view_quads(rows)
-    found_quads, found = disagreements.derive(store, rules_folder(root), root)
+    found_quads, disputed = disagreements.derive(store, rules_folder(root), root)
     store.extend(views + found_quads)
-    disputed = {c for f in found for c in f.claims}
     extra = view_descriptions({r.source for r in rows}) + undisputed_triples(rows, disputed)
     default = ox.DefaultGraph()
     store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in default_graph_triples(store, extra))

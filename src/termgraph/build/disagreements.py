@@ -113,13 +113,32 @@ def disagreement_quads(found: Found, facts: dict[str, titles.ClaimFact], names: 
     return [ox.Quad(node, N(p), o, graph) for p, o in triples]
 
 
-def derive(store: ox.Store, rules_dir: Path, root: Path) -> tuple[list[ox.Quad], list[Found]]:
-    """Run every rule; return the disagreements graph's quads and what the rules found."""
+def curated_quads(store: ox.Store, facts: dict[str, titles.ClaimFact], names: titles.Names,
+                  graph: ox.NamedNode) -> list[ox.Quad]:
+    """Curated disagreements (tg:curated true in the curated graph) as the curator wrote them,
+    with the sources and terms of their claims added, so that the graph holds every one."""
+    curated, out = N(ns.GRAPH_CURATED), []
+    for q in store.quads_for_pattern(None, N(ns.RDF + "type"), N(ns.TG + "Disagreement"), curated):
+        node = q.subject
+        own = {(x.predicate, x.object) for x in store.quads_for_pattern(node, None, None, curated)}
+        if (N(ns.TG + "curated"), L(True)) not in own:
+            continue
+        claims = [facts[o.value] for p, o in own if p.value == ns.TG + "hasClaim" and o.value in facts]
+        own |= {(N(ns.TG + "involvesSource"), N(s)) for s in {c.source for c in claims}}
+        own |= {(N(ns.TG + "about"), t) for t in titles.terms_of(claims, names)}
+        out += [ox.Quad(node, p, o, graph) for p, o in sorted(own, key=str)]
+    return out
+
+
+def derive(store: ox.Store, rules_dir: Path, root: Path) -> tuple[list[ox.Quad], set[str]]:
+    """Run every rule; return the disagreements graph's quads (derived and curated ones) and the
+    claims any disagreement holds."""
     graph = N(ns.GRAPH_DISAGREEMENTS)
     rules = read_rules(rules_dir)
     found = [f for f in find_all(store, rules) if len(f.claims) >= 2]
     facts, names = claim_facts(store), titles.read_names(store)
-    quads = rule_quads(rules, root, graph)
+    quads = rule_quads(rules, root, graph) + curated_quads(store, facts, names, graph)
     for f in found:
         quads += disagreement_quads(f, facts, names, graph)
-    return quads, found
+    held = {q.object.value for q in quads if q.predicate.value == ns.TG + "hasClaim"}
+    return quads, held
