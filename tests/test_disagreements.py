@@ -85,6 +85,13 @@ def test_hedging_difference_flat_against_hedged():
                  claim("001-001", *LLM_SUB_GEN, "Qualifies", "Hedged")) == [("001-001", "004-001")]
 
 
+def test_in_part_membership_of_one_system_is_a_hedge_not_an_opposite_stance():
+    gpt4 = ("system:gpt-4", "rdf:type", "concept:foundation-model")
+    pair = (claim("002-001", *gpt4, "Asserts"), claim("000-001", *gpt4, "Qualifies", "Partial"))
+    assert found("opposite-stances", *pair) == []
+    assert found("hedging-difference", *pair) == [("000-001", "002-001")]
+
+
 def test_hedging_difference_near_misses():
     assert found("hedging-difference", claim("004-001", *LLM_SUB_GEN, "Asserts"),
                  claim("001-001", *LLM_SUB_GEN, "Qualifies", "Partial")) == []
