@@ -155,7 +155,7 @@ def title(kind: str, claims: list[ClaimFact], names: Names) -> str:
         return f"{question(subject, names)} {answers(claims, names)}"
     pair = join(sorted({names.of(t) for t in terms_of(claims, names)}))
     if kind == "WithinOneSource":
-        return f"{sources(claims, names)} contradicts itself on {pair}"
+        return f"{sources(claims, names)} says things about {pair} that cannot all hold"
     return f"How do {pair} relate? Sources disagree ({sources(claims, names)})"
 
 
