@@ -193,3 +193,20 @@ def test_a_curated_disagreement_is_kept_as_written_with_its_sources_and_never_at
     assert (ns.SKOS + "editorialNote", "no rule reads a condition") in mine
     assert not any(p in (ns.PROV + "wasDerivedFrom", ns.TG + "foundByRule") for p, _ in mine)
     assert {ns.CLAIM + "001-001", ns.CLAIM + "004-001"} <= held
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("SELECT ?kind ?group ?claim ?other WHERE { ?claim", "not valid SPARQL"),
+    ("SELECT ?claim ?other WHERE { ?claim a tg:Claim ; tg:stance ?other }", "?kind, ?group and two or more"),
+    ("ASK { ?c a tg:Claim }", "?kind, ?group and two or more"),
+])
+def test_a_broken_rule_is_a_one_line_error_naming_its_file(tmp_path, text, needle):
+    from termgraph.errors import DataSyntaxError
+
+    path = tmp_path / "broken.rq"
+    path.write_text("# A broken rule\n" + text)
+    rule = disagreements.read_rules(tmp_path)[0]
+    with pytest.raises(DataSyntaxError) as info:
+        disagreements.run_rule(store_with(claim("000-001", *BERT_GEN, "Asserts")), rule)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and needle in message and "\n" not in message

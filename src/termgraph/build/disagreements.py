@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.build import titles
+from termgraph.errors import DataSyntaxError
 
 N, L = ox.NamedNode, ox.Literal
 RESERVED = ("kind", "group")
@@ -64,9 +65,24 @@ def read_rules(folder: Path) -> list[Rule]:
     return rules
 
 
+def rule_result(store: ox.Store, rule: Rule) -> ox.QuerySolutions:
+    """The rule's solutions; a rule that does not parse, or lacks the columns a rule needs, is a
+    DataSyntaxError naming its file and the fix."""
+    try:
+        result = store.query(rule.text, prefixes=ns.PREFIXES, use_default_graph_as_union=True)
+    except SyntaxError as exc:
+        first = str(exc).splitlines()[0] if str(exc) else "syntax error"
+        raise DataSyntaxError(rule.path, f"the rule is not valid SPARQL ({first}); fix the query") from None
+    names = [v.value for v in getattr(result, "variables", [])]
+    if not isinstance(result, ox.QuerySolutions) or not set(RESERVED) <= set(names) or len(names) < 4:
+        raise DataSyntaxError(rule.path, "a rule is a SELECT with ?kind, ?group and two or more claim columns "
+                                         "(see queries/disagreements/README.md)")
+    return result
+
+
 def run_rule(store: ox.Store, rule: Rule) -> list[Found]:
     """The rule's rows, grouped: one Found per distinct ?group."""
-    result = store.query(ns.sparql_prefixes() + rule.text, use_default_graph_as_union=True)
+    result = rule_result(store, rule)
     columns = [v.value for v in result.variables if v.value not in RESERVED]
     groups: dict[tuple[str, str], set[str]] = {}
     for row in result:
