@@ -114,3 +114,12 @@ def test_a_symmetric_relation_is_the_same_statement_either_way_round():
     rows = [row("c1", a, p, b, "Asserts", "000"), row("c2", b, p, a, "Denies", "004")]
     assert derive.statement_key(rows[0]) == derive.statement_key(rows[1])
     assert derive.undisputed_triples(rows, set()) == []
+
+
+def test_the_service_description_counts_the_default_graph(data):
+    from termgraph.sparql import service_description
+
+    count = next(iter(data.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
+    assert service_description.default_size(data.store) == int(count) == data.default_graph_size()
+    triples = service_description.describe("http://example.org/sparql", data.graph_sizes(), data.store)
+    assert not any(t.object == ox.NamedNode(ns.SD + "UnionDefaultGraph") for t in triples)
