@@ -14,7 +14,7 @@ from .conftest import ROOT
 def test_ontology_iri_dereferences_to_pylode_html_for_browsers(client):
     r = client.get("/ontology", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    assert "pyLODE" in r.text and "termgraph ontology" in r.text and "contested statement" in r.text
+    assert "pyLODE" in r.text and "termgraph ontology" in r.text and "disagreement kind" in r.text
     assert "<script src=" not in r.text and 'rel="stylesheet" href="http' not in r.text  # nothing fetched
 
 

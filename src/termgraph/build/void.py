@@ -12,7 +12,7 @@ DATASET_IRI = ns.BASE + "dataset"
 GRAPH_TITLES = {
     ns.GRAPH_ONTOLOGY: "The termgraph ontology",
     ns.GRAPH_CURATED: "Curated data: concepts, systems, organisations, sources (not attributed to any source)",
-    ns.GRAPH_CONTESTED: "Derived: statements one source asserts and another denies or qualifies",
+    ns.GRAPH_DISAGREEMENTS: "Derived: the disagreements between claims (tg:Disagreement), with the rules that found them",
 }
 
 
@@ -21,7 +21,7 @@ def graph_title(name: str) -> str:
         return GRAPH_TITLES[name]
     if name.startswith(ns.GRAPH_CLAIMS):
         return f"Claims of source {name.rsplit('/', 1)[-1]}, with stances and quotes"
-    if name.startswith(ns.SOURCE):
+    if name.startswith(ns.GRAPH_VIEW):
         return f"Derived: the statements source {name.rsplit('/', 1)[-1]} asserts (its view)"
     if name.startswith(ns.GRAPH_USER):
         return f"A user's file: {name.rsplit('/', 1)[-1]}"

@@ -1,7 +1,9 @@
 """Run SPARQL queries on the dataset with pyoxigraph, within its dataset rules.
 
-The default graph is the union of all graphs unless the request names its own dataset
-(FROM / FROM NAMED in the query, or default-graph-uri / named-graph-uri in the protocol).
+The default graph is the store's own default graph, which termgraph builds at load (see
+termgraph.build.derive: no statement a source disputes is a plain triple there), unless the
+request names its own dataset (FROM / FROM NAMED in the query, or default-graph-uri /
+named-graph-uri in the protocol). Every named graph stays reachable with GRAPH.
 """
 
 from __future__ import annotations
@@ -38,7 +40,7 @@ def query_options(shape: guard.QueryShape, dataset: Dataset, union_default: bool
     return options
 
 
-def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = True,
+def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = False,
             prefixes: dict[str, str] | None = None, known: set[str] | None = None,
             screen_service: bool = True) -> tuple[str, dict]:
     """Check a query is allowed and work out its dataset; return (form, pyoxigraph options).
@@ -58,7 +60,7 @@ def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = 
     return shape.form or "SELECT", options
 
 
-def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default: bool = True,
+def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default: bool = False,
         prefixes: dict[str, str] | None = None, base_iri: str | None = None,
         known: set[str] | None = None, screen_service: bool = True) -> Result:
     """Run a read-only query. Raises QuerySyntaxError or ForbiddenQuery with a clear message.

@@ -14,6 +14,11 @@ FORMATS_NS = formats.W3C_FORMATS
 RESULT_FORMATS = [f.w3c for f in formats.FORMATS if f.w3c and (f.can_carry(formats.SOLUTIONS) or f.can_carry(formats.GRAPH))]
 
 
+def default_size(store: ox.Store) -> int:
+    """Triples in the default graph: what GET /rdf-graphs?default returns."""
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
 def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | None = None) -> list[ox.Triple]:
     """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset
     (with VoID: the endpoint and the release files under the public `base` URL)."""
@@ -25,7 +30,6 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | 
         ox.Triple(service, N(rdf + "type"), N(sd + "Service")),
         ox.Triple(service, N(sd + "endpoint"), service),
         ox.Triple(service, N(sd + "supportedLanguage"), N(sd + "SPARQL11Query")),
-        ox.Triple(service, N(sd + "feature"), N(sd + "UnionDefaultGraph")),
         ox.Triple(service, N(sd + "defaultEntailmentRegime"), N("http://www.w3.org/ns/entailment/Simple")),
         ox.Triple(service, N(ns.DCTERMS + "title"), L("termgraph SPARQL endpoint (read-only)", language="en")),
         ox.Triple(service, N(sd + "defaultDataset"), dataset),
@@ -33,8 +37,9 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | 
         ox.Triple(dataset, N(sd + "defaultGraph"), default),
         ox.Triple(default, N(rdf + "type"), N(sd + "Graph")),
         ox.Triple(default, N(ns.DCTERMS + "description"),
-                  L("The union of all named graphs", language="en")),
-        ox.Triple(default, N(ns.VOID + "triples"), L(str(sum(sizes.values())), datatype=N(ns.XSD + "integer"))),
+                  L("The ontology, the curated data, the claims, the disagreements, and as plain facts only "
+                    "the statements no source disputes (each source's view: GRAPH <…/graph/view/NNN>)", language="en")),
+        ox.Triple(default, N(ns.VOID + "triples"), L(str(default_size(store)), datatype=N(ns.XSD + "integer"))),
     ]
     for fmt in RESULT_FORMATS:
         t.append(ox.Triple(service, N(sd + "resultFormat"), N(FORMATS_NS + fmt)))

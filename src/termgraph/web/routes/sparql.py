@@ -179,9 +179,9 @@ SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void":
             openapi_extra={"parameters": [
                 {"name": "graph", "in": "query", "schema": {"type": "string"}, "description": "the graph's IRI"},
                 {"name": "default", "in": "query", "schema": {"type": "string"}, "allowEmptyValue": True,
-                 "description": "the default graph (the union of all graphs)"}]})
+                 "description": "the default graph (undisputed facts, the ontology, curated data, claims)"}]})
 def rdf_graphs(request: Request) -> Response:
-    """One graph (?graph=IRI) or the default graph (?default: the union). Quad formats (TriG,
+    """One graph (?graph=IRI) or the default graph (?default: the store's own, not a union). Quad formats (TriG,
     N-Quads, JSON-LD asked for as a dataset) keep each triple's graph name."""
     state = state_of(request)
     params = request.query_params
@@ -194,13 +194,13 @@ def rdf_graphs(request: Request) -> Response:
 
 
 def graph_response(request: Request, state: ServiceState, name: str | None) -> Response:
-    """A named graph (or, with name None, the union of all) in the negotiated format."""
+    """A named graph (or, with name None, the default graph) in the negotiated format."""
     offered = formats.media_types(formats.GRAPH) + [m for m in formats.media_types(formats.DATASET)
                                                      if m not in formats.GRAPH_FORMATS]
     media = protocol.negotiate(request.headers.get("accept"), offered, protocol.override_of(request.query_params))
     # A list, not pyoxigraph's iterator: an error's traceback keeps this frame, and the iterator
     # must not be dropped on another thread than the one that made it.
-    quads = list(state.store.quads_for_pattern(None, None, None, ox.NamedNode(name) if name else None))
+    quads = list(state.store.quads_for_pattern(None, None, None, ox.NamedNode(name) if name else ox.DefaultGraph()))
     if media in formats.DATASET_FORMATS and media not in formats.GRAPH_FORMATS:
         items = sorted(quads, key=str)
     else:
