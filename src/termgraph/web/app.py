@@ -6,10 +6,13 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.exception_handlers import http_exception_handler
+from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from termgraph import __version__
 from termgraph.errors import TermgraphError
+from termgraph.web import render
 from termgraph.web.service import ServiceState
 from fastapi.staticfiles import StaticFiles
 
@@ -26,9 +29,17 @@ def error_body(status: int, kind: str, message: str) -> dict:
     return {"error": {"status": status, "type": kind, "message": message}}
 
 
-async def termgraph_error(request: Request, exc: TermgraphError) -> JSONResponse:
+async def termgraph_error(request: Request, exc: TermgraphError) -> Response:
+    if exc.status == 404 and render.prefers_html(request):  # browsers get a page, API clients JSON
+        return render.not_found(request, str(exc))
     return JSONResponse(error_body(exc.status, type(exc).__name__, str(exc)), status_code=exc.status,
                         headers={"Retry-After": str(getattr(exc, "retry_after", 1))} if exc.status == 429 else None)
+
+
+async def unknown_path(request: Request, exc: StarletteHTTPException) -> Response:
+    if exc.status_code == 404 and render.prefers_html(request):
+        return render.not_found(request, f"{request.url.path}: there is no page here.")
+    return await http_exception_handler(request, exc)
 
 
 def create_app(state: ServiceState) -> FastAPI:
@@ -53,6 +64,7 @@ def create_app(state: ServiceState) -> FastAPI:
         expose_headers=["Link", "Content-Type", "Content-Length", "Retry-After"], max_age=86400,
     )
     app.add_exception_handler(TermgraphError, termgraph_error)
+    app.add_exception_handler(StarletteHTTPException, unknown_path)
     app.include_router(sparql.router)
     app.include_router(pages.router)
     app.include_router(browse.router)
