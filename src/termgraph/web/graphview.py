@@ -101,3 +101,99 @@ def graphml(graph: dict) -> str:
                      "".join(f'<data key="{k}">{escape(v)}</data>' for k, v in values.items()) + "</edge>")
     lines += ["  </graph>", "</graphml>"]
     return "\n".join(lines) + "\n"
+
+
+# --- The viewer's pieces: a neighbourhood, or one source's taxonomy, never the whole graph ---------
+
+NEIGHBOURHOOD = ns.sparql_prefixes() + """
+SELECT ?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note WHERE {
+  VALUES ?n { %s }
+  { ?claim rdf:subject ?n } UNION { ?claim rdf:object ?n }
+  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
+         prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
+  FILTER (isIRI(?o) && ?s != ?o)
+  OPTIONAL { ?claim tg:qualification ?qualification } OPTIONAL { ?claim skos:editorialNote ?note }
+} ORDER BY ?claim
+"""
+SOURCE_TREE = ns.sparql_prefixes() + """
+SELECT ?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note WHERE {
+  VALUES ?p { rdfs:subClassOf rdf:type }
+  VALUES ?source { %s }
+  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
+         prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
+  FILTER (?stance != tg:Denies)
+  OPTIONAL { ?claim tg:qualification ?qualification } OPTIONAL { ?claim skos:editorialNote ?note }
+} ORDER BY ?claim
+"""
+ALT_LABELS = ns.sparql_prefixes() + "SELECT ?x ?alt WHERE { ?x skos:altLabel ?alt } ORDER BY ?x ?alt"
+
+
+def node_data(iri: str, names, alts: dict, core: set) -> dict:
+    return {"id": short_id(iri), "label": names.label(iri), "kind": names.kind(iri), "iri": iri,
+            "alt": alts.get(iri, []), "core": iri in core}
+
+
+def alt_labels(store: ox.Store, cache: dict) -> dict[str, list[str]]:
+    if "alts" not in cache:
+        found: dict[str, list[str]] = defaultdict(list)
+        for r in store.query(ALT_LABELS, use_default_graph_as_union=True):
+            if r["alt"].value not in found[r["x"].value]:
+                found[r["x"].value].append(r["alt"].value)
+        cache["alts"] = dict(found)
+    return cache["alts"]
+
+
+def edges_of(claims, names, disputes: dict) -> list[dict]:
+    """One edge per statement (subject, relation, object), carrying every source's claims."""
+    from termgraph.web import wording
+
+    grouped: dict[tuple, list] = defaultdict(list)
+    for c in claims:
+        grouped[(c.subject.value, c.predicate, c.object.value)].append(c)
+    out = []
+    for (s, p, o), group in sorted(grouped.items()):
+        kinds = sorted({d.kind_label for c in group for d in disputes.get(c.iri, [])})
+        pages = sorted({d.path for c in group for d in disputes.get(c.iri, [])})
+        stances = sorted({c.stance for c in group})
+        out.append({"id": short_id(s) + "|" + wording.local_words(p) + "|" + short_id(o),
+                    "source": short_id(s), "target": short_id(o), "relation": wording.relation(p).says,
+                    "taxonomy": p in (ns.RDFS + "subClassOf", ns.RDF + "type"),
+                    "stances": " ".join(stances), "sources": " ".join(sorted({short_id(c.source) for c in group})),
+                    "disputed": bool(kinds), "kinds": kinds, "disagreements": pages,
+                    "claims": [{"source": short_id(c.source), "name": c.source_name, "stance": c.stance,
+                                "answer": c.answer[0], "firmness": c.answer[1], "says": c.relation,
+                                "quote": c.quote, "claim": short_id(c.iri)} for c in group]})
+    return out
+
+
+def elements(store, cache, claims, names, disputes, core: set, cap: int, keep: set) -> dict:
+    """Cytoscape.js elements for these claims' statements, at most `cap` nodes (those in `keep`
+    first, then the best connected); says how many there were."""
+    claims = [c for c in claims if names.kind(c.subject.value) and names.kind(c.object.value)]
+    degree: dict[str, int] = defaultdict(int)
+    for c in claims:
+        degree[c.subject.value] += 1
+        degree[c.object.value] += 1
+    ranked = sorted(degree, key=lambda n: (n not in keep, -degree[n], n))
+    shown = set(ranked[:cap])
+    claims = [c for c in claims if c.subject.value in shown and c.object.value in shown]
+    alts = alt_labels(store, cache)
+    nodes = [{"data": node_data(n, names, alts, core)} for n in sorted(shown)]
+    edges = [{"data": e} for e in edges_of(claims, names, disputes)]
+    return {"elements": {"nodes": nodes, "edges": edges}, "total": len(degree), "shown": len(shown)}
+
+
+def neighbourhood_claims(store, centres: list[str], names) -> list:
+    from termgraph.web import views
+
+    if not centres:
+        return []
+    query = NEIGHBOURHOOD % " ".join(f"<{c}>" for c in sorted(set(centres)))
+    return views.claim_rows(store.query(query, use_default_graph_as_union=True), names)
+
+
+def source_tree_claims(store, source: str, names) -> list:
+    from termgraph.web import views
+
+    rows = store.query(SOURCE_TREE % f"<{source}>", use_default_graph_as_union=True)
+    return views.claim_rows(rows, names)
