@@ -22,7 +22,36 @@ def environment() -> Environment:
     env.filters["words"] = wording.local_words
     env.globals["ns"] = ns
     env.globals["wording"] = wording
+    env.globals["core_terms"] = core_terms
+    env.globals["disagreement_count"] = disagreement_count
+    env.globals["source_name"] = source_name
     return env
+
+
+def core_terms(request: Request) -> list[tuple[str, str]]:
+    """The concept scheme's top concepts (skos:hasTopConcept), by label, for the landing page."""
+    import pyoxigraph as ox
+
+    from termgraph.web import views
+
+    state = request.app.state.termgraph
+    who = views.names(state.store, state.cache)
+    top = {q.object.value for q in state.store.quads_for_pattern(None, ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)}
+    return sorted(((i, who.label(i)) for i in top), key=lambda t: t[1].casefold())
+
+
+def disagreement_count(request: Request) -> int:
+    from termgraph.web import disagreements
+
+    state = request.app.state.termgraph
+    return len(disagreements.cached(state.store, state.cache))
+
+
+def source_name(request: Request, iri: str) -> str:
+    from termgraph.web import views
+
+    state = request.app.state.termgraph
+    return views.names(state.store, state.cache).label(iri)
 
 
 def local_path(iri: str) -> str:

@@ -16,9 +16,11 @@ from termgraph.web import views, wording
 
 BLOCK_GROUPS = ("relation", "examples", "made by")
 TRANSITIVE = ns.RDFS + "subClassOf"
+INSTANCE = ns.RDF + "type"
 ASSERTED_KINDS = views.P + """
-SELECT ?claim ?s ?o ?source WHERE {
-  ?claim a tg:Claim ; rdf:predicate rdfs:subClassOf ; rdf:subject ?s ; rdf:object ?o ;
+SELECT ?claim ?s ?p ?o ?source WHERE {
+  VALUES ?p { rdfs:subClassOf rdf:type }
+  ?claim a tg:Claim ; rdf:predicate ?p ; rdf:subject ?s ; rdf:object ?o ;
          tg:stance tg:Asserts ; prov:wasDerivedFrom ?source .
 } ORDER BY ?claim
 """
@@ -79,23 +81,28 @@ def answers_of(claims: list[views.ClaimView]) -> list[SourceAnswer]:
 
 
 def asserted_kinds(store: ox.Store, cache: dict, who: views.Names) -> dict[str, dict[str, list]]:
-    """source -> subject -> [(object, claim IRI)] for every asserted 'is a kind of' claim."""
+    """source -> subject -> [(object, claim IRI, predicate)] for every asserted 'is a kind of' and
+    'is an example of' claim."""
     if "kinds" not in cache:
         edges: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
         for r in store.query(ASSERTED_KINDS, use_default_graph_as_union=True):
-            edges[r["source"].value][r["s"].value].append((r["o"].value, r["claim"].value))
+            edges[r["source"].value][r["s"].value].append((r["o"].value, r["claim"].value, r["p"].value))
         cache["kinds"] = edges
     return cache["kinds"]
 
 
-def chain(edges: dict[str, list], start: str, goal: str) -> list[str] | None:
-    """The claims of the shortest path start -> ... -> goal of two or more steps, or None."""
+def chain(edges: dict[str, list], start: str, goal: str, first: str) -> list[str] | None:
+    """The claims of the shortest path start -> ... -> goal of two or more steps, its first step by
+    the `first` relation and the rest by 'is a kind of' (which is transitive), or None."""
     frontier, seen = [(start, [])], {start}
     while frontier:
         nxt = []
         for node, path in frontier:
-            for target, claim in sorted(edges.get(node, [])):
-                if target == goal and len(path) >= 1:
+            step = first if not path else TRANSITIVE
+            for target, claim, predicate in sorted(edges.get(node, [])):
+                if predicate != step:
+                    continue
+                if target == goal and path:
                     return path + [claim]
                 if target not in seen:
                     seen.add(target)
@@ -106,11 +113,11 @@ def chain(edges: dict[str, list], start: str, goal: str) -> list[str] | None:
 
 def implied(store, cache, who, key, speaking: set[str]) -> list[SourceAnswer]:
     s, p, o = key
-    if p != TRANSITIVE:
+    if p not in (TRANSITIVE, INSTANCE):
         return []
     out = []
     for source, edges in sorted(asserted_kinds(store, cache, who).items()):
-        path = None if source in speaking else chain(edges, s, o)
+        path = None if source in speaking else chain(edges, s, o, p)
         if path:
             answer, firmness = wording.answer("implied")
             out.append(SourceAnswer(source, who.label(source), answer, firmness, [],

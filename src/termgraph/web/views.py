@@ -102,7 +102,7 @@ class ClaimView:
 
     @property
     def key(self) -> tuple[str, str, str]:
-        return (self.subject.value, self.predicate, str(self.object))
+        return (self.subject.value, self.predicate, self.object_iri or str(self.object))
 
 
 @dataclass
