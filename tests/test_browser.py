@@ -73,6 +73,11 @@ def shot(pg, name, full=False):
     pg.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=full)
 
 
+def shot_name(path: str) -> str:
+    name = "".join(ch if ch.isalnum() else "-" for ch in path.replace("concept/", "").replace("source/", "source"))
+    return name.strip("-") or "index"
+
+
 def sparql(server, query):
     url = server + "sparql?query=" + urllib.parse.quote(query)
     return json.load(urllib.request.urlopen(url))["results"]["bindings"]
@@ -252,8 +257,7 @@ def test_pages_fit_400_px_and_are_kept_as_screenshots(browser, server):
         width = pg.evaluate("document.documentElement.scrollWidth")
         if width > 400:
             wide[path] = width
-        name = (path.split("?")[0].replace("/", "-") or "index")
-        shot(pg, f"{name}-400")
+        shot(pg, f"{shot_name(path)}-400")
     header = pg.evaluate("() => { const h = document.querySelector('header.site'); return h.scrollWidth <= h.clientWidth; }")
     context.close()
     assert wide == {} and header
@@ -265,7 +269,7 @@ def test_pages_at_1400_px_are_kept_as_screenshots(browser, server):
         pg.goto(server + path)
         if path == "viewer":
             drawn(pg)
-        shot(pg, (path.split("?")[0].replace("/", "-") or "index") + "-1400")
+        shot(pg, f"{shot_name(path)}-1400")
     context.close()
 
 

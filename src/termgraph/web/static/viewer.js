@@ -49,8 +49,14 @@
   function layout() {
     const shown = cy.elements().not(".hidden");
     const eles = shown;
+    // layered, left to right: arrows run from narrower to broader terms
     eles.layout({name: "dagre", rankDir: "LR", nodeSep: 14, rankSep: 90, edgeSep: 8, ranker: "network-simplex",
                  animate: false, fit: true, padding: 24}).run();
+    if (cy.zoom() < 0.7) {  // a narrow screen: keep labels readable, centred on the core terms; pan for the rest
+      cy.zoom(0.7);
+      const core = cy.nodes("[?core]").not(".hidden");
+      cy.center(core.length ? core : shown);
+    }
   }
   function apply() {
     const sources = checked("source"), stances = checked("stance"), kinds = checked("kind");
