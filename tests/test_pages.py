@@ -353,3 +353,11 @@ def test_every_link_on_every_page_resolves(client):
 def test_the_fixture_is_a_test_fixture_only():
     """The disagreements fixture is never shipped as data."""
     assert not list((ROOT / "data").rglob("*fixture*"))
+
+
+def test_graph_exports_take_contested_from_the_disagreements_graph(client):
+    edges = {(e["data"]["source"], e["data"]["relation"], e["data"]["target"]): e["data"]
+             for e in client.get("/graph.cyjs").json()["elements"]["edges"]}
+    assert edges[("system/bert", "is an example of", "concept/generative-ai")]["contested"] is True
+    assert edges[("concept/generative-ai", "is a kind of", "concept/artificial-intelligence")]["contested"] is False
+    assert "subclass of" not in {e["relation"] for e in edges.values()}

@@ -2,7 +2,7 @@
 
 Nodes: concepts, AI systems, organisations, sources. Edges: every statement a claim makes between
 two of them (one edge per statement, carrying which sources take which stance, and whether it is
-contested), and 'defines' edges from a source to each term it defines.
+contested, i.e. whether any of its claims is in a derived or curated tg:Disagreement), and 'defines' edges from a source to each term it defines.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.web import disagreements as dis
+from termgraph.web import wording
 
 NODES = ns.sparql_prefixes() + """
 SELECT ?node ?kind ?label WHERE {
@@ -21,7 +23,7 @@ SELECT ?node ?kind ?label WHERE {
 } ORDER BY ?node
 """
 EDGES = ns.sparql_prefixes() + """
-SELECT ?s ?p ?o ?source ?stance ?plabel WHERE {
+SELECT ?claim ?s ?p ?o ?source ?stance ?plabel WHERE {
   ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
          prov:wasDerivedFrom ?source .
   FILTER (isIRI(?o))
@@ -47,21 +49,24 @@ def model(store: ox.Store) -> dict:
                                            "kind": r["kind"].value, "iri": r["node"].value})
     edges: dict[tuple, dict] = {}
     stances: dict[tuple, dict] = defaultdict(dict)
+    disputed = dis.by_claim(dis.read(store))
+    contested: set[tuple] = set()
     for r in store.query(EDGES, use_default_graph_as_union=True):
         s, p, o = r["s"].value, r["p"].value, r["o"].value
         if s not in nodes or o not in nodes:
             continue
         key = (s, p, o)
-        label = r["plabel"].value if r["plabel"] is not None else p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        label = wording.relation(p).says
         edges.setdefault(key, {"source": short_id(s), "target": short_id(o), "relation": label, "predicate": p})
+        if r["claim"].value in disputed:
+            contested.add(key)
         stances[key].setdefault(short_id(r["source"].value), set()).add(r["stance"].value.rsplit("#", 1)[-1].lower())
     out_edges = []
     for key, edge in edges.items():
         by_source = {src: sorted(v) for src, v in sorted(stances[key].items())}
         kinds = {st for v in by_source.values() for st in v}
-        contested = len(kinds) > 1 and len(by_source) > 1
         out_edges.append({**edge, "id": f"e{len(out_edges)}", "sources": sorted(by_source),
-                          "stances": sorted(kinds), "bySource": by_source, "contested": contested})
+                          "stances": sorted(kinds), "bySource": by_source, "contested": key in contested})
     for r in store.query(DEFINES, use_default_graph_as_union=True):
         src, term = r["source"].value, r["term"].value
         if src in nodes and term in nodes:
@@ -145,8 +150,6 @@ def alt_labels(store: ox.Store, cache: dict) -> dict[str, list[str]]:
 
 def edges_of(claims, names, disputes: dict) -> list[dict]:
     """One edge per statement (subject, relation, object), carrying every source's claims."""
-    from termgraph.web import wording
-
     grouped: dict[tuple, list] = defaultdict(list)
     for c in claims:
         grouped[(c.subject.value, c.predicate, c.object.value)].append(c)
