@@ -26,7 +26,7 @@ AXE = ROOT / "tests" / "vendor" / "axe-core-4.11.0" / "axe.min.js"
 PAGES = ["", "concepts", "concept/large-language-model", "concept/generative-ai", "system/bert", "source/000",
          "claim/004-015", "disagreements", "disagreement/fixture/bert-generative",
          "compare?a=concept/large-language-model&b=concept/foundation-model", "compare?a=source/002&b=source/004",
-         "search?q=LLM", "viewer", "no/such/page"]
+         "search?q=LLM", "viewer", "query", "no/such/page"]
 
 
 @pytest.fixture(scope="module")
@@ -71,6 +71,14 @@ def page(browser, server):
 def shot(pg, name, full=False):
     ARTEFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=full)
+
+
+def settle(pg, path: str) -> None:
+    """Wait for a page's script-built parts: the viewer's graph, the query editor."""
+    if path == "viewer":
+        drawn(pg)
+    elif path == "query":
+        pg.wait_for_selector(".yasqe .CodeMirror", timeout=60_000)
 
 
 def shot_name(path: str) -> str:
@@ -252,8 +260,7 @@ def test_pages_fit_400_px_and_are_kept_as_screenshots(browser, server):
     wide = {}
     for path in PAGES:
         pg.goto(server + path)
-        if path == "viewer":
-            drawn(pg)
+        settle(pg, path)
         width = pg.evaluate("document.documentElement.scrollWidth")
         if width > 400:
             wide[path] = width
@@ -267,8 +274,7 @@ def test_pages_at_1400_px_are_kept_as_screenshots(browser, server):
     context, pg, _ = open_page(browser, server, 1400)
     for path in PAGES:
         pg.goto(server + path)
-        if path == "viewer":
-            drawn(pg)
+        settle(pg, path)
         shot(pg, f"{shot_name(path)}-1400")
     context.close()
 
@@ -276,8 +282,7 @@ def test_pages_at_1400_px_are_kept_as_screenshots(browser, server):
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_accessibility_violation(page, server, path):
     page.goto(server + path)
-    if path == "viewer":
-        drawn(page)
+    settle(page, path)
     page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target)}))")
