@@ -361,3 +361,12 @@ def test_graph_exports_take_contested_from_the_disagreements_graph(client):
     assert edges[("system/bert", "is an example of", "concept/generative-ai")]["contested"] is True
     assert edges[("concept/generative-ai", "is a kind of", "concept/artificial-intelligence")]["contested"] is False
     assert "subclass of" not in {e["relation"] for e in edges.values()}
+
+
+def test_source_page_names_title_publisher_and_text_and_groups_every_claim(client):
+    html = client.get("/source/000", headers=HTML).text
+    assert "Title: <b>What Are Generative AI, Large Language Models, and Foundation Models?</b>" in html
+    assert 'Publisher: <a href="/org/cset">CSET</a>' in html and "<h1>CSET</h1>" in html
+    claims = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT (COUNT(*) AS ?n) WHERE { ?c a tg:Claim ; "
+                                                    "prov:wasDerivedFrom source:000 }", use_default_graph_as_union=True)
+    assert html.count('<a class="muted" href="/claim/000-') == int(next(iter(claims))["n"].value)
