@@ -144,7 +144,9 @@ def blocks(store: ox.Store, view: views.ResourceView, found: list[dis.Disagreeme
                     linked.append(d)
         per_other[o if s == view.iri else s].append(Question(text, key, answers, linked))
     out = [Block(other, view.names.label(other), qs) for other, qs in per_other.items()]
-    return sorted(out, key=lambda b: (-len({a.source for q in b.questions for a in q.answers}), b.label.lower()))
+    kind_order = {"concept": 0, "system": 1, "org": 2}  # related terms first, then systems, organisations
+    return sorted(out, key=lambda b: (kind_order.get(view.names.kind(b.other), 3),
+                                      -len({a.source for q in b.questions for a in q.answers}), b.label.lower()))
 
 
 @dataclass
