@@ -206,12 +206,18 @@ def test_matrix_heads_columns_with_short_titles_and_cells_lead_to_quotes(client)
 
 
 def test_matrix_filters_by_term_and_by_kind(client):
+    """Every row and every disagreement listed matches both filters (the fixture's BERT one among them)."""
     html = client.get("/disagreements?term=system/bert&kind=OppositeStances", headers=HTML).text
-    rows = re.findall(r'<tr class="disputed" data-kinds="([^"]*)">\s*<td><a href="([^"]+)"', html)
-    assert rows == [("OppositeStances", "/system/bert")]
-    assert '<tr class="" ' not in html
+    rows = re.findall(r'<tr class="([^"]*)" data-kinds="([^"]*)">\s*<td><a href="([^"]+)"', html)
+    assert ("disputed", "OppositeStances", "/system/bert") in rows
+    assert all(cls == "disputed" and "OppositeStances" in kinds.split() for cls, kinds, _ in rows)
+    bodies = re.findall(r'<tr class="[^"]*" data-kinds="[^"]*">(.*?)</tr>', html, flags=re.S)
+    assert len(bodies) == len(rows) and all('href="/system/bert"' in b for b in bodies)
     listed = re.findall(r'<li><a href="(/disagreement/[^"]+)"', html)
-    assert listed == ["/disagreement/fixture/bert-generative"]
+    assert "/disagreement/fixture/bert-generative" in listed
+    assert "/disagreement/fixture/llm-kind-of-genai" not in listed  # another term, another kind
+    everything = client.get("/disagreements", headers=HTML).text
+    assert len(re.findall(r"<tr class=", everything)) > len(rows)
 
 
 @pytest.mark.parametrize("query, part", [("term=concept/no-such-term", "term=concept/no-such-term"),
