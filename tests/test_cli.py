@@ -136,7 +136,8 @@ def test_serve_open_opens_the_browser(tmp_path, root):
 @pytest.mark.parametrize("query,message", [
     ("SELECT * WHERE { ?s foo:bar ?o }",
      "termgraph: error: SPARQL syntax error: unknown prefix 'foo:'; declare it with PREFIX foo: <…> (predeclared: "
-     "claim, concept, contested, dcterms, oa, org, owl, prov, rdf, rdfs, schema, skos, source, system, tg, xsd)\n"),
+     "claim, concept, dcterms, disagreement, oa, org, owl, prov, rdf, rdfs, rule, schema, skos, source, system, tg, "
+     "xsd)\n"),
     ("SELECT * WHERE { ?s ?p ?o ",
      "termgraph: error: SPARQL syntax error at line 1, column 27: expected one of \",\", \".\", \";\", \"{\", "
      "\"{|\", \"}\", \"~\", [_] (near 'ERE { ?s ?p ?o')\n"),

@@ -13,7 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -21,6 +21,7 @@ from termgraph import __version__
 from termgraph import errors
 from termgraph.web import manners
 from termgraph.web.routes import browse, pages, sparql, terms
+from termgraph.web import render
 from termgraph.web.service import ServiceState
 
 log = logging.getLogger("termgraph")
@@ -31,10 +32,12 @@ def error_response(exc: errors.TermgraphError) -> JSONResponse:
     return JSONResponse(errors.envelope(exc), status_code=exc.status, headers=exc.headers())
 
 
-async def termgraph_error(request: Request, exc: errors.TermgraphError) -> JSONResponse:
+async def termgraph_error(request: Request, exc: errors.TermgraphError) -> Response:
     if isinstance(exc, errors.InternalError):
         log.error("internal error on %s %s: %s", request.method, request.url.path, exc.message)
         exc = errors.InternalError(errors.InternalError.GENERIC)
+    if exc.status == 404 and render.prefers_html(request):  # browsers get a page, API clients JSON
+        return render.not_found(request, str(exc))
     return error_response(exc)
 
 
@@ -44,6 +47,8 @@ HTTP_ERRORS = {404: errors.NotFound, 405: errors.MethodNotAllowed}
 async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
     """Starlette's own errors (no route for the path, a method the route does not take)."""
     cls = HTTP_ERRORS.get(exc.status_code)
+    if exc.status_code == 404 and render.prefers_html(request):
+        return render.not_found(request, f"{request.url.path}: there is no page here.")
     if exc.status_code == 404:
         error = errors.NotFound(f"{request.url.path}: no such page or resource (GET / lists what there is)")
     elif exc.status_code == 405:

@@ -130,23 +130,6 @@ def ontology_version(version: str, request: Request) -> Response:
     return ontology(request)
 
 
-@router.get("/concepts", summary="The concept scheme of termgraph's concepts")
-def concept_scheme(request: Request) -> Response:
-    from termgraph.web import views
-
-    state = state_of(request)
-    iri = ns.BASE + "concepts"
-    media = chosen(request, formats.media_types(formats.GRAPH) + ["text/html"])
-    headers = {"Vary": "Accept", "Link": alternates("/concepts", formats.media_types(formats.GRAPH))}
-    if media == "text/html":
-        view = views.resource(state.store, iri)
-        if view is None:
-            raise NotFound(f"<{iri}> is not in the graph")
-        return render.page(request, "term.html", headers=headers, view=view, kind="concepts", title=view.label,
-                           alternates=formats.media_types(formats.GRAPH))
-    return rdf_response(views.resource_triples(state.store, iri), media, headers)
-
-
 @router.get("/dataset", summary="The dataset: its VoID description")
 @router.get("/.well-known/void", summary="The dataset's VoID description (RFC 8615 well-known location)")
 def dataset(request: Request) -> Response:
