@@ -74,9 +74,9 @@ class Vocabulary:
 
     def suggestion(self, iri: str) -> str | None:
         base = next((b for b in sorted(ns.PREFIXES.values(), key=len, reverse=True) if iri.startswith(b)), "")
-        same = [d for d in self.declared if d.startswith(base) and d[len(base):]] if base else []
-        close = difflib.get_close_matches(iri, sorted(same), n=1, cutoff=0.8)
-        return shorten(close[0]) if close else None
+        same = sorted(d[len(base):] for d in self.declared if base and d.startswith(base) and len(d) > len(base))
+        close = difflib.get_close_matches(iri[len(base):], same, n=1, cutoff=0.8)
+        return shorten(base + close[0]) if close else None
 
     def where_to_declare(self, iri: str) -> str:
         """How to declare a new term like iri: 'add new concepts to data/curated/concepts.ttl'."""
