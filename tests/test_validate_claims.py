@@ -133,3 +133,35 @@ def test_a_shapes_violation_is_pointed_at_the_table_row(tmp_path, capsys):
     assert main(["--root", str(root), "validate"]) == 1
     out = capsys.readouterr().out
     assert "data/claims/000.csv row 2 (claim:000-001)" in out or "data/claims/000.csv row 3 (claim:000-002)" in out
+
+
+# --- The QC query for the stance rule -------------------------------------------------------------
+
+HEDGE_FIXTURE = """
+@prefix tg: <https://w3id.org/termgraph/ontology#> . @prefix oa: <http://www.w3.org/ns/oa#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> . @prefix claim: <https://w3id.org/termgraph/claim/> .
+claim:900-001 a tg:Claim ; tg:stance tg:Asserts ; tg:evidence [ oa:hasSelector [ oa:exact "Xs are often Ys." ] ] .
+claim:900-002 a tg:Claim ; tg:stance tg:Asserts ; tg:evidence [ oa:hasSelector [ oa:exact "X can be considered a Y." ] ] .
+claim:900-003 a tg:Claim ; tg:stance tg:Asserts ; tg:evidence [ oa:hasSelector [ oa:exact "Typically, Xs use Ys." ] ] .
+claim:900-004 a tg:Claim ; tg:stance tg:Asserts ; tg:evidence [ oa:hasSelector [ oa:exact "Xs are often Ys." ] ] ;
+    skos:editorialNote "Hedge cue checked: the cue is inside the recorded text."@en .
+claim:900-005 a tg:Claim ; tg:stance tg:Qualifies ; tg:evidence [ oa:hasSelector [ oa:exact "Xs are often Ys." ] ] .
+claim:900-006 a tg:Claim ; tg:stance tg:Asserts ; tg:evidence [ oa:hasSelector [ oa:exact "Xs can be fine-tuned." ] ] .
+claim:900-007 a tg:Claim ; tg:stance tg:Asserts ; tg:evidence [ oa:hasSelector [ oa:exact "Oftentimes a maybelline scan." ] ] .
+claim:900-009 a tg:Claim ; tg:stance tg:Asserts ; tg:evidence [ oa:hasSelector [ oa:exact "Xs may be Ys." ] ] ;
+    skos:editorialNote "Why it stands. Hedge cue checked: not at the start."@en .
+"""
+
+
+def test_the_hedge_cue_qc_query_finds_unchecked_asserts_claims_only():
+    import pyoxigraph as ox
+
+    from termgraph import namespaces as ns
+    from termgraph.sparql import engine
+
+    store = ox.Store()
+    store.load(HEDGE_FIXTURE.encode(), format=ox.RdfFormat.TURTLE)
+    query = (ROOT / "queries/qc/asserts-with-hedge-cue.rq").read_text(encoding="utf-8")
+    result = engine.run(store, query, prefixes=ns.PREFIXES)
+    found = [row["claim"].value.rsplit("/", 1)[1] for row in result.value]
+    assert found == ["900-001", "900-002", "900-003", "900-009"]
