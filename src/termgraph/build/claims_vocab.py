@@ -15,6 +15,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 from termgraph import namespaces as ns
+from termgraph.errors import DataSyntaxError
 
 # Reused vocabulary terms whose object is a literal (their own specifications say so).
 LITERAL_TERMS = frozenset(ns.SKOS + t for t in (
@@ -112,13 +113,22 @@ def declaration_homes(graphs: dict[str, rdflib.Graph]) -> dict[str, str]:
     return homes
 
 
+def parse(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
+    """Parse one Turtle file; a syntax error raises DataSyntaxError naming the file."""
+    graph = rdflib.Graph() if graph is None else graph
+    try:
+        return graph.parse(path, format="turtle")
+    except Exception as exc:  # rdflib raises several types for syntax errors
+        raise DataSyntaxError(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+
+
 def load_vocabulary(root: Path) -> Vocabulary:
-    """Read ontology/*.ttl and data/curated/*.ttl under root (a syntax error propagates)."""
+    """Read ontology/*.ttl and data/curated/*.ttl under root."""
     onto, graphs = rdflib.Graph(), {}
     for path in sorted((root / "ontology").glob("*.ttl")):
-        onto.parse(path, format="turtle")
+        parse(path, onto)
     for path in sorted((root / "data" / "curated").glob("*.ttl")):
-        graphs[f"data/curated/{path.name}"] = rdflib.Graph().parse(path, format="turtle")
+        graphs[f"data/curated/{path.name}"] = parse(path)
     vocab = Vocabulary(literal_predicates=literal_predicates(onto), home=declaration_homes(graphs))
     vocab.properties = {str(p) for kind in PROPERTY_KINDS for p in onto.subjects(RDF.type, kind)}
     for graph in [onto, *graphs.values()]:

@@ -162,10 +162,8 @@ def table_problems(root: Path, vocab) -> tuple[list[claims_table.Claim], list[cl
 def curator_problems(root: Path, seeds: Path) -> list[str]:
     """What curators get wrong in data/claims/*.csv, one line each: bad cells, undeclared terms,
     quotes not in the source text, generated Turtle out of date. Raises TableUnreadable (exit 2)."""
-    try:
-        vocab = load_vocabulary(root)
-    except Exception as exc:  # rdflib raises several types for syntax errors
-        raise DataSyntaxError(root / "data/curated", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+    project_files(root)  # DataNotFound (exit 2) when root is not a data folder
+    vocab = load_vocabulary(root)
     claims, problems = table_problems(root, vocab)
     problems += claims_table.declared_problems(claims, vocab)
     problems += quote_problems(claims, vocab, [root / "data" / "sources", seeds])
