@@ -90,10 +90,14 @@ def progress(message: str) -> None:
 
 def cmd_validate(args, settings) -> int:
     problems = validate.curator_problems(settings.root, default_seeds(settings.root))
-    for line in problems:
-        print(line)
     report = validate.check(settings.root)
     print(validate.located(report, settings.root).text())
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"invalid: {len(problems)} problem(s) in the claims tables (data/claims/*.csv)")
+    else:
+        print("claims: every table checked (cells, declared terms, verbatim quotes, generated files)")
     return 0 if report.conforms and not problems else 1
 
 
