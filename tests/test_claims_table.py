@@ -189,3 +189,12 @@ def test_a_wrong_header_or_encoding_makes_the_table_unreadable(tmp_path, vocab):
     with pytest.raises(TableUnreadable, match=r"is not UTF-8 \(save the table as UTF-8 CSV\)"):
         read_table(path, vocab)
     assert TableUnreadable.exit_code == 2 and claims_table.Problem("f", 2, "id", "m").line() == "f row 2, column id: m"
+
+
+def test_empty_rows_a_spreadsheet_leaves_are_skipped_and_still_counted(tmp_path, vocab):
+    root = make_root(tmp_path, [row()])
+    table = root / "data/claims/000.csv"
+    table.write_text(table.read_text() + ",,,,,,,,,,\n\n" + ",".join(row(id="000-002", stance="x").values()) + "\n")
+    claims, problems = read_table(table, vocab, "t.csv")
+    assert [c.id for c in claims] == ["000-001"]
+    assert [p.line() for p in problems] == ["t.csv row 5, column stance: 'x' is not one of asserts, denies, qualifies"]

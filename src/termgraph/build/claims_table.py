@@ -71,7 +71,8 @@ class Claim:
 
 
 def read_records(path: Path, display: str) -> list[tuple[int, list[str]]]:
-    """The data rows of a table as (spreadsheet row number, cells); raises TableUnreadable."""
+    """The data rows of a table as (spreadsheet row number, cells), leaving out empty rows;
+    raises TableUnreadable."""
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
@@ -82,7 +83,7 @@ def read_records(path: Path, display: str) -> list[tuple[int, list[str]]]:
     if not rows or tuple(rows[0]) != COLUMNS:
         found = ",".join(rows[0]) if rows else "an empty file"
         raise TableUnreadable(f"{display} row 1: the header must be exactly {','.join(COLUMNS)} (found {found})")
-    return [(n, cells) for n, cells in enumerate(rows[1:], start=2) if cells]
+    return [(n, cells) for n, cells in enumerate(rows[1:], start=2) if any(c.strip() for c in cells)]
 
 
 def resource(cell: str, column: str, problems: list[str]) -> str | None:

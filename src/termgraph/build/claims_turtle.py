@@ -66,7 +66,7 @@ def render(claims: list[Claim], csv_name: str) -> str:
 
 def generate(csv_path: Path, vocab: Vocabulary, display: str | None = None) -> tuple[str | None, list[Problem]]:
     """(Turtle text, problems) for one table; no text when the table has a problem."""
-    display = display or str(csv_path)
+    display = display or f"data/claims/{csv_path.name}"
     claims, problems = read_table(csv_path, vocab, display)
     return (None if problems else render(claims, display)), problems
 
