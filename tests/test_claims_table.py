@@ -152,6 +152,8 @@ BAD_ROWS = [
     (dict(object="concpt:foundation-model"), "row 2, column object: 'concpt:foundation-model' uses the unknown prefix"),
     (dict(predicate="tg:relatesTo"), "row 2, column predicate: tg:relatesTo is not a relation claims record"),
     (dict(predicate="tg:stance"), "row 2, column predicate: tg:stance is not a relation claims record"),
+    (dict(predicate="rdfs:subClasOf"), "row 2, column predicate: rdfs:subClasOf is not a relation claims record; "
+                                        "did you mean rdfs:subClassOf?"),
     (dict(lang="en"), "row 2, column lang: must be empty: rdfs:subClassOf takes a resource, not text"),
     (dict(predicate="skos:altLabel", object=""), "row 2, column object: skos:altLabel takes a text object"),
     (dict(predicate="skos:altLabel", object="LLM", lang="english!"), "row 2, column lang: 'english!' is not a language tag"),

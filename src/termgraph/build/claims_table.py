@@ -131,7 +131,9 @@ def check_row(cells: dict[str, str], source: str, vocab: Vocabulary) -> tuple[di
     subject = resource(cells["subject"], "subject", problems)
     predicate = resource(cells["predicate"], "predicate", problems)
     if predicate and not vocab.is_predicate(predicate):
-        problems.append(("predicate", f"{cells['predicate'].strip()} is not a relation claims record "
+        guess = vocab.predicate_suggestion(predicate)
+        hint = f"; did you mean {guess}?" if guess else ""
+        problems.append(("predicate", f"{cells['predicate'].strip()} is not a relation claims record{hint} "
                                       "(see the predicate table in docs/claims-authoring.md)"))
         predicate = None
     obj, literal, lang = check_object(cells, predicate, vocab, problems)

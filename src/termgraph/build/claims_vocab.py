@@ -73,6 +73,11 @@ class Vocabulary:
             return False
         return predicate in self.properties or predicate in STANDARD_PREDICATES
 
+    def predicate_suggestion(self, iri: str) -> str | None:
+        known = sorted(shorten(p) for p in self.properties | STANDARD_PREDICATES if self.is_predicate(p))
+        close = difflib.get_close_matches(shorten(iri), known, n=1, cutoff=0.75)
+        return close[0] if close else None
+
     def suggestion(self, iri: str) -> str | None:
         base = next((b for b in sorted(ns.PREFIXES.values(), key=len, reverse=True) if iri.startswith(b)), "")
         same = sorted(d[len(base):] for d in self.declared if base and d.startswith(base) and len(d) > len(base))
