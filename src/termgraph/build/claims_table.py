@@ -86,7 +86,7 @@ def read_records(path: Path, display: str) -> list[tuple[int, list[str]]]:
     return [(n, cells) for n, cells in enumerate(rows[1:], start=2) if any(c.strip() for c in cells)]
 
 
-def resource(cell: str, column: str, problems: list[str]) -> str | None:
+def resource(cell: str, column: str, problems: list[tuple[str, str]]) -> str | None:
     try:
         return expand(cell.strip())
     except CurieError as exc:
