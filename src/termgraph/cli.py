@@ -17,6 +17,7 @@ from termgraph.sparql import engine, formats
 from termgraph.build.files import user_files
 from termgraph.errors import BadSetting, PortInUse, TermgraphError
 from termgraph.paths import default_root
+from termgraph.paths import default_seeds
 from termgraph.settings import settings_from_env
 
 def example_query_file(root: Path) -> str:
@@ -34,6 +35,7 @@ def examples(root: Path) -> str:
     return f"""\
 examples:
   termgraph validate
+  termgraph claims generate
   termgraph query 'SELECT ?label WHERE {{ ?c a tg:Concept ; skos:prefLabel ?label }} ORDER BY ?label'
   termgraph query -f {example_query_file(root)} --format csv
   termgraph export --out dist
@@ -54,9 +56,17 @@ def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--root", type=Path, help="folder with ontology/, data/, shapes/ (default: termgraph's own)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("validate", help="check the data against the SHACL shapes (exit 0 valid, 1 invalid, 2 unreadable)",
+    p = sub.add_parser("validate", help="check the claims tables (quotes, declared terms, generated files) and the SHACL shapes "
+                       "(exit 0 valid, 1 invalid, 2 unreadable)",
                        epilog="example: termgraph validate")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("claims", help="claims tables: generate data/claims/NNN.ttl from NNN.csv, or check they agree",
+                       epilog="examples: termgraph claims generate ; termgraph claims check")
+    p.add_argument("action", choices=["generate", "check"],
+                   help="generate: rewrite each out-of-date NNN.ttl from its table; "
+                        "check: exit 1 if any NNN.ttl differs from its table")
+    p.set_defaults(func=cmd_claims)
 
     p = sub.add_parser("query", help="run a SPARQL query and print the result",
                        epilog="example: termgraph query 'SELECT * WHERE { ?s a tg:Claim } LIMIT 5' --format csv")
@@ -95,9 +105,35 @@ def progress(message: str) -> None:
 
 
 def cmd_validate(args, settings) -> int:
+    problems = validate.curator_problems(settings.root, default_seeds(settings.root))
     report = validate.check(settings.root)
-    print(report.text())
-    return 0 if report.conforms else 1
+    print(validate.located(report, settings.root).text())
+    for line in problems:
+        print(line)
+    if problems:
+        print(f"invalid: {len(problems)} problem(s) in the claims tables (data/claims/*.csv)")
+    else:
+        print("claims: every table checked (cells, declared terms, verbatim quotes, generated files)")
+    return 0 if report.conforms and not problems else 1
+
+
+def cmd_claims(args, settings) -> int:
+    from termgraph.build import claims_turtle
+    from termgraph.build.claims_vocab import load_vocabulary
+
+    vocab = load_vocabulary(settings.root)
+    if args.action == "generate":
+        changed, problems = claims_turtle.write_all(settings.root, vocab)
+    else:
+        changed, problems = claims_turtle.drift(settings.root, vocab)
+    for problem in problems:
+        print(problem.line())
+    verb = "wrote" if args.action == "generate" else "out of date (run termgraph claims generate):"
+    for path in changed:
+        print(f"{verb} {path.relative_to(settings.root)}")
+    if not changed and not problems:
+        print("claims: every data/claims/NNN.ttl matches its table")
+    return 1 if problems or (changed and args.action == "check") else 0
 
 
 def read_query(args) -> str:
