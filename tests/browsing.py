@@ -1,30 +1,19 @@
-"""Shared by the browse tests: the service with the disagreements test fixture added.
-
-The fixture (tests/fixtures/browse-disagreements.fixture.ttl) stands in for the derived
-disagreements graph (CONTRACTS.md B) until it exists; it is loaded into that graph's name."""
+"""Shared by the browse tests: the service over the real data (derived disagreements included),
+its queries run in-process, and a thread that serves it on a loopback port for the browser."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pyoxigraph as ox
-
-from termgraph import namespaces as ns
 from termgraph.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "fixtures" / "browse-disagreements.fixture.ttl"
-DISAGREEMENTS = ns.GRAPH + "disagreements"
 
 
-def add_fixture(store: ox.Store) -> None:
-    store.load(path=str(FIXTURE), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(DISAGREEMENTS))
+def browse_state():
+    from .conftest import inline_state
 
-
-def browse_state(workers: int = 1):
-    from termgraph.web.service import build_state
-
-    return build_state(Settings(root=ROOT, workers=workers, query_timeout=5.0), prepare=add_fixture)
+    return inline_state(Settings(root=ROOT, workers=1, query_timeout=5.0))
 
 
 class ThreadServer:

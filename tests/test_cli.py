@@ -31,7 +31,8 @@ def broken_root(tmp_path, root):
     for sub in ("ontology", "shapes", "data/curated"):
         shutil.copytree(root / sub, copy / sub)
     (copy / "data" / "claims").mkdir()
-    shutil.copy(root / "data" / "claims" / "000.ttl", copy / "data" / "claims")
+    for name in ("000.csv", "000.ttl"):
+        shutil.copy(root / "data" / "claims" / name, copy / "data" / "claims")
     return copy
 
 

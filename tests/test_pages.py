@@ -1,9 +1,7 @@
-"""The browse pages in-process (FastAPI's test client, real query workers, no browser): term pages
+"""The browse pages in-process (FastAPI's test client, queries run inline, no browser): term pages
 that answer first, disagreement pages and matrix, compare, search, the viewer's JSON, HTML 404s,
-and a link checker over every page of the site.
-
-The disagreements come from tests/fixtures/browse-disagreements.fixture.ttl (see tests/browsing.py),
-loaded into the disagreements graph as CONTRACTS.md B describes it."""
+and a link checker over every page of the site. The disagreements are the derived ones (the real
+data's), looked up in the store rather than named here."""
 
 from __future__ import annotations
 
@@ -17,12 +15,9 @@ import pytest
 from termgraph import namespaces as ns
 from termgraph.web import termpage, views, wording
 
-from .browsing import ROOT, browse_state
+from .browsing import browse_state
 
 HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-FIXTURE_PAGES = ["/disagreement/fixture/bert-generative", "/disagreement/fixture/llm-kind-of-genai",
-                 "/disagreement/fixture/genai-distinct-from-llm"]
-
 
 @pytest.fixture(scope="module")
 def client():
@@ -92,14 +87,20 @@ def test_llm_page_answers_is_it_a_kind_of_generative_ai_source_by_source(client)
     text = parse(block).visible
     # every source that speaks to it, with its answer, firmness and quote, and a link to the claim
     assert "LLM vs GenAI article Yes firmly In reality, LLMs are a subset of the broader field of generative AI" in text
-    assert "GenAI-LLM-FM explainer Probably hedged They are less focused on creative, novel generation" in text
+    assert "GenAI-LLM-FM explainer Yes firmly They are less focused on creative, novel generation" in text
     assert "CSET Partly in part Typical examples of generative AI systems include" in text
     assert "CSET Only when … under a condition There is also no clear hierarchy between the terms" in text
-    for claim in ("004-015", "001-021", "000-019", "000-027"):
-        assert f'href="/claim/{claim}"' in block
-    # where they disagree, the kind of disagreement, from the disagreements graph, links to its page
-    assert 'href="/disagreement/fixture/llm-kind-of-genai"><span class="kind">hedging difference</span>' in block
-    assert 'href="/disagreement/fixture/genai-distinct-from-llm"><span class="kind">incompatible relations</span>' in block
+    shown = set(re.findall(r'href="/claim/([^"]+)"', block))
+    assert {"004-015", "001-021", "000-019", "000-027"} <= shown
+    # where they disagree: every derived disagreement over these claims, by kind, linked to its page
+    store = client.app.state.termgraph.store
+    rows = store.query(ns.sparql_prefixes() + """SELECT DISTINCT ?d ?kind WHERE {
+        ?d a tg:Disagreement ; tg:hasClaim ?c ; tg:disagreementKind/skos:prefLabel ?kind }""")
+    expected = {(r["d"].value[len(ns.BASE):], r["kind"].value) for r in rows
+                if any(True for _ in store.quads_for_pattern(r["d"], ox.NamedNode(ns.TG + "hasClaim"), None, None)
+                       if _.object.value[len(ns.CLAIM):] in shown)}
+    linked = set(re.findall(r'href="/(disagreement/[^"]+)"><span class="kind">([^<]+)</span>', block))
+    assert linked == expected and {"incompatible relations", "opposite stances"} <= {k for _, k in linked}
 
 
 def test_term_page_speaks_plain_english_and_hides_iris_in_the_rdf_corner(client):
@@ -127,7 +128,7 @@ def test_implied_answer_follows_a_sources_chain_of_kind_of_claims(root):
     store = ox.Store()
     store.load(path=str(root / "ontology" / "termgraph.ttl"), format=ox.RdfFormat.TURTLE,
                to_graph=ox.NamedNode(ns.GRAPH_ONTOLOGY))
-    store.load(input=CHAIN, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ns.GRAPH + "claims/test"))
+    store.load(input=CHAIN, format=ox.RdfFormat.TURTLE)  # claims are in the default graph, as served
     cache: dict = {}
     view = views.resource(store, ns.CONCEPT + "x", cache)
     blocks = termpage.blocks(store, view, [], cache)
@@ -139,7 +140,7 @@ def test_implied_answer_follows_a_sources_chain_of_kind_of_claims(root):
     # a broken chain (A's second step denied) implies nothing
     broken = CHAIN.replace("claim:a-2 a tg:Claim ; tg:stance tg:Asserts", "claim:a-2 a tg:Claim ; tg:stance tg:Denies")
     store2 = ox.Store()
-    store2.load(input=broken, format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ns.GRAPH + "claims/test"))
+    store2.load(input=broken, format=ox.RdfFormat.TURTLE)
     cache2: dict = {}
     view2 = views.resource(store2, ns.CONCEPT + "x", cache2)
     q2 = next(q for b in termpage.blocks(store2, view2, [], cache2) for q in b.questions if q.key[2] == ns.CONCEPT + "z")
@@ -180,16 +181,26 @@ def test_relation_names_come_from_one_plain_english_table():
 
 # --- Disagreement pages, matrix, compare --------------------------------------------------------
 
+def derived(client, kind: str, *about: str) -> list[str]:
+    """Paths of the derived disagreements of `kind` about all of `about` (from the store)."""
+    store = client.app.state.termgraph.store
+    terms = " ".join(f"tg:about <{ns.BASE}{a}> ;" for a in about)
+    rows = store.query(ns.sparql_prefixes() + f"SELECT ?d WHERE {{ ?d a tg:Disagreement ; {terms} "
+                       f"tg:disagreementKind tg:{kind} }} ORDER BY ?d")
+    return ["/" + r["d"].value[len(ns.BASE):] for r in rows]
+
+
 def test_disagreement_page_has_a_readable_title_the_quotes_on_each_side_and_its_kind(client):
-    html = client.get("/disagreement/fixture/bert-generative", headers=HTML).text
+    [path] = derived(client, "OppositeStances", "system/bert", "concept/generative-ai")
+    html = client.get(path, headers=HTML).text
     text = parse(html).visible
-    assert "<h1>Is BERT generative AI? LLM vs GenAI article says yes, FM vs Gen AI Q&amp;A says no</h1>" in html
-    assert "opposite stances" in text
+    assert "<h1>Is BERT a generative AI? LLM vs GenAI article says yes, FM vs Gen AI Q&amp;A says no</h1>" in html
+    assert "Disagreement · opposite stances" in text
     sides = re.findall(r'<h3 id="side-\d+">([^<]*)</h3>', html)
     assert sides == ["BERT is an example of generative AI", "BERT is not an example of generative AI"]
-    assert "BERT — foundation model for NLP (encoder-only, NOT generative)" in text
+    assert "FM vs Gen AI Q&A : No firmly BERT — foundation model for NLP (encoder-only, NOT generative)" in text
     assert 'href="/claim/004-039"' in html and 'href="/claim/002-027"' in html
-    assert 'href="/rule/fixture-opposite-stances"' in html
+    assert 'href="/rule/opposite-stances"' in html
 
 
 def test_matrix_heads_columns_with_short_titles_and_cells_lead_to_quotes(client):
@@ -201,21 +212,22 @@ def test_matrix_heads_columns_with_short_titles_and_cells_lead_to_quotes(client)
     text = parse(html).visible
     for rdf_word in ("instance of", "subclass of", "→ object"):
         assert rdf_word not in text
-    for page in FIXTURE_PAGES:  # every disagreement is linked from the matrix page
-        assert f'href="{page}"' in html
+    every = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT ?d WHERE { ?d a tg:Disagreement }")
+    paths = {"/" + r["d"].value[len(ns.BASE):] for r in every}
+    assert len(paths) > 10 and all(f'href="{p}"' in html for p in paths)  # every one is linked from the matrix
 
 
 def test_matrix_filters_by_term_and_by_kind(client):
-    """Every row and every disagreement listed matches both filters (the fixture's BERT one among them)."""
+    """Every row and every disagreement listed matches both filters."""
     html = client.get("/disagreements?term=system/bert&kind=OppositeStances", headers=HTML).text
     rows = re.findall(r'<tr class="([^"]*)" data-kinds="([^"]*)">\s*<td><a href="([^"]+)"', html)
-    assert ("disputed", "OppositeStances", "/system/bert") in rows
+    assert "/system/bert" in {path for _, _, path in rows}
     assert all(cls == "disputed" and "OppositeStances" in kinds.split() for cls, kinds, _ in rows)
     bodies = re.findall(r'<tr class="[^"]*" data-kinds="[^"]*">(.*?)</tr>', html, flags=re.S)
     assert len(bodies) == len(rows) and all('href="/system/bert"' in b for b in bodies)
     listed = re.findall(r'<li><a href="(/disagreement/[^"]+)"', html)
-    assert "/disagreement/fixture/bert-generative" in listed
-    assert "/disagreement/fixture/llm-kind-of-genai" not in listed  # another term, another kind
+    assert set(listed) == set(derived(client, "OppositeStances", "system/bert")) and listed
+    assert not set(listed) & set(derived(client, "MembershipExcluded", "system/bert"))  # another kind
     everything = client.get("/disagreements", headers=HTML).text
     assert len(re.findall(r"<tr class=", everything)) > len(rows)
 
@@ -273,10 +285,10 @@ def test_every_page_has_the_search_box(client):
 
 
 def test_viewer_gets_the_core_terms_neighbourhood_not_the_whole_graph(client):
-    data = client.get("/graph/neighbourhood.json").json()
+    data = client.get("/viewer/neighbourhood.json").json()
     store = client.app.state.termgraph.store
-    top = sorted(q.object.value[len(ns.BASE):] for q in store.quads_for_pattern(
-        None, ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None))
+    top = sorted({q.object.value[len(ns.BASE):] for q in store.quads_for_pattern(
+        ox.NamedNode(ns.BASE + "concepts"), ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)})
     assert sorted(data["centres"]) == top
     ids = {n["data"]["id"] for n in data["elements"]["nodes"]}
     whole = client.get("/graph.cyjs").json()["elements"]["nodes"]
@@ -287,15 +299,15 @@ def test_viewer_gets_the_core_terms_neighbourhood_not_the_whole_graph(client):
 
 
 def test_viewer_neighbourhood_is_capped_keeping_the_node_asked_for(client):
-    data = client.get("/graph/neighbourhood.json?node=concept/generative-ai&cap=5").json()
+    data = client.get("/viewer/neighbourhood.json?node=concept/generative-ai&cap=5").json()
     ids = [n["data"]["id"] for n in data["elements"]["nodes"]]
     assert len(ids) == 5 == data["shown"] < data["total"] and "concept/generative-ai" in ids
-    bad = client.get("/graph/neighbourhood.json?node=concept/nothing")
+    bad = client.get("/viewer/neighbourhood.json?node=concept/nothing")
     assert bad.status_code == 400 and "node=concept/nothing" in bad.json()["error"]["message"]
 
 
 def test_one_sources_view_is_its_taxonomy(client):
-    data = client.get("/graph/source-view.json?source=source/004").json()
+    data = client.get("/viewer/source-view.json?source=source/004").json()
     assert data["name"] == "LLM vs GenAI article"
     edges = [e["data"] for e in data["elements"]["edges"]]
     assert edges and all(e["taxonomy"] and e["sources"] == "source/004" for e in edges)
@@ -303,7 +315,7 @@ def test_one_sources_view_is_its_taxonomy(client):
 
 
 def test_browsers_get_an_html_404_and_api_clients_json(client):
-    for path in ("/concept/no-such-term", "/no/such/page", "/disagreement/fixture/none"):
+    for path in ("/concept/no-such-term", "/no/such/page", "/disagreement/opposite-stances/none"):
         page = client.get(path, headers=HTML)
         assert page.status_code == 404 and page.headers["content-type"].startswith("text/html"), path
         assert "<h1>Not found</h1>" in page.text
@@ -340,7 +352,8 @@ def crawl(client, start="/"):
 def test_every_link_on_every_page_resolves(client):
     pages, broken, seen = crawl(client)
     assert broken == []
-    assert "/concepts" in seen and all(p in seen for p in FIXTURE_PAGES)
+    every = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT ?d WHERE { ?d a tg:Disagreement }")
+    assert "/concepts" in seen and all("/" + r["d"].value[len(ns.BASE):] in seen for r in every)
     assert len(pages) > 500  # every term, system, source, claim and disagreement page
     missing = []  # same-site anchors point at an element that exists
     for url, page in pages.items():
@@ -356,11 +369,6 @@ def test_every_link_on_every_page_resolves(client):
     assert missing == []
 
 
-def test_the_fixture_is_a_test_fixture_only():
-    """The disagreements fixture is never shipped as data."""
-    assert not list((ROOT / "data").rglob("*fixture*"))
-
-
 def test_graph_exports_take_contested_from_the_disagreements_graph(client):
     edges = {(e["data"]["source"], e["data"]["relation"], e["data"]["target"]): e["data"]
              for e in client.get("/graph.cyjs").json()["elements"]["edges"]}
@@ -374,5 +382,5 @@ def test_source_page_names_title_publisher_and_text_and_groups_every_claim(clien
     assert "Title: <b>What Are Generative AI, Large Language Models, and Foundation Models?</b>" in html
     assert 'Publisher: <a href="/org/cset">CSET</a>' in html and "<h1>CSET</h1>" in html
     claims = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT (COUNT(*) AS ?n) WHERE { ?c a tg:Claim ; "
-                                                    "prov:wasDerivedFrom source:000 }", use_default_graph_as_union=True)
+                                                    "prov:wasDerivedFrom source:000 }")
     assert html.count('<a class="muted" href="/claim/000-') == int(next(iter(claims))["n"].value)

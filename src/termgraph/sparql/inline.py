@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from termgraph import errors
 from termgraph.sparql.engine import known_graphs
-from termgraph.sparql.pool import Answer, Job, execute
+from termgraph.sparql.jobs import Answer, Job, execute
 
 
 class InlinePool:

@@ -30,13 +30,11 @@ def environment() -> Environment:
 
 def core_terms(request: Request) -> list[tuple[str, str]]:
     """The concept scheme's top concepts (skos:hasTopConcept), by label, for the landing page."""
-    import pyoxigraph as ox
-
     from termgraph.web import views
 
     state = request.app.state.termgraph
     who = views.names(state.store, state.cache)
-    top = {q.object.value for q in state.store.quads_for_pattern(None, ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)}
+    top = views.top_concepts(state.store)
     return sorted(((i, who.label(i)) for i in top), key=lambda t: t[1].casefold())
 
 

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from termgraph import namespaces as ns
 from termgraph.web import views
 
 NAMES = views.P + """

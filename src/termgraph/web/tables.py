@@ -6,7 +6,6 @@ how, comes from the derived disagreements graph (disagreements.py), never recomp
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox

@@ -4,7 +4,7 @@ term pages (HTML) and their RDF forms. Derived views are cached on the service s
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
@@ -20,25 +20,13 @@ CLAIM_FIELDS = """
   OPTIONAL { ?claim skos:editorialNote ?note }
 """
 COLUMNS = "?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note"
-CLAIMS_ABOUT = P + "SELECT ?this " + COLUMNS + " WHERE {" + CLAIM_FIELDS + """
-  FILTER (?s = ?this || ?o = ?this || ?source = ?this || ?claim = ?this)
+CLAIMS_ABOUT = P + "SELECT ?this " + COLUMNS + """ WHERE {
+  { ?claim rdf:subject ?this } UNION { ?claim rdf:object ?this } UNION { ?claim prov:wasDerivedFrom ?this }
+  UNION { ?claim a tg:Claim FILTER (?claim = ?this) }""" + CLAIM_FIELDS + """
 } ORDER BY ?source ?claim
 """
 CLAIMS_IN = P + "SELECT " + COLUMNS + " WHERE { VALUES ?claim { %s }" + CLAIM_FIELDS + "} ORDER BY ?source ?claim"
 
-CONSTRUCT_RESOURCE = P + """
-CONSTRUCT {
-  ?this ?p ?o .
-  ?claim ?cp ?co . ?ev ?ep ?eo . ?sel ?sp ?so .
-} WHERE {
-  { GRAPH ?g { ?this ?p ?o } FILTER (!STRSTARTS(STR(?g), "https://w3id.org/termgraph/source/")
-                                   && !STRSTARTS(STR(?g), "https://w3id.org/termgraph/graph/view/")) }
-  UNION
-  { ?claim a tg:Claim ; ?cp ?co .
-    FILTER EXISTS { { ?claim rdf:subject ?this } UNION { ?claim rdf:object ?this } UNION { FILTER (?claim = ?this) } }
-    OPTIONAL { ?claim tg:evidence ?ev . ?ev ?ep ?eo . OPTIONAL { ?ev oa:hasSelector ?sel . ?sel ?sp ?so } } }
-}
-"""
 NAMES = P + """
 SELECT ?x ?kind ?label WHERE {
   VALUES (?type ?kind) { (tg:Concept "concept") (tg:AISystem "system") (schema:Organization "org") (tg:Source "source") }
@@ -161,8 +149,7 @@ def claim_rows(rows, who: Names) -> list[ClaimView]:
 
 
 def claims_about(store: ox.Store, iri: str, who: Names) -> list[ClaimView]:
-    rows = store.query(CLAIMS_ABOUT, use_default_graph_as_union=True,
-                       substitutions={ox.Variable("this"): ox.NamedNode(iri)})
+    rows = store.query(CLAIMS_ABOUT, substitutions={ox.Variable("this"): ox.NamedNode(iri)})
     return claim_rows(rows, who)
 
 
@@ -193,6 +180,13 @@ class ResourceView:
         return self.names.kind(self.iri) or ""
 
 
+def top_concepts(store: ox.Store) -> set[str]:
+    """The core terms: the top concepts of termgraph's concept scheme (not of other schemes, such
+    as the ontology's closed list of kinds of disagreement)."""
+    scheme = ox.NamedNode(ns.BASE + "concepts")
+    return {q.object.value for q in store.quads_for_pattern(scheme, ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)}
+
+
 def is_view_graph(graph) -> bool:
     """A source's view (its asserted statements): shown through its claims, not as plain facts."""
     name = getattr(graph, "value", "")
@@ -221,6 +215,24 @@ def label_of(store: ox.Store, node: ox.NamedNode) -> str | None:
 
 
 def resource_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
-    result = store.query(CONSTRUCT_RESOURCE, use_default_graph_as_union=True,
-                         substitutions={ox.Variable("this"): ox.NamedNode(iri)})
-    return sorted(set(result), key=str)
+    """A resource's description as RDF: what the graph says of it outside the sources' views, and
+    every claim about it (or the claim itself) with its evidence and the evidence's selector."""
+    this = ox.NamedNode(iri)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(this, None, None, None)
+               if not (q.graph_name == ox.DefaultGraph() or is_view_graph(q.graph_name))}
+    claims = {q.subject for p in (ns.RDF + "subject", ns.RDF + "object")
+              for q in store.quads_for_pattern(None, ox.NamedNode(p), this, None)}
+    claims.add(this)
+    for node in _with_evidence(store, claims):
+        triples.update(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None))
+    return sorted(triples, key=str)
+
+
+def _with_evidence(store: ox.Store, claims: set) -> set:
+    """The claims (tg:Claim only), their evidence and the evidence's selectors."""
+    is_claim = lambda c: any(True for _ in store.quads_for_pattern(c, ox.NamedNode(ns.RDF + "type"),
+                                                                    ox.NamedNode(ns.TG + "Claim"), None))
+    nodes = {c for c in claims if is_claim(c)}
+    evidence = {q.object for c in nodes for q in store.quads_for_pattern(c, ox.NamedNode(ns.TG + "evidence"), None, None)}
+    selectors = {q.object for e in evidence for q in store.quads_for_pattern(e, ox.NamedNode(ns.OA + "hasSelector"), None, None)}
+    return nodes | evidence | selectors

@@ -57,12 +57,10 @@ def cap_param(request: Request) -> int:
 
 
 def core_terms(request: Request) -> list[str]:
-    store = state_of(request).store
-    import pyoxigraph as ox
-    return sorted({q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)})
+    return sorted(views.top_concepts(state_of(request).store))
 
 
-@router.get("/graph/neighbourhood.json", summary="The viewer's data: the given nodes and their neighbours "
+@router.get("/viewer/neighbourhood.json", summary="The viewer's data: the given nodes and their neighbours "
             "(default: the core terms), with every source's claims on each edge")
 def neighbourhood(request: Request) -> JSONResponse:
     state = state_of(request)
@@ -76,7 +74,7 @@ def neighbourhood(request: Request) -> JSONResponse:
     return JSONResponse({**body, "centres": [graphview.short_id(c) for c in centres]})
 
 
-@router.get("/graph/source-view.json", summary="One source's taxonomy: the 'is a kind of' and 'is an example of' "
+@router.get("/viewer/source-view.json", summary="One source's taxonomy: the 'is a kind of' and 'is an example of' "
             "statements it asserts or qualifies, as a tree")
 def source_view(request: Request) -> JSONResponse:
     state = state_of(request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request

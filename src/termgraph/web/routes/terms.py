@@ -5,7 +5,6 @@ Covers concepts, systems, organisations, sources, claims, rules, disagreements
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -40,10 +39,6 @@ def as_rdf(request: Request, iri: str, media: str, headers: dict) -> Response:
     return Response(formats.serialize_rdf(triples, media), media_type=media, headers=headers)
 
 
-def top_concepts(store: ox.Store) -> set[str]:
-    return {q.object.value for q in store.quads_for_pattern(None, ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)}
-
-
 @router.get("/concepts", summary="The concept scheme: every term, the core terms first")
 def concepts(request: Request) -> Response:
     state = request.app.state.termgraph
@@ -53,7 +48,7 @@ def concepts(request: Request) -> Response:
     if media != "text/html":
         return as_rdf(request, iri, media, headers)
     who = describe.names(state.store, state.cache)
-    top = top_concepts(state.store)
+    top = describe.top_concepts(state.store)
     listing = {kind: sorted(((i, who.label(i)) for i, k in who.kinds.items() if k == kind), key=lambda x: x[1].lower())
                for kind in ("concept", "system", "org", "source")}
     return render.page(request, "concepts.html", headers=headers, title="Terms", listing=listing,
@@ -94,7 +89,7 @@ def term(kind: str, name: str, request: Request) -> Response:
     if kind == "claim":
         return claim_page(request, view, found, headers)
     context = dict(view=view, kind=kind, kind_name=KIND_NAMES[kind], title=view.label, alternates=TERM_TYPES[1:],
-                   top=iri in top_concepts(state.store), filter_sources=[], filter_relations=[],
+                   top=iri in describe.top_concepts(state.store), filter_sources=[], filter_relations=[],
                    blocks=[], examples=None, groups=[])
     if kind != "source":
         context.update(blocks=termpage.blocks(state.store, view, found, state.cache),

@@ -130,7 +130,7 @@
   async function focusNode(id) {
     if (mode === "neighbourhood" && !centres.has(id)) {
       centres.add(id);
-      add(await getJSON(`/graph/neighbourhood.json?node=${encodeURIComponent(id)}&cap=${CAP}`));
+      add(await getJSON(`/viewer/neighbourhood.json?node=${encodeURIComponent(id)}&cap=${CAP}`));
     }
     const n = cy.getElementById(id);
     if (n.empty()) return;
@@ -144,13 +144,13 @@
   }
   async function start() {
     mode = "neighbourhood"; centres = new Set(); cy.elements().remove();
-    const data = await getJSON(`/graph/neighbourhood.json?cap=${CAP}`);
+    const data = await getJSON(`/viewer/neighbourhood.json?cap=${CAP}`);
     data.centres.forEach(c => centres.add(c));
     add(data); apply();
   }
   async function sourceView(id) {
     mode = "view"; centres = new Set(); cy.elements().remove();
-    const data = await getJSON(`/graph/source-view.json?source=${encodeURIComponent(id)}&cap=${CAP}`);
+    const data = await getJSON(`/viewer/source-view.json?source=${encodeURIComponent(id)}&cap=${CAP}`);
     add(data); apply();
     statusEl.textContent = `The taxonomy according to ${data.name}: ` + statusEl.textContent;
   }
