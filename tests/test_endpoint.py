@@ -61,8 +61,8 @@ def test_protocol_dataset_overrides_from(client):
 
 def test_named_graph_uri(client):
     q = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
-    r = client.get("/sparql", params={"query": q, "named-graph-uri": "https://w3id.org/termgraph/source/004"})
-    assert bindings(r) == [{"g": "https://w3id.org/termgraph/source/004"}]
+    r = client.get("/sparql", params={"query": q, "named-graph-uri": "https://w3id.org/termgraph/graph/view/004"})
+    assert bindings(r) == [{"g": "https://w3id.org/termgraph/graph/view/004"}]
 
 
 # --- formats and negotiation ------------------------------------------------------------------------
@@ -161,7 +161,7 @@ def test_service_description_in_turtle(client):
     assert (endpoint, SD.endpoint, endpoint) in g
     assert (endpoint, SD.supportedLanguage, SD.SPARQL11Query) in g
     names = set(g.objects(None, SD.name))
-    assert rdflib.URIRef("https://w3id.org/termgraph/source/002") in names
+    assert rdflib.URIRef("https://w3id.org/termgraph/graph/view/002") in names
     triples = {s: int(o) for s, o in g.subject_objects(VOID.triples)}
     assert triples[rdflib.URIRef("https://w3id.org/termgraph/graph/curated")] > 100
 

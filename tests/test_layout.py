@@ -11,7 +11,8 @@ from termgraph.errors import DataNotFound
 
 def test_each_shapes_folder_checks_its_graphs(root):
     found = {p.relative_to(root).as_posix(): files.shape_targets(p) for p in files.shapes_files(root)}
-    assert found == {"shapes/data/data-shapes.ttl": (ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED, ns.GRAPH_CLAIMS),
+    data = (ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED, ns.GRAPH_CLAIMS)
+    assert found == {"shapes/data/data-shapes.ttl": data, "shapes/data/disagreement-shapes.ttl": data,
                      "shapes/ontology/ontology-shapes.ttl": (ns.GRAPH_ONTOLOGY,)}
     ontology_only = validate.files_for(files.shape_targets(root / "shapes/ontology/x.ttl"), files.project_files(root))
     assert [p.relative_to(root).as_posix() for p in ontology_only] == ["ontology/termgraph.ttl"]

@@ -25,12 +25,24 @@ def all_routes(routes):
         yield from all_routes(nested.routes) if nested is not None else [route]
 
 
+REQUIRED_PARAMETERS = {"/viewer/source-view.json": "?source=source/004"}
+
+
+def a_disagreement(app) -> dict[str, str]:
+    """The kind and name of the first derived disagreement (its IRI's last two steps)."""
+    rows = app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT ?d WHERE { ?d a tg:Disagreement } ORDER BY ?d LIMIT 1")
+    kind, name = next(iter(rows))["d"].value.rsplit("/", 2)[1:]
+    return {"rule": kind, "name": name}
+
+
 def get_paths(app) -> list[str]:
     paths = []
     for route in all_routes(app.routes):
         if isinstance(route, APIRoute) and "GET" in route.methods:
             sample = dict(SAMPLE, name=DOWNLOAD_SAMPLE) if route.path.startswith("/download") else SAMPLE
-            paths.append(re.sub(r"\{(\w+)(:path)?\}", lambda m: sample[m[1]], route.path))
+            sample = dict(sample, **a_disagreement(app)) if route.path.startswith("/disagreement/") else sample
+            path = re.sub(r"\{(\w+)(:path)?\}", lambda m: sample[m[1]], route.path)
+            paths.append(path + REQUIRED_PARAMETERS.get(path, ""))
     return paths
 
 
@@ -138,12 +150,12 @@ def test_every_iri_the_data_uses_resolves(client, service_state):
     failed = [p for p in fetched if client.get(p, headers={"Accept": "text/turtle"}).status_code != 200]
     assert failed == []
     described = {q.subject.value for q in service_state.store}
-    terms = [p for p in paths if p.split("/")[1] in ("claim", "concept", "system", "org", "source", "contested")]
+    terms = [p for p in paths if p.split("/")[1] in ("claim", "concept", "system", "org", "source", "disagreement")]
     assert [p for p in terms if ns.BASE + p[1:] not in described] == []
 
 
 @pytest.mark.parametrize("path", ["/ontology/0.1.0", "/concepts", "/dataset", "/graph/ontology",
-                                  "/graph/claims/000", "/graph/contested"])
+                                  "/graph/claims/000", "/graph/disagreements", "/graph/view/004"])
 def test_the_named_iris_resolve_to_rdf_about_them(client, path):
     r = client.get(path, headers={"Accept": "application/n-triples"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/n-triples")
@@ -161,9 +173,8 @@ def test_a_graph_in_a_quad_format_keeps_its_name(client):
     assert r.status_code == 200 and r.headers["content-type"] == "application/n-quads"
     lines = r.text.splitlines()
     assert lines and all(line.endswith("<https://w3id.org/termgraph/graph/curated> .") for line in lines)
-    trig = client.get("/rdf-graphs?default", headers={"Accept": "application/trig"})
-    graphs = {q.graph_name.value for q in ox.parse(trig.content, format=ox.RdfFormat.TRIG)}
-    assert {ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED} <= graphs
+    trig = client.get("/rdf-graphs?default", headers={"Accept": "application/trig"})  # the default graph is one graph
+    assert {q.graph_name for q in ox.parse(trig.content, format=ox.RdfFormat.TRIG)} == {ox.DefaultGraph()}
 
 
 # --- VoID -----------------------------------------------------------------------------------------
@@ -365,11 +376,12 @@ def test_every_release_file_downloads_with_its_media_type(client):
     from termgraph.build.export import release_names
     from termgraph.sparql import formats
 
-    for name in release_names():
+    for name in release_names(client.app.state.termgraph.store):
         r = client.get(f"/download/{name}")
         fmt = formats.by_suffix("." + name.rsplit(".", 1)[-1])
         assert r.status_code == 200, name
-        assert r.headers["content-type"].split(";")[0] == (fmt.media_type if fmt else "text/html"), name
+        expected = fmt.media_type if fmt else ("application/xml" if name.endswith(".xml") else "text/html")
+        assert r.headers["content-type"].split(";")[0] == expected, name
     assert client.get("/download/ontology.html").status_code == 404
 
 
@@ -394,7 +406,10 @@ def test_the_release_files_are_written_once_under_concurrent_first_requests(serv
     for t in threads:
         t.join(300)
     assert len(results) == 3 and all(r is results[0] for r in results)
-    assert sorted(results[0]) == sorted(__import__("termgraph.build.export", fromlist=["x"]).release_names())
+    from termgraph.build.export import release_names
+
+    assert sorted(results[0]) == sorted(release_names(service_state.store))
+    assert {"termgraph-source-004.ttl", "catalog-v001.xml"} <= set(results[0])
 
 
 def test_the_landing_page_links_every_release_file(client):
@@ -402,5 +417,5 @@ def test_the_landing_page_links_every_release_file(client):
 
     page = client.get("/").text
     linked = set(re.findall(r'href="/download/([^"]+)"', page))
-    assert {n for n in release_names() if not n.endswith(".html")} <= linked
+    assert {n for n in release_names(client.app.state.termgraph.store) if not n.endswith(".html")} <= linked
     assert all(client.head(f"/download/{n}").status_code == 200 for n in linked)

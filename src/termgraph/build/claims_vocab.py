@@ -15,7 +15,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 from termgraph import namespaces as ns
-from termgraph.errors import DataSyntaxError
+from termgraph.build.syntax import syntax_error
 
 # Reused vocabulary terms whose object is a literal (their own specifications say so).
 LITERAL_TERMS = frozenset(ns.SKOS + t for t in (
@@ -124,7 +124,7 @@ def parse(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
     try:
         return graph.parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several types for syntax errors
-        raise DataSyntaxError(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+        raise syntax_error(path, exc) from None
 
 
 def load_vocabulary(root: Path) -> Vocabulary:

@@ -12,10 +12,11 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from termgraph import namespaces as ns
-from termgraph.errors import DataSyntaxError, ValidationFailed
+from termgraph.errors import ValidationFailed
 from termgraph.build import claims_table, claims_turtle, quotes
 from termgraph.build.claims_vocab import load_vocabulary, shorten
 from termgraph.build.files import DataFile, project_files, shape_targets, shapes_files
+from termgraph.build.syntax import syntax_error
 
 
 @dataclass(frozen=True)
@@ -55,18 +56,6 @@ def parse_graph(files: list[Path]) -> rdflib.Graph:
     return graph
 
 
-def syntax_error(path: Path, exc: Exception) -> DataSyntaxError:
-    """A file rdflib cannot read, described by pyoxigraph's parser (one line with line and
-    column), or else by rdflib's message on one line."""
-    import pyoxigraph as ox
-
-    try:
-        list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))
-    except SyntaxError as found:
-        return DataSyntaxError(path, str(found.msg if hasattr(found, "msg") else found), found.lineno)
-    except (OSError, ValueError) as found:
-        return DataSyntaxError(path, str(found))
-    return DataSyntaxError(path, " ".join(str(exc).split()) or type(exc).__name__)
 
 
 def bind_prefixes(graph: rdflib.Graph) -> None:

@@ -103,7 +103,7 @@ def worker_main(sock: socket.socket, store, known: set[str], memory_limit: int) 
 
 
 def serve_jobs(conn: Connection, store, known: set[str]) -> int:
-    from termgraph.sparql.pool import execute
+    from termgraph.sparql.jobs import execute
 
     while True:
         try:

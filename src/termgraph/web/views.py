@@ -187,6 +187,13 @@ def top_concepts(store: ox.Store) -> set[str]:
     return {q.object.value for q in store.quads_for_pattern(scheme, ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)}
 
 
+def is_own_graph(graph) -> bool:
+    """What termgraph itself states of a resource: its named graphs (ontology, curated data, claims,
+    disagreements) but neither a source's view nor the default graph, whose plain facts are sources'
+    undisputed statements (shown through their claims, with who says them)."""
+    return graph != ox.DefaultGraph() and not is_view_graph(graph)
+
+
 def is_view_graph(graph) -> bool:
     """A source's view (its asserted statements): shown through its claims, not as plain facts."""
     name = getattr(graph, "value", "")
@@ -196,7 +203,7 @@ def is_view_graph(graph) -> bool:
 def resource(store: ox.Store, iri: str, cache: dict | None = None) -> ResourceView | None:
     node = ox.NamedNode(iri)
     props = sorted({(q.predicate.value, q.object, isinstance(q.object, ox.NamedNode))
-                    for q in store.quads_for_pattern(node, None, None, None) if not is_view_graph(q.graph_name)},
+                    for q in store.quads_for_pattern(node, None, None, None) if is_own_graph(q.graph_name)},
                    key=lambda po: (po[0], str(po[1])))
     who = names(store, cache)
     about = claims_about(store, iri, who)
@@ -219,7 +226,7 @@ def resource_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
     every claim about it (or the claim itself) with its evidence and the evidence's selector."""
     this = ox.NamedNode(iri)
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(this, None, None, None)
-               if not (q.graph_name == ox.DefaultGraph() or is_view_graph(q.graph_name))}
+               if is_own_graph(q.graph_name)}
     claims = {q.subject for p in (ns.RDF + "subject", ns.RDF + "object")
               for q in store.quads_for_pattern(None, ox.NamedNode(p), this, None)}
     claims.add(this)

@@ -51,7 +51,16 @@ def index(request: Request) -> Response:
     return render.page(request, "index.html", title="termgraph", counts=counts(store),
                        concepts=listing(store, "tg:Concept"), systems=listing(store, "tg:AISystem"),
                        sources=listing(store, "tg:Source"), orgs=listing(store, "schema:Organization"),
-                       release_suffixes=list(export.FORMATS))
+                       release_suffixes=list(export.FORMATS), per_source=per_source_files(store))
+
+
+def per_source_files(store) -> list[tuple[str, str]]:
+    """(file name, source's name) of each per-source OWL file, by source."""
+    from termgraph.web import views
+
+    names = views.source_names(store)
+    return [(f"termgraph-source-{iri.rsplit('/', 1)[-1]}.ttl", names.get(iri, iri.rsplit("/", 1)[-1]))
+            for iri in sorted(source.value for source in export.views(loader.LoadedData(store, [])).values())]
 
 
 @router.get("/health", summary="Health check")
@@ -77,10 +86,11 @@ def release_files(request: Request) -> dict:
 
 @router.get("/download/{name}", summary="Release files (as written by termgraph export)")
 def download(name: str, request: Request) -> Response:
-    if name not in export.release_names():
-        raise NotFound(f"{name}: no such release file; available: {', '.join(export.release_names())}")
+    available = export.release_names(state_of(request).store)
+    if name not in available:
+        raise NotFound(f"{name}: no such release file; available: {', '.join(available)}")
     fmt = formats.by_suffix("." + name.rsplit(".", 1)[-1])
-    media = fmt.media_type if fmt else "text/html"
+    media = fmt.media_type if fmt else ("application/xml" if name.endswith(".xml") else "text/html")
     return FileResponse(release_files(request)[name], media_type=media)
 
 
