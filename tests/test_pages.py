@@ -388,3 +388,9 @@ def test_source_page_names_title_publisher_and_text_and_groups_every_claim(clien
     claims = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT (COUNT(*) AS ?n) WHERE { ?c a tg:Claim ; "
                                                     "prov:wasDerivedFrom source:000 }")
     assert html.count('<a class="muted" href="/claim/000-') == int(next(iter(claims))["n"].value)
+
+
+def test_the_home_page_lists_each_term_system_organisation_and_source_once(client):
+    html = client.get("/", headers=HTML).text
+    links = re.findall(r'<a href="/((?:concept|system|org|source)/[^"#?]+)">', section(html, 'id="sources"', 'id="query"'))
+    assert links and len(links) == len(set(links)), sorted(link for link in links if links.count(link) > 1)[:5]

@@ -56,7 +56,7 @@ def kind_words(iri: str) -> str:
 
 def read(store: ox.Store) -> list[Disagreement]:
     found: dict[str, Disagreement] = {}
-    for r in store.query(ALL, use_default_graph_as_union=True):
+    for r in store.query(ALL):
         iri = r["d"].value
         d = found.get(iri) or found.setdefault(iri, Disagreement(iri))
         for attr, key in (("label", "label"), ("description", "description"), ("kind", "kind"),

@@ -44,14 +44,14 @@ def short_id(iri: str) -> str:
 def model(store: ox.Store) -> dict:
     """{'nodes': [...], 'edges': [...]} with plain values, deterministic order."""
     nodes = {}
-    for r in store.query(NODES, use_default_graph_as_union=True):
+    for r in store.query(NODES):
         nodes.setdefault(r["node"].value, {"id": short_id(r["node"].value), "label": r["label"].value,
                                            "kind": r["kind"].value, "iri": r["node"].value})
     edges: dict[tuple, dict] = {}
     stances: dict[tuple, dict] = defaultdict(dict)
     disputed = dis.by_claim(dis.read(store))
     contested: set[tuple] = set()
-    for r in store.query(EDGES, use_default_graph_as_union=True):
+    for r in store.query(EDGES):
         s, p, o = r["s"].value, r["p"].value, r["o"].value
         if s not in nodes or o not in nodes:
             continue
@@ -67,7 +67,7 @@ def model(store: ox.Store) -> dict:
         kinds = {st for v in by_source.values() for st in v}
         out_edges.append({**edge, "id": f"e{len(out_edges)}", "sources": sorted(by_source),
                           "stances": sorted(kinds), "bySource": by_source, "contested": key in contested})
-    for r in store.query(DEFINES, use_default_graph_as_union=True):
+    for r in store.query(DEFINES):
         src, term = r["source"].value, r["term"].value
         if src in nodes and term in nodes:
             out_edges.append({"id": f"e{len(out_edges)}", "source": short_id(src), "target": short_id(term),
@@ -141,7 +141,7 @@ def node_data(iri: str, names, alts: dict, core: set) -> dict:
 def alt_labels(store: ox.Store, cache: dict) -> dict[str, list[str]]:
     if "alts" not in cache:
         found: dict[str, list[str]] = defaultdict(list)
-        for r in store.query(ALT_LABELS, use_default_graph_as_union=True):
+        for r in store.query(ALT_LABELS):
             if r["alt"].value not in found[r["x"].value]:
                 found[r["x"].value].append(r["alt"].value)
         cache["alts"] = dict(found)
@@ -192,11 +192,11 @@ def neighbourhood_claims(store, centres: list[str], names) -> list:
     if not centres:
         return []
     query = NEIGHBOURHOOD % " ".join(f"<{c}>" for c in sorted(set(centres)))
-    return views.claim_rows(store.query(query, use_default_graph_as_union=True), names)
+    return views.claim_rows(store.query(query), names)
 
 
 def source_tree_claims(store, source: str, names) -> list:
     from termgraph.web import views
 
-    rows = store.query(SOURCE_TREE % f"<{source}>", use_default_graph_as_union=True)
+    rows = store.query(SOURCE_TREE % f"<{source}>")
     return views.claim_rows(rows, names)

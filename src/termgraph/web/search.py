@@ -39,7 +39,7 @@ def index(store: ox.Store, cache: dict) -> list[tuple[str, str, str]]:
     if "search" not in cache:
         who = views.names(store, cache)
         rows = set()
-        for r in store.query(NAMES, use_default_graph_as_union=True):
+        for r in store.query(NAMES):
             how = r["how"].value
             if r["source"] is not None:
                 how = f"called so by {who.label(r['source'].value)}"

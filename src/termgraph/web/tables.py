@@ -70,7 +70,7 @@ def matrix(store: ox.Store, cache: dict, term: str | None, kind: str | None) -> 
     names = views.names(store, cache)
     found = dis.cached(store, cache)
     query = STATEMENTS % (ABOUT.format(a=term) if term else "")
-    claims = views.claim_rows(store.query(query, use_default_graph_as_union=True), names)
+    claims = views.claim_rows(store.query(query), names)
     rows = rows_of(claims, found, term)
     if kind:
         rows = [r for r in rows if kind in r.kinds]
@@ -82,7 +82,7 @@ def matrix(store: ox.Store, cache: dict, term: str | None, kind: str | None) -> 
 def between_terms(store: ox.Store, cache: dict, a: str, b: str) -> tuple[list, list[Row]]:
     names = views.names(store, cache)
     query = STATEMENTS % BETWEEN.format(a=a, b=b)
-    rows = rows_of(views.claim_rows(store.query(query, use_default_graph_as_union=True), names),
+    rows = rows_of(views.claim_rows(store.query(query), names),
                    dis.cached(store, cache), a)
     rows.sort(key=lambda r: (r.subject != a, r.relation, r.key))
     return columns(rows, names), rows
@@ -92,7 +92,7 @@ def between_sources(store: ox.Store, cache: dict, a: str, b: str) -> tuple[list[
     """(statements both sources speak to, statements only one of them does)."""
     names = views.names(store, cache)
     query = BY_SOURCES % f"<{a}> <{b}>"
-    rows = rows_of(views.claim_rows(store.query(query, use_default_graph_as_union=True), names),
+    rows = rows_of(views.claim_rows(store.query(query), names),
                    dis.cached(store, cache))
     rows.sort(key=lambda r: (names.label(r.subject).casefold(), r.relation, r.object_label.casefold()))
     both = [r for r in rows if a in r.cells and b in r.cells]

@@ -85,7 +85,7 @@ def asserted_kinds(store: ox.Store, cache: dict, who: views.Names) -> dict[str, 
     'is an example of' claim."""
     if "kinds" not in cache:
         edges: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
-        for r in store.query(ASSERTED_KINDS, use_default_graph_as_union=True):
+        for r in store.query(ASSERTED_KINDS):
             edges[r["source"].value][r["s"].value].append((r["o"].value, r["claim"].value, r["p"].value))
         cache["kinds"] = edges
     return cache["kinds"]

@@ -21,8 +21,7 @@ CLAIM_FIELDS = """
 """
 COLUMNS = "?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note"
 CLAIMS_ABOUT = P + "SELECT ?this " + COLUMNS + """ WHERE {
-  { ?claim rdf:subject ?this } UNION { ?claim rdf:object ?this } UNION { ?claim prov:wasDerivedFrom ?this }
-  UNION { ?claim a tg:Claim FILTER (?claim = ?this) }""" + CLAIM_FIELDS + """
+  { ?claim rdf:subject ?this } UNION { ?claim rdf:object ?this } UNION { ?claim prov:wasDerivedFrom ?this }""" + CLAIM_FIELDS + """
 } ORDER BY ?source ?claim
 """
 CLAIMS_IN = P + "SELECT " + COLUMNS + " WHERE { VALUES ?claim { %s }" + CLAIM_FIELDS + "} ORDER BY ?source ?claim"
@@ -110,7 +109,7 @@ def names(store: ox.Store, cache: dict | None = None) -> Names:
     if cache is not None and "names" in cache:
         return cache["names"]
     labels, kinds = {}, {}
-    for r in store.query(NAMES, use_default_graph_as_union=True):
+    for r in store.query(NAMES):
         iri = r["x"].value
         kinds.setdefault(iri, r["kind"].value)
         if r["label"] is not None:
@@ -125,7 +124,7 @@ def names(store: ox.Store, cache: dict | None = None) -> Names:
 def source_names(store: ox.Store) -> dict[str, str]:
     """tg:shortTitle, else dcterms:title, else rdfs:label, else the text's file name."""
     out: dict[str, str] = {}
-    for r in store.query(SOURCE_NAMES, use_default_graph_as_union=True):
+    for r in store.query(SOURCE_NAMES):
         for key in ("short", "title", "label", "id"):
             if r[key] is not None:
                 out.setdefault(r["source"].value, r[key].value)
@@ -149,15 +148,18 @@ def claim_rows(rows, who: Names) -> list[ClaimView]:
 
 
 def claims_about(store: ox.Store, iri: str, who: Names) -> list[ClaimView]:
-    rows = store.query(CLAIMS_ABOUT, substitutions={ox.Variable("this"): ox.NamedNode(iri)})
-    return claim_rows(rows, who)
+    """The claims about a resource (as subject or object), from a source, or the claim itself."""
+    node = ox.NamedNode(iri)
+    if any(True for _ in store.quads_for_pattern(node, ox.NamedNode(ns.RDF + "type"), ox.NamedNode(ns.TG + "Claim"))):
+        return claims(store, [iri], who)
+    return claim_rows(store.query(CLAIMS_ABOUT, substitutions={ox.Variable("this"): node}), who)
 
 
 def claims(store: ox.Store, iris: list[str], who: Names) -> list[ClaimView]:
     if not iris:
         return []
     query = CLAIMS_IN % " ".join(f"<{i}>" for i in sorted(set(iris)))
-    return claim_rows(store.query(query, use_default_graph_as_union=True), who)
+    return claim_rows(store.query(query), who)
 
 
 @dataclass

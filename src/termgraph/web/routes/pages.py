@@ -36,13 +36,13 @@ WHERE {
 
 
 def counts(store) -> dict[str, int]:
-    row = next(iter(store.query(COUNTS, use_default_graph_as_union=True)))
+    row = next(iter(store.query(COUNTS)))
     return {k: int(row[k].value) for k in ("concepts", "systems", "sources", "claims", "contestedStatements")}
 
 
 def listing(store, cls: str) -> list[tuple[str, str]]:
     q = ns.sparql_prefixes() + f"SELECT ?x ?l WHERE {{ ?x a {cls} ; rdfs:label ?l }} ORDER BY LCASE(?l)"
-    return [(r["x"].value, r["l"].value) for r in store.query(q, use_default_graph_as_union=True)]
+    return [(r["x"].value, r["l"].value) for r in store.query(q)]
 
 
 @router.get("/", summary="Landing page", include_in_schema=False)
