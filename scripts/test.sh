@@ -31,4 +31,9 @@ PY=${PYTHON:-python3}
 # The source texts the quotes are checked against: ../shared/seeds unless TERMGRAPH_SEEDS says.
 # The long fuzzing runs here (2,000 generated requests per fuzz test; a plain pytest runs 150).
 export TERMGRAPH_FUZZ=${TERMGRAPH_FUZZ:-full}
-exec .venv/bin/python -m pytest -p no:cacheprovider -m "" "$@"
+# Two runs: the fast tests on every core (pytest-xdist), then the live, browser and reasoner tests
+# one at a time (they start servers and measure fairness, so they must not share the cores).
+# Exit code 5 means "nothing selected" (a -k that matches only one half): not a failure.
+run() { .venv/bin/python -m pytest -p no:cacheprovider "$@" || { rc=$?; [ $rc -eq 5 ] || exit $rc; }; }
+run "$@"
+run -n 0 -m "live or browser or reasoner" "$@"
