@@ -419,3 +419,11 @@ def test_the_landing_page_links_every_release_file(client):
     linked = set(re.findall(r'href="/download/([^"]+)"', page))
     assert {n for n in release_names(client.app.state.termgraph.store) if not n.endswith(".html")} <= linked
     assert all(client.head(f"/download/{n}").status_code == 200 for n in linked)
+
+
+def test_a_skolemised_blank_node_resolves_to_its_triples(client, service_state):
+    """The IRIs that stand for a file's blank nodes (OWL lists) resolve too: every IRI the data uses does."""
+    genid = next(q.subject.value for q in service_state.store if "/.well-known/genid/" in getattr(q.subject, "value", ""))
+    r = client.get("/" + genid[len(ns.BASE):], headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200 and r.text.startswith(f"<{genid}> ")
+    assert client.get(genid[len(ns.BASE) - 1:] + "x").status_code == 404

@@ -14,6 +14,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from termgraph import namespaces as ns
 from termgraph.build import export
 from termgraph.build import load as loader
+from termgraph.build import skolem
 from termgraph.build.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
 from termgraph.sparql import formats, protocol
@@ -154,9 +155,26 @@ def dataset(request: Request) -> Response:
 def named_graph(rest: str, request: Request) -> Response:
     state = state_of(request)
     iri = ns.GRAPH + rest
+    if skolem.GENID in "/" + rest:
+        return skolem_node(request, iri)
     if iri not in state.sizes:
         raise NotFound(f"<{iri}>: no such graph (GET /sparql lists the named graphs)")
     return graph_response(request, state, iri)
+
+
+def skolem_node(request: Request, iri: str) -> Response:
+    """A blank node of a file, given an IRI by skolemisation (an OWL list's cell, say): its triples
+    in the RDF format asked for (Turtle for a browser)."""
+    from termgraph.web import views
+
+    triples = views.resource_triples(state_of(request).store, iri)
+    if not triples:
+        raise NotFound(f"<{iri}> is not in the graph")
+    offered = formats.media_types(formats.GRAPH)
+    media = protocol.negotiate(request.headers.get("accept"), ["text/html"] + offered,
+                               protocol.override_of(request.query_params))
+    media = offered[0] if media == "text/html" else media
+    return Response(formats.serialize_rdf(triples, media), media_type=media, headers={"Vary": "Accept"})
 
 
 # --- the API docs, offline --------------------------------------------------------------------------
