@@ -21,7 +21,8 @@ class Mention:
     start: int
     end: int
     iri: str
-    kind: str  # concept | system | org
+    kind: str  # concept | system | org | new (a candidate name, not yet in the graph)
+    label: str = ""  # the label it matched, before any plural ending
 
 
 def plurals(label: str) -> list[str]:
@@ -54,14 +55,14 @@ class Gazetteer:
         for entity in entities.values():
             for label in entity.labels:
                 for form in [label] + plurals(label):
-                    self.add(form, entity, case_sensitive(label, entity.kind))
+                    self.add(form, label, entity, case_sensitive(label, entity.kind))
         if len(self.automaton):
             self.automaton.make_automaton()
 
-    def add(self, form: str, entity: Entity, exact: bool) -> None:
+    def add(self, form: str, label: str, entity: Entity, exact: bool) -> None:
         key = fold(form)
         entries = self.automaton.get(key) if key in self.automaton else []
-        entries.append((len(key), form if exact else None, entity.iri, entity.kind))
+        entries.append((len(key), form if exact else None, entity.iri, entity.kind, label))
         self.automaton.add_word(key, entries)
 
     def find(self, text: str) -> list[Mention]:
@@ -70,10 +71,10 @@ class Gazetteer:
             return []
         found = []
         for last, entries in self.automaton.iter(fold(text)):
-            for length, exact, iri, kind in entries:
+            for length, exact, iri, kind, label in entries:
                 start, end = last - length + 1, last + 1
                 if (exact is None or text[start:end] == exact) and bounded(text, start, end):
-                    found.append(Mention(start, end, iri, kind))
+                    found.append(Mention(start, end, iri, kind, label))
         return longest(found)
 
 
