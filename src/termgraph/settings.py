@@ -23,6 +23,7 @@ class Settings:
     workers: int = 2  # query worker processes
     rate_limit_seconds: float = 0.0  # per-client query time budget per window; 0 = off
     rate_limit_window: float = 60.0
+    curate: bool = False  # serve the review page for drafted claims (loopback hosts only)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

@@ -41,15 +41,20 @@ def name_candidates(article: str, start: int, end: int, taken: list[Mention]) ->
         plain = not re.search(r"[A-Z0-9].*[A-Z0-9]|\d", name)
         if name in NOT_NAMES or (plain and (s == start or article[start:s].rstrip().endswith((".", ":")))):
             continue  # a capital at the start of a sentence says nothing
-        if any(t.start < e and s < t.end for t in taken):
-            continue
+        overlapping = [t for t in taken if t.start < e and s < t.end]
+        if any(t.kind != "concept" or t.start < s or t.end > e or (t.start, t.end) == (s, e) for t in overlapping):
+            continue  # a known name, or a name that runs into one
+        if overlapping and not overlapping[0].start > s:
+            continue  # "Generative AI …": a term, not a name
         out.append(Mention(s, e, "", "new", article[s:e]))
     return out
 
 
 def mask(article: str, start: int, end: int, mentions: list[Mention]) -> Masked:
     inside = [m for m in mentions if start <= m.start and m.end <= end]
-    inside = sorted(inside + name_candidates(article, start, end, inside), key=lambda m: m.start)
+    names = name_candidates(article, start, end, inside)
+    inside = [m for m in inside if not any(n.start <= m.start and m.end <= n.end for n in names)]
+    inside = sorted(inside + names, key=lambda m: m.start)
     parts, starts, ends, pos = [], [], [], start
     for i, m in enumerate(inside):
         for k in range(pos, m.start):

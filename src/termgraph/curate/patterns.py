@@ -28,6 +28,7 @@ LIST = rf"{ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{ITEM})*(?:\s*,?\s*(?:and|or|&)\s+{I
 ADV = r"(?:(?:\w+ly|also|often|now|still|thus|therefore)\s+)?"
 DET = r"(?:(?:a|an|the|one)\s+)?"
 APPOS = r"(?:\s*,\s*(?:or|also\s+known\s+as|also\s+called|aka)\s+[^,]{1,40},)?"
+ASIDE = r"(?:\s*,[^,;.]{1,80},)?"  # "X, such as A and B, are …"
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ def hearst_rules(m: Masked) -> list[Found]:
             y = m.mention(hit["y"])
             rel = hit.groupdict().get("rel") or ""
             for i in re.findall(r"⟦(\d+)⟧", hit["list"]):
-                out += is_a(m.mention(i), y, rel if cues.NEGATION.search(rel) else "", before(m, hit.start()), rule, conf)
+                out += is_a(m.mention(i), y, rel if cues.NEGATION.search(rel) else "", "", rule, conf)
     return out
 
 
@@ -136,7 +137,8 @@ def maker_rules(m: Masked) -> list[Found]:
     for regex, rule, conf in MAKER:
         for hit in regex.finditer(m.text):
             s, o = m.mention(hit["s"]), m.mention(hit["o"])
-            if s.kind in ("system", "new") and o.kind in ("org", "new") and not (s.kind == o.kind == "new"):
+            both_new = s.kind == o.kind == "new"
+            if s.kind in ("system", "new") and o.kind in ("org", "new") and not (both_new and rule == "possessive-maker"):
                 st, q = cues.stance(hit.groupdict().get("rel") or "", "")
                 out.append(Found(s, "schema:creator", o, st, q, rule, conf * (0.7 if "new" in (s.kind, o.kind) else 1)))
     return out
@@ -167,9 +169,9 @@ def built_on_rules(m: Masked) -> list[Found]:
     return out
 
 
-ARCHITECTURE = re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|employs?|relies\s+on|rely\s+on|is\s+based\s+on|are\s+based\s+on|leverag\w*|(?:is|are)\s+built\s+on|adopts?)\s+{DET}(?:[\w-]+\s+){{0,3}}?){S('o')}(?:-based)?\s+architectures?")
+ARCHITECTURE = re.compile(rf"{S('s')}{HEAD}{PAREN}{ASIDE}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|employs?|relies\s+on|rely\s+on|is\s+based\s+on|are\s+based\s+on|leverag\w*|(?:is|are)\s+built\s+on|adopts?)\s+{DET}(?:[\w-]+\s+){{0,3}}?){S('o')}(?:-based)?\s+architectures?")
 CONSISTS = re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:consists?|composed|made\s+up)\s+of\s+(?:[\w-]+\s+){{0,2}}?){S('o')}")
-TRAINED = re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,3}}?(?:pre-?)?trained\b[^.;⟦]{{0,80}}?\b(?:using|with|via|through|by)\s+(?:[\w-]+\s+){{0,4}}?)(?P<list>{LIST})")
+TRAINED = re.compile(rf"{S('s')}{HEAD}{PAREN}{ASIDE}\s+(?P<rel>(?:\w+\s+){{0,3}}?(?:pre-?)?trained\b[^.;⟦]{{0,80}}?\b(?:using|with|via|through|by)\s+(?:[\w-]+\s+){{0,4}}?)(?P<list>{LIST})")
 
 
 def architecture_rules(m: Masked) -> list[Found]:
