@@ -85,11 +85,22 @@ HEARST = [
 ]
 
 
+HEARST += [
+    (re.compile(rf"{S('y')}{HEAD}\s*\((?P<list>{ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{ITEM})+)\)"), "parenthetical-examples", 0.7),
+    (re.compile(rf"{S('y')}{HEAD}\s+(?P<rel>(?:called|named|known\s+as|dubbed))\s+(?P<list>{ITEM})"), "named", 0.8),
+    (re.compile(rf"^(?P<list>{ITEM})\s*(?:—|–|:|\s-\s)\s*{DET}(?:(?!of\b|for\b|in\b)[\w-]+\s+){{0,3}}?{S('y')}"), "name-dash-kind", 0.7),
+    (re.compile(rf"(?P<list>{ANY})\s+{S('y')}(?!\s*(?:-|’s|'s))"), "name-kind-compound", 0.6),
+]
+
+
 def hearst_rules(m: Masked) -> list[Found]:
     out = []
     for regex, rule, conf in HEARST:
         for hit in regex.finditer(m.text):
             y = m.mention(hit["y"])
+            if rule in ("name-kind-compound", "parenthetical-examples", "name-dash-kind") and any(
+                    m.mention(i).kind not in ("system", "new") for i in re.findall(r"⟦(\d+)⟧", hit["list"])):
+                continue  # only names of systems are listed this way
             rel = hit.groupdict().get("rel") or ""
             for i in re.findall(r"⟦(\d+)⟧", hit["list"]):
                 out += is_a(m.mention(i), y, rel if cues.NEGATION.search(rel) else "", "", rule, conf)
@@ -98,16 +109,18 @@ def hearst_rules(m: Masked) -> list[Found]:
 
 DEFINE_VERB = (r"(?:is|are|can\s+be|may\s+be)\s+(?:\w+ly\s+)?(?:defined|described|understood)\s+as|refers?\s+to|"
                r"describes?|means|denotes?|(?:is|are)\s+(?:\w+ly\s+)?designed\s+(?:to|for)|(?P<cop>is|are)")
-DEFINITION = re.compile(rf"^(?:(?:a|an|the)\s+)?{S('x')}{PAREN}{APPOS}\s+(?P<verb>{DEFINE_VERB})\s+(?P<body>.{{12,}}?)\s*[.;!]?$",
+DEFINITION = re.compile(rf"(?:(?:a|an|the)\s+)?{S('x')}{PAREN}{APPOS}{ASIDE}\s+(?P<verb>{DEFINE_VERB})\s+(?P<body>.{{12,}}?)\s*[.;!]?$",
                         re.I | re.S)
-GLOSS = re.compile(rf"^{S('x')}{PAREN}\s*(?::|—|–|\s-\s)\s*(?P<body>[^⟦].{{11,}}?)\s*[.;]?$", re.S)
+LEAD_IN = re.compile(r"(?:[\w-]+\s+){0,3}[\w-]+:\s+(?=\S)")  # "Language-centric: …" before the sentence
+GLOSS = re.compile(rf"^{S('x')}{PAREN}\s*(?::|—|–|\s-\s)\s*(?!(?:they|it|these|this|those|their|its)\b)(?P<body>[^⟦].{{11,}}?)\s*[.;]?$", re.S | re.I)
 
 
 def definition_rules(m: Masked, article: str, segment_kind: str) -> list[Found]:
     """"X is a …" / "X refers to …" / "X is designed to …" at the head of a segment, and glossary
     lines "X: …" / "X — …"; the object is the defining text as it stands in the article."""
     out = []
-    hit = DEFINITION.match(m.text)
+    lead = LEAD_IN.match(m.text)
+    hit = DEFINITION.match(m.text, lead.end() if lead else 0)
     if hit and m.mention(hit["x"]).kind == "concept":
         body = hit["body"]
         copular_only = bool(hit["cop"])
@@ -118,7 +131,7 @@ def definition_rules(m: Masked, article: str, segment_kind: str) -> list[Found]:
                 conf = 0.65 if copular_only else 0.8
                 out.append(Found(m.mention(hit["x"]), "skos:definition", text, st, q, "definition", conf))
     gloss = GLOSS.match(m.text)
-    if gloss and segment_kind in ("item", "sentence", "cell") and m.mention(gloss["x"]).kind == "concept":
+    if gloss and segment_kind in ("item", "cell") and m.mention(gloss["x"]).kind == "concept":
         text = article[slice(*m.span(gloss.start("body"), gloss.end("body")))]
         out.append(Found(m.mention(gloss["x"]), "skos:definition", text, "asserts", "", "glossary-entry", 0.6))
     return out
@@ -147,7 +160,7 @@ def maker_rules(m: Masked) -> list[Found]:
 BUILT_ON = [
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:based|built|founded)\s+(?:on|upon)\s+(?:top\s+of\s+)?{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "based-on", 0.8),
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:powered|driven|enabled)\s+by\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "powered-by", 0.8),
-    (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|used|relies\s+on|rely\s+on|runs?\s+on|leverages?|builds?\s+on|draws?\s+on)\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}{HEAD}(?!\s*(?:architecture|-based|for\b))"), "uses", 0.65),
+    (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|used|using|relies\s+on|rely\s+on|runs?\s+on|leverages?|builds?\s+on|draws?\s+on)\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}{HEAD}(?!\s*(?:architecture|-based|for\b))"), "uses", 0.65),
     (re.compile(rf"{S('o')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:powers?|powered|drives?|drove|underpins?|underlies|enables?))\s+(?:(?:some|many|most|all)\s+)?(?P<q>){S('s')}"), "powers", 0.75),
     (re.compile(rf"{S('o')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:serves?|served|acts?|acted|be\s+used|are\s+used|is\s+used|was\s+used)\s+as\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:base|basis|foundation|backbone|starting\s+point|foundation\s+model|core)\s+(?:for|of)\s+(?:(?:some|many|most|all)\s+)?){S('s')}"), "serves-as-base", 0.75),
 ]
