@@ -158,6 +158,12 @@ def cmd_serve(args, settings) -> int:
         "extra_files": tuple(args.files), "rate_limit_seconds": args.rate_limit,
         "rate_limit_window": args.rate_window, "curate": args.curate or None,
     }.items() if v is not None and v != ()})
+    if settings.curate:
+        from termgraph.web.routes.curate import is_loopback
+
+        if not is_loopback(settings.host) or settings.host == "testclient":
+            raise TermgraphError(f"--curate edits files on this machine: serve it on a loopback host "
+                                 f"(127.0.0.1, ::1 or localhost), not {settings.host}")
     return server.serve(settings, open_browser=args.open)
 
 

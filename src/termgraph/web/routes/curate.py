@@ -1,0 +1,85 @@
+"""The curator's review page (termgraph serve --curate): on loopback only, off by default."""
+
+from __future__ import annotations
+
+import ipaddress
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel
+
+from termgraph.curate import review
+from termgraph.curate.draft import draft_paths
+from termgraph.curate.sources import registered
+from termgraph.errors import TermgraphError
+from termgraph.web.render import page
+
+
+class Forbidden(TermgraphError):
+    status = 403
+
+
+def is_loopback(host: str | None) -> bool:
+    if host in ("localhost", "testclient"):  # testclient: Starlette's in-process test transport
+        return True
+    try:
+        return ipaddress.ip_address((host or "").strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def loopback_only(request: Request) -> None:
+    if not is_loopback(request.client.host if request.client else None):
+        raise Forbidden("the review page answers only on this machine (loopback)")
+
+
+router = APIRouter(prefix="/curate", dependencies=[Depends(loopback_only)])
+
+
+def root(request: Request):
+    return request.app.state.termgraph.settings.root
+
+
+class RowChanges(BaseModel):
+    subject: str | None = None
+    predicate: str | None = None
+    object: str | None = None
+    lang: str | None = None
+    stance: str | None = None
+    qualification: str | None = None
+    note: str | None = None
+    accept: str | None = None
+
+
+class Selection(RowChanges):
+    quote: str
+    start: int = 0
+
+
+@router.get("")
+def index(request: Request):
+    sources = registered(root(request))
+    drafts = [info for n, info in sorted(sources.items()) if draft_paths(root(request), n)[0].is_file()]
+    return page(request, "curate.html", drafts=drafts, number=None)
+
+
+@router.get("/{number}")
+def draft_page(request: Request, number: str):
+    text, rows = review.load(root(request), number)
+    return page(request, "curate.html", number=number, rows=rows, pieces=review.pieces(text, rows), drafts=None)
+
+
+@router.get("/{number}/rows")
+def rows_json(request: Request, number: str):
+    _, rows = review.load(root(request), number)
+    return {"rows": rows}
+
+
+@router.post("/{number}/rows/{row_id}")
+def edit_row(request: Request, number: str, row_id: str, changes: RowChanges):
+    return review.update(root(request), number, row_id, changes.model_dump(exclude_none=True))
+
+
+@router.post("/{number}/rows")
+def add_row(request: Request, number: str, selection: Selection):
+    fields = selection.model_dump(exclude_none=True, exclude={"quote", "start"})
+    return review.add_from_selection(root(request), number, selection.quote, selection.start, fields)
