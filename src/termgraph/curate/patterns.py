@@ -55,7 +55,7 @@ def is_a(x: Mention, y: Mention, between: str, prefix: str, rule: str, conf: flo
     return [Found(x, predicate, y, st, q, rule, round(conf * (0.7 if x.kind == "new" else 1), 2))]
 
 
-TYPE_OF = re.compile(rf"{S('x')}{HEAD}{PAREN}{APPOS}\s+(?P<rel>{ADV}(?:is|are|was|were|refers?\s+to|describes?)\s+{ADV}"
+TYPE_OF = re.compile(rf"{S('x')}{HEAD}{PAREN}{APPOS}\s+(?P<rel>{ADV}(?:is|are|was|were|refers?\s+to|describes?|(?:can|could|may|might)\s+(?:also\s+)?be(?:\s+(?:considered|seen\s+as|viewed\s+as|regarded\s+as))?)\s+{ADV}"
                      rf"(?:not\s+)?{DET}(?:[\w-]+\s+){{0,2}}?(?:type|kind|form|subset|class|category|subfield|field|"
                      rf"branch|family|variety|sort|subcategory|specialization|subtype)s?\s+of\s+(?:the\s+)?"
                      rf"(?:[\w-]+\s+){{0,3}}?){S('y')}")

@@ -1,0 +1,114 @@
+"""termgraph draft: segmentation, gazetteer, patterns with stance, verbatim quotes, the two sheets."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from termgraph.cli import main
+from termgraph.curate import table
+from termgraph.curate.draft import anchor, find_all, rows_for, run_draft
+from termgraph.curate.gazetteer import Gazetteer
+from termgraph.curate.project import Entity, load_project
+from termgraph.curate.segment import segment
+from termgraph.curate.sources import add_source
+from tests.curate_helpers import ARTICLES, ROOT, project_copy
+
+
+@pytest.fixture(scope="module")
+def project():
+    return load_project(ROOT)
+
+
+def draft_text(project, text: str) -> set[tuple]:
+    rows = rows_for(find_all(project, text), text, "test.txt", "999")
+    return {(r["subject"], r["predicate"], r["object"], r["stance"], r["qualification"]) for r in rows}
+
+
+def test_segments_keep_list_items_and_table_cells_apart():
+    text = "Kinds:\n  • First item. Second sentence\n- Another item\nName\tMaker\nA one.\tB two\nProse one. Prose two.\n"
+    got = [(s.kind, s.text(text)) for s in segment(text)]
+    assert got == [("heading", "Kinds:"), ("item", "First item."), ("item", "Second sentence"),
+                   ("item", "Another item"), ("cell", "Name"), ("cell", "Maker"), ("cell", "A one."),
+                   ("cell", "B two"), ("sentence", "Prose one."), ("sentence", "Prose two.")]
+    for s in segment(text):
+        assert text[s.start:s.end] == s.text(text)
+
+
+def test_gazetteer_matches_plurals_case_and_word_boundaries():
+    entities = {"c": Entity("c", "concept", ["large language model", "LLM"]), "s": Entity("s", "system", ["CLIP"])}
+    text = "Large Language Models (LLMs) clip images; CLIP is not LLMish."
+    found = [(text[m.start:m.end], m.iri) for m in Gazetteer(entities).find(text)]
+    assert found == [("Large Language Models", "c"), ("LLMs", "c"), ("CLIP", "s")]
+
+
+@pytest.mark.parametrize("sentence, expected", [
+    ("A chatbot is a program that talks with people.",
+     ("concept:chatbot", "skos:definition", "a program that talks with people", "asserts", "")),
+    ("Chatbots are a type of AI system.",
+     ("concept:chatbot", "rdfs:subClassOf", "concept:artificial-intelligence", "asserts", "")),
+    ("A chatbot is not a foundation model.",
+     ("concept:chatbot", "rdfs:subClassOf", "concept:foundation-model", "denies", "")),
+    ("Not all chatbots are foundation models.",
+     ("concept:chatbot", "rdfs:subClassOf", "concept:foundation-model", "denies", "")),
+    ("Some chatbots are foundation models.",
+     ("concept:chatbot", "rdfs:subClassOf", "concept:foundation-model", "qualifies", "partial")),
+    ("Chatbots can be considered a kind of generative AI.",
+     ("concept:chatbot", "rdfs:subClassOf", "concept:generative-ai", "qualifies", "hedged")),
+    ("Image generators, such as Midjourney and Stable Diffusion, are popular.",
+     ("system:stable-diffusion", "rdf:type", "concept:image-generator", "asserts", "")),
+    ("Popular chatbots include: ChatGPT, Bard and Gemini.",
+     ("system:gemini", "rdf:type", "concept:chatbot", "asserts", "")),
+    ("We tried Meta's LLaMA last week.", ("system:llama", "schema:creator", "org:meta", "asserts", "")),
+    ("Claude was released by OpenAI in a parallel universe.",
+     ("system:claude", "schema:creator", "org:openai", "asserts", "")),
+    ("Bard is based on PaLM.", ("system:bard", "schema:isBasedOn", "system:palm", "asserts", "")),
+    ("Chatbots are powered by large language models.",
+     ("concept:chatbot", "tg:poweredBy", "concept:large-language-model", "asserts", "")),
+    ("Chatbots typically use a transformer architecture.",
+     ("concept:chatbot", "tg:architecture", "concept:transformer", "qualifies", "hedged")),
+    ("Chatbots are trained using supervised learning.",
+     ("concept:chatbot", "tg:trainingObjective", "concept:supervised-learning", "asserts", "")),
+    ("Chatbots and large language models are often used interchangeably.",
+     ("concept:chatbot", "tg:usedInterchangeablyWith", "concept:large-language-model", "asserts", "")),
+    ("Chatbots are distinct from foundation models.",
+     ("concept:chatbot", "tg:distinctFrom", "concept:foundation-model", "asserts", "")),
+    ("Retrieval works with generative adversarial networks (GANs).",
+     ("concept:generative-adversarial-network", "skos:altLabel", "GAN", "asserts", "")),
+])
+def test_patterns(project, sentence, expected):
+    assert expected in draft_text(project, sentence)
+
+
+def test_new_names_are_proposed_in_their_own_sheet(project, tmp_path, seeds):
+    root = project_copy(tmp_path, seeds)
+    add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
+    claims_csv, entities_csv, rows, entities = run_draft(root, "005")
+    got = table.read_rows(entities_csv, table.ENTITY_COLUMNS)
+    assert [(e["id"], e["kind"], e["label"]) for e in got] == [
+        ("system:nimbus-chat", "system", "Nimbus Chat"), ("org:cirrus-labs", "org", "Cirrus Labs")]
+    drafted = table.read_rows(claims_csv, table.DRAFT_COLUMNS)
+    assert ("system:nimbus-chat", "schema:creator", "org:cirrus-labs") in {
+        (r["subject"], r["predicate"], r["object"]) for r in drafted}
+    with open(claims_csv, encoding="utf-8", newline="") as handle:
+        assert next(csv.reader(handle)) == table.DRAFT_COLUMNS
+    text = (root / "data/sources").glob("005_*.txt").__next__().read_text(encoding="utf-8")
+    for r in drafted:
+        assert r["quote"] in text and r["accept"] == "" and r["id"].startswith("005-d")
+
+
+def test_a_recurring_quote_gets_a_prefix_that_makes_it_unique():
+    text = "Intro one. Chatbots are programs. Middle. Chatbots are programs. End."
+    second = text.rindex("Chatbots are programs.")
+    prefix, suffix = anchor(text, second, second + len("Chatbots are programs."))
+    assert text.count(prefix + "Chatbots are programs." + suffix) == 1
+    assert text.index(prefix + "Chatbots are programs.") + len(prefix) == second
+
+
+def test_cli_draft_of_an_unknown_source_is_a_clear_error(tmp_path, seeds, capsys):
+    root = project_copy(tmp_path, seeds)
+    assert main(["--root", str(root), "draft", "042"]) == 2
+    assert "no source 042" in capsys.readouterr().err
+    assert not (root / "data/claims/042.draft.csv").exists()
