@@ -105,3 +105,13 @@ def test_a_changed_source_text_stops_accept(drafted, capsys):
     assert main(["--root", str(drafted), "draft", "005", "--accept"]) == 2
     assert "the text has changed since source 005 was added" in capsys.readouterr().err
     assert snapshot(drafted) == before
+
+
+def test_accepting_every_drafted_row_and_entity_works(drafted):
+    rows = mark(drafted, lambda r: r.update(accept="y"), entities=lambda e: e.update(accept="yes"))
+    outcome = accept(drafted, "005")
+    moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
+    assert len(outcome.added) == len(rows) == len(moved)
+    assert {r["predicate"] for r in moved} >= {"skos:definition", "tg:additionalDefinition", "rdfs:subClassOf",
+                                               "rdf:type", "schema:creator", "schema:isBasedOn"}
+    assert table.read_rows(draft_paths(drafted, "005")[0], table.DRAFT_COLUMNS) == []

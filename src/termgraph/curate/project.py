@@ -105,5 +105,9 @@ def typed(store: ox.Store, cls: str) -> set[str]:
 def load_project(root: Path) -> Project:
     store = load_curated(root)
     literal = typed(store, ns.OWL + "DatatypeProperty") | LITERAL_VOCABULARY
+    for prop in typed(store, ns.OWL + "AnnotationProperty"):  # e.g. a sub-property of skos:note
+        parents = store.quads_for_pattern(ox.NamedNode(prop), ox.NamedNode(ns.RDFS + "subPropertyOf"), None)
+        if any(q.object.value in LITERAL_VOCABULARY for q in parents):
+            literal.add(prop)
     resource = typed(store, ns.OWL + "ObjectProperty") | {ns.RDF + "type", ns.RDFS + "subClassOf"}
     return Project(root, read_entities(store), frozenset(literal), frozenset(resource - literal))
