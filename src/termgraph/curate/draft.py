@@ -8,11 +8,11 @@ Every quote is checked verbatim (and made unique with prefix/suffix) before it i
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from termgraph.build.quotes import Quote, problem
-from termgraph.curate import table
+from termgraph.curate import anaphora, table
 from termgraph.curate.gazetteer import Gazetteer, Mention
 from termgraph.curate.masking import Masked, mask
 from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a, segment_rules
@@ -23,7 +23,7 @@ from termgraph.errors import TermgraphError
 
 INTRO = [re.compile(rf"(?:examples|instances|types|kinds)\s+of\s+(?:[\w-]+\s+){{0,2}}?{S('y')}{HEAD}(?:\s+(?:include|includes|are))?\s*:$", re.I),
          re.compile(rf"{S('y')}{HEAD}\s+(?:include|includes)\s*:$", re.I)]
-ITEM_HEAD = re.compile(rf"^(?:\w+['’]s\s+)?{S('x')}{HEAD}{PAREN}\s*(?::|—|–|\s-\s|$)")
+ITEM_HEAD = re.compile(rf"^(?:(?:\w+|⟦\d+⟧)\s*['’]s\s+)?{S('x')}{HEAD}{PAREN}\s*(?::|—|–|\s-\s|$)")
 
 
 @dataclass(frozen=True)
@@ -59,10 +59,14 @@ def list_context(text: str, segments: list[Segment], mentions: list[Mention]) ->
 def find_all(project: Project, text: str) -> list[Drafted]:
     mentions = Gazetteer(project.entities).find(text)
     segments = segment(text)
+    pronouns = anaphora.resolve(text, segments, mentions)
     out = []
-    for seg in segments:
-        m: Masked = mask(text, seg.start, seg.end, mentions)
-        out += [Drafted(f, seg.start, seg.end) for f in segment_rules(m, text, seg.kind)]
+    for i, seg in enumerate(segments):
+        m: Masked = mask(text, seg.start, seg.end, sorted(mentions + pronouns.get(i, []), key=lambda x: x.start))
+        for f in segment_rules(m, text, seg.kind):
+            if any(p in (f.subject, f.obj) for p in pronouns.get(i, [])):
+                f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))
+            out.append(Drafted(f, seg.start, seg.end))
     return out + list_context(text, segments, mentions)
 
 
