@@ -19,6 +19,7 @@ from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a, segment_rules
 from termgraph.curate.project import Project, curie, load_project
 from termgraph.curate.segment import Segment, segment
 from termgraph.curate.sources import slug, source_text
+from termgraph.curate.tables import table_rules
 from termgraph.errors import TermgraphError
 
 INTRO = [re.compile(rf"(?:examples|instances|types|kinds)\s+of\s+(?:[\w-]+\s+){{0,2}}?{S('y')}{HEAD}(?:\s+(?:include|includes|are))?\s*:$", re.I),
@@ -67,6 +68,7 @@ def find_all(project: Project, text: str) -> list[Drafted]:
             if any(p in (f.subject, f.obj) for p in pronouns.get(i, [])):
                 f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))
             out.append(Drafted(f, seg.start, seg.end))
+    out += [Drafted(f, start, end) for f, start, end in table_rules(text, segments, mentions)]
     return out + list_context(text, segments, mentions)
 
 

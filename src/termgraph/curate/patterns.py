@@ -23,7 +23,7 @@ ANY = r"⟦\d+⟧"
 PAREN = r"(?:\s*\([^()]*\))?"
 HEAD = (r"(?:\s+(?:models?|systems?|tools?|applications?|products?|techniques?|methods?|networks?|"
         r"approach(?:es)?|technolog(?:y|ies)|algorithms?))?")
-ITEM = rf"(?:the\s+)?(?:(?:\w+|{ANY})\s*['’]s\s+)?{ANY}{HEAD}{PAREN}"
+ITEM = rf"(?:the\s+)?(?:(?:\w+|{ANY})\s*['’]s\s+)?{ANY}{HEAD}{PAREN}(?:\s+by\s+{ANY})?"
 LIST = rf"{ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{ITEM})*(?:\s*,?\s*(?:and|or|&)\s+{ITEM})?"
 ADV = r"(?:(?:\w+ly|also|often|now|still|thus|therefore)\s+)?"
 DET = r"(?:(?:a|an|the|one)\s+)?"
@@ -66,8 +66,15 @@ CONSIDERED = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:
                         rf"{S('y')}(?:\s*,?\s*but\s+not\s+{DET}{S('z')})?")
 
 
+LIST_TYPE_OF = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}(?:not\s+)?(?:[\w-]+\s+){{0,2}}?(?:types|kinds|forms|subsets|classes|categories|subfields|branches|families|varieties)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?){S('y')}")
+
+
 def is_a_rules(m: Masked) -> list[Found]:
     out = []
+    for hit in LIST_TYPE_OF.finditer(m.text):
+        ids = re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"]))
+        for i in ids if len(ids) > 1 else []:
+            out += is_a(m.mention(i), m.mention(hit["y"]), hit["rel"], before(m, hit.start()), "list-type-of", 0.85)
     for regex, rule, conf in ((TYPE_OF, "type-of", 0.9), (COPULA, "copula-is-a", 0.75),
                               (CONSIDERED, "considered-as", 0.7)):
         for hit in regex.finditer(m.text):
@@ -81,7 +88,7 @@ def is_a_rules(m: Masked) -> list[Found]:
 HEARST = [
     (re.compile(rf"{S('y')}{HEAD}\s*,?\s*\(?(?:such\s+as|like|including|e\.g\.,?|for\s+example,?|for\s+instance,?)\s+(?P<list>{LIST})"), "such-as", 0.85),
     (re.compile(rf"(?:examples|instances|types|kinds)\s+of\s+(?:\w+\s+){{0,2}}?{S('y')}{HEAD}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are|:))\s*:?\s*(?P<list>{LIST})"), "examples-of-include", 0.85),
-    (re.compile(rf"^(?:(?:some|many|several|other)\s+(?:of\s+the\s+)?)?(?:(?:best|top|popular|notable|well-known|leading|common|major|prominent)\s+)?{S('y')}{HEAD}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are))\s*:?\s*(?P<list>{LIST})\s*[.;]?$", re.I), "y-include-list", 0.75),
+    (re.compile(rf"^(?:(?:some|many|several|other)\s+(?:of\s+the\s+)?)?(?:(?:best|top|popular|notable|well-known|leading|common|major|prominent)\s+)?{S('y')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are))\s*:?\s*(?P<list>{LIST})\s*[.;]?$", re.I), "y-include-list", 0.75),
 ]
 
 
@@ -102,7 +109,7 @@ def hearst_rules(m: Masked) -> list[Found]:
                     m.mention(i).kind not in ("system", "new") for i in re.findall(r"⟦(\d+)⟧", hit["list"])):
                 continue  # only names of systems are listed this way
             rel = hit.groupdict().get("rel") or ""
-            for i in re.findall(r"⟦(\d+)⟧", hit["list"]):
+            for i in re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"])):
                 out += is_a(m.mention(i), y, rel if cues.NEGATION.search(rel) else "", "", rule, conf)
     return out
 
@@ -112,7 +119,7 @@ DEFINE_VERB = (r"(?:is|are|can\s+be|may\s+be)\s+(?:\w+ly\s+)?(?:defined|describe
 DEFINITION = re.compile(rf"(?:(?:a|an|the)\s+)?{S('x')}{PAREN}{APPOS}{ASIDE}\s+(?P<verb>{DEFINE_VERB})\s+(?P<body>.{{12,}}?)\s*[.;!]?$",
                         re.I | re.S)
 LEAD_IN = re.compile(r"(?:[\w-]+\s+){0,3}[\w-]+:\s+(?=\S)")  # "Language-centric: …" before the sentence
-GLOSS = re.compile(rf"^{S('x')}{PAREN}\s*(?::|—|–|\s-\s)\s*(?!(?:they|it|these|this|those|their|its)\b)(?P<body>[^⟦].{{11,}}?)\s*[.;]?$", re.S | re.I)
+GLOSS = re.compile(rf"^{S('x')}{PAREN}\s*(?::|—|–|\s-\s)\s*(?!(?:they|it|these|this|those|their|its)\b)(?P<body>[^⟦\s].{{11,}}?)\s*[.;]?$", re.S | re.I)
 
 
 def definition_rules(m: Masked, article: str, segment_kind: str) -> list[Found]:
@@ -250,8 +257,17 @@ DISTINCT = re.compile(rf"{S('x')}{HEAD}\s+(?:and|vs\.?|versus)\s+{S('y')}{HEAD}\
                       rf"|{S('x2')}{HEAD}\s+(?P<rel2>(?:\w+\s+){{0,2}}?(?:(?:is|are)\s+(?:\w+ly\s+|not\s+)*(?:distinct|different|separate)\s+from|differs?\s+from))\s+{S('y2')}")
 
 
+LIST_DISTINCT = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}(?:not\s+)?(?:distinct|different|separate)\b)")
+
+
 def pair_rules(m: Masked) -> list[Found]:
     out = []
+    for hit in LIST_DISTINCT.finditer(m.text):
+        xs = [m.mention(i) for i in re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"]))]
+        xs = [x for k, x in enumerate(xs) if x.kind == "concept" and x.iri not in {y.iri for y in xs[:k]}]
+        st, q = cues.stance(hit["rel"], before(m, hit.start()))
+        for k, x in enumerate(xs):
+            out += [Found(x, "tg:distinctFrom", y, st, q, "list-distinct", 0.7) for y in xs[k + 1:]]
     for regex, rule in ((SAME, "same-as"), (DISTINCT, "distinct-from")):
         for hit in regex.finditer(m.text):
             x, y = (hit["x"], hit["y"]) if hit["x"] else (hit["x2"], hit["y2"])

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 BULLET = re.compile(r"[ \t]*(?:[•●◦▪‣∙·*+\-–]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)])[ \t]+(?=\S)")
+RULER = re.compile(r"[\s|:+=_*\-–—]+")
 CELL_SPLIT = re.compile(r"\t+| {3,}|\s\|\s")
 
 
@@ -71,6 +72,8 @@ def segment(text: str) -> list[Segment]:
     for block, (start, end) in enumerate(lines(text)):
         line = text[start:end]
         bullet = BULLET.match(line)
+        if RULER.fullmatch(line):
+            continue  # a table's ruler (---|---), or a horizontal rule: no words
         if bullet:
             out += sentences(text, start + bullet.end(), end, "item", block)
         elif CELL_SPLIT.search(line):
@@ -90,4 +93,14 @@ def cells(text: str, start: int, end: int, block: int) -> list[Segment]:
         pos = sep.end()
     if pos < end:
         out.append(Segment(pos, end, "cell", block))
-    return [s for s in out if text[s.start:s.end].strip(" |")]
+    return [trim(text, s) for s in out if text[s.start:s.end].strip(" |\t")]
+
+
+def trim(text: str, cell: Segment) -> Segment:
+    """A cell without the table's own pipes and padding around it."""
+    start, end = cell.start, cell.end
+    while start < end and text[start] in " |\t":
+        start += 1
+    while end > start and text[end - 1] in " |\t":
+        end -= 1
+    return Segment(start, end, cell.kind, cell.block)
