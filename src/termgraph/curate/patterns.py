@@ -68,6 +68,9 @@ CONSIDERED = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:
 
 LIST_TYPE_OF = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}(?:not\s+)?(?:[\w-]+\s+){{0,2}}?(?:types|kinds|forms|subsets|classes|categories|subfields|branches|families|varieties)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?){S('y')}")
 
+SERVES_AS = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:serves?|served|acts?|acted|functions?|functioned)\s+as\s+{DET}"
+                       rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
+
 
 def is_a_rules(m: Masked) -> list[Found]:
     out = []
@@ -76,7 +79,7 @@ def is_a_rules(m: Masked) -> list[Found]:
         for i in ids if len(ids) > 1 else []:
             out += is_a(m.mention(i), m.mention(hit["y"]), hit["rel"], before(m, hit.start()), "list-type-of", 0.85)
     for regex, rule, conf in ((TYPE_OF, "type-of", 0.9), (COPULA, "copula-is-a", 0.75),
-                              (CONSIDERED, "considered-as", 0.7)):
+                              (CONSIDERED, "considered-as", 0.7), (SERVES_AS, "serves-as-kind", 0.6)):
         for hit in regex.finditer(m.text):
             x, y = m.mention(hit["x"]), m.mention(hit["y"])
             out += is_a(x, y, hit["rel"], before(m, hit.start()), rule, conf)
@@ -118,7 +121,12 @@ DEFINE_VERB = (r"(?:is|are|can\s+be|may\s+be)\s+(?:\w+ly\s+)?(?:defined|describe
                r"describes?|means|denotes?|(?:is|are)\s+(?:\w+ly\s+)?designed\s+(?:to|for)|(?P<cop>is|are)")
 DEFINITION = re.compile(rf"(?:(?:a|an|the)\s+)?{S('x')}{PAREN}{APPOS}{ASIDE}\s+(?P<verb>{DEFINE_VERB})\s+(?P<body>.{{12,}}?)\s*[.;!]?$",
                         re.I | re.S)
-LEAD_IN = re.compile(r"(?:[\w-]+\s+){0,3}[\w-]+:\s+(?=\S)")  # "Language-centric: …" before the sentence
+# "X is a term coined by …": about the word's history, not what it means
+ABOUT_THE_WORD = re.compile(r"(?:a|an|the)\s+(?:[\w-]+\s+)?(?:term|word|phrase|name|buzzword|expression)\s+\W*"
+                            r"(?:popularized|popularised|coined|introduced|invented|first\s+used|used\s+since)\b", re.I)
+LEAD_IN = re.compile(r"(?:<sup>[^<]{0,8}</sup>|\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?\s*"  # a footnote mark
+                     r"(?:(?:[\w-]+\s+){0,3}[\w-]+:\s+(?=\S)"  # "Language-centric: …" before the sentence
+                     r"|[A-Z][^⟦,:;.]{1,30},\s+(?=\S))?")  # "On the other hand, …", "In short, …"
 GLOSS = re.compile(rf"^{S('x')}{PAREN}\s*(?::|—|–|\s-\s)\s*(?!(?:they|it|these|this|those|their|its)\b)(?P<body>[^⟦\s].{{11,}}?)\s*[.;]?$", re.S | re.I)
 
 
@@ -126,13 +134,12 @@ def definition_rules(m: Masked, article: str, segment_kind: str) -> list[Found]:
     """"X is a …" / "X refers to …" / "X is designed to …" at the head of a segment, and glossary
     lines "X: …" / "X — …"; the object is the defining text as it stands in the article."""
     out = []
-    lead = LEAD_IN.match(m.text)
-    hit = DEFINITION.match(m.text, lead.end() if lead else 0)
+    hit = DEFINITION.match(m.text, LEAD_IN.match(m.text).end())
     if hit and m.mention(hit["x"]).kind == "concept":
         body = hit["body"]
         copular_only = bool(hit["cop"])
         if not (copular_only and not re.match(rf"(?:a|an|the|one|any)\b|(?:[\w-]+\s+){{0,2}}⟦", body, re.I)):
-            if not cues.NEGATION.match(body) and not cues.NEGATION.search(hit["verb"]):
+            if not cues.NEGATION.match(body) and not cues.NEGATION.search(hit["verb"]) and not ABOUT_THE_WORD.match(body):
                 st, q = cues.stance(hit["verb"], "")
                 text = article[slice(*m.span(hit.start("body"), hit.end("body")))]
                 conf = 0.65 if copular_only else 0.8
@@ -165,6 +172,7 @@ def maker_rules(m: Masked) -> list[Found]:
 
 
 BUILT_ON = [
+    (re.compile(rf"^For\s+(?:the\s+)?(?:[\w-]+\s+){{0,2}}?{S('s')}{HEAD}\s*,(?:[^,]*?\s)?{S('o')}\s+(?P<rel>(?:\w+\s+)?(?:serves?|served|acts?|acted|is\s+used|was\s+used)\s+as\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:base|basis|foundation|backbone|core|starting\s+point|⟦\d+⟧))"), "for-x-y-serves-as", 0.7),
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:based|built|founded)\s+(?:on|upon)\s+(?:top\s+of\s+)?{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "based-on", 0.8),
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:powered|driven|enabled)\s+by\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "powered-by", 0.8),
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|used|using|relies\s+on|rely\s+on|runs?\s+on|leverages?|builds?\s+on|draws?\s+on)\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}{HEAD}(?!\s*(?:architecture|-based|for\b))"), "uses", 0.65),
@@ -183,7 +191,7 @@ def built_on_rules(m: Masked) -> list[Found]:
                 continue
             predicate = "schema:isBasedOn" if s.kind == o.kind == "system" else "tg:poweredBy"
             st, q = cues.stance(hit["rel"], before(m, hit.start()))
-            if st == "asserts" and re.search(r"\b(?:some|many|most)\s+$", hit.group(0)[:hit.start("s") - hit.start()]):
+            if st == "asserts" and re.search(r"\b(?:some|many|most)\s+⟦$", m.text[hit.start():hit.start("s")]):
                 st, q = "qualifies", "partial"
             out.append(Found(s, predicate, o, st, q, rule, conf))
     return out
