@@ -77,11 +77,64 @@ def test_gazetteer_matches_plurals_case_and_word_boundaries():
      ("concept:chatbot", "tg:distinctFrom", "concept:foundation-model", "asserts", "")),
     ("Retrieval works with generative adversarial networks (GANs).",
      ("concept:generative-adversarial-network", "skos:altLabel", "GAN", "asserts", "")),
+    ("Chatbots, image generators and code generation tools are distinct kinds of AI system.",
+     ("concept:image-generator", "rdfs:subClassOf", "concept:artificial-intelligence", "asserts", "")),
+    ("Chatbots, image generators and code generation tools are distinct kinds of AI system.",
+     ("concept:chatbot", "tg:distinctFrom", "concept:code-generation-tool", "asserts", "")),
+    ("In short, a chatbot is a program that answers in natural language.",
+     ("concept:chatbot", "skos:definition", "a program that answers in natural language", "asserts", "")),
+    ("<sup>2</sup> A chatbot is a program that answers in natural language.",
+     ("concept:chatbot", "skos:definition", "a program that answers in natural language", "asserts", "")),
+    ("For the first Bard, a model called PaLM served as the foundation model.",
+     ("system:bard", "schema:isBasedOn", "system:palm", "asserts", "")),
+    ("For the first Bard, a model called PaLM served as the foundation model.",
+     ("system:palm", "rdf:type", "concept:foundation-model", "asserts", "")),
+    ("Chatbots drive some AI products.",
+     ("concept:ai-product", "tg:poweredBy", "concept:chatbot", "qualifies", "partial")),
+    ("Early chatbots like ELIZA answered with canned phrases.",
+     ("system:eliza", "rdf:type", "concept:chatbot", "asserts", "")),
 ])
 def test_patterns(project, sentence, expected):
     assert expected in draft_text(project, sentence)
 
 
+@pytest.mark.parametrize("text, absent", [
+    ("A chatbot is a term coined by researchers in the 1990s.", "skos:definition"),
+    ("Chatbots are useful in many shops.", "skos:definition"),
+    ("Typical examples of AI products include image generators (such as Midjourney).",
+     ("system:midjourney", "rdf:type", "concept:ai-product")),
+    ("Chatbots are not only cheap but fast.", "rdfs:subClassOf"),
+])
+def test_near_misses_draft_nothing_of_the_kind(project, text, absent):
+    got = draft_text(project, text)
+    if isinstance(absent, str):
+        assert not any(row[1] == absent for row in got)
+    else:
+        assert not any(row[:3] == absent for row in got)
+
+
+def test_a_leading_pronoun_is_the_paragraph_subject_or_the_section_term(project):
+    text = ("Chatbots\n\nThey are a kind of AI system.\n\nImage generators make pictures. "
+            "It is a type of generative AI.\n")
+    rows = rows_for(find_all(project, text), text, "t.txt", "999")
+    got = {(r["subject"], r["predicate"], r["object"], r["rule"]) for r in rows}
+    assert ("concept:chatbot", "rdfs:subClassOf", "concept:artificial-intelligence", "type-of+pronoun") in got
+    assert ("concept:image-generator", "rdfs:subClassOf", "concept:generative-ai", "type-of+pronoun") in got
+
+
+def test_comparison_tables_either_way_round(project):
+    across = ("Aspect | Chatbot | Image generator |\n---|---|---|\n"
+              "Definition | A program that talks. | A model that draws pictures. |\n"
+              "Examples | ChatGPT, Bard | Midjourney, Stable Diffusion |\n")
+    down = ("Term | Training objective | Architecture |\n---|---|---|\n"
+            "Chatbots | Supervised learning | Transformer |\n")
+    got = draft_text(project, across) | draft_text(project, down)
+    assert ("concept:chatbot", "skos:definition", "A program that talks", "asserts", "") in got
+    assert ("system:stable-diffusion", "rdf:type", "concept:image-generator", "asserts", "") in got
+    assert ("system:bard", "rdf:type", "concept:chatbot", "asserts", "") in got
+    assert ("system:midjourney", "rdf:type", "concept:chatbot", "asserts", "") not in got
+    assert ("concept:chatbot", "tg:trainingObjective", "concept:supervised-learning", "asserts", "") in got
+    assert ("concept:chatbot", "tg:architecture", "concept:transformer", "asserts", "") in got
 def test_new_names_are_proposed_in_their_own_sheet(project, tmp_path, seeds):
     root = project_copy(tmp_path, seeds)
     add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
