@@ -104,6 +104,7 @@ def test_patterns(project, sentence, expected):
     ("Typical examples of AI products include image generators (such as Midjourney).",
      ("system:midjourney", "rdf:type", "concept:ai-product")),
     ("Chatbots are not only cheap but fast.", "rdfs:subClassOf"),
+    ("The main difference between chatbots and image generators is their training.", "rdfs:subClassOf"),
 ])
 def test_near_misses_draft_nothing_of_the_kind(project, text, absent):
     got = draft_text(project, text)
@@ -165,3 +166,18 @@ def test_cli_draft_of_an_unknown_source_is_a_clear_error(tmp_path, seeds, capsys
     assert main(["--root", str(root), "draft", "042"]) == 2
     assert "no source 042" in capsys.readouterr().err
     assert not (root / "data/claims/042.draft.csv").exists()
+
+
+def test_an_abbreviation_the_article_introduces_is_matched_afterwards(project):
+    text = "Image generators (IGs) draw pictures. IGs are a type of generative AI.\n"
+    assert ("concept:image-generator", "rdfs:subClassOf", "concept:generative-ai", "asserts", "") in draft_text(project, text)
+    assert ("concept:image-generator", "skos:altLabel", "IG", "asserts", "") in draft_text(project, text)
+
+
+def test_a_bulleted_list_under_an_intro_keeps_its_kind_across_descriptions(project):
+    text = ("The chatbots in common use include:\n- ChatGPT\nIt answers questions.\n- Bard\n"
+            "It also answers questions.\nOther topics\n- Midjourney\n")
+    got = draft_text(project, text)
+    assert ("system:chatgpt", "rdf:type", "concept:chatbot", "asserts", "") in got
+    assert ("system:bard", "rdf:type", "concept:chatbot", "asserts", "") in got
+    assert ("system:midjourney", "rdf:type", "concept:chatbot", "asserts", "") not in got

@@ -15,7 +15,7 @@ from termgraph.build.quotes import Quote, problem
 from termgraph.curate import anaphora, table
 from termgraph.curate.gazetteer import Gazetteer, Mention
 from termgraph.curate.masking import Masked, mask
-from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a, segment_rules
+from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a, segment_rules, synonymy_rules
 from termgraph.curate.project import Project, curie, load_project
 from termgraph.curate.segment import Segment, segment
 from termgraph.curate.sources import slug, source_text
@@ -23,7 +23,9 @@ from termgraph.curate.tables import table_rules
 from termgraph.errors import TermgraphError
 
 INTRO = [re.compile(rf"(?:examples|instances|types|kinds)\s+of\s+(?:[\w-]+\s+){{0,2}}?{S('y')}{HEAD}(?:\s+(?:include|includes|are))?\s*:$", re.I),
-         re.compile(rf"{S('y')}{HEAD}\s+(?:include|includes)\s*:$", re.I)]
+         # "The foundation models in generative AI include:": the list's kind is the subject's head
+         re.compile(rf"^(?:(?:the|some|many|several|other)\s+)?(?:[\w-]+\s+){{0,2}}?{S('y')}{HEAD}"
+                    rf"(?:\s+(?:in|of|for|from|by|used\s+in)\s+[^:]*?)?\s+(?:include|includes)\s*:$", re.I)]
 ITEM_HEAD = re.compile(rf"^(?:(?:\w+|⟦\d+⟧)\s*['’]s\s+)?{S('x')}{HEAD}{PAREN}\s*(?::|—|–|\s-\s|$)")
 
 
@@ -46,20 +48,37 @@ def list_context(text: str, segments: list[Segment], mentions: list[Mention]) ->
         hit = next((h for r in INTRO if (h := r.search(intro.text))), None)
         if not hit or intro.mention(hit["y"]).kind != "concept":
             continue
+        bullets = False
         for block in [b for b in blocks if b > seg.block][:30]:
             item = firsts[block]
             m = mask(text, item.start, item.end, mentions)
             head = ITEM_HEAD.match(m.text)
-            if not head:
+            if bullets and item.kind == "sentence" and not head:
+                continue  # a paragraph describing the bullet above it
+            if not head or item.kind == "heading":
                 break
+            bullets = item.kind == "item"
             for f in is_a(m.mention(head["x"]), intro.mention(hit["y"]), "", "", "list-under-intro", 0.7):
                 out.append(Drafted(f, item.start, item.end))
     return out
 
 
-def find_all(project: Project, text: str) -> list[Drafted]:
+def learned_labels(project: Project, text: str, segments: list[Segment]) -> dict:
+    """The entities with the abbreviations and other names the article itself introduces
+    ("large language models (LLMs)", "generative AI, or gen AI,") added, for the rest of it."""
     mentions = Gazetteer(project.entities).find(text)
+    entities = {iri: replace(e, labels=list(e.labels)) for iri, e in project.entities.items()}
+    for seg in segments:
+        for f in synonymy_rules(mask(text, seg.start, seg.end, mentions), text):
+            labels = entities[f.subject.iri].labels
+            if f.predicate == "skos:altLabel" and f.obj not in labels:
+                labels.append(f.obj)
+    return entities
+
+
+def find_all(project: Project, text: str) -> list[Drafted]:
     segments = segment(text)
+    mentions = Gazetteer(learned_labels(project, text, segments)).find(text)
     pronouns = anaphora.resolve(text, segments, mentions)
     out = []
     for i, seg in enumerate(segments):

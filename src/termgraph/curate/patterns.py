@@ -60,7 +60,7 @@ TYPE_OF = re.compile(rf"{S('x')}{HEAD}{PAREN}{APPOS}\s+(?P<rel>{ADV}(?:is|are|wa
                      rf"branch|family|variety|sort|subcategory|specialization|subtype)s?\s+of\s+(?:the\s+)?"
                      rf"(?:[\w-]+\s+){{0,3}}?){S('y')}")
 COPULA = re.compile(rf"{S('x')}{HEAD}{PAREN}{APPOS}\s+(?P<rel>{ADV}(?:is|are)\s+{ADV}(?:not\s+)?{DET}"
-                    rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
+                    rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b|their\b|its\b|our\b|your\b|his\b|her\b|my\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
 CONSIDERED = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:be\s+|is\s+|are\s+)?(?:also\s+)?"
                         rf"(?:considered|viewed\s+as|regarded\s+as|seen\s+as|classified\s+as|thought\s+of\s+as)\s+{DET})"
                         rf"{S('y')}(?:\s*,?\s*but\s+not\s+{DET}{S('z')})?")
@@ -235,6 +235,8 @@ def synonymy_rules(m: Masked, article: str) -> list[Found]:
                 continue
             alt = hit["alt"].strip()
             slot = re.fullmatch(r"⟦(\d+)⟧", alt)
+            if slot and m.mention(slot.group(1)).kind == "new":  # a name the graph does not know yet
+                alt, slot = m.mention(slot.group(1)).label, None
             if slot:
                 y = m.mention(slot.group(1))
                 if y.iri == x.iri:
