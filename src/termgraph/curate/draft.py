@@ -15,7 +15,9 @@ from termgraph.build.quotes import Quote, problem
 from termgraph.curate import anaphora, table
 from termgraph.curate.gazetteer import Gazetteer, Mention
 from termgraph.curate.masking import Masked, mask
-from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a, segment_rules, synonymy_rules
+from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a
+from termgraph.curate.relations import synonymy_rules
+from termgraph.curate.rules import segment_rules
 from termgraph.curate.project import Project, curie, load_project
 from termgraph.curate.segment import Segment, segment
 from termgraph.curate.sources import slug, source_text
