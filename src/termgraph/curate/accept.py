@@ -173,15 +173,16 @@ def commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris
 
 
 def generate_turtle(root: Path, number: str) -> str | None:
-    """HOOK for the claims-table generator (data/claims/NNN.csv → NNN.ttl). Calls
-    termgraph.build.claims_table.generate(root, number) when that module provides it; returns a
-    note for the user otherwise."""
+    """HOOK to the claims-table generator (data/claims/NNN.csv → NNN.ttl): calls
+    termgraph.build.claims_turtle.write_all when that module is installed (the claims-table
+    work); otherwise returns what the user has left to do."""
+    todo = f"generate data/claims/{number}.ttl from data/claims/{number}.csv: termgraph claims generate"
     try:
-        from termgraph.build import claims_table  # type: ignore[attr-defined]
+        from termgraph.build import claims_turtle, claims_vocab  # type: ignore[attr-defined]
     except ImportError:
-        return f"generate data/claims/{number}.ttl from data/claims/{number}.csv with the claims-table generator"
-    generate = getattr(claims_table, "generate", None)
-    if generate is None:
-        return f"generate data/claims/{number}.ttl from data/claims/{number}.csv with the claims-table generator"
-    generate(root, number)
+        return todo
+    written, problems = claims_turtle.write_all(root, claims_vocab.load_vocabulary(root))
+    if problems:
+        lines = "; ".join(p.line() if hasattr(p, "line") else str(p) for p in problems[:5])
+        return f"the claims were moved, but the Turtle was not generated: {lines}; fix, then {todo}"
     return None
