@@ -104,3 +104,25 @@ def add_from_selection(root: Path, number: str, quote: str, near: int, fields: d
     rows.append(row)
     save(root, number, rows)
     return row
+
+
+def entities(root: Path, number: str) -> list[dict[str, str]]:
+    _, path = draft_paths(root, number)
+    return table.read_rows(path, table.ENTITY_COLUMNS) if path.is_file() else []
+
+
+def decide_entity(root: Path, number: str, entity_id: str, changes: dict[str, str]) -> dict[str, str]:
+    """Accept, reject or relabel a proposed new system or organisation."""
+    load(root, number)
+    rows = entities(root, number)
+    row = next((r for r in rows if r["id"] == entity_id), None)
+    if row is None:
+        raise NotFound(f"no proposed entity {entity_id} for source {number}")
+    unknown = set(changes) - {"label", "kind", "accept"}
+    if unknown:
+        raise ReviewError(f"fields {sorted(unknown)} cannot be edited here (editable: label, kind, accept)")
+    if changes.get("kind", row["kind"]) not in ("system", "org"):
+        raise ReviewError(f"kind {changes['kind']!r} is not one of system, org")
+    row.update({k: str(v) for k, v in changes.items()})
+    table.write_rows(draft_paths(root, number)[1], rows, table.ENTITY_COLUMNS)
+    return row

@@ -50,6 +50,12 @@ class RowChanges(BaseModel):
     accept: str | None = None
 
 
+class EntityChanges(BaseModel):
+    label: str | None = None
+    kind: str | None = None
+    accept: str | None = None
+
+
 class Selection(RowChanges):
     quote: str
     start: int = 0
@@ -65,7 +71,8 @@ def index(request: Request):
 @router.get("/{number}")
 def draft_page(request: Request, number: str):
     text, rows = review.load(root(request), number)
-    return page(request, "curate.html", number=number, rows=rows, pieces=review.pieces(text, rows), drafts=None)
+    return page(request, "curate.html", number=number, rows=rows, pieces=review.pieces(text, rows), drafts=None,
+                entities=review.entities(root(request), number))
 
 
 @router.get("/{number}/rows")
@@ -83,3 +90,8 @@ def edit_row(request: Request, number: str, row_id: str, changes: RowChanges):
 def add_row(request: Request, number: str, selection: Selection):
     fields = selection.model_dump(exclude_none=True, exclude={"quote", "start"})
     return review.add_from_selection(root(request), number, selection.quote, selection.start, fields)
+
+
+@router.post("/{number}/entities/{entity_id}")
+def edit_entity(request: Request, number: str, entity_id: str, changes: EntityChanges):
+    return review.decide_entity(root(request), number, entity_id, changes.model_dump(exclude_none=True))

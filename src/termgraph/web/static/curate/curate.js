@@ -42,6 +42,19 @@
     }));
   });
 
+  document.querySelectorAll("#entities tbody tr").forEach((tr) => {
+    const id = tr.dataset.entity, status = tr.querySelector(".status");
+    tr.querySelectorAll("button").forEach((button) => button.addEventListener("click", async () => {
+      const body = Object.assign(fields(tr), { accept: button.dataset.accept });
+      try {
+        const row = await post(`/curate/${number}/entities/${encodeURIComponent(id)}`, body);
+        tr.querySelector(".accept").textContent = row.accept;
+        tr.className = row.accept === "y" ? "accepted" : "rejected";
+        status.textContent = "saved";
+      } catch (err) { status.textContent = err.message; }
+    }));
+  });
+
   article.addEventListener("click", (e) => {
     if (e.target.tagName === "MARK" && window.getSelection().isCollapsed) highlight(e.target.dataset.rows.split(" ")[0]);
   });
