@@ -180,3 +180,38 @@ def test_a_bulleted_list_under_an_intro_keeps_its_kind_across_descriptions(proje
     assert ("system:chatgpt", "rdf:type", "concept:chatbot", "asserts", "") in got
     assert ("system:bard", "rdf:type", "concept:chatbot", "asserts", "") in got
     assert ("system:midjourney", "rdf:type", "concept:chatbot", "asserts", "") not in got
+
+
+def test_a_reviewed_draft_is_never_overwritten_and_accepted_claims_are_not_drafted_again(tmp_path, seeds):
+    from termgraph.curate.accept import accept
+    from termgraph.curate.draft import draft_paths
+    from termgraph.errors import TermgraphError
+
+    root = project_copy(tmp_path, seeds)
+    add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
+    run_draft(root, "005")
+    path = draft_paths(root, "005")[0]
+    rows = table.read_rows(path, table.DRAFT_COLUMNS)
+    rows[1]["accept"] = "y"
+    table.write_rows(path, rows, table.DRAFT_COLUMNS)
+    before = path.read_bytes()
+    with pytest.raises(TermgraphError, match="1 row\\(s\\) already reviewed"):
+        run_draft(root, "005")
+    assert path.read_bytes() == before
+    accept(root, "005")
+    run_draft(root, "005")
+    again = table.read_rows(path, table.DRAFT_COLUMNS)
+    assert len(again) == len(rows) - 1
+    assert (rows[1]["subject"], rows[1]["predicate"], rows[1]["object"]) not in {
+        (r["subject"], r["predicate"], r["object"]) for r in again if r["quote"] == rows[1]["quote"]}
+
+
+def test_windows_line_ends_are_kept_as_newlines_and_the_text_still_verifies(tmp_path, seeds):
+    from termgraph.curate.sources import source_text
+
+    root = project_copy(tmp_path, seeds)
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes((ARTICLES / "chatbots.txt").read_bytes().replace(b"\n", b"\r\n"))
+    add_source(root, crlf, "Chatbots (Windows)")
+    _, text = source_text(root, "005")
+    assert "\r" not in text and text == (ARTICLES / "chatbots.txt").read_text(encoding="utf-8")

@@ -103,3 +103,13 @@ def test_cli_source_add_prints_the_number_and_fails_cleanly(root, capsys):
     assert "added source 005: Chatbots" in capsys.readouterr().out
     assert main(["--root", str(root), "source", "add", str(ARTICLES / "empty.txt"), "--title", "Empty"]) == 2
     assert capsys.readouterr().err.strip().endswith("the article is empty")
+
+
+def test_a_sources_file_the_new_block_would_break_is_left_alone(root):
+    ttl = root / "data/curated/sources.ttl"
+    ttl.write_text(ttl.read_text(encoding="utf-8").replace("@prefix schema:  <https://schema.org/> .\n", ""),
+                   encoding="utf-8")
+    before = snapshot(root)
+    with pytest.raises(SourceInputError, match="the new source would not parse"):
+        add_source(root, ARTICLES / "chatbots.txt", "Chatbots", url="https://example.org/c")
+    assert snapshot(root) == before

@@ -161,7 +161,7 @@ def commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris
     moved = [{**{c: row[c] for c in table.COLUMNS}, "id": new_id} for new_id, (_, row) in zip(ids, chosen)]
     if block:
         path = root / ENTITIES_TTL
-        ox.parse(block, format=ox.RdfFormat.TURTLE)  # never append what does not parse
+        list(ox.parse(block, format=ox.RdfFormat.TURTLE))  # never append what does not parse
         path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block, encoding="utf-8")
     table.write_rows(claims_csv, existing + moved, table.COLUMNS)
     claims_draft, _ = draft_paths(root, number)

@@ -167,14 +167,34 @@ def draft_paths(root: Path, number: str) -> tuple[Path, Path]:
     return folder / f"{number}.draft.csv", folder / f"{number}.entities.draft.csv"
 
 
+def reviewed(path: Path, columns: list[str]) -> int:
+    """How many rows of an existing draft a curator has marked or written."""
+    if not path.is_file():
+        return 0
+    return sum(1 for r in table.read_rows(path, columns) if r["accept"].strip() or r.get("rule") == "curator")
+
+
+def already_claimed(root: Path, number: str) -> set[tuple]:
+    path = root / "data" / "claims" / f"{number}.csv"
+    rows = table.read_rows(path, table.COLUMNS) if path.is_file() else []
+    return {(r["subject"], r["predicate"], r["object"], r["quote"]) for r in rows}
+
+
 def run_draft(root: Path, number: str, project: Project | None = None) -> tuple[Path, Path, int, int]:
-    """Draft source `number`; returns the two files written and their row counts."""
+    """Draft source `number`; returns the two files written and their row counts. A draft that a
+    curator has started reviewing is never overwritten; claims already in NNN.csv are not drafted again."""
     info, text = source_text(root, number)
+    claims_csv, entities_csv = draft_paths(root, number)
+    done = reviewed(claims_csv, table.DRAFT_COLUMNS) + reviewed(entities_csv, table.ENTITY_COLUMNS)
+    if done:
+        raise TermgraphError(f"{claims_csv.name}: {done} row(s) already reviewed; run termgraph draft {number} "
+                             "--accept first, or delete the draft files to draft again")
     project = project or load_project(root)
     drafted = find_all(project, text)
-    rows = rows_for(drafted, text, info.identifier, number)
+    claimed = already_claimed(root, number)
+    rows = [r for r in rows_for(drafted, text, info.identifier, number)
+            if (r["subject"], r["predicate"], r["object"], r["quote"]) not in claimed]
     entities = entity_rows(drafted, text)
-    claims_csv, entities_csv = draft_paths(root, number)
     claims_csv.parent.mkdir(parents=True, exist_ok=True)
     table.write_rows(claims_csv, rows, table.DRAFT_COLUMNS)
     table.write_rows(entities_csv, entities, table.ENTITY_COLUMNS)

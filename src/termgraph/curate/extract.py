@@ -37,12 +37,12 @@ def is_html(path: Path, data: bytes) -> bool:
 def from_html(path: Path, data: bytes) -> Article:
     import trafilatura
 
-    text = trafilatura.extract(data.decode("utf-8", errors="replace"), include_tables=True,
+    text = trafilatura.extract(data, include_tables=True,  # bytes: trafilatura detects the encoding
                                include_comments=False, include_links=False, favor_recall=True)
     if not text or not text.strip():
         raise SourceInputError(f"{path}: no article text found in this HTML page; save the article's "
                                "text as a .txt file and add that instead")
-    return Article(text.strip() + "\n", f"trafilatura {trafilatura.__version__}")
+    return Article(newlines(text.strip()) + "\n", f"trafilatura {trafilatura.__version__}")
 
 
 def read_article(path: Path) -> Article:
@@ -62,4 +62,9 @@ def read_article(path: Path) -> Article:
         raise SourceInputError(f"{path}: the article is empty")
     if "\x00" in text:
         raise SourceInputError(f"{path}: a binary file, not text; give the article as .txt or .html")
-    return Article(text, None)
+    return Article(newlines(text), None)
+
+
+def newlines(text: str) -> str:
+    """Line ends as \\n, so that the kept text reads the same however it is opened."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")

@@ -69,7 +69,7 @@ def source_text(root: Path, number: str) -> tuple[SourceInfo, str]:
     if path is None:
         raise SourceInputError(f"source {number}: its text {info.identifier} is in neither {SOURCES_DIR}/ "
                                "nor ../shared/seeds/")
-    text = path.read_text(encoding="utf-8")
+    text = path.read_bytes().decode("utf-8")
     if info.sha256 and sha256(text) != info.sha256:
         raise SourceInputError(f"{path}: the text has changed since source {number} was added (SHA-256 "
                                f"{sha256(text)[:16]}…, recorded {info.sha256[:16]}…); restore the original "
@@ -155,7 +155,7 @@ def add_source(root: Path, article: Path, title: str, publisher: str | None = No
     sources = registered(root)
     for info in sources.values():
         path = text_path(root, info.identifier)
-        known = info.sha256 or (sha256(path.read_text(encoding="utf-8")) if path else None)
+        known = info.sha256 or (sha256(path.read_bytes().decode("utf-8")) if path else None)
         if known == digest:
             raise SourceInputError(f"{article}: this text is already source {info.number} "
                                    f"({info.title!r}); nothing added")
@@ -168,9 +168,13 @@ def add_source(root: Path, article: Path, title: str, publisher: str | None = No
 
 
 def write_source(root: Path, identifier: str, text: str, block: str) -> None:
+    ttl = root / SOURCES_TTL
+    updated = ttl.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block
+    try:
+        list(ox.parse(updated, format=ox.RdfFormat.TURTLE))
+    except SyntaxError as exc:  # e.g. a prefix the file does not declare
+        raise SourceInputError(f"{SOURCES_TTL}: the new source would not parse ({exc}); nothing added") from None
     folder = root / SOURCES_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / identifier).write_text(text, encoding="utf-8", newline="")
-    ttl = root / SOURCES_TTL
-    current = ttl.read_text(encoding="utf-8")
-    ttl.write_text(current.rstrip("\n") + "\n\n" + block, encoding="utf-8")
+    (folder / identifier).write_bytes(text.encode("utf-8"))
+    ttl.write_text(updated, encoding="utf-8")
