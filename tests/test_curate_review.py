@@ -20,6 +20,8 @@ from termgraph.web.app import termgraph_error
 from termgraph.web.routes import curate
 from tests.curate_helpers import ARTICLES, project_copy
 
+LOCAL = "http://127.0.0.1:8000"  # the review page answers to loopback Host names only
+
 
 def review_app(project) -> FastAPI:
     """The curate router as create_app mounts it, over a state holding only the settings it reads."""
@@ -44,7 +46,7 @@ def rows(project):
 
 
 def test_page_shows_the_article_with_each_claim_highlighted(project):
-    client = TestClient(review_app(project))
+    client = TestClient(review_app(project), base_url=LOCAL)
     assert "005 · Chatbots, explained" in client.get("/curate").text
     page = client.get("/curate/005")
     assert page.status_code == 200
@@ -55,7 +57,7 @@ def test_page_shows_the_article_with_each_claim_highlighted(project):
 
 
 def test_accept_reject_and_edit_write_back_to_the_draft(project):
-    client = TestClient(review_app(project))
+    client = TestClient(review_app(project), base_url=LOCAL)
     first, second = rows(project)[:2]
     assert client.post(f"/curate/005/rows/{first['id']}", json={"accept": "y"}).json()["accept"] == "y"
     r = client.post(f"/curate/005/rows/{second['id']}", json={"accept": "y", "stance": "qualifies", "qualification": "hedged"})
@@ -69,7 +71,7 @@ def test_accept_reject_and_edit_write_back_to_the_draft(project):
 
 
 def test_a_selected_passage_becomes_a_claim_with_a_verbatim_quote(project):
-    client = TestClient(review_app(project))
+    client = TestClient(review_app(project), base_url=LOCAL)
     passage = "Scale — chatbots often have billions of parameters"
     text = next((project / "data/sources").glob("005_*.txt")).read_text(encoding="utf-8")
     r = client.post("/curate/005/rows", json={"quote": passage, "start": text.index(passage) + 3,
@@ -84,8 +86,19 @@ def test_a_selected_passage_becomes_a_claim_with_a_verbatim_quote(project):
 
 
 def test_other_hosts_are_refused(project):
-    client = TestClient(review_app(project), client=("203.0.113.9", 40000))
+    client = TestClient(review_app(project), base_url=LOCAL, client=("203.0.113.9", 40000))
     assert client.get("/curate/005").status_code == 403
+
+
+def test_other_web_sites_and_rebound_names_are_refused(project):
+    client = TestClient(review_app(project), base_url=LOCAL)
+    first = rows(project)[0]["id"]
+    posted = client.post(f"/curate/005/rows/{first}", json={"accept": "y"}, headers={"Origin": "https://evil.example"})
+    assert posted.status_code == 403 and "not from https://evil.example" in posted.json()["error"]["message"]
+    assert client.get("/curate/005", headers={"Host": "evil.example"}).status_code == 403
+    own = client.post(f"/curate/005/rows/{first}", json={"accept": "y"}, headers={"Origin": "http://127.0.0.1:8000"})
+    assert own.status_code == 200
+    assert rows(project)[0]["accept"] == "y"
 
 
 def test_serve_refuses_curate_on_a_non_loopback_host(project, capsys):
@@ -94,7 +107,7 @@ def test_serve_refuses_curate_on_a_non_loopback_host(project, capsys):
 
 
 def test_proposed_entities_are_accepted_on_the_page(project):
-    client = TestClient(review_app(project))
+    client = TestClient(review_app(project), base_url=LOCAL)
     assert "system:nimbus-chat" in client.get("/curate/005").text
     r = client.post("/curate/005/entities/system:nimbus-chat", json={"accept": "y", "label": "Nimbus Chat"})
     assert r.status_code == 200 and r.json()["accept"] == "y"
@@ -108,6 +121,6 @@ def test_the_app_serves_the_review_page_only_when_curate_is_on(service_state, pr
 
     from termgraph.web.app import create_app
 
-    assert TestClient(create_app(service_state)).get("/curate").status_code == 404
+    assert TestClient(create_app(service_state), base_url=LOCAL).get("/curate").status_code == 404
     on = replace(service_state, settings=service_state.settings.with_(root=project, curate=True))
-    assert TestClient(create_app(on)).get("/curate/005").status_code == 200
+    assert TestClient(create_app(on), base_url=LOCAL).get("/curate/005").status_code == 200

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel
@@ -27,9 +28,23 @@ def is_loopback(host: str | None) -> bool:
         return False
 
 
+def host_name(netloc: str) -> str:
+    """"127.0.0.1:8000" → "127.0.0.1", "[::1]:8000" → "::1"."""
+    if netloc.startswith("["):
+        return netloc[1:].split("]", 1)[0]
+    return netloc.rsplit(":", 1)[0] if netloc.count(":") == 1 else netloc
+
+
 def loopback_only(request: Request) -> None:
+    """Only this machine, and only pages it served: a loopback client, a loopback Host header (no
+    DNS rebinding) and, on changes, no Origin but our own (no other web site posting to the page)."""
     if not is_loopback(request.client.host if request.client else None):
         raise Forbidden("the review page answers only on this machine (loopback)")
+    if not is_loopback(host_name(request.headers.get("host", ""))):
+        raise Forbidden("the review page answers only to a loopback Host (127.0.0.1, ::1 or localhost)")
+    origin = request.headers.get("origin")
+    if request.method != "GET" and origin and urlsplit(origin).netloc != request.headers.get("host"):
+        raise Forbidden(f"changes are taken only from the review page itself, not from {origin}")
 
 
 router = APIRouter(prefix="/curate", dependencies=[Depends(loopback_only)])
