@@ -215,3 +215,23 @@ def test_windows_line_ends_are_kept_as_newlines_and_the_text_still_verifies(tmp_
     add_source(root, crlf, "Chatbots (Windows)")
     _, text = source_text(root, "005")
     assert "\r" not in text and text == (ARTICLES / "chatbots.txt").read_text(encoding="utf-8")
+
+
+def test_an_unseen_glossary_article_drafts_exactly_these_claims(project):
+    text = (ARTICLES / "glossary.txt").read_text(encoding="utf-8")
+    rows = rows_for(find_all(project, text), text, "glossary.txt", "999")
+    assert {(r["subject"], r["predicate"], r["object"], r["stance"], r["qualification"]) for r in rows} == {
+        ("concept:transformer", "skos:definition", "a neural network architecture built around attention", "asserts", ""),
+        ("concept:foundation-model", "skos:definition",
+         "a model trained on broad data that can be adapted to many tasks", "asserts", ""),
+        ("concept:chatbot", "skos:definition", "software that talks with people", "asserts", ""),
+        ("system:stable-diffusion", "schema:creator", "org:stability-ai", "asserts", ""),
+        ("system:imagen", "schema:creator", "org:google", "asserts", ""),
+        ("concept:large-language-model", "rdfs:subClassOf", "concept:chatbot", "denies", ""),
+        ("concept:chatbot", "tg:poweredBy", "concept:large-language-model", "qualifies", "partial"),
+        ("concept:language-model", "tg:synonymousWith", "concept:large-language-model", "denies", ""),
+        ("concept:image-generator", "rdfs:subClassOf", "concept:foundation-model", "qualifies", "hedged"),
+        ("concept:foundation-model", "tg:trainingObjective", "concept:supervised-learning", "qualifies", "conditional"),
+    }
+    for r in rows:
+        assert text.count(r["prefix"] + r["quote"] + r["suffix"]) == 1

@@ -145,7 +145,7 @@ def definition_rules(m: Masked, article: str, segment_kind: str) -> list[Found]:
                 conf = 0.65 if copular_only else 0.8
                 out.append(Found(m.mention(hit["x"]), "skos:definition", text, st, q, "definition", conf))
     gloss = GLOSS.match(m.text)
-    if gloss and segment_kind in ("item", "cell") and m.mention(gloss["x"]).kind == "concept":
+    if gloss and segment_kind in ("item", "cell", "sentence") and m.mention(gloss["x"]).kind == "concept":
         text = article[slice(*m.span(gloss.start("body"), gloss.end("body")))]
         out.append(Found(m.mention(gloss["x"]), "skos:definition", text, "asserts", "", "glossary-entry", 0.6))
     return out

@@ -14,6 +14,7 @@ from termgraph.curate.patterns import ADV, ANY, ASIDE, DET, HEAD, LIST, PAREN, F
 MAKER = [
     (re.compile(rf"{S('o')}\s*['’]s\s+{S('s')}"), "possessive-maker", 0.8),
     (re.compile(rf"{S('s')}{PAREN}\s*,?\s*(?P<rel>(?:(?:which|that)\s+)?(?:(?:was|is|were|are)\s+)?(?:\w+ly\s+)?(?:developed|created|built|made|released|launched|introduced|designed|trained|published)?\s*)by\s+{S('o')}"), "made-by", 0.8),
+    (re.compile(rf"{S('s')}\s+(?P<rel>from)\s+{S('o')}(?!\s*['’]s)"), "from-maker", 0.55),
     (re.compile(rf"{S('o')}\s+(?P<rel>(?:\w+ly\s+)?(?:developed|created|built|released|launched|introduced|makes|made|trained))\s+(?:the\s+)?{S('s')}"), "org-made", 0.75),
     (re.compile(rf"{S('o')}\s*,\s*the\s+(?:[\w-]+\s+)?(?:company|lab|laboratory|firm|startup|organization|organisation|team|developer|maker|creator)s?\s+(?:behind|that\s+(?:made|built|created|developed))\s+{S('s')}"), "org-behind", 0.8),
 ]
@@ -59,7 +60,7 @@ def built_on_rules(m: Masked) -> list[Found]:
 
 ARCHITECTURE = re.compile(rf"{S('s')}{HEAD}{PAREN}{ASIDE}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|employs?|relies\s+on|rely\s+on|is\s+based\s+on|are\s+based\s+on|leverag\w*|(?:is|are)\s+built\s+on|adopts?)\s+{DET}(?:[\w-]+\s+){{0,3}}?){S('o')}(?:-based)?\s+architectures?")
 CONSISTS = re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:consists?|composed|made\s+up)\s+of\s+(?:[\w-]+\s+){{0,2}}?){S('o')}")
-TRAINED = re.compile(rf"{S('s')}{HEAD}{PAREN}{ASIDE}\s+(?P<rel>(?:\w+\s+){{0,3}}?(?:pre-?)?trained\b[^.;⟦]{{0,80}}?\b(?:using|with|via|through|by)\s+(?:[\w-]+\s+){{0,4}}?)(?P<list>{LIST})")
+TRAINED = re.compile(rf"{S('s')}{HEAD}{PAREN}{ASIDE}\s+(?P<rel>(?:\w+\s+){{0,3}}?(?:pre-?|fine-?)?(?:trained|tuned)\b[^.;⟦]{{0,80}}?\b(?:using|with|via|through|by)\s+(?:[\w-]+\s+){{0,4}}?)(?P<list>{LIST})")
 
 
 def architecture_rules(m: Masked) -> list[Found]:
