@@ -161,7 +161,7 @@ def cmd_serve(args, settings) -> int:
     if settings.curate:
         from termgraph.web.routes.curate import is_loopback
 
-        if not is_loopback(settings.host) or settings.host == "testclient":
+        if not is_loopback(settings.host):
             raise TermgraphError(f"--curate edits files on this machine: serve it on a loopback host "
                                  f"(127.0.0.1, ::1 or localhost), not {settings.host}")
     return server.serve(settings, open_browser=args.open)

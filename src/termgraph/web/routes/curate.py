@@ -20,7 +20,7 @@ class Forbidden(TermgraphError):
 
 
 def is_loopback(host: str | None) -> bool:
-    if host in ("localhost", "testclient"):  # testclient: Starlette's in-process test transport
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address((host or "").strip("[]")).is_loopback
@@ -38,7 +38,8 @@ def host_name(netloc: str) -> str:
 def loopback_only(request: Request) -> None:
     """Only this machine, and only pages it served: a loopback client, a loopback Host header (no
     DNS rebinding) and, on changes, no Origin but our own (no other web site posting to the page)."""
-    if not is_loopback(request.client.host if request.client else None):
+    client = request.client.host if request.client else None
+    if not (is_loopback(client) or client == "testclient"):  # testclient: Starlette's in-process transport
         raise Forbidden("the review page answers only on this machine (loopback)")
     if not is_loopback(host_name(request.headers.get("host", ""))):
         raise Forbidden("the review page answers only to a loopback Host (127.0.0.1, ::1 or localhost)")
