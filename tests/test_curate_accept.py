@@ -115,3 +115,12 @@ def test_accepting_every_drafted_row_and_entity_works(drafted):
     assert {r["predicate"] for r in moved} >= {"skos:definition", "tg:additionalDefinition", "rdfs:subClassOf",
                                                "rdf:type", "schema:creator", "schema:isBasedOn"}
     assert table.read_rows(draft_paths(drafted, "005")[0], table.DRAFT_COLUMNS) == []
+
+
+def test_cli_draft_then_accept(drafted, capsys):
+    mark(drafted, lambda r: r.update(accept="y" if r["subject"] == "concept:chatbot" else "n"))
+    assert main(["--root", str(drafted), "draft", "5", "--accept"]) == 0
+    out = capsys.readouterr().out
+    moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
+    assert f"moved {len(moved)} claim(s) into {drafted / 'data/claims/005.csv'} (005-001 to 005-{len(moved):03d})" in out
+    assert all(r["subject"] == "concept:chatbot" for r in moved) and len(moved) >= 3
