@@ -100,6 +100,7 @@ def test_patterns(project, sentence, expected):
 @pytest.mark.parametrize("text, absent", [
     ("A chatbot is a term coined by researchers in the 1990s.", "skos:definition"),
     ("Chatbots are useful in many shops.", "skos:definition"),
+    ("Chatbots are powered by large language models, which learn from text.", "skos:definition"),
     ("Typical examples of AI products include image generators (such as Midjourney).",
      ("system:midjourney", "rdf:type", "concept:ai-product")),
     ("Chatbots are not only cheap but fast.", "rdfs:subClassOf"),

@@ -121,6 +121,7 @@ DEFINE_VERB = (r"(?:is|are|can\s+be|may\s+be)\s+(?:\w+ly\s+)?(?:defined|describe
                r"describes?|means|denotes?|(?:is|are)\s+(?:\w+ly\s+)?designed\s+(?:to|for)|(?P<cop>is|are)")
 DEFINITION = re.compile(rf"(?:(?:a|an|the)\s+)?{S('x')}{PAREN}{APPOS}{ASIDE}\s+(?P<verb>{DEFINE_VERB})\s+(?P<body>.{{12,}}?)\s*[.;!]?$",
                         re.I | re.S)
+PASSIVE = re.compile(r"(?:\w+ly\s+)?\w+(?:ed|en|wn|lt)\s+(?:by|on|upon|with|for|in|to|from|into|at)\b", re.I)
 # "X is a term coined by …": about the word's history, not what it means
 ABOUT_THE_WORD = re.compile(r"(?:a|an|the)\s+(?:[\w-]+\s+)?(?:term|word|phrase|name|buzzword|expression)\s+\W*"
                             r"(?:popularized|popularised|coined|introduced|invented|first\s+used|used\s+since)\b", re.I)
@@ -138,7 +139,8 @@ def definition_rules(m: Masked, article: str, segment_kind: str) -> list[Found]:
     if hit and m.mention(hit["x"]).kind == "concept":
         body = hit["body"]
         copular_only = bool(hit["cop"])
-        if not (copular_only and not re.match(r"(?:a|an|the|one|any)\b|(?:[\w-]+\s+){0,2}⟦", body, re.I)):
+        passive = copular_only and PASSIVE.match(body)  # "X are powered by …": a predication, not a definition
+        if not passive and not (copular_only and not re.match(r"(?:a|an|the|one|any)\b|(?:[\w-]+\s+){0,2}⟦", body, re.I)):
             if not cues.NEGATION.match(body) and not cues.NEGATION.search(hit["verb"]) and not ABOUT_THE_WORD.match(body):
                 st, q = cues.stance(hit["verb"], "")
                 text = article[slice(*m.span(hit.start("body"), hit.end("body")))]
