@@ -40,6 +40,9 @@ examples:
   termgraph query -f {example_query_file(root)} --format csv
   termgraph export --out dist
   termgraph serve --port 8000 my-extra-source.ttl
+  termgraph source add article.txt --title 'What is a foundation model?' --publisher 'Example Lab'
+  termgraph draft 005            # then review data/claims/005.draft.csv (or: termgraph serve --curate)
+  termgraph draft 005 --accept   # accepted rows move into data/claims/005.csv
 """
 
 
@@ -96,8 +99,29 @@ def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
     p.add_argument("--trusted-proxies", default=None, metavar="ADDRESSES",
                    help="comma-separated proxy addresses whose X-Forwarded-* headers are believed (default: none)")
     p.add_argument("--open", action="store_true", help="open the landing page in a browser")
+    p.add_argument("--curate", action="store_true",
+                   help="also serve the review page for drafted claims at /curate (loopback hosts only)")
     p.set_defaults(func=cmd_serve)
+    add_curate_commands(sub)
     return parser
+
+
+def add_curate_commands(sub) -> None:
+    p = sub.add_parser("source", help="register sources (articles)")
+    ssub = p.add_subparsers(dest="source_command", required=True, metavar="ACTION")
+    a = ssub.add_parser("add", help="register an article (.txt, or .html reduced to text) as the next source",
+                        epilog="example: termgraph source add article.txt --title 'What is an LLM?' --date 2024-05-01")
+    a.add_argument("article", type=Path, help="the article: UTF-8 text, or an HTML page")
+    a.add_argument("--title", required=True, help="the article's title")
+    a.add_argument("--publisher", help="who published it: an organisation's name or CURIE (org:cset)")
+    a.add_argument("--url", help="where it was published (http or https)")
+    a.add_argument("--date", help="when: YYYY, YYYY-MM or YYYY-MM-DD")
+    a.set_defaults(func=cmd_source_add)
+    p = sub.add_parser("draft", help="draft the claims of a source into data/claims/NNN.draft.csv, or --accept them",
+                       epilog="examples: termgraph draft 005; termgraph draft 005 --accept")
+    p.add_argument("number", help="the source number (NNN)")
+    p.add_argument("--accept", action="store_true", help="move the rows marked accepted into data/claims/NNN.csv")
+    p.set_defaults(func=cmd_draft)
 
 
 def progress(message: str) -> None:
@@ -205,11 +229,46 @@ def cmd_serve(args, settings) -> int:
         "host": args.host, "port": args.port, "query_timeout": args.timeout, "workers": args.workers,
         "extra_files": tuple(args.files), "rate_limit_seconds": args.rate_limit,
         "rate_limit_window": args.rate_window, "trusted_proxies": tuple(a.strip() for a in args.trusted_proxies.split(",") if a.strip())
-        if args.trusted_proxies else None,
+        if args.trusted_proxies else None, "curate": args.curate or None,
     }.items() if v is not None and v != ()})
+    if settings.curate:
+        from termgraph.web.routes.curate import is_loopback
+
+        if not is_loopback(settings.host):
+            raise TermgraphError(f"--curate edits files on this machine: serve it on a loopback host "
+                                 f"(127.0.0.1, ::1 or localhost), not {settings.host}")
     user_files(settings.extra_files)  # two files for one graph: an error now, not after loading
     check_port(settings.host, settings.port)
     return server.serve(settings, open_browser=args.open)
+
+
+def cmd_source_add(args, settings) -> int:
+    from termgraph.curate.sources import add_source
+
+    info = add_source(settings.root, args.article, args.title, args.publisher, args.url, args.date)
+    print(f"added source {info.number}: {info.title} (text: data/sources/{info.identifier})")
+    print(f"next: termgraph draft {info.number}")
+    return 0
+
+
+def cmd_draft(args, settings) -> int:
+    from termgraph.curate import accept, draft
+
+    number = args.number.zfill(3)
+    if args.accept:
+        outcome = accept.accept(settings.root, number)
+        print(f"moved {len(outcome.added)} claim(s) into {outcome.claims_csv}"
+              + (f" ({outcome.added[0]} to {outcome.added[-1]})" if outcome.added else ""))
+        for iri in outcome.entities:
+            print(f"declared new entity {iri} in {accept.ENTITIES_TTL}")
+        if outcome.note:
+            print(f"next: {outcome.note}")
+        return 0
+    claims_csv, entities_csv, rows, entities = draft.run_draft(settings.root, number)
+    print(f"drafted {rows} claim(s) into {claims_csv} and {entities} new entit(ies) into {entities_csv}")
+    print(f"next: mark the accept column (y) in a spreadsheet or with termgraph serve --curate, "
+          f"then termgraph draft {number} --accept")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

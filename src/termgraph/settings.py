@@ -34,6 +34,7 @@ class Settings:
     shutdown_grace: float = 30.0  # seconds to finish accepted requests on SIGTERM
     header_timeout: float = 10.0  # seconds a connection may take to send its request headers
     max_connections: int = 512  # open connections at once; past that, 503
+    curate: bool = False  # serve the review page for drafted claims (loopback hosts only)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)

@@ -119,5 +119,9 @@ def create_app(state: ServiceState) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(browse.router)
     app.mount("/static", StaticFiles(packages=[("termgraph.web", "static")]), name="static")
+    if state.settings.curate:  # the review page: only when asked for (termgraph serve --curate)
+        from termgraph.web.routes import curate
+
+        app.include_router(curate.router)
     app.include_router(terms.router)  # last: its /{kind}/{name} would shadow /download/{name}
     return app
