@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import hypothesis
 import pytest
 
 from termgraph.build import load as loader
@@ -12,6 +13,11 @@ from termgraph.paths import default_seeds
 from termgraph.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Fuzzing: a quick run by default, the long one from scripts/test.sh (TERMGRAPH_FUZZ=full).
+hypothesis.settings.register_profile("quick", max_examples=150)
+hypothesis.settings.register_profile("full", max_examples=2000)
+hypothesis.settings.load_profile(os.environ.get("TERMGRAPH_FUZZ", "quick"))
 
 
 @pytest.fixture(scope="session")
@@ -48,24 +54,63 @@ def add_w3c_graphs(store) -> None:
         store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
 
 
+def inline_state(settings: Settings, prepare=None):
+    """A ServiceState whose queries run in-process (sparql/inline.py): no worker processes. The
+    SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it)."""
+    import tempfile
+
+    from termgraph.sparql.inline import InlinePool
+    from termgraph.web.service import ServiceState
+
+    data = loader.load(settings)
+    if prepare:
+        prepare(data.store)
+    workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
+    return ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir)
+
+
+TEST_SETTINGS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,
+                     max_result_bytes=2_000_000)
+
+
 @pytest.fixture(scope="session")
 def service_state(root):
-    from termgraph.web.service import build_state
-
-    state = build_state(Settings(root=root, workers=2, query_timeout=3.0, max_body_bytes=200_000,
-                                 max_query_string=8_000, max_result_bytes=2_000_000), prepare=add_w3c_graphs)
+    """The service with an inline executor: queries run in this process (the default tests)."""
+    state = inline_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
     yield state
     state.close()
 
 
 @pytest.fixture(scope="session")
 def client(service_state):
-    """The app in-process (FastAPI's test client), with real query worker processes behind it."""
+    """The app in-process (FastAPI's test client) over the inline executor: no listening server,
+    no worker processes."""
     from fastapi.testclient import TestClient
 
     from termgraph.web.app import create_app
 
     with TestClient(create_app(service_state), base_url="http://testserver") as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def pooled_state(root):
+    """The service with real query worker processes (tests marked `live` only)."""
+    from termgraph.web.service import build_state
+
+    state = build_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
+    yield state
+    state.close()
+
+
+@pytest.fixture(scope="module")
+def pooled_client(pooled_state):
+    """The app in-process over the real worker pool (time limits, killing a runaway worker)."""
+    from fastapi.testclient import TestClient
+
+    from termgraph.web.app import create_app
+
+    with TestClient(create_app(pooled_state), base_url="http://testserver") as c:
         yield c
 
 

@@ -1,7 +1,12 @@
-"""In a real browser: Debian's chromium driven by Playwright. The viewer draws the graph, a source
-filter hides exactly the right edges, clicking a node opens its page, a term page shows each
-source's definition and quote, the query UI runs a query and shows rows, and no request leaves
-the machine. Screenshots go to artefacts/ (git-ignored)."""
+"""In a real browser: Debian's chromium driven by Playwright, against the app served in a thread
+with the disagreements test fixture (tests/browsing.py). One test per browsing flow: from the
+landing page to the answer in two clicks, the viewer (default view, layout, expand, edge panel,
+filters, one source's view, search), the matrix's quotes on focus, the term page's claim filters,
+the HTML 404, pages at 400 px, axe-core (vendored from npm in tests/vendor) with no serious or
+critical violation, and no request leaving the machine. Screenshots at 1400 and 400 px go to
+artefacts/ (git-ignored)."""
+
+from __future__ import annotations
 
 import json
 import shutil
@@ -11,19 +16,27 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-from .test_live import start_server
+from .browsing import ROOT, ThreadServer, browse_state
+
+pytestmark = pytest.mark.browser
+
+pytestmark = pytest.mark.browser
 
 ARTEFACTS = ROOT / "artefacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+AXE = ROOT / "tests" / "vendor" / "axe-core-4.11.0" / "axe.min.js"
+PAGES = ["", "concepts", "concept/large-language-model", "concept/generative-ai", "system/bert", "source/000",
+         "claim/004-015", "disagreements", "disagreement/fixture/bert-generative",
+         "compare?a=concept/large-language-model&b=concept/foundation-model", "compare?a=source/002&b=source/004",
+         "search?q=LLM", "viewer", "query", "no/such/page"]
 
 
 @pytest.fixture(scope="module")
 def server():
-    url, proc = start_server("--workers", "1")
-    yield url
-    proc.terminate()
-    proc.wait(30)
+    state = browse_state()
+    with ThreadServer(state) as url:
+        yield url
+    state.close()
 
 
 @pytest.fixture(scope="module")
@@ -39,26 +52,45 @@ def browser():
         b.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    """A page that records every request it makes; the test fails on any that is not local."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def open_page(browser, server, width):
+    context = browser.new_context(viewport={"width": width, "height": 1000})
     pg = context.new_page()
     requests = []
     pg.on("request", lambda r: requests.append(r.url))
+    return context, pg, requests
+
+
+@pytest.fixture
+def page(browser, server):
+    """A 1400 px page that records every request it makes; the test fails on any that is not local."""
+    context, pg, requests = open_page(browser, server, 1400)
     yield pg
     outside = [u for u in requests if not (u.startswith(server) or u.startswith(("data:", "blob:", "about:")))]
     context.close()
     assert outside == [], outside
 
 
-def shot(pg, name):
+def shot(pg, name, full=False):
     ARTEFACTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=False)
+    pg.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=full)
 
 
-def graph(server):
-    return json.load(urllib.request.urlopen(server + "graph.cyjs"))["elements"]
+def settle(pg, path: str) -> None:
+    """Wait for a page's script-built parts: the viewer's graph, the query editor."""
+    if path == "viewer":
+        drawn(pg)
+    elif path == "query":
+        pg.wait_for_selector(".yasqe .CodeMirror", timeout=60_000)
+
+
+def shot_name(path: str) -> str:
+    name = "".join(ch if ch.isalnum() else "-" for ch in path.replace("concept/", "").replace("source/", "source"))
+    return name.strip("-") or "index"
+
+
+def sparql(server, query):
+    url = server + "sparql?query=" + urllib.parse.quote(query)
+    return json.load(urllib.request.urlopen(url))["results"]["bindings"]
 
 
 def drawn(pg):
@@ -67,40 +99,154 @@ def drawn(pg):
     return int(cy.get_attribute("data-nodes")), int(cy.get_attribute("data-edges"))
 
 
-def test_viewer_draws_every_node_and_edge(page, server):
+# --- The question a policy analyst asks -----------------------------------------------------------
+
+def test_from_the_landing_page_two_clicks_answer_is_an_llm_a_kind_of_generative_ai(page, server):
+    page.goto(server)
+    page.get_by_role("link", name="large language model", exact=True).first.click()  # click 1
+    page.locator("nav[aria-label='Related terms']").get_by_role("link", name="generative AI", exact=True).click()  # 2
+    question = page.locator("h4.question", has_text="Is a large language model a kind of generative AI?")
+    assert question.is_visible()
+    expected = sparql(server, """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+        SELECT ?quote WHERE { ?c rdf:subject <https://w3id.org/termgraph/concept/large-language-model> ;
+          rdf:predicate <http://www.w3.org/2000/01/rdf-schema#subClassOf> ;
+          rdf:object <https://w3id.org/termgraph/concept/generative-ai> ;
+          <https://w3id.org/termgraph/ontology#evidence>/<http://www.w3.org/ns/oa#hasSelector>/<http://www.w3.org/ns/oa#exact> ?quote }""")
+    assert len(expected) >= 3
+    block = page.locator("section.block", has=question)
+    for row in expected:
+        quote = block.locator("blockquote", has_text=row["quote"]["value"].split("\n")[0])
+        assert quote.first.is_visible()
+    for name in ("CSET", "GenAI-LLM-FM explainer", "LLM vs GenAI article"):
+        assert block.locator(".who", has_text=name).first.is_visible()
+    shot(page, "answer-llm-kind-of-genai")
+
+
+def test_term_page_claims_table_filters_by_source_relation_and_stance(page, server):
+    page.goto(server + "concept/large-language-model")
+    rows = page.locator("#claims tr[data-source]")
+    total = rows.count()
+    page.select_option("select[data-col=source]", "https://w3id.org/termgraph/source/004")
+    page.select_option("select[data-col=stance]", "denies")
+    shown = [r for r in rows.all() if r.is_visible()]
+    assert 0 < len(shown) < total
+    assert all(r.get_attribute("data-source").endswith("/004") and r.get_attribute("data-stance") == "denies"
+               for r in shown)
+
+
+def test_matrix_cell_shows_its_quote_on_focus_and_links_to_the_claim(page, server):
+    page.goto(server + "disagreements")
+    cell = page.locator("#matrix tr.disputed .cell").first
+    tip = cell.locator(".tip")
+    assert not tip.is_visible()
+    cell.locator("a").focus()
+    assert tip.is_visible() and "“" in tip.inner_text()
+    href = cell.locator("a").get_attribute("href")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith(href) and page.locator("blockquote").is_visible()
+    shot(page, "claim-page")
+
+
+# --- The viewer ----------------------------------------------------------------------------------
+
+def positions(pg):
+    return pg.evaluate("""() => Object.fromEntries(cy.nodes(':visible').map(n => [n.id(),
+        [Math.round(n.position('x')), Math.round(n.position('y'))]]))""")
+
+
+def test_viewer_starts_from_the_core_terms_laid_out_without_overlaps_the_same_each_time(page, server):
     page.goto(server + "viewer")
-    elements = graph(server)
-    assert drawn(page) == (len(elements["nodes"]), len(elements["edges"]))
+    nodes, edges = drawn(page)
+    whole = json.load(urllib.request.urlopen(server + "graph.cyjs"))["elements"]["nodes"]
+    assert 0 < nodes < len(whole) and edges > 0
+    ids = set(positions(page))
+    assert {"concept/generative-ai", "concept/large-language-model", "concept/foundation-model"} <= ids
+    boxes = page.evaluate("() => cy.nodes(':visible').map(n => n.boundingBox({includeLabels: true}))")
+    overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                if a["x1"] < b["x2"] and b["x1"] < a["x2"] and a["y1"] < b["y2"] and b["y1"] < a["y2"]]
+    assert overlaps == []
+    first = positions(page)
     shot(page, "viewer")
-
-
-def test_source_filter_hides_exactly_the_right_edges(page, server):
-    page.goto(server + "viewer")
+    page.reload()
     drawn(page)
-    page.uncheck("input.source[value='source/000']")
-    expected = [e for e in graph(server)["edges"]
-                if any(part.split(": ")[0] != "source/000" for part in e["data"]["bySource"].split("; "))]
-    assert drawn(page)[1] == len(expected)
-    shot(page, "viewer-without-000")
+    assert positions(page) == first
 
 
-def test_clicking_a_node_opens_its_page(page, server):
+def test_clicking_a_node_expands_its_neighbourhood_and_offers_its_page(page, server):
     page.goto(server + "viewer")
-    drawn(page)
-    pos = page.evaluate("""() => { const n = cy.getElementById('concept/large-language-model');
+    before, _ = drawn(page)
+    page.check("input.kind[value=system]")
+    page.locator("#nodelist button", has_text="large language model").click()
+    page.wait_for_function(f"() => +document.getElementById('cy').dataset.nodes > {before}")
+    assert page.locator("#panel h3").inner_text() == "large language model"
+    assert page.locator("#panel a", has_text="Open its page").get_attribute("href") == "/concept/large-language-model"
+    # clicking on the canvas does the same for a node drawn there
+    pos = page.evaluate("""() => { const n = cy.getElementById('concept/foundation-model');
         const p = n.renderedPosition(); const box = document.getElementById('cy').getBoundingClientRect();
         return {x: box.left + p.x, y: box.top + p.y}; }""")
-    with page.expect_navigation():
-        page.mouse.click(pos["x"], pos["y"])
-    assert page.url.endswith("/concept/large-language-model")
+    page.mouse.click(pos["x"], pos["y"])
+    page.wait_for_function("() => document.querySelector('#panel h3').textContent === 'foundation model'")
 
 
-def test_term_page_shows_each_sources_definition_and_quote(page, server):
-    page.goto(server + "concept/foundation-model")
-    table = page.locator("h2:has-text('Definitions, source by source') + table")
-    assert table.locator("tr").count() == 6  # a header and five sources
-    assert "Foundation Models are designed to learn generalizable features" in table.inner_text()
-    shot(page, "term-foundation-model")
+def test_an_edge_shows_who_says_so_with_quotes_in_the_panel(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    edge = "concept/large-language-model|sub class of|concept/generative-ai"
+    pos = page.evaluate(f"""() => {{ const e = cy.getElementById({json.dumps(edge)}); const p = e.renderedMidpoint();
+        const box = document.getElementById('cy').getBoundingClientRect(); return {{x: box.left + p.x, y: box.top + p.y}}; }}""")
+    page.mouse.move(pos["x"], pos["y"])  # hover
+    page.wait_for_selector("#panel .claim")
+    assert page.locator("#panel h3").inner_text() == "large language model is a kind of generative AI"
+    claims = page.locator("#panel .claim")
+    assert claims.count() >= 3
+    assert "In reality, LLMs are a subset of the broader field of generative AI" in page.inner_text("#panel")
+    assert page.locator("#panel .dispute a", has_text="incompatible relations").count() >= 1
+    shot(page, "viewer-edge-panel")
+
+
+def test_a_source_filter_hides_other_sources_lines_and_what_they_leave_unconnected(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    for box in page.locator("input.source").all():
+        if box.get_attribute("value") != "source/002":
+            box.uncheck()
+    nodes, edges = drawn(page)
+    visible = page.evaluate("""() => ({edges: cy.edges(':visible').map(e => e.data('claims').map(c => c.source)),
+        lonely: cy.nodes(':visible').filter(n => n.connectedEdges(':visible').length === 0).map(n => n.id()),
+        core: cy.nodes(':visible').filter(n => n.data('core')).map(n => n.id())})""")
+    assert edges == len(visible["edges"]) > 0
+    assert all("source/002" in e for e in visible["edges"])
+    assert set(visible["lonely"]) <= set(visible["core"])  # only a term asked for may stand alone
+    shot(page, "viewer-only-002")
+
+
+def test_one_sources_view_is_drawn_as_its_taxonomy(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    page.select_option("#view", "source/004")
+    page.wait_for_function("() => document.getElementById('status').textContent.includes('LLM vs GenAI article')")
+    data = page.evaluate("() => cy.edges(':visible').map(e => [e.data('taxonomy'), e.data('sources')])")
+    assert data and all(tax and src == "source/004" for tax, src in data)
+    shot(page, "viewer-source-004")
+
+
+def test_viewer_search_finds_a_term_by_its_alternative_name(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    page.fill("#search", "LLM")
+    page.press("#search", "Enter")
+    page.wait_for_function("() => cy.nodes('.found').length === 1")
+    assert page.evaluate("() => cy.nodes('.found')[0].id()") == "concept/large-language-model"
+    assert "also called “LLM”" in page.inner_text("#status")
+
+
+# --- Site basics ---------------------------------------------------------------------------------
+
+def test_a_missing_page_is_an_html_page_in_the_browser(page, server):
+    response = page.goto(server + "concept/no-such-term")
+    assert response.status == 404 and page.locator("h1").inner_text() == "Not found"
+    assert page.locator("form[role=search]").is_visible()
 
 
 def test_query_ui_runs_a_query_and_shows_rows(page, server):
@@ -109,33 +255,38 @@ def test_query_ui_runs_a_query_and_shows_rows(page, server):
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr table tbody tr", timeout=60_000)
     assert page.locator(".yasr table tbody tr").count() >= 3
-    shot(page, "query")
 
 
-def test_disagreement_view_puts_contested_rows_first(page, server):
-    page.goto(server + "disagreements")
-    first = page.locator("#matrix tr").nth(1)
-    assert "contested" in first.inner_text()
-    shot(page, "disagreements")
+def test_pages_fit_400_px_and_are_kept_as_screenshots(browser, server):
+    context, pg, _ = open_page(browser, server, 400)
+    wide = {}
+    for path in PAGES:
+        pg.goto(server + path)
+        settle(pg, path)
+        width = pg.evaluate("document.documentElement.scrollWidth")
+        if width > 400:
+            wide[path] = width
+        shot(pg, f"{shot_name(path)}-400")
+    header = pg.evaluate("() => { const h = document.querySelector('header.site'); return h.scrollWidth <= h.clientWidth; }")
+    context.close()
+    assert wide == {} and header
 
 
-def test_source_page_groups_every_claim_by_what_it_is_about(page, server):
-    page.goto(server + "source/000")
-    headings = page.locator("h3").all_inner_texts()
-    assert "generative AI" in headings and "Gato" in headings
-    rows = page.locator("table tr:has(blockquote)").count()
-    claims = json.load(urllib.request.urlopen(server + "sparql?query=" + urllib.parse.quote(
-        "SELECT (COUNT(*) AS ?n) WHERE { ?c <http://www.w3.org/ns/prov#wasDerivedFrom> "
-        "<https://w3id.org/termgraph/source/000> }")))["results"]["bindings"][0]["n"]["value"]
-    assert rows == int(claims)
-    assert "CSET" in page.inner_text("body")  # its publisher
-    shot(page, "source-000")
+def test_pages_at_1400_px_are_kept_as_screenshots(browser, server):
+    context, pg, _ = open_page(browser, server, 1400)
+    for path in PAGES:
+        pg.goto(server + path)
+        settle(pg, path)
+        shot(pg, f"{shot_name(path)}-1400")
+    context.close()
 
 
-def test_a_graph_larger_than_the_cap_is_drawn_in_part_and_says_so(page, server):
-    """At 100x our size the viewer caps what it draws; here the cap is lowered to show it."""
-    page.goto(server + "viewer?cap=30")
-    nodes, edges = drawn(page)
-    total = len(graph(server)["nodes"])
-    assert nodes == 30 < total
-    assert f"Showing the 30 best-connected of {total} nodes" in page.inner_text("#status")
+@pytest.mark.parametrize("path", PAGES)
+def test_axe_finds_no_serious_accessibility_violation(page, server, path):
+    page.goto(server + path)
+    settle(page, path)
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                           ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target)}))")
+    serious = [v for v in result if v["impact"] in ("serious", "critical")]
+    assert serious == [], json.dumps(serious, indent=1)

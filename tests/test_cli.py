@@ -16,16 +16,24 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_validate_exit_0_when_valid(capsys):
-    code, out, _ = run(capsys, "validate")
-    assert code == 0 and out.startswith("valid")
+def test_validate_exit_0_when_valid(capsys, broken_root):
+    code, out, _ = run(capsys, "--root", str(broken_root), "validate")
+    from termgraph.build.files import project_files
+
+    assert code == 0 and out == (f"valid: {len(project_files(broken_root))} files conform to the shapes\n"
+                                 "claims: every table checked (cells, declared terms, verbatim quotes, generated files)\n")
 
 
 @pytest.fixture
 def broken_root(tmp_path, root):
+    """A small copy of the data folder to break: the ontology, the shapes, the curated data and
+    one source's claims (the checks are the same; SHACL takes half the time)."""
     copy = tmp_path / "root"
-    for sub in ("ontology", "data", "shapes"):
+    for sub in ("ontology", "shapes", "data/curated"):
         shutil.copytree(root / sub, copy / sub)
+    (copy / "data" / "claims").mkdir()
+    for name in ("000.csv", "000.ttl"):
+        shutil.copy(root / "data" / "claims" / name, copy / "data" / "claims")
     return copy
 
 
@@ -97,9 +105,10 @@ def test_export_shows_progress_and_writes_the_release_files(capsys, tmp_path):
 
 def test_errors_are_one_line_without_a_traceback(capsys, tmp_path):
     code, _, err = run(capsys, "query", "-f", str(tmp_path / "missing.rq"))
-    assert code == 2 and "missing.rq" in err and len(err.strip().splitlines()) == 1
+    assert code == 2 and err == f"termgraph: error: {tmp_path / 'missing.rq'}: No such file or directory\n"
 
 
+@pytest.mark.live
 def test_serve_open_opens_the_browser(tmp_path, root):
     """--open hands the landing page's URL to the browser (here a stand-in that records it)."""
     import os
@@ -122,3 +131,70 @@ def test_serve_open_opens_the_browser(tmp_path, root):
     finally:
         proc.send_signal(signal.SIGTERM)
         proc.wait(30)
+
+
+# --- as a newcomer meets it --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("query,message", [
+    ("SELECT * WHERE { ?s foo:bar ?o }",
+     "termgraph: error: SPARQL syntax error: unknown prefix 'foo:'; declare it with PREFIX foo: <…> (predeclared: "
+     "claim, concept, dcterms, disagreement, oa, org, owl, prov, rdf, rdfs, rule, schema, skos, source, system, tg, "
+     "xsd)\n"),
+    ("SELECT * WHERE { ?s ?p ?o ",
+     "termgraph: error: SPARQL syntax error at line 1, column 27: expected one of \",\", \".\", \";\", \"{\", "
+     "\"{|\", \"}\", \"~\", [_] (near 'ERE { ?s ?p ?o')\n"),
+])
+def test_a_query_error_is_one_readable_line(capsys, query, message):
+    code, _, err = run(capsys, "query", query)
+    assert code == 2 and err == message
+
+
+def test_a_turtle_syntax_error_says_what_and_where(capsys, broken_root):
+    path = broken_root / "data" / "curated" / "systems.ttl"
+    lines = path.read_text().count("\n")
+    path.write_text(path.read_text() + "\nex:a ex:b .\n")
+    code, _, err = run(capsys, "--root", str(broken_root), "validate")
+    assert code == 2
+    assert err == (f"termgraph: error: {path}, line {lines + 2}: Parser error at line {lines + 2} between columns 1 "
+                   "and 5: The prefix ex: has not been declared\n")
+
+
+def test_a_busy_port_is_one_line_before_anything_loads(capsys):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        code, out, err = run(capsys, "serve", "--port", str(port))
+    assert code == 2 and out == ""
+    assert err == (f"termgraph: error: cannot listen on 127.0.0.1:{port} (Address already in use): stop the program "
+                   "using it or choose another port with --port\n")
+
+
+def test_the_help_examples_name_real_files(root):
+    import re
+
+    out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True, cwd=root).stdout
+    named = re.findall(r"-f (\S+\.rq)", out)
+    assert named and all((root / n).is_file() for n in named)
+
+
+def test_a_format_that_does_not_fit_the_result_is_one_line(capsys):
+    code, _, err = run(capsys, "query", "ASK {}", "--format", "turtle")
+    assert code == 2 and err == "termgraph: error: --format turtle does not fit a ASK result; use one of json, xml, csv, tsv\n"
+
+
+def test_the_readme_command_line_block_is_the_real_help(root):
+    readme = (root / "README.md").read_text()
+    block = readme.split("<!-- cli:start -->")[1].split("<!-- cli:end -->")[0]
+    out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True, cwd=root,
+                         env={**__import__("os").environ, "COLUMNS": "100"}).stdout
+    assert block.strip() == f"```text\n$ termgraph --help\n{out.rstrip()}\n```", "run python tools/render_readme.py"
+
+
+def test_query_takes_no_hidden_file_arguments(capsys, tmp_path):
+    """A file after the query used to be accepted and ignored (even a missing one)."""
+    with pytest.raises(SystemExit) as info:
+        main(["query", "ASK {}", str(tmp_path / "missing.ttl")])
+    assert info.value.code == 2 and "unrecognized arguments" in capsys.readouterr().err

@@ -1,31 +1,99 @@
-"""The derived graphs: each source's view, and the contested statements."""
+"""The derived graphs on the real data: each source's view, the disagreements, and the default
+graph that holds as plain fact only what no source disputes."""
 
 import pyoxigraph as ox
 
-from termgraph.build import derive
 from termgraph import namespaces as ns
+from termgraph.build import derive, load as loader, skolem
+from termgraph.settings import Settings
+
+VIEW = ns.GRAPH_VIEW
 
 
 def ask(data, query):
-    return bool(data.store.query(ns.sparql_prefixes() + query, use_default_graph_as_union=True))
+    return bool(data.store.query(ns.sparql_prefixes() + query))
 
 
 def test_a_source_view_holds_what_that_source_asserts(data):
-    assert ask(data, "ASK { GRAPH source:004 { concept:large-language-model rdfs:subClassOf concept:generative-ai } }")
-    assert ask(data, "ASK { GRAPH source:002 { concept:generative-ai rdfs:subClassOf concept:foundation-model } }")
+    assert ask(data, f"ASK {{ GRAPH <{VIEW}004> {{ concept:large-language-model rdfs:subClassOf concept:generative-ai }} }}")
+    assert ask(data, f"ASK {{ GRAPH <{VIEW}002> {{ concept:generative-ai rdfs:subClassOf concept:foundation-model }} }}")
+    assert ask(data, f"ASK {{ <{VIEW}004> a tg:SourceView ; tg:viewOf source:004 }}")
 
 
 def test_a_qualified_or_denied_statement_is_not_in_the_view(data):
     # 000 only qualifies the subclass relation; 002 denies that BERT is generative
-    assert not ask(data, "ASK { GRAPH source:000 { concept:large-language-model rdfs:subClassOf concept:generative-ai } }")
-    assert not ask(data, "ASK { GRAPH source:002 { system:bert a concept:generative-ai } }")
-    assert not ask(data, "ASK { GRAPH source:000 { system:gato a concept:large-language-model } }")
+    assert not ask(data, f"ASK {{ GRAPH <{VIEW}000> {{ concept:large-language-model rdfs:subClassOf concept:generative-ai }} }}")
+    assert not ask(data, f"ASK {{ GRAPH <{VIEW}002> {{ system:bert a concept:generative-ai }} }}")
+    assert not ask(data, f"ASK {{ GRAPH <{VIEW}000> {{ system:gato a concept:large-language-model }} }}")
 
 
-def test_the_llm_subclass_relation_is_contested(data):
-    assert ask(data, """ASK { GRAPH <https://w3id.org/termgraph/graph/contested> {
-        ?st rdf:subject concept:large-language-model ; rdf:predicate rdfs:subClassOf ;
-            rdf:object concept:generative-ai ; tg:assertedBy source:004 ; tg:qualifiedBy source:000 } }""")
+def test_the_source_iri_is_not_a_graph_name(data):
+    assert not ask(data, "ASK { GRAPH source:004 { ?s ?p ?o } }")
+
+
+def test_a_disputed_statement_is_not_a_plain_fact_in_the_default_graph(data):
+    assert not ask(data, "ASK { system:bert a concept:generative-ai }")
+    assert not ask(data, "ASK { concept:large-language-model rdfs:subClassOf concept:generative-ai }")
+    # ... but stays reachable with its attribution
+    assert ask(data, f"ASK {{ GRAPH <{VIEW}004> {{ system:bert a concept:generative-ai }} }}")
+    assert ask(data, "ASK { ?c rdf:subject system:bert ; rdf:predicate rdf:type ; rdf:object concept:generative-ai ; "
+                     "tg:stance tg:Denies ; prov:wasDerivedFrom source:002 }")
+
+
+def test_an_undisputed_statement_is_a_plain_fact(data):
+    # 000 and 004 both assert that GPT-4 is a large language model, and no claim disputes it
+    assert ask(data, "ASK { system:gpt-4 a concept:large-language-model }")
+    assert ask(data, "ASK { ?d a tg:Disagreement } ") and ask(data, "ASK { ?c a tg:Claim }")
+
+
+def test_the_default_graph_is_a_set(data):
+    rows = data.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    distinct = data.store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    n = int(next(iter(rows))["n"].value)
+    assert n == int(next(iter(distinct))["n"].value) == data.default_graph_size() > 1000
+
+
+def test_there_are_no_blank_nodes_in_any_graph(data):
+    assert not any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
+                   for q in data.store.quads_for_pattern(None, None, None, None))
+
+
+def test_blank_nodes_become_the_same_iris_on_every_load(tmp_path, root):
+    user = tmp_path / "mine.ttl"
+    user.write_text("<http://example.org/a> <http://example.org/p> [ <http://example.org/q> [ <http://example.org/r> 1 ] ] .\n")
+    settings = Settings(root=root, extra_files=(user,))
+    graph = ox.NamedNode(ns.GRAPH_USER + "mine")
+    first, second = (sorted(map(str, loader.load(settings).store.quads_for_pattern(None, None, None, graph)))
+                     for _ in range(2))
+    assert first == second and len(first) == 3
+    assert all(skolem.GENID in line for line in first) and f"<{ns.GRAPH_USER}mine{skolem.GENID}c14n" in first[0]
+
+
+def test_two_loads_derive_the_same_disagreements(settings, data):
+    graph = ox.NamedNode(ns.GRAPH_DISAGREEMENTS)
+    again = loader.load(settings)
+    assert set(data.store.quads_for_pattern(None, None, None, graph)) == \
+        set(again.store.quads_for_pattern(None, None, None, graph))
+
+
+def test_bert_disagreements_are_derived_with_kind_title_and_sources(data):
+    rows = list(data.store.query(ns.sparql_prefixes() + """
+        SELECT ?kind ?title WHERE { GRAPH <https://w3id.org/termgraph/graph/disagreements> {
+          ?d tg:about system:bert , concept:generative-ai ; tg:disagreementKind ?kind ; rdfs:label ?title ;
+             tg:involvesSource source:002 , source:004 ; tg:foundByRule ?rule . } } ORDER BY ?kind"""))
+    assert [(r["kind"].value.split("#")[1], r["title"].value) for r in rows] == [
+        ("MembershipExcluded", "Is BERT a generative AI? GenAI-LLM-FM explainer and LLM vs GenAI article say yes, "
+                               "FM vs Gen AI Q&A says no"),
+        ("OppositeStances", "Is BERT a generative AI? LLM vs GenAI article says yes, FM vs Gen AI Q&A says no"),
+    ]
+
+
+def test_each_rule_is_described_with_its_file(data):
+    rows = list(data.store.query(ns.sparql_prefixes() + """
+        SELECT ?id WHERE { ?r a tg:DerivationRule ; rdfs:label ?l ; dcterms:identifier ?id } ORDER BY ?id"""))
+    assert [r["id"].value for r in rows] == [f"queries/disagreements/{n}.rq" for n in (
+        "different-values", "hedging-difference", "incompatible-relations", "membership-excluded",
+        "opposite-stances", "within-one-source")]
 
 
 def row(claim, s, p, o, stance, source):
@@ -33,19 +101,26 @@ def row(claim, s, p, o, stance, source):
     return derive.ClaimRow(N(ns.CLAIM + claim), N(s), N(p), N(o), ns.TG + stance, N(ns.SOURCE + source))
 
 
-def test_contested_needs_two_sources_with_different_stances():
+def test_undisputed_needs_every_claim_to_assert_and_none_disputed():
     a, b, p = ns.CONCEPT + "a", ns.CONCEPT + "b", ns.RDFS + "subClassOf"
-    same_source = [row("c1", a, p, b, "Asserts", "000"), row("c2", a, p, b, "Qualifies", "000")]
-    agreeing = [row("c1", a, p, b, "Asserts", "000"), row("c2", a, p, b, "Asserts", "001")]
-    disagreeing = [row("c1", a, p, b, "Asserts", "000"), row("c2", a, p, b, "Denies", "001")]
-    assert not derive.is_contested(same_source)
-    assert not derive.is_contested(agreeing)
-    assert derive.is_contested(disagreeing)
+    agreeing = [row("000-001", a, p, b, "Asserts", "000"), row("001-001", a, p, b, "Asserts", "001")]
+    hedged = [row("000-001", a, p, b, "Asserts", "000"), row("001-001", a, p, b, "Qualifies", "001")]
+    assert len(derive.undisputed_triples(agreeing, set())) == 1
+    assert derive.undisputed_triples(hedged, set()) == []
+    assert derive.undisputed_triples(agreeing, {ns.CLAIM + "001-001"}) == []
 
 
 def test_a_symmetric_relation_is_the_same_statement_either_way_round():
     a, b, p = ns.CONCEPT + "a", ns.CONCEPT + "b", ns.TG + "synonymousWith"
-    rows = [row("c1", a, p, b, "Qualifies", "000"), row("c2", b, p, a, "Denies", "004")]
-    quads = derive.contested_quads(rows)
-    statements = {q.subject for q in quads}
-    assert len(statements) == 1
+    rows = [row("c1", a, p, b, "Asserts", "000"), row("c2", b, p, a, "Denies", "004")]
+    assert derive.statement_key(rows[0]) == derive.statement_key(rows[1])
+    assert derive.undisputed_triples(rows, set()) == []
+
+
+def test_the_service_description_counts_the_default_graph(data):
+    from termgraph.sparql import service_description
+
+    count = next(iter(data.store.query("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")))["n"].value
+    assert service_description.default_size(data.store) == int(count) == data.default_graph_size()
+    triples = service_description.describe("http://example.org/sparql", data.graph_sizes(), data.store)
+    assert not any(t.object == ox.NamedNode(ns.SD + "UnionDefaultGraph") for t in triples)

@@ -16,6 +16,8 @@ import pytest
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.live
+
 README = (ROOT / "README.md").read_text()
 
 
@@ -95,6 +97,33 @@ def test_a_large_result_over_the_live_server(live):
         url + "sparql?query=" + urllib.parse.quote("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"),
         headers={"Accept": "application/n-triples"}), timeout=60).read()
     assert len(body) > 500_000 and body.count(b"\n") > 5000
+
+
+def test_every_iri_the_data_uses_resolves_on_the_live_server(live):
+    """Each of them, over HTTP (the in-process test fetches a sample of the terms)."""
+    import termgraph
+
+    from .test_linked_data import local_paths
+
+    url, _ = live
+    failed = []
+    for path in local_paths(termgraph.load().store):
+        request = urllib.request.Request(url + path.lstrip("/"), headers={"Accept": "text/turtle"}, method="HEAD")
+        try:
+            urllib.request.urlopen(request, timeout=60).close()
+        except OSError as exc:
+            failed.append((path, str(exc)))
+    assert failed == []
+
+
+def test_a_second_server_on_the_same_port_says_so_in_one_line(live):
+    url, _ = live
+    port = url.rstrip("/").rsplit(":", 1)[1]
+    run = subprocess.run([sys.executable, "-m", "termgraph", "serve", "--port", port], capture_output=True,
+                         text=True, timeout=120, cwd=ROOT)
+    assert run.returncode == 2 and run.stdout == ""
+    assert run.stderr == (f"termgraph: error: cannot listen on 127.0.0.1:{port} (Address already in use): stop the "
+                          "program using it or choose another port with --port\n")
 
 
 def test_sigterm_stops_the_server_cleanly(live):

@@ -21,11 +21,21 @@ from .conftest import ROOT
 from .test_live import free_port, wait_until_up
 
 
-def test_forwarded_headers_are_believed_from_configured_proxies_only():
-    none = uvicorn_options(Settings(root=ROOT))
-    assert none["proxy_headers"] is False and none["forwarded_allow_ips"] == ""
-    some = uvicorn_options(Settings(root=ROOT, trusted_proxies="10.0.0.5"))
-    assert some["proxy_headers"] is True and some["forwarded_allow_ips"] == "10.0.0.5"
+def test_uvicorn_rewrites_nothing_from_forwarded_headers():
+    assert uvicorn_options(Settings(root=ROOT, trusted_proxies=("10.0.0.5",)))["proxy_headers"] is False
+
+
+def test_a_client_is_the_forwarded_address_only_behind_a_trusted_proxy():
+    from types import SimpleNamespace
+
+    from termgraph.web.routes.sparql import client_of
+
+    def ask(peer, trusted):
+        request = SimpleNamespace(client=SimpleNamespace(host=peer),
+                                  headers={"x-forwarded-for": "203.0.113.9, 198.51.100.7"})
+        return client_of(request, SimpleNamespace(settings=Settings(root=ROOT, trusted_proxies=trusted)))
+    assert ask("127.0.0.1", ()) == "127.0.0.1"  # loopback is not trusted by default
+    assert ask("127.0.0.1", ("127.0.0.1",)) == "198.51.100.7"
 
 
 def test_the_drain_outlasts_any_query():

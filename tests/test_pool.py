@@ -29,7 +29,7 @@ def small_store(n: int = 200) -> ox.Store:
     store = ox.Store()
     p = ox.NamedNode("http://e/p")
     for i in range(n):
-        store.add(ox.Quad(ox.NamedNode(f"http://e/s{i}"), p, ox.Literal(str(i)), ox.NamedNode("http://e/g")))
+        store.add(ox.Quad(ox.NamedNode(f"http://e/s{i}"), p, ox.Literal(str(i)), ox.DefaultGraph()))
     return store
 
 

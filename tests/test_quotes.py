@@ -38,3 +38,25 @@ def test_the_checker_wants_prefix_or_suffix_for_a_recurring_quote(seeds):
     assert text.count(recurring) > 1
     assert "occurs" in quotes.problem(quotes.Quote("c", "003", recurring, "", ""), text)
     assert quotes.problem(quotes.Quote("c", "003", recurring, "- ", ""), text) is None
+
+
+def test_the_checker_names_the_column_to_fix_and_how():
+    text = "An “LLM” is a model. An “LLM” is a model — really."
+    assert quotes.quote_problem("An \"LLM\" is", "", "", text, "t.txt")[1].startswith(
+        "not a verbatim substring of t.txt (the text has other quote marks, dashes or spaces here")
+    assert quotes.quote_problem("a robot", "", "", text, "t.txt")[1].startswith(
+        "not a verbatim substring of t.txt (copy the passage exactly as the text has it)")
+    assert quotes.quote_problem("is a model", "", "", text, "t.txt")[0] == "prefix"
+    assert quotes.quote_problem("is a model", "", " —", text, "t.txt") is None
+    assert quotes.quote_problem("is a model", "", "!", text, "t.txt")[0] == "suffix"
+    assert quotes.quote_problem("is a model", "XX", "", text, "t.txt")[0] == "prefix"
+
+
+def test_texts_are_looked_for_in_data_sources_before_the_seeds(tmp_path):
+    first, second = tmp_path / "sources", tmp_path / "seeds"
+    first.mkdir(), second.mkdir()
+    (second / "a.txt").write_text("seed")
+    assert quotes.find_text("a.txt", [first, second]) == second / "a.txt"
+    (first / "a.txt").write_text("registered")
+    assert quotes.find_text("a.txt", [first, second]) == first / "a.txt"
+    assert quotes.find_text("b.txt", [first, second]) is None

@@ -1,10 +1,12 @@
 """Shipping: ontology documentation, links to other vocabularies, the Dockerfile, the Python API."""
 
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 
 from .conftest import ROOT
 
@@ -12,7 +14,7 @@ from .conftest import ROOT
 def test_ontology_iri_dereferences_to_pylode_html_for_browsers(client):
     r = client.get("/ontology", headers={"Accept": "text/html"})
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
-    assert "pyLODE" in r.text and "termgraph ontology" in r.text and "contested statement" in r.text
+    assert "pyLODE" in r.text and "termgraph ontology" in r.text and "disagreement kind" in r.text
     assert "<script src=" not in r.text and 'rel="stylesheet" href="http' not in r.text  # nothing fetched
 
 
@@ -49,11 +51,38 @@ def test_dockerfile_passes_hadolint():
     assert run.returncode == 0, run.stdout + run.stderr
 
 
+def dockerfile_instructions(text: str) -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) in order, continuation lines joined, comments dropped."""
+    joined = re.sub(r"\\\n", " ", text)
+    lines = [line.strip() for line in joined.splitlines() if line.strip() and not line.strip().startswith("#")]
+    return [(line.split(None, 1)[0].upper(), line.split(None, 1)[1] if " " in line else "") for line in lines]
+
+
+def final_stage(instructions):
+    starts = [i for i, (name, _) in enumerate(instructions) if name == "FROM"]
+    return instructions[starts[-1]:]
+
+
+def check_runtime(instructions) -> None:
+    stage = final_stage(instructions)
+    users = [args for name, args in stage if name == "USER"]
+    assert users and users[-1].split(":")[0] not in ("root", "0"), "the service must run as a non-root user"
+    assert stage[0][1].startswith("python:3.11-slim")
+    names = [name for name, _ in stage]
+    assert "HEALTHCHECK" in names and "EXPOSE" in names
+    assert [args for name, args in stage if name == "CMD"][-1] == '["termgraph", "serve"]'
+
+
 def test_dockerfile_runs_the_service_as_a_non_root_user_with_a_healthcheck():
+    check_runtime(dockerfile_instructions((ROOT / "Dockerfile").read_text()))
+
+
+def test_the_dockerfile_check_catches_a_later_user_root():
     text = (ROOT / "Dockerfile").read_text()
-    for needle in ("FROM python:3.11-slim", "USER 10001", "EXPOSE 8000", "HEALTHCHECK", "TERMGRAPH_HOST=0.0.0.0",
-                   'CMD ["termgraph", "serve"]'):
-        assert needle in text
+    broken = text.replace('CMD ["termgraph", "serve"]', 'USER root\nCMD ["termgraph", "serve"]')
+    assert broken != text
+    with pytest.raises(AssertionError, match="non-root"):
+        check_runtime(dockerfile_instructions(broken))
 
 
 def test_python_api():

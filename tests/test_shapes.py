@@ -84,13 +84,18 @@ BREAKS = {
     "OwnTermShape": None,  # a node shape whose checks are its property shapes below
     "OwnTermLabelShape": lambda g: setv(g, TG.Claim, RDFS.label, Literal("claim", lang="fr")),
     "OwnTermDefinitionShape": lambda g: setv(g, TG.Claim, SKOS.definition, None),
+    # a curated disagreement outside disagreement/curated/, with one claim and no note, attributed to a source
+    "DisagreementShape": lambda g: [g.add(t) for t in (
+        (URIRef(B + "disagreement/x"), RDF.type, TG.Disagreement),
+        (URIRef(B + "disagreement/x"), TG.hasClaim, CLAIM),
+        (URIRef(B + "disagreement/x"), PROV.wasDerivedFrom, SOURCE))],
 }
 
 
 @pytest.fixture(scope="module")
 def shapes(root):
     graph = rdflib.Graph()
-    for path in sorted((root / "shapes").glob("*.ttl")):
+    for path in sorted((root / "shapes").glob("*/*.ttl")):
         graph.parse(path)
     return graph
 

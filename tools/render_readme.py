@@ -1,8 +1,12 @@
-"""Rewrite the README's example-query section from queries/examples/*.rq and their real output.
+"""Rewrite the README's generated parts from the real files and their real output.
 
     python tools/render_readme.py          # rewrite README.md in place
-The section lies between the markers <!-- examples:start --> and <!-- examples:end -->.
-tests/test_readme.py checks that every query in the README returns what the README shows.
+
+- <!-- examples:start --> … <!-- examples:end -->: queries/examples/*.rq and what each returns
+  (tests/test_readme.py checks every query returns what the README shows);
+- <!-- cli:start --> … <!-- cli:end -->: `termgraph --help` (tests/test_cli.py checks it);
+- <!-- python:start --> … <!-- python:end -->: the Python example and what it prints
+  (tests/test_api.py checks it).
 """
 
 import re
@@ -26,14 +30,45 @@ def render(data, path: Path) -> str:
     return f"#### {title}\n\n`queries/examples/{path.name}`\n\n```sparql\n{text}\n```\n\n```text\n{output}\n```\n"
 
 
+def cli_help() -> str:
+    import os
+    import subprocess
+
+    out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True, cwd=ROOT,
+                         env={**os.environ, "COLUMNS": "100"}, check=True).stdout
+    return f"```text\n$ termgraph --help\n{out.rstrip()}\n```\n"
+
+
+def python_example(text: str) -> str:
+    """The README's Python example (its first ```python block between the markers), run, with
+    its real output in a ```text block after it."""
+    import contextlib
+    import io
+
+    code = re.search(r"```python\n(.*?)```", text, flags=re.S).group(1)
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), {})
+    return f"```python\n{code}```\n\nprints\n\n```text\n{out.getvalue().rstrip()}\n```\n"
+
+
+def replace(text: str, name: str, block: str) -> str:
+    pattern = rf"(<!-- {name}:start -->\n).*?(<!-- {name}:end -->)"
+    return re.sub(pattern, lambda m: m.group(1) + "\n" + block + "\n" + m.group(2), text, flags=re.S)
+
+
+def section(text: str, name: str) -> str:
+    return text.split(f"<!-- {name}:start -->")[1].split(f"<!-- {name}:end -->")[0]
+
+
 def main() -> int:
     data = loader.load(Settings(root=ROOT))
     blocks = "\n".join(render(data, p) for p in sorted((ROOT / "queries" / "examples").glob("*.rq")))
     readme = ROOT / "README.md"
-    text = readme.read_text()
-    new = re.sub(r"(<!-- examples:start -->\n).*?(<!-- examples:end -->)", lambda m: m.group(1) + "\n" + blocks + "\n" + m.group(2),
-                 text, flags=re.S)
-    readme.write_text(new)
+    text = replace(readme.read_text(), "examples", blocks)
+    text = replace(text, "cli", cli_help())
+    text = replace(text, "python", python_example(section(text, "python")))
+    readme.write_text(text)
     return 0
 
 

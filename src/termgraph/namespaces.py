@@ -8,13 +8,15 @@ SYSTEM = BASE + "system/"
 ORG = BASE + "org/"
 SOURCE = BASE + "source/"
 CLAIM = BASE + "claim/"
-CONTESTED = BASE + "contested/"
+DISAGREEMENT = BASE + "disagreement/"  # + rule name (or "curated") + "/" + a stable hash
+RULE = BASE + "rule/"
 GRAPH = BASE + "graph/"
 
 GRAPH_ONTOLOGY = GRAPH + "ontology"
 GRAPH_CURATED = GRAPH + "curated"
 GRAPH_CLAIMS = GRAPH + "claims/"  # + source number
-GRAPH_CONTESTED = GRAPH + "contested"
+GRAPH_DISAGREEMENTS = GRAPH + "disagreements"
+GRAPH_VIEW = GRAPH + "view/"  # + source number: the statements that source asserts
 GRAPH_USER = GRAPH + "user/"  # + file stem, for files a user adds
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
@@ -37,7 +39,8 @@ PREFIXES = {
     "org": ORG,
     "source": SOURCE,
     "claim": CLAIM,
-    "contested": CONTESTED,
+    "disagreement": DISAGREEMENT,
+    "rule": RULE,
     "rdf": RDF,
     "rdfs": RDFS,
     "owl": OWL,

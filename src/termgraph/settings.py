@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from termgraph.errors import BadSetting
 from termgraph.paths import default_root
 
 
@@ -23,44 +25,89 @@ class Settings:
     workers: int = 2  # query worker processes
     rate_limit_seconds: float = 0.0  # per-client budget of execution time per window; 0 = off
     rate_limit_window: float = 60.0
+    # Peers whose X-Forwarded-Proto and X-Forwarded-Host (taken together, or neither) say the
+    # public URL; empty: no one's. Give the proxy's address, e.g. ("127.0.0.1",).
+    trusted_proxies: tuple[str, ...] = ()
     per_client_queries: int = 4  # queries one client may have running or waiting at once
     max_queue: int = 64  # queries waiting for a worker; past that, 503 with Retry-After
     query_memory_mb: int = 2048  # memory one query may allocate beyond the shared data
     shutdown_grace: float = 30.0  # seconds to finish accepted requests on SIGTERM
-    trusted_proxies: str = ""  # addresses whose X-Forwarded-* headers are believed ("" = none)
     header_timeout: float = 10.0  # seconds a connection may take to send its request headers
     max_connections: int = 512  # open connections at once; past that, 503
+    curate: bool = False  # serve the review page for drafted claims (loopback hosts only)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
 
 
+def positive(cast):
+    def read(text: str):
+        value = cast(text)
+        if not (value > 0 and math.isfinite(value)):
+            raise ValueError("must be a finite number greater than 0")
+        return value
+    read.__name__ = cast.__name__
+    return read
+
+
+def non_negative(cast):
+    def read(text: str):
+        value = cast(text)
+        if not (value >= 0 and math.isfinite(value)):
+            raise ValueError("must be a finite number, 0 or more")
+        return value
+    read.__name__ = cast.__name__
+    return read
+
+
+def port(text: str) -> int:
+    value = int(text)
+    if not 0 < value < 65536:
+        raise ValueError("must be between 1 and 65535")
+    return value
+
+
+def addresses(text: str) -> tuple[str, ...]:
+    return tuple(a.strip() for a in text.split(",") if a.strip())
+
+
 ENV = {
-    "TERMGRAPH_HOST": ("host", str),
-    "TERMGRAPH_PORT": ("port", int),
-    "TERMGRAPH_BASE_URL": ("base_url", str),
-    "TERMGRAPH_QUERY_TIMEOUT": ("query_timeout", float),
-    "TERMGRAPH_MAX_RESULT_BYTES": ("max_result_bytes", int),
-    "TERMGRAPH_WORKERS": ("workers", int),
-    "TERMGRAPH_RATE_LIMIT": ("rate_limit_seconds", float),
-    "TERMGRAPH_RATE_WINDOW": ("rate_limit_window", float),
-    "TERMGRAPH_PER_CLIENT_QUERIES": ("per_client_queries", int),
-    "TERMGRAPH_MAX_QUEUE": ("max_queue", int),
-    "TERMGRAPH_QUERY_MEMORY_MB": ("query_memory_mb", int),
-    "TERMGRAPH_SHUTDOWN_GRACE": ("shutdown_grace", float),
-    "TERMGRAPH_TRUSTED_PROXIES": ("trusted_proxies", str),
-    "TERMGRAPH_HEADER_TIMEOUT": ("header_timeout", float),
-    "TERMGRAPH_MAX_CONNECTIONS": ("max_connections", int),
+    "TERMGRAPH_HOST": ("host", str, "an interface address such as 127.0.0.1"),
+    "TERMGRAPH_PORT": ("port", port, "a port number such as 8000"),
+    "TERMGRAPH_BASE_URL": ("base_url", str, "the public URL, such as https://example.org/termgraph/"),
+    "TERMGRAPH_QUERY_TIMEOUT": ("query_timeout", positive(float), "seconds, such as 10"),
+    "TERMGRAPH_MAX_RESULT_BYTES": ("max_result_bytes", positive(int), "bytes, such as 50000000"),
+    "TERMGRAPH_WORKERS": ("workers", positive(int), "a number of processes, such as 2"),
+    "TERMGRAPH_RATE_LIMIT": ("rate_limit_seconds", non_negative(float), "seconds per window, 0 for off"),
+    "TERMGRAPH_RATE_WINDOW": ("rate_limit_window", positive(float), "seconds, such as 60"),
+    "TERMGRAPH_TRUSTED_PROXIES": ("trusted_proxies", addresses, "comma-separated addresses, such as 127.0.0.1"),
+    "TERMGRAPH_PER_CLIENT_QUERIES": ("per_client_queries", positive(int), "a number of queries, such as 4"),
+    "TERMGRAPH_MAX_QUEUE": ("max_queue", positive(int), "a number of queries, such as 64"),
+    "TERMGRAPH_QUERY_MEMORY_MB": ("query_memory_mb", positive(int), "MiB, such as 2048"),
+    "TERMGRAPH_SHUTDOWN_GRACE": ("shutdown_grace", non_negative(float), "seconds, such as 30"),
+    "TERMGRAPH_HEADER_TIMEOUT": ("header_timeout", positive(float), "seconds, such as 10"),
+    "TERMGRAPH_MAX_CONNECTIONS": ("max_connections", positive(int), "a number of connections, such as 512"),
 }
 
 
+def read_env(var: str, text: str):
+    """One environment value, or BadSetting naming the variable, the value and what it takes."""
+    name, cast, wanted = ENV[var]
+    try:
+        return cast(text.strip())
+    except ValueError as exc:
+        reason = str(exc) if "must" in str(exc) else "not a valid value"
+        raise BadSetting(f"{var}={text!r}: {reason}; give {wanted}") from None
+
+
 def settings_from_env(environ: dict | None = None, **overrides) -> Settings:
-    """Settings from TERMGRAPH_* environment variables, then explicit overrides."""
+    """Settings from TERMGRAPH_* environment variables, then explicit overrides.
+    Raises BadSetting (exit code 2) for a value that cannot be used."""
     environ = os.environ if environ is None else environ
     values = {}
-    for var, (name, cast) in ENV.items():
-        if environ.get(var):
-            values[name] = cast(environ[var])
+    for var in ENV:
+        if environ.get(var, "").strip():
+            values[ENV[var][0]] = read_env(var, environ[var])
     root = environ.get("TERMGRAPH_ROOT")
     values["root"] = Path(root) if root else default_root()
     values.update({k: v for k, v in overrides.items() if v is not None})

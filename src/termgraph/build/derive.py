@@ -1,36 +1,36 @@
 """Graphs termgraph derives from the claims when it loads them.
 
-- One *source view* per source, named by the source's IRI: the statements that source asserts
-  (claims with stance tg:Asserts), so `GRAPH source:004 { ?s ?p ?o }` is source 004's view.
-- The *contested* graph: one tg:ContestedStatement for every statement on which two sources
-  take different stances (one asserts and another denies or qualifies, or one denies and
-  another qualifies), with the sources on each side and the claims.
+- One *source view* per source, <https://w3id.org/termgraph/graph/view/NNN>: the statements that
+  source asserts (claims with stance tg:Asserts), so `GRAPH <…/graph/view/004> { ?s ?p ?o }` is
+  the world according to source 004.
+- The *disagreements* graph: one tg:Disagreement per disagreement the rules in
+  queries/disagreements/ find (see disagreements.py).
+- The *default graph* (what a query sees without GRAPH or FROM): the ontology, the curated data,
+  the claims (reified, with their sources and quotes), the disagreements, a description of every
+  view, any user file, and as plain triples only the *undisputed* statements: those some source
+  asserts, that no claim denies or qualifies, and that no disagreement involves. It is a real
+  graph (a set of triples), not the union of the named graphs, so no row comes twice.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.build import disagreements
+from termgraph.paths import default_root
+
+N, L = ox.NamedNode, ox.Literal
 
 CLAIMS_QUERY = ns.sparql_prefixes() + """
 SELECT ?claim ?s ?p ?o ?stance ?source WHERE {
-  GRAPH ?g {
-    ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
-           tg:stance ?stance ; prov:wasDerivedFrom ?source .
-  }
+  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ;
+         tg:stance ?stance ; prov:wasDerivedFrom ?source .
 }
 """
-
-STANCE_PROPERTY = {
-    ns.TG + "Asserts": ns.TG + "assertedBy",
-    ns.TG + "Denies": ns.TG + "deniedBy",
-    ns.TG + "Qualifies": ns.TG + "qualifiedBy",
-}
 
 
 @dataclass(frozen=True)
@@ -44,10 +44,10 @@ class ClaimRow:
 
 
 def claim_rows(store: ox.Store) -> list[ClaimRow]:
-    rows = [
+    rows = {
         ClaimRow(r["claim"], r["s"], r["p"], r["o"], r["stance"].value, r["source"])
-        for r in store.query(CLAIMS_QUERY)
-    ]
+        for r in store.query(CLAIMS_QUERY, use_default_graph_as_union=True)
+    }
     return sorted(rows, key=lambda r: r.claim.value)
 
 
@@ -59,51 +59,63 @@ def statement_key(row: ClaimRow) -> tuple:
     return (s, row.p, o)
 
 
+def view_graph(source: ox.NamedNode) -> ox.NamedNode:
+    """<…/source/004> → <…/graph/view/004>."""
+    return N(ns.GRAPH_VIEW + source.value.rsplit("/", 1)[-1])
+
+
 def source_view_quads(rows: list[ClaimRow]) -> list[ox.Quad]:
-    return [
-        ox.Quad(r.s, r.p, r.o, ox.NamedNode(r.source.value))
-        for r in rows
-        if r.stance == ns.TG + "Asserts"
-    ]
+    return [ox.Quad(r.s, r.p, r.o, view_graph(r.source)) for r in rows if r.stance == ns.TG + "Asserts"]
 
 
-def contested_iri(key: tuple) -> ox.NamedNode:
-    digest = hashlib.sha1("\n".join(str(t) for t in key).encode()).hexdigest()[:16]
-    return ox.NamedNode(ns.CONTESTED + digest)
-
-
-def is_contested(group: list[ClaimRow]) -> bool:
-    """Two different sources take different stances: one asserts and another denies or
-    qualifies, or one denies and another qualifies."""
-    return any(a.source != b.source and a.stance != b.stance for a in group for b in group)
-
-
-def contested_quads(rows: list[ClaimRow]) -> list[ox.Quad]:
-    groups: dict[tuple, list[ClaimRow]] = defaultdict(list)
-    for r in rows:
-        groups[statement_key(r)].append(r)
-    graph = ox.NamedNode(ns.GRAPH_CONTESTED)
+def view_descriptions(sources: set[ox.NamedNode]) -> list[ox.Triple]:
     out = []
-    for key, group in sorted(groups.items(), key=lambda kv: str(kv[0])):
-        if not is_contested(group):
-            continue
-        node = contested_iri(key)
-        add = lambda p, o: out.append(ox.Quad(node, ox.NamedNode(p), o, graph))  # noqa: E731
-        add(ns.RDF + "type", ox.NamedNode(ns.TG + "ContestedStatement"))
-        add(ns.RDF + "subject", key[0])
-        add(ns.RDF + "predicate", key[1])
-        add(ns.RDF + "object", key[2])
-        for r in group:
-            add(STANCE_PROPERTY[r.stance], ox.NamedNode(r.source.value))
-            add(ns.TG + "hasClaim", r.claim)
+    for source in sorted(sources, key=lambda s: s.value):
+        view = view_graph(source)
+        number = source.value.rsplit("/", 1)[-1]
+        out += [ox.Triple(view, N(ns.RDF + "type"), N(ns.TG + "SourceView")),
+                ox.Triple(view, N(ns.TG + "viewOf"), source),
+                ox.Triple(view, N(ns.RDFS + "label"), L(f"the statements source {number} asserts", language="en"))]
     return out
 
 
-def add_derived_graphs(store: ox.Store) -> list[str]:
-    """Add the source views and the contested graph; return the names of the graphs added."""
+def undisputed_triples(rows: list[ClaimRow], disputed_claims: set[str]) -> list[ox.Triple]:
+    """Statements some source asserts, on which every claim asserts and none is in a disagreement."""
+    by_statement: dict[tuple, list[ClaimRow]] = {}
+    for r in rows:
+        by_statement.setdefault(statement_key(r), []).append(r)
+    out = set()
+    for group in by_statement.values():
+        if all(r.stance == ns.TG + "Asserts" and r.claim.value not in disputed_claims for r in group):
+            out.update(ox.Triple(r.s, r.p, r.o) for r in group)
+    return sorted(out, key=str)
+
+
+def rules_folder(root: Path) -> Path:
+    """queries/disagreements/ of the data folder, or termgraph's own when the folder has none."""
+    own = root / "queries" / "disagreements"
+    return own if own.is_dir() else default_root() / "queries" / "disagreements"
+
+
+def default_graph_triples(store: ox.Store, extra: list[ox.Triple]) -> set[ox.Triple]:
+    """Every triple of every named graph except the source views, plus `extra`, as one set."""
+    triples = set(extra)
+    for q in store.quads_for_pattern(None, None, None, None):
+        name = q.graph_name
+        if isinstance(name, ox.NamedNode) and not name.value.startswith(ns.GRAPH_VIEW):
+            triples.add(ox.Triple(q.subject, q.predicate, q.object))
+    return triples
+
+
+def add_derived_graphs(store: ox.Store, root: Path) -> list[str]:
+    """Add the source views, the disagreements graph and the default graph; return the names of
+    the named graphs added."""
     rows = claim_rows(store)
     views = source_view_quads(rows)
-    contested = contested_quads(rows)
-    store.extend(views + contested)
+    found_quads, disputed = disagreements.derive(store, rules_folder(root), root)
+    store.extend(views + found_quads)
+    extra = view_descriptions({r.source for r in rows}) + undisputed_triples(rows, disputed)
+    default = ox.DefaultGraph()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in default_graph_triples(store, extra))
     names = sorted({q.graph_name.value for q in views})
-    return names + ([ns.GRAPH_CONTESTED] if contested else [])
+    return names + [ns.GRAPH_DISAGREEMENTS]

@@ -7,19 +7,18 @@ from pathlib import Path
 
 from termgraph import namespaces as ns
 from termgraph.errors import DataNotFound
+from termgraph.sparql import formats
 
-RDF_SUFFIXES = {
-    ".ttl": "text/turtle",
-    ".trig": "application/trig",
-    ".nt": "application/n-triples",
-    ".nq": "application/n-quads",
-    ".jsonld": "application/ld+json",
-    ".json": "application/ld+json",
-    ".rdf": "application/rdf+xml",
-    ".owl": "application/rdf+xml",
-    ".xml": "application/rdf+xml",
+# File suffix -> media type, from the one format registry.
+RDF_SUFFIXES = {suffix: formats.by_suffix(suffix).media_type for suffix in formats.rdf_suffixes()}
+QUAD_SUFFIXES = {s for s, media in RDF_SUFFIXES.items() if media in formats.DATASET_FORMATS
+                 and media not in formats.GRAPH_FORMATS}
+# shapes/<folder>/*.ttl checks the graphs its folder names: the ontology's shapes the ontology,
+# the data's shapes everything termgraph ships (the ontology, the curated data, the claims).
+SHAPE_FOLDERS = {
+    "ontology": (ns.GRAPH_ONTOLOGY,),
+    "data": (ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED, ns.GRAPH_CLAIMS),
 }
-QUAD_SUFFIXES = {".trig", ".nq"}
 
 
 @dataclass(frozen=True)
@@ -51,5 +50,32 @@ def user_file(path: Path) -> DataFile:
     return DataFile(path, ns.GRAPH_USER + path.stem, False)
 
 
+def user_files(paths) -> list[DataFile]:
+    """Several user files; two that would fill the same graph (a/extra.ttl and b/extra.jsonld)
+    are an error naming both, never a silent merge."""
+    found: dict[str, Path] = {}
+    files = []
+    for path in paths:
+        item = user_file(path)
+        if item.graph in found:
+            raise DataNotFound(f"{found[item.graph]} and {path} would both be the graph <{item.graph}> "
+                               "(one graph per file name stem): rename one of them")
+        found[item.graph] = Path(path)
+        files.append(item)
+    return files
+
+
 def shapes_files(root: Path) -> list[Path]:
-    return sorted((root / "shapes").glob("*.ttl"))
+    """Every shapes file: shapes/ontology/*.ttl and shapes/data/*.ttl. A .ttl anywhere else
+    under shapes/ is an error (its folder would not say what it checks), never skipped."""
+    stray = sorted(p for p in (root / "shapes").rglob("*.ttl") if p.parent.parent != root / "shapes"
+                   or p.parent.name not in SHAPE_FOLDERS)
+    if stray:
+        raise DataNotFound(f"{stray[0]}: put shapes in shapes/{' or shapes/'.join(SHAPE_FOLDERS)} "
+                           "(the folder says which graphs they check)")
+    return sorted(p for folder in SHAPE_FOLDERS for p in (root / "shapes" / folder).glob("*.ttl"))
+
+
+def shape_targets(path: Path) -> tuple[str, ...]:
+    """The graphs a shapes file checks, from the folder it is in."""
+    return SHAPE_FOLDERS[path.parent.name]

@@ -8,19 +8,12 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from termgraph.build import derive
+from termgraph.build import derive, skolem
 from termgraph.errors import DataSyntaxError
-from termgraph.build.files import QUAD_SUFFIXES, RDF_SUFFIXES, DataFile, project_files, user_file
+from termgraph.build.files import QUAD_SUFFIXES, DataFile, project_files, user_files
+from termgraph.sparql import formats
 from termgraph.settings import Settings
 
-FORMATS = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 
 
 @dataclass
@@ -32,12 +25,16 @@ class LoadedData:
     derived: list[str] = field(default_factory=list)  # names of the graphs termgraph derived
 
     def graph_sizes(self) -> dict[str, int]:
+        """Triples per named graph."""
         query = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"
         return {row["g"].value: int(row["n"].value) for row in self.store.query(query)}
 
+    def default_graph_size(self) -> int:
+        return len(list(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+
 
 def rdf_format(path: Path) -> ox.RdfFormat:
-    return FORMATS[RDF_SUFFIXES[path.suffix.lower()]]
+    return formats.by_suffix(path.suffix).ox
 
 
 def load_file(store: ox.Store, item: DataFile) -> None:
@@ -66,12 +63,13 @@ def move_default_graph(store: ox.Store, graph: ox.NamedNode) -> None:
 
 
 def all_files(settings: Settings) -> list[DataFile]:
-    return project_files(settings.root) + [user_file(p) for p in settings.extra_files]
+    return project_files(settings.root) + user_files(settings.extra_files)
 
 
 def load(settings: Settings, progress: Callable[[str], None] | None = None) -> LoadedData:
-    """Parse every file into a fresh in-memory store, then derive the source views and the
-    contested graph. Nothing is kept from a load that fails."""
+    """Parse every file into a fresh in-memory store, turn blank nodes into stable IRIs, then
+    derive the source views, the disagreements and the default graph. Nothing is kept from a load
+    that fails."""
     store = ox.Store()
     files = all_files(settings)
     for i, item in enumerate(files, 1):
@@ -79,6 +77,7 @@ def load(settings: Settings, progress: Callable[[str], None] | None = None) -> L
             progress(f"[{i}/{len(files)}] {item.path}")
         load_file(store, item)
     if progress:
-        progress("deriving the source views and the contested graph")
-    derived = derive.add_derived_graphs(store)
+        progress("deriving the source views, the disagreements and the default graph")
+    skolem.skolemise(store)
+    derived = derive.add_derived_graphs(store, settings.root)
     return LoadedData(store, files, derived)

@@ -1,8 +1,10 @@
-"""The SHACL gate: termgraph's own data must conform to shapes/ before anything is served."""
+"""The SHACL gate (termgraph's own data must conform to shapes/ before anything is served), and
+the curator checks of the claims tables that `termgraph validate` runs before it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyshacl
@@ -10,14 +12,11 @@ import rdflib
 from rdflib.namespace import RDF, SH
 
 from termgraph import namespaces as ns
-from termgraph.errors import DataSyntaxError, ValidationFailed
-from termgraph.build.files import DataFile, project_files, shapes_files
-
-# Which shapes file checks which graphs.
-SHAPE_TARGETS = {
-    "data-shapes.ttl": (ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED, ns.GRAPH_CLAIMS),
-    "ontology-shapes.ttl": (ns.GRAPH_ONTOLOGY,),
-}
+from termgraph.errors import ValidationFailed
+from termgraph.build import claims_table, claims_turtle, quotes
+from termgraph.build.claims_vocab import load_vocabulary, shorten
+from termgraph.build.files import DataFile, project_files, shape_targets, shapes_files
+from termgraph.build.syntax import syntax_error
 
 
 @dataclass(frozen=True)
@@ -53,8 +52,10 @@ def parse_graph(files: list[Path]) -> rdflib.Graph:
         try:
             graph.parse(path, format="turtle")
         except Exception as exc:  # rdflib raises several types for syntax errors
-            raise DataSyntaxError(path, str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from None
+            raise syntax_error(path, exc) from None
     return graph
+
+
 
 
 def bind_prefixes(graph: rdflib.Graph) -> None:
@@ -105,8 +106,7 @@ def check(root: Path, files: list[DataFile] | None = None) -> Report:
     files = project_files(root) if files is None else files
     found: list[Violation] = []
     for shapes_path in shapes_files(root):
-        targets = SHAPE_TARGETS.get(shapes_path.name, (ns.GRAPH_ONTOLOGY, ns.GRAPH_CURATED, ns.GRAPH_CLAIMS))
-        found += run_shapes(parse_graph(files_for(targets, files)), parse_graph([shapes_path]))
+        found += run_shapes(parse_graph(files_for(shape_targets(shapes_path), files)), parse_graph([shapes_path]))
     return Report(not found, tuple(found), len(files))
 
 
@@ -116,3 +116,77 @@ def gate(root: Path, files: list[DataFile] | None = None) -> Report:
     if not report.conforms:
         raise ValidationFailed(report.text(), len(report.violations))
     return report
+
+
+# --- Curator checks: the claims tables ----------------------------------------------------------
+
+def quote_problems(claims: list[claims_table.Claim], vocab, places: list[Path]) -> list[claims_table.Problem]:
+    """Each quote against its source's text, wherever the text is present."""
+    problems, texts = [], {}
+    for claim in claims:
+        if claim.source not in vocab.sources:
+            problems.append(claims_table.Problem(claim.file, claim.row, "id", f"{shorten(claim.source)} is not a "
+                            "registered source (register its text with termgraph source add)"))
+            continue
+        name, sha = vocab.sources[claim.source]
+        if name not in texts:
+            path = quotes.find_text(name, places) if name else None
+            changed = quotes.sha_problem(path, sha) if path else None
+            if changed:
+                problems.append(claims_table.Problem(claim.file, None, None, changed + "; quotes not checked"))
+            texts[name] = None if path is None or changed else path.read_text(encoding="utf-8")
+        if texts[name] is not None:
+            found = quotes.quote_problem(claim.quote, claim.prefix, claim.suffix, texts[name], name)
+            if found:
+                problems.append(claims_table.Problem(claim.file, claim.row, *found))
+    return problems
+
+
+def table_problems(root: Path, vocab) -> tuple[list[claims_table.Claim], list[claims_table.Problem]]:
+    claims, problems = [], []
+    for table in claims_turtle.tables(root):
+        found_claims, found = claims_table.read_table(table, vocab, f"data/claims/{table.name}")
+        claims += found_claims
+        problems += found
+    for ttl in sorted((root / "data" / "claims").glob("*.ttl")):
+        if not ttl.with_suffix(".csv").is_file():
+            problems.append(claims_table.Problem(f"data/claims/{ttl.name}", None, None,
+                            f"has no table data/claims/{ttl.stem}.csv (claims are edited in the CSV)"))
+    return claims, problems
+
+
+def curator_problems(root: Path, seeds: Path) -> list[str]:
+    """What curators get wrong in data/claims/*.csv, one line each: bad cells, undeclared terms,
+    quotes not in the source text, generated Turtle out of date. Raises TableUnreadable (exit 2)."""
+    project_files(root)  # DataNotFound (exit 2) when root is not a data folder
+    vocab = load_vocabulary(root)
+    claims, problems = table_problems(root, vocab)
+    problems += claims_table.declared_problems(claims, vocab)
+    problems += quote_problems(claims, vocab, [root / "data" / "sources", seeds])
+    stale, _ = claims_turtle.drift(root, vocab)
+    problems += [claims_table.Problem(f"data/claims/{p.name}", None, None, f"differs from data/claims/{p.stem}.csv "
+                                      "(edit the CSV, then run: termgraph claims generate)") for p in stale]
+    return [p.line() for p in problems]
+
+
+def claim_rows(root: Path) -> dict[str, str]:
+    """claim id -> 'data/claims/NNN.csv row N', for pointing SHACL violations at the table."""
+    rows = {}
+    for table in claims_turtle.tables(root):
+        try:
+            records = claims_table.read_records(table, table.name)
+        except claims_table.TableUnreadable:
+            continue
+        rows.update({cells[0].strip(): f"data/claims/{table.name} row {n}" for n, cells in records if cells})
+    return rows
+
+
+def located(report: Report, root: Path) -> Report:
+    """The report with each claim's violation prefixed by the table row it comes from."""
+    rows = claim_rows(root)
+
+    def where(v: Violation) -> Violation:
+        match = re.search(r"claim[:/](\d{3}-\d{3,})", v.focus)
+        row = rows.get(match.group(1)) if match else None
+        return replace(v, focus=f"{row} ({v.focus})") if row else v
+    return replace(report, violations=tuple(where(v) for v in report.violations))

@@ -1,11 +1,14 @@
 """Run SPARQL queries on the dataset with pyoxigraph, within its dataset rules.
 
-The default graph is the union of all graphs unless the request names its own dataset
-(FROM / FROM NAMED in the query, or default-graph-uri / named-graph-uri in the protocol).
+The default graph is the store's own default graph, which termgraph builds at load (see
+termgraph.build.derive: no statement a source disputes is a plain triple there), unless the
+request names its own dataset (FROM / FROM NAMED in the query, or default-graph-uri /
+named-graph-uri in the protocol). Every named graph stays reachable with GRAPH.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pyoxigraph as ox
@@ -37,7 +40,7 @@ def query_options(shape: guard.QueryShape, dataset: Dataset, union_default: bool
     return options
 
 
-def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = True,
+def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = False,
             prefixes: dict[str, str] | None = None, known: set[str] | None = None,
             screen_service: bool = True) -> tuple[str, dict]:
     """Check a query is allowed and work out its dataset; return (form, pyoxigraph options).
@@ -57,7 +60,7 @@ def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = 
     return shape.form or "SELECT", options
 
 
-def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default: bool = True,
+def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default: bool = False,
         prefixes: dict[str, str] | None = None, base_iri: str | None = None,
         known: set[str] | None = None, screen_service: bool = True) -> Result:
     """Run a read-only query. Raises QuerySyntaxError or ForbiddenQuery with a clear message.
@@ -68,7 +71,7 @@ def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default:
     try:
         value = store.query(text, **options)
     except SyntaxError as exc:
-        raise QuerySyntaxError(f"SPARQL syntax error: {exc}") from None
+        raise QuerySyntaxError(syntax_message(text, str(exc), prefixes)) from None
     except OSError:  # the sandbox refused a socket (or the engine failed to open one)
         raise ForbiddenQuery(guard.SERVICE_REFUSED) from None
     if isinstance(value, ox.QueryBoolean):
@@ -78,3 +81,34 @@ def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default:
     elif form not in ("CONSTRUCT", "DESCRIBE"):
         form = "CONSTRUCT"
     return Result(form, value)
+
+
+POSITION = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def undeclared_prefixes(text: str, predeclared: dict[str, str] | None = None) -> list[str]:
+    """Prefixes the query uses (prefix:local) but neither declares nor has predeclared."""
+    toks = list(guard.tokens(text))
+    declared = set(predeclared or ())
+    declared |= {toks[i + 1][1].rstrip(":") for i, (k, v) in enumerate(toks[:-1])
+                 if k == "word" and v.upper() == "PREFIX"}
+    used = [v.split(":", 1)[0] for k, v in toks if k == "pname"]
+    return sorted({p for p in used if p not in declared}, key=used.index)
+
+
+def syntax_message(text: str, message: str, prefixes: dict[str, str] | None = None) -> str:
+    """The engine's syntax error as one readable line: where, what, and for a prefix the fix."""
+    unknown = undeclared_prefixes(text, prefixes)
+    if "Prefix not found" in message and unknown:
+        known = f" (predeclared: {', '.join(sorted(prefixes))})" if prefixes else ""
+        return (f"SPARQL syntax error: unknown prefix '{unknown[0]}:'; declare it with "
+                f"PREFIX {unknown[0]}: <…>{known}")
+    found = POSITION.match(message)
+    if not found:
+        return "SPARQL syntax error: " + " ".join(message.split())
+    line, column, what = int(found[1]), int(found[2]), " ".join(found[3].split())
+    if len(what) > 90:
+        what = what[:90].rsplit(",", 1)[0] + ", …"
+    source_line = (text.splitlines() or [""])[min(line, len(text.splitlines() or [""])) - 1]
+    near = source_line[max(0, column - 16):column + 14].strip()
+    return f"SPARQL syntax error at line {line}, column {column}: {what}" + (f" (near '{near}')" if near else "")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from termgraph import errors
 from termgraph.sparql import zygote
 from termgraph.sparql.fairness import ClientLedger, FairnessSettings
-from termgraph.sparql.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
+from termgraph.sparql.jobs import Answer, Job  # noqa: F401 - the pool's public names
 
 
 @dataclass(frozen=True)

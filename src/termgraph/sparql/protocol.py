@@ -28,7 +28,7 @@ class Dataset:
 class QueryRequest:
     query: str
     dataset: Dataset
-    format: str | None  # the format= parameter, if any (overrides Accept)
+    format: str | None  # _mediatype= or else format=, if given (overrides Accept)
 
 
 @dataclass(frozen=True)
@@ -61,6 +61,15 @@ def one(params: list[tuple[str, str]], name: str) -> str | None:
     if len(values) > 1:
         raise BadRequest(f"{len(values)} '{name}' parameters: send exactly one")
     return values[0] if values else None
+
+
+def requested_format(params: list[tuple[str, str]]) -> str | None:
+    """`_mediatype` over `format` (each given at most once)."""
+    for name in OVERRIDES:
+        value = one(params, name)
+        if value:
+            return value
+    return None
 
 
 def graph_iri(name: str, value: str) -> str:
@@ -98,7 +107,7 @@ def parse_request(method: str, query_string: str, content_type: str | None, body
         query = one(url_params, "query")
         if query is None:
             return None
-        return QueryRequest(query, dataset_of(url_params), one(url_params, "format"))
+        return QueryRequest(query, dataset_of(url_params), requested_format(url_params))
     if method != "POST":
         raise BadRequest(f"{method} is not a SPARQL protocol method: use GET or POST")
     charset = mparams.get("charset", "utf-8").lower()
@@ -111,19 +120,36 @@ def parse_request(method: str, query_string: str, content_type: str | None, body
         query = one(params, "query")
         if query is None:
             raise BadRequest("the form has no 'query' parameter")
-        return QueryRequest(query, dataset_of(params), one(params, "format"))
+        return QueryRequest(query, dataset_of(params), requested_format(params))
     if mtype == DIRECT:
         if one(url_params, "query") is not None:
             raise BadRequest("a query in both the URL and the body: send one")
-        return QueryRequest(decode_utf8(body, "query"), dataset_of(url_params), one(url_params, "format"))
+        return QueryRequest(decode_utf8(body, "query"), dataset_of(url_params), requested_format(url_params))
     shown = mtype or "no Content-Type"
     raise UnsupportedMediaType(f"{shown}: POST a query as {DIRECT} or {FORM}")
 
 
-# --- content negotiation -----------------------------------------------------------------------
+# --- content negotiation: one response policy for every route -----------------------------------
+#
+# The format of a response is chosen, first match wins, by
+#   1. `_mediatype=` (a media type or a short name: ?_mediatype=text/turtle, ?_mediatype=turtle),
+#   2. `format=` (the same values; the SPARQL endpoints' custom),
+#   3. the Accept header (q-values, then the most specific range, then the server's order).
+# An override the route does not offer, or an Accept none of whose types it offers, is a 406.
+
+OVERRIDES = ("_mediatype", "format")
+
+
+def override_of(params) -> str | None:
+    """The format a request names explicitly: `_mediatype` over `format` (either may be absent).
+    `params` is a mapping or a list of (name, value) pairs."""
+    pairs = params.items() if hasattr(params, "items") else params
+    given = {k: v for k, v in pairs if k in OVERRIDES and v}
+    return next((given[k] for k in OVERRIDES if k in given), None)
+
 
 def parse_accept(accept: str | None) -> list[tuple[str, float, int]]:
-    """Media ranges with their q-values, best first (ties keep the header's order)."""
+    """Media ranges with their q-values, in the header's order."""
     if not accept or not accept.strip():
         return [("*/*", 1.0, 0)]
     ranges = []
@@ -149,15 +175,35 @@ def specificity(range_: str, offered: str) -> int:
     return 0
 
 
+def aliases_for(offered: list[str]) -> dict[str, str]:
+    """Media types clients send for one we offer (application/x-turtle -> text/turtle …)."""
+    table: dict[str, str] = {}
+    for media in offered:
+        fmt = formats.BY_MEDIA_TYPE.get(media)
+        for alias in fmt.aliases if fmt else ():
+            if alias not in offered:
+                table.setdefault(alias, media)
+    return table
+
+
+def resolve_override(override: str, offered: list[str]) -> str:
+    wanted = override.strip().lower()
+    fmt = formats.BY_NAME.get(wanted)
+    if fmt is not None and fmt.media_type in offered:
+        return fmt.media_type
+    alias = aliases_for(offered).get(media_type(wanted)[0])
+    if alias:
+        return alias
+    raise NotAcceptable(f"format {override} is not available here; use one of: {', '.join(offered)}")
+
+
 def negotiate(accept: str | None, offered: list[str], override: str | None = None) -> str:
     """Pick the offered type the client likes best. `offered` is in the server's order of
-    preference (used to break ties and for wildcards). `override` is a format= value."""
+    preference (it breaks ties and answers wildcards). `override`: a _mediatype= / format= value."""
     if override:
-        wanted = formats.SHORT_NAMES.get(override.lower(), override.lower())
-        if wanted in offered:
-            return wanted
-        raise NotAcceptable(f"format={override} is not available here; use one of: {', '.join(offered)}")
-    ranges = parse_accept(accept)
+        return resolve_override(override, offered)
+    aliases = aliases_for(offered)
+    ranges = [(aliases.get(r, r), q, i) for r, q, i in parse_accept(accept)]
     best, best_key = None, None
     for pos, offer in enumerate(offered):
         matches = [(specificity(r, offer), q) for r, q, _ in ranges if specificity(r, offer)]
@@ -174,31 +220,19 @@ def negotiate(accept: str | None, offered: list[str], override: str | None = Non
     return best
 
 
-SOLUTION_TYPES = list(formats.SOLUTION_FORMATS)
-GRAPH_TYPES = list(formats.GRAPH_FORMATS)
-ALIASES = {  # types clients send that mean one we serve
-    "application/json": "application/sparql-results+json",
-    "application/xml": "application/sparql-results+xml",
-    "text/xml": "application/sparql-results+xml",
-    "text/plain": "application/n-triples",
-    "application/json+ld": "application/ld+json",
-}
+def offered_for(form: str, html: bool = False) -> list[str]:
+    """What a query result of this form can be sent as, in order of preference. ASK puts CSV and
+    TSV last (a boolean in a table is an odd answer); HTML, for browsers, comes last of all."""
+    if form in ("SELECT", "ASK"):
+        offered = formats.media_types(formats.SOLUTIONS)
+        if form == "ASK":
+            offered = [t for t in offered if t not in ("text/csv", "text/tab-separated-values")] + \
+                      ["text/csv", "text/tab-separated-values"]
+    else:
+        offered = formats.media_types(formats.GRAPH)
+    return offered + (["text/html"] if html else [])
 
 
-def result_type(accept: str | None, form: str, override: str | None = None) -> str:
+def result_type(accept: str | None, form: str, override: str | None = None, html: bool = False) -> str:
     """The media type for a result of this form (SELECT/ASK or CONSTRUCT/DESCRIBE)."""
-    offered = SOLUTION_TYPES if form in ("SELECT", "ASK") else GRAPH_TYPES
-    if form == "ASK":
-        offered = [t for t in offered if t not in ("text/csv", "text/tab-separated-values")] + \
-                  ["text/csv", "text/tab-separated-values"]
-    if accept:
-        accept = ",".join(alias_range(part, offered) for part in accept.split(","))
-    return negotiate(accept, offered, override)
-
-
-def alias_range(part: str, offered: list[str]) -> str:
-    mtype, params = media_type(part)
-    alias = ALIASES.get(mtype)
-    if alias in offered:
-        return alias + "".join(f";{k}={v}" for k, v in params.items())
-    return part
+    return negotiate(accept, offered_for(form, html), override)

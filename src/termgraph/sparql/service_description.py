@@ -5,16 +5,23 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.sparql import formats
 from termgraph.build.void import DATASET_IRI, void_triples
 
 N, L = ox.NamedNode, ox.Literal
-FORMATS_NS = "http://www.w3.org/ns/formats/"
-RESULT_FORMATS = ["SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
-                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"]
+FORMATS_NS = formats.W3C_FORMATS
+# What a query result can be sent as, from the format registry.
+RESULT_FORMATS = [f.w3c for f in formats.FORMATS if f.w3c and (f.can_carry(formats.SOLUTIONS) or f.can_carry(formats.GRAPH))]
 
 
-def describe(endpoint: str, sizes: dict[str, int], store: ox.Store) -> list[ox.Triple]:
-    """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset."""
+def default_size(store: ox.Store) -> int:
+    """Triples in the default graph: what GET /rdf-graphs?default returns."""
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+
+
+def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | None = None) -> list[ox.Triple]:
+    """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset
+    (with VoID: the endpoint and the release files under the public `base` URL)."""
     sd, rdf = ns.SD, ns.RDF
     service = N(endpoint)
     dataset = N(DATASET_IRI)
@@ -23,7 +30,6 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store) -> list[ox.T
         ox.Triple(service, N(rdf + "type"), N(sd + "Service")),
         ox.Triple(service, N(sd + "endpoint"), service),
         ox.Triple(service, N(sd + "supportedLanguage"), N(sd + "SPARQL11Query")),
-        ox.Triple(service, N(sd + "feature"), N(sd + "UnionDefaultGraph")),
         ox.Triple(service, N(sd + "defaultEntailmentRegime"), N("http://www.w3.org/ns/entailment/Simple")),
         ox.Triple(service, N(ns.DCTERMS + "title"), L("termgraph SPARQL endpoint (read-only)", language="en")),
         ox.Triple(service, N(sd + "defaultDataset"), dataset),
@@ -31,8 +37,9 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store) -> list[ox.T
         ox.Triple(dataset, N(sd + "defaultGraph"), default),
         ox.Triple(default, N(rdf + "type"), N(sd + "Graph")),
         ox.Triple(default, N(ns.DCTERMS + "description"),
-                  L("The union of all named graphs", language="en")),
-        ox.Triple(default, N(ns.VOID + "triples"), L(str(sum(sizes.values())), datatype=N(ns.XSD + "integer"))),
+                  L("The ontology, the curated data, the claims, the disagreements, and as plain facts only "
+                    "the statements no source disputes (each source's view: GRAPH <…/graph/view/NNN>)", language="en")),
+        ox.Triple(default, N(ns.VOID + "triples"), L(str(default_size(store)), datatype=N(ns.XSD + "integer"))),
     ]
     for fmt in RESULT_FORMATS:
         t.append(ox.Triple(service, N(sd + "resultFormat"), N(FORMATS_NS + fmt)))
@@ -45,4 +52,4 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store) -> list[ox.T
             ox.Triple(node, N(sd + "graph"), N(name)),
             ox.Triple(N(name), N(rdf + "type"), N(sd + "Graph")),
         ]
-    return t + void_triples(sizes, store)
+    return t + void_triples(sizes, store, base)

@@ -103,7 +103,7 @@ def worker_main(sock: socket.socket, store, known: set[str], memory_limit: int) 
 
 
 def serve_jobs(conn: Connection, store, known: set[str]) -> int:
-    from termgraph.sparql.pool import execute
+    from termgraph.sparql.jobs import execute
 
     while True:
         try:
@@ -118,9 +118,10 @@ def serve_jobs(conn: Connection, store, known: set[str]) -> int:
         except MemoryError:
             reply = ("error", errors.to_wire(errors.QueryTooExpensive(
                 "the query needed more memory than a query may use and was stopped; narrow it")))
-        except Exception as exc:  # noqa: BLE001 - a bug: logged, reported as a 500 without details
+        except Exception as exc:  # noqa: BLE001 - a bug: an InternalError naming its type, which the
+            # app logs and answers with a generic 500 body (web/app.py)
             print(f"termgraph worker: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
-            reply = ("error", errors.to_wire(errors.TermgraphError("internal error")))
+            reply = ("error", errors.to_wire(exc))
         conn.send(reply + (time.process_time() - cpu,))  # the CPU time it cost, for fairness
 
 

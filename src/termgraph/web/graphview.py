@@ -2,7 +2,7 @@
 
 Nodes: concepts, AI systems, organisations, sources. Edges: every statement a claim makes between
 two of them (one edge per statement, carrying which sources take which stance, and whether it is
-contested), and 'defines' edges from a source to each term it defines.
+contested, i.e. whether any of its claims is in a derived or curated tg:Disagreement), and 'defines' edges from a source to each term it defines.
 """
 
 from __future__ import annotations
@@ -13,6 +13,8 @@ from xml.sax.saxutils import escape
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.web import disagreements as dis
+from termgraph.web import wording
 
 NODES = ns.sparql_prefixes() + """
 SELECT ?node ?kind ?label WHERE {
@@ -21,7 +23,7 @@ SELECT ?node ?kind ?label WHERE {
 } ORDER BY ?node
 """
 EDGES = ns.sparql_prefixes() + """
-SELECT ?s ?p ?o ?source ?stance ?plabel WHERE {
+SELECT ?claim ?s ?p ?o ?source ?stance ?plabel WHERE {
   ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
          prov:wasDerivedFrom ?source .
   FILTER (isIRI(?o))
@@ -42,27 +44,30 @@ def short_id(iri: str) -> str:
 def model(store: ox.Store) -> dict:
     """{'nodes': [...], 'edges': [...]} with plain values, deterministic order."""
     nodes = {}
-    for r in store.query(NODES, use_default_graph_as_union=True):
+    for r in store.query(NODES):
         nodes.setdefault(r["node"].value, {"id": short_id(r["node"].value), "label": r["label"].value,
                                            "kind": r["kind"].value, "iri": r["node"].value})
     edges: dict[tuple, dict] = {}
     stances: dict[tuple, dict] = defaultdict(dict)
-    for r in store.query(EDGES, use_default_graph_as_union=True):
+    disputed = dis.by_claim(dis.read(store))
+    contested: set[tuple] = set()
+    for r in store.query(EDGES):
         s, p, o = r["s"].value, r["p"].value, r["o"].value
         if s not in nodes or o not in nodes:
             continue
         key = (s, p, o)
-        label = r["plabel"].value if r["plabel"] is not None else p.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        label = wording.relation(p).says
         edges.setdefault(key, {"source": short_id(s), "target": short_id(o), "relation": label, "predicate": p})
+        if r["claim"].value in disputed:
+            contested.add(key)
         stances[key].setdefault(short_id(r["source"].value), set()).add(r["stance"].value.rsplit("#", 1)[-1].lower())
     out_edges = []
     for key, edge in edges.items():
         by_source = {src: sorted(v) for src, v in sorted(stances[key].items())}
         kinds = {st for v in by_source.values() for st in v}
-        contested = len(kinds) > 1 and len(by_source) > 1
         out_edges.append({**edge, "id": f"e{len(out_edges)}", "sources": sorted(by_source),
-                          "stances": sorted(kinds), "bySource": by_source, "contested": contested})
-    for r in store.query(DEFINES, use_default_graph_as_union=True):
+                          "stances": sorted(kinds), "bySource": by_source, "contested": key in contested})
+    for r in store.query(DEFINES):
         src, term = r["source"].value, r["term"].value
         if src in nodes and term in nodes:
             out_edges.append({"id": f"e{len(out_edges)}", "source": short_id(src), "target": short_id(term),
@@ -101,3 +106,97 @@ def graphml(graph: dict) -> str:
                      "".join(f'<data key="{k}">{escape(v)}</data>' for k, v in values.items()) + "</edge>")
     lines += ["  </graph>", "</graphml>"]
     return "\n".join(lines) + "\n"
+
+
+# --- The viewer's pieces: a neighbourhood, or one source's taxonomy, never the whole graph ---------
+
+NEIGHBOURHOOD = ns.sparql_prefixes() + """
+SELECT ?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note WHERE {
+  VALUES ?n { %s }
+  { ?claim rdf:subject ?n } UNION { ?claim rdf:object ?n }
+  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
+         prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
+  FILTER (isIRI(?o) && ?s != ?o)
+  OPTIONAL { ?claim tg:qualification ?qualification } OPTIONAL { ?claim skos:editorialNote ?note }
+} ORDER BY ?claim
+"""
+SOURCE_TREE = ns.sparql_prefixes() + """
+SELECT ?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note WHERE {
+  VALUES ?p { rdfs:subClassOf rdf:type }
+  VALUES ?source { %s }
+  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
+         prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
+  FILTER (?stance != tg:Denies)
+  OPTIONAL { ?claim tg:qualification ?qualification } OPTIONAL { ?claim skos:editorialNote ?note }
+} ORDER BY ?claim
+"""
+ALT_LABELS = ns.sparql_prefixes() + "SELECT ?x ?alt WHERE { ?x skos:altLabel ?alt } ORDER BY ?x ?alt"
+
+
+def node_data(iri: str, names, alts: dict, core: set) -> dict:
+    return {"id": short_id(iri), "label": names.label(iri), "kind": names.kind(iri), "iri": iri,
+            "alt": alts.get(iri, []), "core": iri in core}
+
+
+def alt_labels(store: ox.Store, cache: dict) -> dict[str, list[str]]:
+    if "alts" not in cache:
+        found: dict[str, list[str]] = defaultdict(list)
+        for r in store.query(ALT_LABELS):
+            if r["alt"].value not in found[r["x"].value]:
+                found[r["x"].value].append(r["alt"].value)
+        cache["alts"] = dict(found)
+    return cache["alts"]
+
+
+def edges_of(claims, names, disputes: dict) -> list[dict]:
+    """One edge per statement (subject, relation, object), carrying every source's claims."""
+    grouped: dict[tuple, list] = defaultdict(list)
+    for c in claims:
+        grouped[(c.subject.value, c.predicate, c.object.value)].append(c)
+    out = []
+    for (s, p, o), group in sorted(grouped.items()):
+        kinds = sorted({d.kind_label for c in group for d in disputes.get(c.iri, [])})
+        pages = sorted({d.path for c in group for d in disputes.get(c.iri, [])})
+        stances = sorted({c.stance for c in group})
+        out.append({"id": short_id(s) + "|" + wording.local_words(p) + "|" + short_id(o),
+                    "source": short_id(s), "target": short_id(o), "relation": wording.relation(p).says,
+                    "taxonomy": p in (ns.RDFS + "subClassOf", ns.RDF + "type"),
+                    "stances": " ".join(stances), "sources": " ".join(sorted({short_id(c.source) for c in group})),
+                    "disputed": bool(kinds), "kinds": kinds, "disagreements": pages,
+                    "claims": [{"source": short_id(c.source), "name": c.source_name, "stance": c.stance,
+                                "answer": c.answer[0], "firmness": c.answer[1], "says": c.relation,
+                                "quote": c.quote, "claim": short_id(c.iri)} for c in group]})
+    return out
+
+
+def elements(store, cache, claims, names, disputes, core: set, cap: int, keep: set) -> dict:
+    """Cytoscape.js elements for these claims' statements, at most `cap` nodes (those in `keep`
+    first, then the best connected); says how many there were."""
+    claims = [c for c in claims if names.kind(c.subject.value) and names.kind(c.object.value)]
+    degree: dict[str, int] = defaultdict(int)
+    for c in claims:
+        degree[c.subject.value] += 1
+        degree[c.object.value] += 1
+    ranked = sorted(degree, key=lambda n: (n not in keep, -degree[n], n))
+    shown = set(ranked[:cap])
+    claims = [c for c in claims if c.subject.value in shown and c.object.value in shown]
+    alts = alt_labels(store, cache)
+    nodes = [{"data": node_data(n, names, alts, core)} for n in sorted(shown)]
+    edges = [{"data": e} for e in edges_of(claims, names, disputes)]
+    return {"elements": {"nodes": nodes, "edges": edges}, "total": len(degree), "shown": len(shown)}
+
+
+def neighbourhood_claims(store, centres: list[str], names) -> list:
+    from termgraph.web import views
+
+    if not centres:
+        return []
+    query = NEIGHBOURHOOD % " ".join(f"<{c}>" for c in sorted(set(centres)))
+    return views.claim_rows(store.query(query), names)
+
+
+def source_tree_claims(store, source: str, names) -> list:
+    from termgraph.web import views
+
+    rows = store.query(SOURCE_TREE % f"<{source}>")
+    return views.claim_rows(rows, names)

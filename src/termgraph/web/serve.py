@@ -17,13 +17,13 @@ def progress(message: str) -> None:
 
 
 def uvicorn_options(settings: Settings) -> dict:
-    """Forwarded headers only from configured proxies (none by default); header and idle
-    timeouts; a cap on connections at once (503 past it); a drain that outlasts any query."""
+    """uvicorn rewrites nothing from forwarded headers (the app reads them, from configured
+    proxies only: routes/sparql.py); header and idle timeouts; a cap on connections at once
+    (503 past it); a drain that outlasts any query."""
     return {
         "host": settings.host, "port": settings.port, "loop": "uvloop",
         "http": protocol_with_header_timeout(settings.header_timeout),
-        "proxy_headers": bool(settings.trusted_proxies),
-        "forwarded_allow_ips": settings.trusted_proxies or "",
+        "proxy_headers": False,
         "timeout_keep_alive": 5,
         "limit_concurrency": settings.max_connections,
         "timeout_graceful_shutdown": max(settings.shutdown_grace, settings.query_timeout + 5),

@@ -1,40 +1,42 @@
-"""What the graph says about one resource: for term pages (HTML) and their RDF forms."""
+"""What the graph says about one resource: claims with their sources' names and quotes, for the
+term pages (HTML) and their RDF forms. Derived views are cached on the service state's `cache`
+(the dataset is read-only while it is served)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.web import wording
 
 P = ns.sparql_prefixes()
 
-CLAIMS_ABOUT = P + """
-SELECT ?this ?claim ?s ?p ?o ?stance ?qualification ?source ?quote ?note ?sLabel ?pLabel ?oLabel ?sourceLabel WHERE {
+CLAIM_FIELDS = """
   ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
          prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
-  FILTER (?s = ?this || ?o = ?this || ?source = ?this || ?claim = ?this)
   OPTIONAL { ?claim tg:qualification ?qualification }
   OPTIONAL { ?claim skos:editorialNote ?note }
-  OPTIONAL { ?s rdfs:label ?sLabel }
-  OPTIONAL { ?p rdfs:label ?pLabel }
-  OPTIONAL { ?o rdfs:label ?oLabel }
-  OPTIONAL { ?source rdfs:label ?sourceLabel }
-}
-ORDER BY ?source ?claim
 """
+COLUMNS = "?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note"
+CLAIMS_ABOUT = P + "SELECT ?this " + COLUMNS + """ WHERE {
+  { ?claim rdf:subject ?this } UNION { ?claim rdf:object ?this } UNION { ?claim prov:wasDerivedFrom ?this }""" + CLAIM_FIELDS + """
+} ORDER BY ?source ?claim
+"""
+CLAIMS_IN = P + "SELECT " + COLUMNS + " WHERE { VALUES ?claim { %s }" + CLAIM_FIELDS + "} ORDER BY ?source ?claim"
 
-CONSTRUCT_RESOURCE = P + """
-CONSTRUCT {
-  ?this ?p ?o .
-  ?claim ?cp ?co . ?ev ?ep ?eo . ?sel ?sp ?so .
-} WHERE {
-  { GRAPH ?g { ?this ?p ?o } FILTER (!STRSTARTS(STR(?g), "https://w3id.org/termgraph/source/")) }
-  UNION
-  { ?claim a tg:Claim ; ?cp ?co .
-    FILTER EXISTS { { ?claim rdf:subject ?this } UNION { ?claim rdf:object ?this } UNION { FILTER (?claim = ?this) } }
-    OPTIONAL { ?claim tg:evidence ?ev . ?ev ?ep ?eo . OPTIONAL { ?ev oa:hasSelector ?sel . ?sel ?sp ?so } } }
+NAMES = P + """
+SELECT ?x ?kind ?label WHERE {
+  VALUES (?type ?kind) { (tg:Concept "concept") (tg:AISystem "system") (schema:Organization "org") (tg:Source "source") }
+  ?x a ?type . OPTIONAL { ?x rdfs:label ?label }
+}
+"""
+SOURCE_NAMES = P + """
+SELECT ?source ?short ?title ?label ?id WHERE {
+  ?source a tg:Source .
+  OPTIONAL { ?source tg:shortTitle ?short } OPTIONAL { ?source dcterms:title ?title }
+  OPTIONAL { ?source rdfs:label ?label } OPTIONAL { ?source dcterms:identifier ?id }
 }
 """
 
@@ -45,16 +47,12 @@ class ClaimView:
     subject: object
     predicate: str
     object: object
-    stance: str
-    qualification: str | None
+    stance: str  # 'asserts' | 'denies' | 'qualifies'
+    qualification: str | None  # 'hedged' | 'conditional' | 'partial' | None
     source: str
     quote: str
     note: str | None
-    labels: dict = field(default_factory=dict)
-
-    @property
-    def subject_label(self) -> str:
-        return self.labels.get("sLabel") or self.subject.value
+    names: "Names" = None
 
     @property
     def subject_iri(self) -> str | None:
@@ -64,6 +62,105 @@ class ClaimView:
     def object_iri(self) -> str | None:
         return self.object.value if isinstance(self.object, ox.NamedNode) else None
 
+    @property
+    def subject_label(self) -> str:
+        return self.names.label(self.subject.value)
+
+    @property
+    def object_label(self) -> str:
+        return self.names.label(self.object.value) if self.object_iri else self.object.value
+
+    @property
+    def source_name(self) -> str:
+        return self.names.label(self.source)
+
+    @property
+    def relation(self) -> str:
+        """The statement's relation as this source puts it ('is not a kind of' for a denial)."""
+        return wording.says(self.predicate, self.stance)
+
+    @property
+    def group(self) -> str:
+        return wording.relation(self.predicate).group
+
+    @property
+    def answer(self) -> tuple[str, str]:
+        return wording.answer(self.stance, self.qualification)
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.subject.value, self.predicate, self.object_iri or str(self.object))
+
+
+@dataclass
+class Names:
+    """Visible names: labels of terms, short titles of sources (never a bare number or IRI)."""
+    labels: dict[str, str]
+    kinds: dict[str, str]
+
+    def label(self, iri: str) -> str:
+        return self.labels.get(iri) or wording.local_words(iri).replace("-", " ")
+
+    def kind(self, iri: str) -> str | None:
+        return self.kinds.get(iri)
+
+
+def names(store: ox.Store, cache: dict | None = None) -> Names:
+    if cache is not None and "names" in cache:
+        return cache["names"]
+    labels, kinds = {}, {}
+    for r in store.query(NAMES):
+        iri = r["x"].value
+        kinds.setdefault(iri, r["kind"].value)
+        if r["label"] is not None:
+            labels.setdefault(iri, r["label"].value)
+    labels.update(source_names(store))
+    result = Names(labels, kinds)
+    if cache is not None:
+        cache["names"] = result
+    return result
+
+
+def source_names(store: ox.Store) -> dict[str, str]:
+    """tg:shortTitle, else dcterms:title, else rdfs:label, else the text's file name."""
+    out: dict[str, str] = {}
+    for r in store.query(SOURCE_NAMES):
+        for key in ("short", "title", "label", "id"):
+            if r[key] is not None:
+                out.setdefault(r["source"].value, r[key].value)
+                break
+    return out
+
+
+def value(term):
+    return term.value if term is not None else None
+
+
+def claim_rows(rows, who: Names) -> list[ClaimView]:
+    seen: dict[str, ClaimView] = {}
+    for r in rows:
+        if r["claim"].value not in seen:
+            seen[r["claim"].value] = ClaimView(
+                r["claim"].value, r["s"], r["p"].value, r["o"], wording.stance_name(r["stance"].value),
+                wording.stance_name(r["qualification"].value) if r["qualification"] is not None else None,
+                r["source"].value, r["quote"].value, value(r["note"]), who)
+    return list(seen.values())
+
+
+def claims_about(store: ox.Store, iri: str, who: Names) -> list[ClaimView]:
+    """The claims about a resource (as subject or object), from a source, or the claim itself."""
+    node = ox.NamedNode(iri)
+    if any(True for _ in store.quads_for_pattern(node, ox.NamedNode(ns.RDF + "type"), ox.NamedNode(ns.TG + "Claim"))):
+        return claims(store, [iri], who)
+    return claim_rows(store.query(CLAIMS_ABOUT, substitutions={ox.Variable("this"): node}), who)
+
+
+def claims(store: ox.Store, iris: list[str], who: Names) -> list[ClaimView]:
+    if not iris:
+        return []
+    query = CLAIMS_IN % " ".join(f"<{i}>" for i in sorted(set(iris)))
+    return claim_rows(store.query(query), who)
+
 
 @dataclass
 class ResourceView:
@@ -72,49 +169,52 @@ class ResourceView:
     types: list[str]
     properties: list[tuple[str, object, bool]]  # (predicate IRI, term, term is an IRI)
     claims: list[ClaimView]
-    labels: dict[str, str] = field(default_factory=dict)  # labels of the IRIs in `properties`
+    names: Names = None
 
     def definitions(self) -> list[ClaimView]:
-        return [c for c in self.claims if c.predicate == ns.SKOS + "definition" and c.subject.value == self.iri]
+        return [c for c in self.claims if c.group == "definitions" and c.subject.value == self.iri]
 
     def values(self, predicate: str) -> list[str]:
         return [o.value for p, o, _ in self.properties if p == predicate]
 
-
-def value(term):
-    return term.value if term is not None else None
-
-
-def claims_about(store: ox.Store, iri: str) -> list[ClaimView]:
-    rows = store.query(CLAIMS_ABOUT, use_default_graph_as_union=True, substitutions={ox.Variable("this"): ox.NamedNode(iri)})
-    seen: dict[str, ClaimView] = {}
-    for r in rows:
-        c = seen.get(r["claim"].value)
-        if c is None:
-            c = seen[r["claim"].value] = ClaimView(
-                r["claim"].value, r["s"], r["p"].value, r["o"], r["stance"].value, value(r["qualification"]),
-                r["source"].value, r["quote"].value, value(r["note"]))
-        for key in ("sLabel", "pLabel", "oLabel", "sourceLabel"):
-            if r[key] is not None:
-                c.labels[key] = r[key].value
-    return list(seen.values())
+    @property
+    def kind(self) -> str:
+        return self.names.kind(self.iri) or ""
 
 
-def resource(store: ox.Store, iri: str) -> ResourceView | None:
+def top_concepts(store: ox.Store) -> set[str]:
+    """The core terms: the top concepts of termgraph's concept scheme (not of other schemes, such
+    as the ontology's closed list of kinds of disagreement)."""
+    scheme = ox.NamedNode(ns.BASE + "concepts")
+    return {q.object.value for q in store.quads_for_pattern(scheme, ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)}
+
+
+def is_own_graph(graph) -> bool:
+    """What termgraph itself states of a resource: its named graphs (ontology, curated data, claims,
+    disagreements) but neither a source's view nor the default graph, whose plain facts are sources'
+    undisputed statements (shown through their claims, with who says them)."""
+    return graph != ox.DefaultGraph() and not is_view_graph(graph)
+
+
+def is_view_graph(graph) -> bool:
+    """A source's view (its asserted statements): shown through its claims, not as plain facts."""
+    name = getattr(graph, "value", "")
+    return name.startswith(ns.SOURCE) or name.startswith(ns.GRAPH + "view/")
+
+
+def resource(store: ox.Store, iri: str, cache: dict | None = None) -> ResourceView | None:
     node = ox.NamedNode(iri)
-    # What the curated data (and the ontology, and users' files) say; a source's view is shown
-    # through its claims instead, with the source's stance and quote.
     props = sorted({(q.predicate.value, q.object, isinstance(q.object, ox.NamedNode))
-                    for q in store.quads_for_pattern(node, None, None, None)
-                    if not q.graph_name.value.startswith(ns.SOURCE)}, key=lambda po: (po[0], str(po[1])))
-    claims = claims_about(store, iri)
-    if not props and not claims:
+                    for q in store.quads_for_pattern(node, None, None, None) if is_own_graph(q.graph_name)},
+                   key=lambda po: (po[0], str(po[1])))
+    who = names(store, cache)
+    about = claims_about(store, iri, who)
+    if not props and not about:
         return None
     labels = [o.value for p, o, _ in props if p in (ns.SKOS + "prefLabel", ns.RDFS + "label")]
     types = sorted({o.value for p, o, _ in props if p == ns.RDF + "type"})
-    linked = {o.value: label_of(store, o) for _, o, is_iri in props if is_iri}
-    return ResourceView(iri, labels[0] if labels else iri.rsplit("/", 1)[-1], types, props, claims,
-                        {k: v for k, v in linked.items() if v})
+    label = who.labels.get(iri) or (labels[0] if labels else wording.local_words(iri))
+    return ResourceView(iri, label, types, props, about, who)
 
 
 def label_of(store: ox.Store, node: ox.NamedNode) -> str | None:
@@ -124,6 +224,24 @@ def label_of(store: ox.Store, node: ox.NamedNode) -> str | None:
 
 
 def resource_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
-    result = store.query(CONSTRUCT_RESOURCE, use_default_graph_as_union=True,
-                         substitutions={ox.Variable("this"): ox.NamedNode(iri)})
-    return sorted(set(result), key=str)
+    """A resource's description as RDF: what the graph says of it outside the sources' views, and
+    every claim about it (or the claim itself) with its evidence and the evidence's selector."""
+    this = ox.NamedNode(iri)
+    triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(this, None, None, None)
+               if is_own_graph(q.graph_name)}
+    claims = {q.subject for p in (ns.RDF + "subject", ns.RDF + "object")
+              for q in store.quads_for_pattern(None, ox.NamedNode(p), this, None)}
+    claims.add(this)
+    for node in _with_evidence(store, claims):
+        triples.update(ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None, None))
+    return sorted(triples, key=str)
+
+
+def _with_evidence(store: ox.Store, claims: set) -> set:
+    """The claims (tg:Claim only), their evidence and the evidence's selectors."""
+    is_claim = lambda c: any(True for _ in store.quads_for_pattern(c, ox.NamedNode(ns.RDF + "type"),
+                                                                    ox.NamedNode(ns.TG + "Claim"), None))
+    nodes = {c for c in claims if is_claim(c)}
+    evidence = {q.object for c in nodes for q in store.quads_for_pattern(c, ox.NamedNode(ns.TG + "evidence"), None, None)}
+    selectors = {q.object for e in evidence for q in store.quads_for_pattern(e, ox.NamedNode(ns.OA + "hasSelector"), None, None)}
+    return nodes | evidence | selectors

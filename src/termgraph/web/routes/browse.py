@@ -1,4 +1,5 @@
-"""Browsing pages: the graph viewer, the disagreement view, the query UI, graph exports."""
+"""Browsing pages: the viewer and its JSON, the disagreement matrix, compare, search, the query UI,
+graph exports."""
 
 from __future__ import annotations
 
@@ -7,22 +8,27 @@ import json
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from termgraph.web import graphview
 from termgraph import namespaces as ns
-from termgraph.web import render
+from termgraph.errors import BadRequest
+from termgraph.web import disagreements as dis
+from termgraph.web import graphview, render, search, tables, views
 
 router = APIRouter()
-DRAW_CAP = 1500  # the viewer draws at most this many nodes (the best connected) and says so
+DRAW_CAP = 150  # the most nodes one viewer request returns (those asked for first, then the best connected)
+
+
+def state_of(request: Request):
+    return request.app.state.termgraph
 
 
 def graph_of(request: Request) -> dict:
-    state = request.app.state.termgraph
+    state = state_of(request)
     if "graph" not in state.cache:
         state.cache["graph"] = graphview.model(state.store)
     return state.cache["graph"]
 
 
-@router.get("/graph.cyjs", summary="The graph as Cytoscape.js JSON (also for Cytoscape desktop)")
+@router.get("/graph.cyjs", summary="The whole graph as Cytoscape.js JSON (for Cytoscape desktop and other tools)")
 def cytoscape(request: Request) -> JSONResponse:
     return JSONResponse(graphview.cytoscape_json(graph_of(request)),
                         headers={"Content-Disposition": 'inline; filename="termgraph.cyjs"'})
@@ -34,55 +40,129 @@ def graphml(request: Request) -> Response:
                     headers={"Content-Disposition": 'attachment; filename="termgraph.graphml"'})
 
 
+def iri_param(request: Request, name: str, value: str, kinds=("concept", "system", "org", "source")) -> str:
+    """A request's 'concept/x'-style path (or full IRI) as a known resource's IRI, or a 400."""
+    iri = value if value.startswith(ns.BASE) else ns.BASE + value.strip("/")
+    state = state_of(request)
+    if views.names(state.store, state.cache).kind(iri) not in kinds:
+        raise BadRequest(f"{name}={value}: not a known {' or '.join(kinds)} (use a path such as concept/generative-ai)")
+    return iri
+
+
+def cap_param(request: Request) -> int:
+    raw = request.query_params.get("cap", str(DRAW_CAP))
+    if not raw.isdigit() or not 1 <= int(raw) <= 1000:
+        raise BadRequest(f"cap={raw}: give a whole number of nodes from 1 to 1000")
+    return int(raw)
+
+
+def core_terms(request: Request) -> list[str]:
+    return sorted(views.top_concepts(state_of(request).store))
+
+
+@router.get("/viewer/neighbourhood.json", summary="The viewer's data: the given nodes and their neighbours "
+            "(default: the core terms), with every source's claims on each edge")
+def neighbourhood(request: Request) -> JSONResponse:
+    state = state_of(request)
+    asked = [iri_param(request, "node", v) for v in request.query_params.getlist("node")]
+    centres = asked or core_terms(request)
+    who = views.names(state.store, state.cache)
+    claims = graphview.neighbourhood_claims(state.store, centres, who)
+    disputes = dis.by_claim(dis.cached(state.store, state.cache))
+    body = graphview.elements(state.store, state.cache, claims, who, disputes, set(core_terms(request)),
+                              cap_param(request), set(centres))
+    return JSONResponse({**body, "centres": [graphview.short_id(c) for c in centres]})
+
+
+@router.get("/viewer/source-view.json", summary="One source's taxonomy: the 'is a kind of' and 'is an example of' "
+            "statements it asserts or qualifies, as a tree")
+def source_view(request: Request) -> JSONResponse:
+    state = state_of(request)
+    source = iri_param(request, "source", request.query_params.get("source", ""), kinds=("source",))
+    who = views.names(state.store, state.cache)
+    claims = graphview.source_tree_claims(state.store, source, who)
+    disputes = dis.by_claim(dis.cached(state.store, state.cache))
+    body = graphview.elements(state.store, state.cache, claims, who, disputes, set(core_terms(request)),
+                              cap_param(request), set())
+    return JSONResponse({**body, "source": graphview.short_id(source), "name": who.label(source)})
+
+
 @router.get("/viewer", summary="Interactive graph viewer", include_in_schema=False)
 def viewer(request: Request) -> Response:
-    graph = graph_of(request)
-    sources = sorted({s for e in graph["edges"] for s in e["sources"]})
-    try:  # ?cap=N draws at most N nodes (10 to 5,000)
-        cap = min(5000, max(10, int(request.query_params.get("cap", DRAW_CAP))))
-    except ValueError:
-        cap = DRAW_CAP
-    return render.page(request, "viewer.html", title="Graph viewer", sources=sources, cap=cap,
-                       total=len(graph["nodes"]))
+    state = state_of(request)
+    who = views.names(state.store, state.cache)
+    sources = sorted(((graphview.short_id(i), who.label(i)) for i, k in who.kinds.items() if k == "source"),
+                     key=lambda s: s[1].casefold())
+    return render.page(request, "viewer.html", title="Graph viewer", sources=sources, cap=cap_param(request),
+                       kinds=dis.kinds(dis.cached(state.store, state.cache)))
 
 
-DISAGREEMENTS = ns.sparql_prefixes() + """
-SELECT ?s ?p ?o ?source ?stance ?sl ?pl ?ol WHERE {
-  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ; prov:wasDerivedFrom ?source .
-  FILTER (isIRI(?o))
-  FILTER (?p NOT IN (schema:creator))
-  OPTIONAL { ?s rdfs:label ?sl } OPTIONAL { ?p rdfs:label ?pl } OPTIONAL { ?o rdfs:label ?ol }
-}
-"""
+def pick(request: Request) -> dict:
+    state = state_of(request)
+    who = views.names(state.store, state.cache)
+    return {kind: sorted(((graphview.short_id(i), who.label(i)) for i, k in who.kinds.items() if k == kind),
+                         key=lambda x: x[1].casefold()) for kind in ("concept", "system", "org", "source")}
 
 
-def matrix(store) -> tuple[list[str], list[dict]]:
-    rows: dict[tuple, dict] = {}
-    sources: set[str] = set()
-    for r in store.query(DISAGREEMENTS, use_default_graph_as_union=True):
-        key = (r["s"].value, r["p"].value, r["o"].value)
-        row = rows.setdefault(key, {"s": key[0], "o": key[2], "cells": {},
-                                    "label": " ".join(x.value if x is not None else "?" for x in (r["sl"], r["pl"], r["ol"]))})
-        source = r["source"].value.rsplit("/", 1)[-1]
-        sources.add(source)
-        row["cells"].setdefault(source, set()).add(r["stance"].value.rsplit("#", 1)[-1].lower())
-    for row in rows.values():
-        stances = {st for v in row["cells"].values() for st in v}
-        row["contested"] = len(stances) > 1 and len(row["cells"]) > 1
-        row["cells"] = {k: "/".join(sorted(v)) for k, v in row["cells"].items()}
-    ordered = sorted(rows.values(), key=lambda r: (not r["contested"], -len(r["cells"]), r["label"]))
-    return sorted(sources), ordered
-
-
-@router.get("/disagreements", summary="Claims by sources: who asserts, denies or qualifies what", include_in_schema=False)
+@router.get("/disagreements", summary="Where sources disagree: statements x sources, and every disagreement",
+            include_in_schema=False)
 def disagreements(request: Request) -> Response:
-    sources, rows = matrix(request.app.state.termgraph.store)
-    return render.page(request, "disagreements.html", title="Where sources disagree", sources=sources, rows=rows)
+    state = state_of(request)
+    params = request.query_params
+    term = iri_param(request, "term", params["term"]) if params.get("term") else None
+    found = dis.cached(state.store, state.cache)
+    kinds = dis.kinds(found)
+    kind = ns.TG + params["kind"] if params.get("kind") else None
+    if kind and kind not in {k for k, _ in kinds}:
+        names = ", ".join(k[len(ns.TG):] for k, _ in kinds)
+        raise BadRequest(f"kind={params['kind']}: not a kind of disagreement found here (one of: {names})")
+    sources, rows = tables.matrix(state.store, state.cache, term, kind)
+    listed = [d for d in found if (not term or term in d.about) and (not kind or d.kind == kind)]
+    return render.page(request, "disagreements.html", title="Where sources disagree", sources=sources, rows=rows,
+                       found=listed, kinds=kinds, term=graphview.short_id(term) if term else "", kind=params.get("kind", ""),
+                       choices=pick(request))
+
+
+@router.get("/compare", summary="Two terms, or two sources, side by side", include_in_schema=False)
+def compare(request: Request) -> Response:
+    state = state_of(request)
+    params = request.query_params
+    context = {"choices": pick(request), "a": params.get("a", ""), "b": params.get("b", ""), "mode": None}
+    if params.get("a") and params.get("b"):
+        a, b = iri_param(request, "a", params["a"]), iri_param(request, "b", params["b"])
+        who = views.names(state.store, state.cache)
+        context.update(a_name=who.label(a), b_name=who.label(b), a_iri=a, b_iri=b)
+        if who.kind(a) == "source" and who.kind(b) == "source":
+            both, one = tables.between_sources(state.store, state.cache, a, b)
+            context.update(mode="sources", both=both, one=one)
+        elif "source" in (who.kind(a), who.kind(b)):
+            raise BadRequest("a, b: compare two terms or two sources, not a term with a source")
+        else:
+            sources, rows = tables.between_terms(state.store, state.cache, a, b)
+            context.update(mode="terms", sources=sources, rows=rows)
+    return render.page(request, "compare.html", title="Compare", **context)
+
+
+@router.get("/search", summary="Find terms, systems, organisations and sources by any of their names",
+            include_in_schema=False)
+def search_page(request: Request) -> Response:
+    state = state_of(request)
+    q = request.query_params.get("q", "")
+    hits = search.search(state.store, state.cache, q)
+    return render.page(request, "search.html", title=f"Search: {q}" if q else "Search", q=q, hits=hits)
+
+
+@router.get("/search.json", summary="Search as JSON (for the viewer): [{id, label, kind, matched, how}]")
+def search_json(request: Request) -> JSONResponse:
+    state = state_of(request)
+    hits = search.search(state.store, state.cache, request.query_params.get("q", ""), limit=20)
+    return JSONResponse([{"id": graphview.short_id(h.iri), "label": h.label, "kind": h.kind, "matched": h.matched,
+                          "how": h.how} for h in hits])
 
 
 @router.get("/query", summary="Query UI (YASGUI) with the README's example queries", include_in_schema=False)
 def query_ui(request: Request) -> Response:
-    state = request.app.state.termgraph
+    state = state_of(request)
     examples = []
     folder = state.settings.root / "queries" / "examples"
     for path in sorted(folder.glob("*.rq")):

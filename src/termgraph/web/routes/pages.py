@@ -1,18 +1,28 @@
-"""The landing page, the ontology, downloads and the health check."""
+"""The landing page, the health check, the ontology (and its version IRI), the dataset's VoID
+(also at /.well-known/void), the concept scheme, every named graph at its own IRI, the release
+downloads and the offline API docs. HEAD, ETag and gzip come from the middleware (manners.py)."""
 
 from __future__ import annotations
 
+import threading
+
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, Response
 
-from termgraph.build import export
-
-from termgraph.build import load as loader
 from termgraph import namespaces as ns
+from termgraph.build import export
+from termgraph.build import load as loader
+from termgraph.build import skolem
+from termgraph.build.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
+from termgraph.sparql import formats, protocol
 from termgraph.web import render
+from termgraph.web.routes.sparql import graph_response, public_base, state_of
 
 router = APIRouter()
+SWAGGER = "/static/vendor/swagger-ui-dist-5.35.0"
 
 COUNTS = ns.sparql_prefixes() + """
 SELECT
@@ -27,72 +37,152 @@ WHERE {
 
 
 def counts(store) -> dict[str, int]:
-    row = next(iter(store.query(COUNTS, use_default_graph_as_union=True)))
+    row = next(iter(store.query(COUNTS)))
     return {k: int(row[k].value) for k in ("concepts", "systems", "sources", "claims", "contestedStatements")}
 
 
 def listing(store, cls: str) -> list[tuple[str, str]]:
     q = ns.sparql_prefixes() + f"SELECT ?x ?l WHERE {{ ?x a {cls} ; rdfs:label ?l }} ORDER BY LCASE(?l)"
-    return [(r["x"].value, r["l"].value) for r in store.query(q, use_default_graph_as_union=True)]
+    return [(r["x"].value, r["l"].value) for r in store.query(q)]
 
 
 @router.get("/", summary="Landing page", include_in_schema=False)
 def index(request: Request) -> Response:
-    store = request.app.state.termgraph.store
+    store = state_of(request).store
     return render.page(request, "index.html", title="termgraph", counts=counts(store),
                        concepts=listing(store, "tg:Concept"), systems=listing(store, "tg:AISystem"),
-                       sources=listing(store, "tg:Source"), orgs=listing(store, "schema:Organization"))
+                       sources=listing(store, "tg:Source"), orgs=listing(store, "schema:Organization"),
+                       release_suffixes=list(export.FORMATS), per_source=per_source_files(store))
+
+
+def per_source_files(store) -> list[tuple[str, str]]:
+    """(file name, source's name) of each per-source OWL file, by source."""
+    from termgraph.web import views
+
+    names = views.source_names(store)
+    return [(f"termgraph-source-{iri.rsplit('/', 1)[-1]}.ttl", names.get(iri, iri.rsplit("/", 1)[-1]))
+            for iri in sorted(source.value for source in export.views(loader.LoadedData(store, [])).values())]
 
 
 @router.get("/health", summary="Health check")
 def health(request: Request) -> JSONResponse:
-    state = request.app.state.termgraph
-    pool = state.pool.health()
-    return JSONResponse({"status": pool["status"], "graphs": len(state.sizes), "triples": sum(state.sizes.values()),
-                         "pool": pool}, status_code=200 if pool["status"] == "ok" else 503)
+    state = state_of(request)
+    executor = state.pool.health()  # every query executor offers health() (the pool, inline, remote)
+    body = {"status": executor.get("status", "ok"), "graphs": len(state.sizes),
+            "triples": sum(state.sizes.values()), "executor": executor}
+    return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
+
+
+# --- release files ---------------------------------------------------------------------------------
+
+def release_files(request: Request) -> dict:
+    """The release files, written once (on first use, under a lock) into the work folder."""
+    state = state_of(request)
+    with state.cache.setdefault("release-lock", threading.Lock()):
+        if "release" not in state.cache:
+            data = loader.LoadedData(state.store, [])
+            state.cache["release"] = {p.name: p for p in export.export(data, state.workdir / "dist")}
+    return state.cache["release"]
 
 
 @router.get("/download/{name}", summary="Release files (as written by termgraph export)")
 def download(name: str, request: Request) -> Response:
-    state = request.app.state.termgraph
-    if name not in state.downloads and not (state.workdir / "dist").exists():
-        data = loader.LoadedData(state.store, [])
-        state.downloads.update({p.name: p for p in export.export(data, state.workdir / "dist")})
-    if name not in state.downloads:
-        raise NotFound(f"{name}: no such release file; available: {', '.join(sorted(state.downloads))}")
-    return FileResponse(state.downloads[name], media_type=MEDIA.get(name.rsplit(".", 1)[-1]))
+    available = export.release_names(state_of(request).store)
+    if name not in available:
+        raise NotFound(f"{name}: no such release file; available: {', '.join(available)}")
+    fmt = formats.by_suffix("." + name.rsplit(".", 1)[-1])
+    media = fmt.media_type if fmt else ("application/xml" if name.endswith(".xml") else "text/html")
+    return FileResponse(release_files(request)[name], media_type=media)
 
 
-MEDIA = {"ttl": "text/turtle", "nt": "application/n-triples", "nq": "application/n-quads",
-         "trig": "application/trig", "jsonld": "application/ld+json", "rdf": "application/rdf+xml"}
+# --- the ontology, its version, the concept scheme, the dataset, the graphs -------------------------
+
+def alternates(path: str, offered: list[str]) -> str:
+    return ", ".join(f'<{path}?_mediatype={t}>; rel="alternate"; type="{t}"' for t in offered if t != "text/html")
 
 
+def chosen(request: Request, offered: list[str]) -> str:
+    """The response policy: _mediatype over format over Accept."""
+    return protocol.negotiate(request.headers.get("accept"), offered, protocol.override_of(request.query_params))
 
-ONTOLOGY_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+
+def rdf_response(triples, media: str, headers: dict) -> Response:
+    return Response(formats.serialize_rdf(sorted(triples, key=str), media), media_type=media, headers=headers)
 
 
-@router.get("/ontology", summary="The ontology (its IRI dereferences here): pyLODE HTML, or Turtle/JSON-LD/RDF/XML")
+def graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
+
+
+ONTOLOGY_TYPES = ["text/html"] + formats.media_types(formats.GRAPH)
+
+
+@router.get("/ontology", summary="The ontology (its IRI dereferences here): pyLODE HTML, or RDF")
 def ontology(request: Request) -> Response:
-    import pyoxigraph as ox
-
-    from termgraph.build import ontology_html as docs
-
-    from termgraph.sparql import formats
-
-    from termgraph.sparql import protocol
-
-    state = request.app.state.termgraph
-    media = protocol.negotiate(request.headers.get("accept"), ONTOLOGY_TYPES,
-                               request.query_params.get("_mediatype") or request.query_params.get("format"))
-    headers = {"Vary": "Accept", "Link": ", ".join(
-        f'</ontology?_mediatype={t}>; rel="alternate"; type="{t}"' for t in ONTOLOGY_TYPES[1:])}
+    media = chosen(request, ONTOLOGY_TYPES)
+    headers = {"Vary": "Accept", "Link": alternates("/ontology", ONTOLOGY_TYPES)}
     if media == "text/html":
-        if "ontology.html" not in state.downloads:
-            path = state.workdir / "ontology.html"
-            path.write_text(docs.ontology_html(state.store), encoding="utf-8")
-            state.downloads["ontology.html"] = path
-        return FileResponse(state.downloads["ontology.html"], media_type="text/html", headers=headers)
-    quads = state.store.quads_for_pattern(None, None, None, ox.NamedNode(ns.GRAPH_ONTOLOGY))
-    triples = sorted((ox.Triple(q.subject, q.predicate, q.object) for q in quads), key=str)
-    body = ox.serialize(triples, format=formats.GRAPH_FORMATS[media], prefixes=ns.PREFIXES)
-    return Response(body, media_type=media, headers=headers)
+        return FileResponse(release_files(request)["termgraph-ontology.html"], media_type="text/html",
+                            headers=headers)
+    return rdf_response(graph_triples(state_of(request).store, ns.GRAPH_ONTOLOGY), media, headers)
+
+
+def version_iris(store: ox.Store) -> set[str]:
+    found = store.quads_for_pattern(ox.NamedNode(ns.ONTOLOGY), ox.NamedNode(ns.OWL + "versionIRI"), None, None)
+    return {q.object.value for q in found}
+
+
+@router.get("/ontology/{version}", summary="The ontology's version IRI: this version of the ontology")
+def ontology_version(version: str, request: Request) -> Response:
+    iri = f"{ns.ONTOLOGY}/{version}"
+    if iri not in version_iris(state_of(request).store):
+        raise NotFound(f"<{iri}> is not a version of the ontology served here (see /ontology)")
+    return ontology(request)
+
+
+@router.get("/dataset", summary="The dataset: its VoID description")
+@router.get("/.well-known/void", summary="The dataset's VoID description (RFC 8615 well-known location)")
+def dataset(request: Request) -> Response:
+    state = state_of(request)
+    media = chosen(request, formats.media_types(formats.GRAPH))
+    triples = void_triples(state.sizes, state.store, public_base(request, state))
+    headers = {"Vary": "Accept", "Content-Location": "/dataset", "Link": f'<{DATASET_IRI}>; rel="describedby"'}
+    return rdf_response(triples, media, headers)
+
+
+@router.get("/graph/{rest:path}", summary="A named graph at its own IRI: its triples (or quads)")
+def named_graph(rest: str, request: Request) -> Response:
+    state = state_of(request)
+    iri = ns.GRAPH + rest
+    if skolem.GENID in "/" + rest:
+        return skolem_node(request, iri)
+    if iri not in state.sizes:
+        raise NotFound(f"<{iri}>: no such graph (GET /sparql lists the named graphs)")
+    return graph_response(request, state, iri)
+
+
+def skolem_node(request: Request, iri: str) -> Response:
+    """A blank node of a file, given an IRI by skolemisation (an OWL list's cell, say): its triples
+    in the RDF format asked for (Turtle for a browser)."""
+    from termgraph.web import views
+
+    triples = views.resource_triples(state_of(request).store, iri)
+    if not triples:
+        raise NotFound(f"<{iri}> is not in the graph")
+    offered = formats.media_types(formats.GRAPH)
+    media = protocol.negotiate(request.headers.get("accept"), ["text/html"] + offered,
+                               protocol.override_of(request.query_params))
+    media = offered[0] if media == "text/html" else media
+    return Response(formats.serialize_rdf(triples, media), media_type=media, headers={"Vary": "Accept"})
+
+
+# --- the API docs, offline --------------------------------------------------------------------------
+
+@router.get("/docs", include_in_schema=False)
+def api_docs() -> Response:
+    """Swagger UI from the vendored npm package (no CDN: it works without a network)."""
+    return get_swagger_ui_html(openapi_url="/openapi.json", title="termgraph API",
+                               swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
+                               swagger_css_url=f"{SWAGGER}/swagger-ui.css",
+                               swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png")

@@ -1,24 +1,26 @@
-"""Term IRIs dereference: HTML for browsers, Turtle / JSON-LD / N-Triples / RDF/XML for RDF clients."""
+"""Term IRIs dereference: HTML for browsers, Turtle / JSON-LD / N-Triples / RDF/XML for RDF clients.
+
+Covers concepts, systems, organisations, sources, claims, rules, disagreements
+(/disagreement/<rule>/<id>) and the concept scheme (/concepts)."""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from termgraph.web import views as describe
-
-from termgraph.sparql import formats
-
-from termgraph.sparql import protocol
 from termgraph import namespaces as ns
 from termgraph.errors import NotFound
-from termgraph.web import render
+from termgraph.sparql import formats, protocol
+from termgraph.web import disagreements as dis
+from termgraph.web import render, termpage, wording
+from termgraph.web import views as describe
 
 router = APIRouter()
 
-KINDS = ("concept", "system", "org", "source", "claim", "contested")
-TERM_TYPES = ["text/html", "text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+KINDS = ("concept", "system", "org", "source", "claim", "contested", "rule")
+KIND_NAMES = {"concept": "Term", "system": "AI system", "org": "Organisation", "source": "Source",
+              "claim": "Claim", "rule": "Rule that finds disagreements", "contested": "Contested statement"}
+TERM_TYPES = ["text/html"] + formats.media_types(formats.GRAPH)  # from the format registry
 
 
 def alternates(path: str) -> str:
@@ -27,11 +29,50 @@ def alternates(path: str) -> str:
 
 
 def chosen_type(request: Request) -> str:
-    override = request.query_params.get("_mediatype") or request.query_params.get("format")
-    return protocol.negotiate(request.headers.get("accept"), TERM_TYPES, override)
+    return protocol.negotiate(request.headers.get("accept"), TERM_TYPES, protocol.override_of(request.query_params))
 
 
-@router.get("/{kind}/{name}", summary="Dereference a termgraph IRI (concept, system, org, source, claim)")
+def as_rdf(request: Request, iri: str, media: str, headers: dict) -> Response:
+    triples = describe.resource_triples(request.app.state.termgraph.store, iri)
+    if not triples:
+        raise NotFound(f"<{iri}> is not in the graph")
+    return Response(formats.serialize_rdf(triples, media), media_type=media, headers=headers)
+
+
+@router.get("/concepts", summary="The concept scheme: every term, the core terms first")
+def concepts(request: Request) -> Response:
+    state = request.app.state.termgraph
+    iri = ns.BASE + "concepts"
+    headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
+    media = chosen_type(request)
+    if media != "text/html":
+        return as_rdf(request, iri, media, headers)
+    who = describe.names(state.store, state.cache)
+    top = describe.top_concepts(state.store)
+    listing = {kind: sorted(((i, who.label(i)) for i, k in who.kinds.items() if k == kind), key=lambda x: x[1].lower())
+               for kind in ("concept", "system", "org", "source")}
+    return render.page(request, "concepts.html", headers=headers, title="Terms", listing=listing,
+                       top=[(i, who.label(i)) for i in sorted(top, key=lambda i: who.label(i).lower())])
+
+
+@router.get("/disagreement/{rule}/{name}", summary="Dereference a disagreement's IRI")
+def disagreement(rule: str, name: str, request: Request) -> Response:
+    state = request.app.state.termgraph
+    iri = f"{ns.BASE}disagreement/{rule}/{name}"
+    headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
+    media = chosen_type(request)
+    if media != "text/html":
+        return as_rdf(request, iri, media, headers)
+    found = dis.find(dis.cached(state.store, state.cache), iri)
+    if found is None:
+        raise NotFound(f"<{iri}> is not a disagreement in the graph")
+    who = describe.names(state.store, state.cache)
+    sides = dis.sides(describe.claims(state.store, found.claims, who))
+    return render.page(request, "disagreement.html", headers=headers, title=found.label, d=found, sides=sides,
+                       about=[(i, who.label(i)) for i in found.about], alternates=TERM_TYPES[1:])
+
+
+@router.get("/{kind}/{name}", summary="Dereference a termgraph IRI (concept, system, org, source, claim, rule)")
 def term(kind: str, name: str, request: Request) -> Response:
     if kind not in KINDS:
         raise NotFound(f"/{kind}/…: not a kind of termgraph resource ({', '.join(KINDS)})")
@@ -40,13 +81,28 @@ def term(kind: str, name: str, request: Request) -> Response:
     media = chosen_type(request)
     headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
     if media != "text/html":
-        triples = describe.resource_triples(state.store, iri)
-        if not triples:
-            raise NotFound(f"<{iri}> is not in the graph")
-        body = ox.serialize(triples, format=formats.GRAPH_FORMATS[media], prefixes=ns.PREFIXES)
-        return Response(body, media_type=media, headers=headers)
-    view = describe.resource(state.store, iri)
+        return as_rdf(request, iri, media, headers)
+    view = describe.resource(state.store, iri, state.cache)
     if view is None:
         raise NotFound(f"<{iri}> is not in the graph")
-    return render.page(request, "term.html", headers=headers, view=view, kind=kind,
-                       title=view.label, alternates=TERM_TYPES[1:])
+    found = dis.cached(state.store, state.cache)
+    if kind == "claim":
+        return claim_page(request, view, found, headers)
+    context = dict(view=view, kind=kind, kind_name=KIND_NAMES[kind], title=view.label, alternates=TERM_TYPES[1:],
+                   top=iri in describe.top_concepts(state.store), filter_sources=[], filter_relations=[],
+                   blocks=[], examples=None, groups=[])
+    if kind != "source":
+        context.update(blocks=termpage.blocks(state.store, view, found, state.cache),
+                       examples=termpage.examples(view), groups=termpage.grouped(view))
+        context.update(filter_sources=sorted({(c.source, c.source_name) for c in view.claims}, key=lambda s: s[1].lower()),
+                       filter_relations=sorted({(c.predicate, wording.relation(c.predicate).says) for c in view.claims},
+                                               key=lambda r: r[1]))
+    return render.page(request, "term.html", headers=headers, **context)
+
+
+def claim_page(request: Request, view: describe.ResourceView, found: list, headers: dict) -> Response:
+    claim = next(c for c in view.claims if c.iri == view.iri)
+    involved = dis.by_claim(found).get(claim.iri, [])
+    title = f"{claim.source_name}: {claim.subject_label} {claim.relation} {claim.object_label}"
+    return render.page(request, "claim.html", headers=headers, title=title, c=claim, view=view,
+                       disagreements=involved, alternates=TERM_TYPES[1:])

@@ -1,0 +1,188 @@
+"""`termgraph draft NNN --accept`: move the accepted rows of a draft into the claims table.
+
+All checks run first; any problem is reported with file, row, column and a fix, and nothing is
+changed. Accepted new entities (NNN.entities.draft.csv) are declared in data/curated/systems.ttl
+first, so rows may name them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from termgraph import namespaces as ns
+from termgraph.build.quotes import Quote, problem
+from termgraph.curate import table
+from termgraph.curate.draft import draft_paths
+from termgraph.curate.project import Project, UnknownCurie, expand, load_project
+from termgraph.curate.sources import literal, source_text
+from termgraph.errors import TermgraphError
+
+YES = {"y", "yes", "x", "1", "true", "accept", "accepted", "ok", "✓"}
+NO = {"", "n", "no", "0", "false", "reject", "rejected", "-"}
+STANCES = {"asserts", "denies", "qualifies"}
+QUALIFICATIONS = {"hedged", "conditional", "partial"}
+ENTITY_CLASSES = {"system": ns.TG + "AISystem", "org": ns.SCHEMA + "Organization"}
+ENTITIES_TTL = "data/curated/systems.ttl"
+
+
+class AcceptRefused(TermgraphError):
+    """Accepted rows that cannot go into the claims table; nothing was changed."""
+
+    status = 400
+    exit_code = 1
+
+
+@dataclass
+class Outcome:
+    claims_csv: Path
+    added: list[str]  # new claim ids
+    entities: list[str]  # new entity IRIs
+    note: str | None = None  # what is left to do (when no Turtle generator is installed)
+
+
+def accepted(row: dict[str, str], where: str) -> bool:
+    mark = row["accept"].strip().lower()
+    if mark in YES:
+        return True
+    if mark in NO:
+        return False
+    raise AcceptRefused(f"{where}, column accept: {row['accept']!r} is neither yes (y, x, 1) nor no (n, empty)")
+
+
+def entity_block(rows: list[dict[str, str]], where: str, project: Project) -> tuple[str, list[str]]:
+    """Turtle declaring the accepted new entities, and their IRIs."""
+    lines, iris = [], []
+    for number, row in rows:
+        place = f"{where} row {number}"
+        if row["kind"] not in ENTITY_CLASSES:
+            raise AcceptRefused(f"{place}, column kind: {row['kind']!r} is not one of system, org")
+        iri = expand(row["id"])
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", iri.rsplit("/", 1)[-1]) or not row["label"].strip():
+            raise AcceptRefused(f"{place}: give an id like system:my-model and a label")
+        if iri in project.entities:
+            continue
+        label = row["label"].strip()
+        lines.append(f"<{iri}> a <{ENTITY_CLASSES[row['kind']]}> ;\n    <{ns.RDFS}label> {literal(label, 'en')} ;\n"
+                     f"    <{ns.SCHEMA}name> {literal(label)} .\n")
+        iris.append(iri)
+    return "\n".join(lines), iris
+
+
+def check_row(row: dict[str, str], place: str, project: Project, known: set[str], text: str, source_file: str) -> list[str]:
+    problems = []
+    try:
+        subject, predicate = expand(row["subject"]), expand(row["predicate"])
+    except UnknownCurie as exc:
+        return [f"{place}: {exc}"]
+    if subject not in known:
+        problems.append(f"{place}, column subject: {row['subject']} is not a declared concept, system or "
+                        "organisation; accept it in the entities sheet, or declare it in data/curated/")
+    if predicate not in project.literal_predicates | project.resource_predicates and not project.takes_literal(predicate):
+        problems.append(f"{place}, column predicate: {row['predicate']} is not a property of the ontology")
+    if not project.takes_literal(predicate):
+        try:
+            obj = expand(row["object"])
+        except UnknownCurie as exc:
+            return problems + [f"{place}, column object: {exc}"]
+        if obj not in known:
+            problems.append(f"{place}, column object: {row['object']} is not declared; accept it in the entities "
+                            "sheet, or declare it in data/curated/")
+    elif not row["object"].strip():
+        problems.append(f"{place}, column object: empty text")
+    problems += check_stance(row, place)
+    found = problem(Quote(row["id"] or place, source_file, row["quote"], row["prefix"], row["suffix"]), text)
+    if not row["quote"]:
+        problems.append(f"{place}, column quote: empty; select the passage that makes the claim")
+    elif found:
+        problems.append(f"{place}, column quote: {found.split(': ', 1)[1]}; copy the passage from the text again")
+    return problems
+
+
+def check_stance(row: dict[str, str], place: str) -> list[str]:
+    out = []
+    if row["stance"] not in STANCES:
+        out.append(f"{place}, column stance: {row['stance']!r} is not one of asserts, denies, qualifies")
+    if row["stance"] == "qualifies" and row["qualification"] not in QUALIFICATIONS:
+        out.append(f"{place}, column qualification: a qualifies row needs hedged, conditional or partial")
+    if row["stance"] != "qualifies" and row["qualification"]:
+        out.append(f"{place}, column qualification: only a qualifies row has a qualification")
+    return out
+
+
+def next_ids(existing: list[dict[str, str]], number: str, count: int) -> list[str]:
+    used = [int(r["id"].rsplit("-", 1)[1]) for r in existing if re.fullmatch(rf"{number}-\d+", r["id"])]
+    first = max(used, default=0) + 1
+    return [f"{number}-{i:03d}" for i in range(first, first + count)]
+
+
+def display(root: Path, path: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+def split_rows(rows: list[dict[str, str]], where: str) -> tuple[list[tuple[int, dict]], list[dict]]:
+    """(accepted rows with their row numbers, the rows that stay in the draft)."""
+    chosen, rest = [], []
+    for number, row in enumerate(rows, start=2):
+        (chosen.append((number, row)) if accepted(row, f"{where} row {number}") else rest.append(row))
+    return chosen, rest
+
+
+def accept(root: Path, number: str) -> Outcome:
+    info, text = source_text(root, number)
+    claims_draft, entities_draft = draft_paths(root, number)
+    if not claims_draft.is_file():
+        raise AcceptRefused(f"{display(root, claims_draft)} does not exist; run termgraph draft {number} first")
+    project = load_project(root)
+    where = display(root, claims_draft)
+    chosen, rest = split_rows(table.read_rows(claims_draft, table.DRAFT_COLUMNS), where)
+    ent_rows = table.read_rows(entities_draft, table.ENTITY_COLUMNS) if entities_draft.is_file() else []
+    ent_chosen, ent_rest = split_rows(ent_rows, display(root, entities_draft))
+    block, new_iris = entity_block(ent_chosen, display(root, entities_draft), project)
+    known = set(project.entities) | set(new_iris)
+    problems = []
+    for row_number, row in chosen:
+        problems += check_row(row, f"{where} row {row_number}", project, known, text, info.identifier)
+    if problems:
+        raise AcceptRefused(f"{len(problems)} problem(s), nothing changed:\n  " + "\n  ".join(problems))
+    return commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris)
+
+
+def commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris) -> Outcome:
+    claims_csv = root / "data" / "claims" / f"{number}.csv"
+    existing = table.read_rows(claims_csv, table.COLUMNS) if claims_csv.is_file() else []
+    ids = next_ids(existing, number, len(chosen))
+    moved = [{**{c: row[c] for c in table.COLUMNS}, "id": new_id} for new_id, (_, row) in zip(ids, chosen)]
+    if block:
+        path = root / ENTITIES_TTL
+        list(ox.parse(block, format=ox.RdfFormat.TURTLE))  # never append what does not parse
+        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block, encoding="utf-8")
+    table.write_rows(claims_csv, existing + moved, table.COLUMNS)
+    claims_draft, _ = draft_paths(root, number)
+    table.write_rows(claims_draft, rest, table.DRAFT_COLUMNS)
+    if entities_draft.is_file():
+        table.write_rows(entities_draft, ent_rest, table.ENTITY_COLUMNS)
+    note = generate_turtle(root, number)
+    return Outcome(claims_csv, ids, list(new_iris), note)
+
+
+def generate_turtle(root: Path, number: str) -> str | None:
+    """HOOK to the claims-table generator (data/claims/NNN.csv → NNN.ttl): calls
+    termgraph.build.claims_turtle.write_all when that module is installed (the claims-table
+    work); otherwise returns what the user has left to do."""
+    todo = f"generate data/claims/{number}.ttl from data/claims/{number}.csv: termgraph claims generate"
+    try:
+        from termgraph.build import claims_turtle, claims_vocab  # type: ignore[attr-defined]
+    except ImportError:
+        return todo
+    written, problems = claims_turtle.write_all(root, claims_vocab.load_vocabulary(root))
+    if problems:
+        lines = "; ".join(p.line() if hasattr(p, "line") else str(p) for p in problems[:5])
+        return f"the claims were moved, but the Turtle was not generated: {lines}; fix, then {todo}"
+    return None

@@ -1,0 +1,201 @@
+"""`termgraph draft NNN`: propose claims for a registered source, for a curator to review.
+
+Writes data/claims/NNN.draft.csv (the claims table's columns + rule, confidence, accept) and
+data/claims/NNN.entities.draft.csv (systems and organisations the graph does not know yet).
+Every quote is checked verbatim (and made unique with prefix/suffix) before it is written.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from termgraph.build.quotes import Quote, problem
+from termgraph.curate import anaphora, table
+from termgraph.curate.gazetteer import Gazetteer, Mention
+from termgraph.curate.masking import Masked, mask
+from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a
+from termgraph.curate.relations import synonymy_rules
+from termgraph.curate.rules import segment_rules
+from termgraph.curate.project import Project, curie, load_project
+from termgraph.curate.segment import Segment, segment
+from termgraph.curate.sources import slug, source_text
+from termgraph.curate.tables import table_rules
+from termgraph.errors import TermgraphError
+
+INTRO = [re.compile(rf"(?:examples|instances|types|kinds)\s+of\s+(?:[\w-]+\s+){{0,2}}?{S('y')}{HEAD}(?:\s+(?:include|includes|are))?\s*:$", re.I),
+         # "The foundation models in generative AI include:": the list's kind is the subject's head
+         re.compile(rf"^(?:(?:the|some|many|several|other)\s+)?(?:[\w-]+\s+){{0,2}}?{S('y')}{HEAD}"
+                    rf"(?:\s+(?:in|of|for|from|by|used\s+in)\s+[^:]*?)?\s+(?:include|includes)\s*:$", re.I)]
+ITEM_HEAD = re.compile(rf"^(?:(?:\w+|⟦\d+⟧)\s*['’]s\s+)?{S('x')}{HEAD}{PAREN}\s*(?::|—|–|\s-\s|$)")
+
+
+@dataclass(frozen=True)
+class Drafted:
+    found: Found
+    start: int  # the quote's span in the article
+    end: int
+
+
+def list_context(text: str, segments: list[Segment], mentions: list[Mention]) -> list[Drafted]:
+    """"Examples of Y include:" followed by items or lines that each start with a name."""
+    out = []
+    firsts = {}
+    for seg in segments:
+        firsts.setdefault(seg.block, seg)
+    blocks = sorted(firsts)
+    for seg in segments:
+        intro = mask(text, seg.start, seg.end, mentions)
+        hit = next((h for r in INTRO if (h := r.search(intro.text))), None)
+        if not hit or intro.mention(hit["y"]).kind != "concept":
+            continue
+        bullets = False
+        for block in [b for b in blocks if b > seg.block][:30]:
+            item = firsts[block]
+            m = mask(text, item.start, item.end, mentions)
+            head = ITEM_HEAD.match(m.text)
+            if bullets and item.kind == "sentence" and not head:
+                continue  # a paragraph describing the bullet above it
+            if not head or item.kind == "heading":
+                break
+            bullets = item.kind == "item"
+            for f in is_a(m.mention(head["x"]), intro.mention(hit["y"]), "", "", "list-under-intro", 0.7):
+                out.append(Drafted(f, item.start, item.end))
+    return out
+
+
+def learned_labels(project: Project, text: str, segments: list[Segment]) -> dict:
+    """The entities with the abbreviations and other names the article itself introduces
+    ("large language models (LLMs)", "generative AI, or gen AI,") added, for the rest of it."""
+    mentions = Gazetteer(project.entities).find(text)
+    entities = {iri: replace(e, labels=list(e.labels)) for iri, e in project.entities.items()}
+    for seg in segments:
+        for f in synonymy_rules(mask(text, seg.start, seg.end, mentions), text):
+            labels = entities[f.subject.iri].labels
+            if f.predicate == "skos:altLabel" and f.obj not in labels:
+                labels.append(f.obj)
+    return entities
+
+
+def find_all(project: Project, text: str) -> list[Drafted]:
+    segments = segment(text)
+    mentions = Gazetteer(learned_labels(project, text, segments)).find(text)
+    pronouns = anaphora.resolve(text, segments, mentions)
+    out = []
+    for i, seg in enumerate(segments):
+        m: Masked = mask(text, seg.start, seg.end, sorted(mentions + pronouns.get(i, []), key=lambda x: x.start))
+        for f in segment_rules(m, text, seg.kind):
+            if any(p in (f.subject, f.obj) for p in pronouns.get(i, [])):
+                f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))
+            out.append(Drafted(f, seg.start, seg.end))
+    out += [Drafted(f, start, end) for f, start, end in table_rules(text, segments, mentions)]
+    return out + list_context(text, segments, mentions)
+
+
+def anchor(text: str, start: int, end: int) -> tuple[str, str]:
+    """The shortest prefix/suffix (whole characters, up to 64) that make text[start:end] unique."""
+    exact = text[start:end]
+    if text.count(exact) == 1:
+        return "", ""
+    for width in range(8, 65, 8):
+        prefix, suffix = text[max(0, start - width):start], text[end:end + width]
+        if text.count(prefix + exact) == 1:
+            return prefix, ""
+        if text.count(prefix + exact + suffix) == 1:
+            return prefix, suffix
+    raise TermgraphError(f"a quote at character {start} recurs even with 64 characters of context: {exact[:60]!r}")
+
+
+def node(m: Mention, role: str) -> str:
+    """The CURIE of a mention; a new name gets a proposed IRI by the role it plays."""
+    return curie(m.iri) if m.kind != "new" else f"{role}:{slug(m.label)}"
+
+
+def to_row(d: Drafted, text: str, source_file: str) -> dict[str, str]:
+    f = d.found
+    obj = node(f.obj, "org" if f.predicate == "schema:creator" else "system") if isinstance(f.obj, Mention) else f.obj
+    prefix, suffix = anchor(text, d.start, d.end)
+    row = {"subject": node(f.subject, "system"), "predicate": f.predicate,
+           "object": obj, "lang": "", "stance": f.stance, "qualification": f.qualification,
+           "quote": text[d.start:d.end], "prefix": prefix, "suffix": suffix, "note": "",
+           "rule": f.rule, "confidence": f"{f.confidence:.2f}", "accept": ""}
+    found = problem(Quote("draft", source_file, row["quote"], prefix, suffix), text)
+    if found:
+        raise TermgraphError(f"drafting produced a quote that is not verbatim (a bug): {found}")
+    return row
+
+
+def rows_for(drafted: list[Drafted], text: str, source_file: str, number: str) -> list[dict[str, str]]:
+    """One row per (claim, quote); the first definition of a term is its skos:definition, the
+    others tg:additionalDefinition; rows in the order of the text."""
+    rows, seen, defined = [], set(), set()
+    for d in sorted(drafted, key=lambda d: (d.start, -d.found.confidence)):
+        row = to_row(d, text, source_file)
+        key = (row["subject"], row["predicate"], row["object"], row["stance"], row["quote"], row["prefix"])
+        if key in seen:
+            continue
+        seen.add(key)
+        if row["predicate"] == "skos:definition":
+            if row["subject"] in defined:
+                row["predicate"] = "tg:additionalDefinition"
+            defined.add(row["subject"])
+        rows.append(row)
+    for i, row in enumerate(rows, start=1):
+        row["id"] = f"{number}-d{i:03d}"
+    return rows
+
+
+def entity_rows(drafted: list[Drafted], text: str) -> list[dict[str, str]]:
+    """New systems and organisations the rows name, one line each, with the first evidence."""
+    out: dict[str, dict[str, str]] = {}
+    for d in sorted(drafted, key=lambda d: d.start):
+        f = d.found
+        roles = [(f.subject, "system")]
+        if isinstance(f.obj, Mention):
+            roles.append((f.obj, "org" if f.predicate == "schema:creator" else "system"))
+        for m, role in roles:
+            if m.kind == "new":
+                key = node(m, role)
+                out.setdefault(key, {"id": key, "kind": role, "label": m.label,
+                                     "evidence": text[d.start:d.end], "rule": f.rule, "accept": ""})
+    return list(out.values())
+
+
+def draft_paths(root: Path, number: str) -> tuple[Path, Path]:
+    folder = root / "data" / "claims"
+    return folder / f"{number}.draft.csv", folder / f"{number}.entities.draft.csv"
+
+
+def reviewed(path: Path, columns: list[str]) -> int:
+    """How many rows of an existing draft a curator has marked or written."""
+    if not path.is_file():
+        return 0
+    return sum(1 for r in table.read_rows(path, columns) if r["accept"].strip() or r.get("rule") == "curator")
+
+
+def already_claimed(root: Path, number: str) -> set[tuple]:
+    path = root / "data" / "claims" / f"{number}.csv"
+    rows = table.read_rows(path, table.COLUMNS) if path.is_file() else []
+    return {(r["subject"], r["predicate"], r["object"], r["quote"]) for r in rows}
+
+
+def run_draft(root: Path, number: str, project: Project | None = None) -> tuple[Path, Path, int, int]:
+    """Draft source `number`; returns the two files written and their row counts. A draft that a
+    curator has started reviewing is never overwritten; claims already in NNN.csv are not drafted again."""
+    info, text = source_text(root, number)
+    claims_csv, entities_csv = draft_paths(root, number)
+    done = reviewed(claims_csv, table.DRAFT_COLUMNS) + reviewed(entities_csv, table.ENTITY_COLUMNS)
+    if done:
+        raise TermgraphError(f"{claims_csv.name}: {done} row(s) already reviewed; run termgraph draft {number} "
+                             "--accept first, or delete the draft files to draft again")
+    project = project or load_project(root)
+    drafted = find_all(project, text)
+    claimed = already_claimed(root, number)
+    rows = [r for r in rows_for(drafted, text, info.identifier, number)
+            if (r["subject"], r["predicate"], r["object"], r["quote"]) not in claimed]
+    entities = entity_rows(drafted, text)
+    claims_csv.parent.mkdir(parents=True, exist_ok=True)
+    table.write_rows(claims_csv, rows, table.DRAFT_COLUMNS)
+    table.write_rows(entities_csv, entities, table.ENTITY_COLUMNS)
+    return claims_csv, entities_csv, len(rows), len(entities)

@@ -1,0 +1,67 @@
+"""A segment with every entity mention replaced by a placeholder ⟦i⟧, so that each pattern is a
+plain regular expression over English words and entity slots, with a map back to the text."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from termgraph.curate.gazetteer import Mention
+
+SLOT = r"⟦(\d+)⟧"
+NAME = re.compile(r"(?<![\w⟦-])[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*(?:\s+[A-Z0-9][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*){0,3}(?![\w⟧])")
+NOT_NAMES = frozenset("""I A An The This That These Those It Its They Their There Some Many Most All Each Every
+And Or But For In On Of To By With As At From Other Others Such Unlike While When If Key Examples Example
+Typical Popular Notable Top Best Both Also However Moreover Finally First Second Third""".split())
+
+
+@dataclass
+class Masked:
+    text: str  # the segment with mentions replaced by ⟦i⟧
+    mentions: list[Mention]  # absolute offsets into the article
+    starts: list[int]  # article offset of each masked character
+    ends: list[int]  # article offset just after each masked character
+
+    def span(self, a: int, b: int) -> tuple[int, int]:
+        """Article offsets of masked[a:b]."""
+        return self.starts[a], self.ends[b - 1]
+
+    def mention(self, match_group: str) -> Mention:
+        return self.mentions[int(match_group)]
+
+
+def name_candidates(article: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
+    """Capitalised names not in the graph (RoBERTa, T5, Stable Diffusion): proposals only."""
+    out = []
+    for m in NAME.finditer(article, start, end):
+        s, e = m.start(), m.end()
+        while (w := re.match(r"(\S+)\s+", article[s:e])) and w.group(1) in NOT_NAMES:
+            s += w.end()
+        name = article[s:e]
+        plain = not re.search(r"[A-Z0-9].*[A-Z0-9]|\d", name)
+        if name in NOT_NAMES or (plain and (s == start or article[start:s].rstrip().endswith((".", ":")))):
+            continue  # a capital at the start of a sentence says nothing
+        overlapping = [t for t in taken if t.start < e and s < t.end]
+        if any(t.kind != "concept" or t.start < s or t.end > e or (t.start, t.end) == (s, e) for t in overlapping):
+            continue  # a known name, or a name that runs into one
+        if overlapping and not overlapping[0].start > s:
+            continue  # "Generative AI …": a term, not a name
+        out.append(Mention(s, e, "", "new", article[s:e]))
+    return out
+
+
+def mask(article: str, start: int, end: int, mentions: list[Mention]) -> Masked:
+    inside = [m for m in mentions if start <= m.start and m.end <= end]
+    names = name_candidates(article, start, end, inside)
+    inside = [m for m in inside if not any(n.start <= m.start and m.end <= n.end for n in names)]
+    inside = sorted(inside + names, key=lambda m: m.start)
+    parts, starts, ends, pos = [], [], [], start
+    for i, m in enumerate(inside):
+        for k in range(pos, m.start):
+            parts.append(article[k]); starts.append(k); ends.append(k + 1)
+        slot = f"⟦{i}⟧"
+        parts.append(slot); starts += [m.start] * len(slot); ends += [m.end] * len(slot)
+        pos = m.end
+    for k in range(pos, end):
+        parts.append(article[k]); starts.append(k); ends.append(k + 1)
+    return Masked("".join(parts), inside, starts, ends)

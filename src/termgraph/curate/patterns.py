@@ -1,0 +1,153 @@
+"""Lexico-syntactic patterns over one masked segment (entity slots ⟦i⟧, see masking.py).
+
+Each rule is written for a general English construction (copular definitions, "a type of",
+Hearst's "such as" / "include", possessive makers, "based on", "trained using", "also known as",
+"distinct from"); none names a term. Stance and qualification come from cues.py.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from termgraph.curate import cues
+from termgraph.curate.gazetteer import Mention
+from termgraph.curate.masking import Masked
+
+
+def S(name: str) -> str:
+    return rf"⟦(?P<{name}>\d+)⟧"
+
+
+ANY = r"⟦\d+⟧"
+PAREN = r"(?:\s*\([^()]*\))?"
+HEAD = (r"(?:\s+(?:models?|systems?|tools?|applications?|products?|techniques?|methods?|networks?|"
+        r"approach(?:es)?|technolog(?:y|ies)|algorithms?))?")
+ITEM = rf"(?:the\s+)?(?:(?:\w+|{ANY})\s*['’]s\s+)?{ANY}{HEAD}{PAREN}(?:\s+by\s+{ANY})?"
+LIST = rf"{ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{ITEM})*(?:\s*,?\s*(?:and|or|&)\s+{ITEM})?"
+ADV = r"(?:(?:\w+ly|also|often|now|still|thus|therefore)\s+)?"
+DET = r"(?:(?:a|an|the|one)\s+)?"
+APPOS = r"(?:\s*,\s*(?:or|also\s+known\s+as|also\s+called|aka)\s+[^,]{1,40},)?"
+ASIDE = r"(?:\s*,[^,;.]{1,80},)?"  # "X, such as A and B, are …"
+
+
+@dataclass(frozen=True)
+class Found:
+    subject: Mention
+    predicate: str  # CURIE
+    obj: Mention | str  # an entity, or literal text
+    stance: str
+    qualification: str
+    rule: str
+    confidence: float
+
+
+def before(m: Masked, pos: int) -> str:
+    return m.text[max(0, pos - 30):pos]
+
+
+def is_a(x: Mention, y: Mention, between: str, prefix: str, rule: str, conf: float) -> list[Found]:
+    """X is-a Y: subclass for a concept X, rdf:type for a system X (or a new name: a system)."""
+    if y.kind != "concept" or x.iri == y.iri and x.kind != "new" or x.kind == "org":
+        return []
+    predicate = "rdfs:subClassOf" if x.kind == "concept" else "rdf:type"
+    st, q = cues.stance(between, prefix)
+    return [Found(x, predicate, y, st, q, rule, round(conf * (0.7 if x.kind == "new" else 1), 2))]
+
+
+TYPE_OF = re.compile(rf"{S('x')}{HEAD}{PAREN}{APPOS}\s+(?P<rel>{ADV}(?:is|are|was|were|refers?\s+to|describes?|(?:can|could|may|might)\s+(?:also\s+)?be(?:\s+(?:considered|seen\s+as|viewed\s+as|regarded\s+as))?)\s+{ADV}"
+                     rf"(?:not\s+)?{DET}(?:[\w-]+\s+){{0,2}}?(?:type|kind|form|subset|class|category|subfield|field|"
+                     rf"branch|family|variety|sort|subcategory|specialization|subtype)s?\s+of\s+(?:the\s+)?"
+                     rf"(?:[\w-]+\s+){{0,3}}?){S('y')}")
+COPULA = re.compile(rf"{S('x')}{HEAD}{PAREN}{APPOS}\s+(?P<rel>{ADV}(?:is|are)\s+{ADV}(?:not\s+)?{DET}"
+                    rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b|their\b|its\b|our\b|your\b|his\b|her\b|my\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
+CONSIDERED = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:be\s+|is\s+|are\s+)?(?:also\s+)?"
+                        rf"(?:considered|viewed\s+as|regarded\s+as|seen\s+as|classified\s+as|thought\s+of\s+as)\s+{DET})"
+                        rf"{S('y')}(?:\s*,?\s*but\s+not\s+{DET}{S('z')})?")
+
+
+LIST_TYPE_OF = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}(?:not\s+)?(?:[\w-]+\s+){{0,2}}?(?:types|kinds|forms|subsets|classes|categories|subfields|branches|families|varieties)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?){S('y')}")
+
+SERVES_AS = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:serves?|served|acts?|acted|functions?|functioned)\s+as\s+{DET}"
+                       rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
+
+
+def is_a_rules(m: Masked) -> list[Found]:
+    out = []
+    for hit in LIST_TYPE_OF.finditer(m.text):
+        ids = re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"]))
+        for i in ids if len(ids) > 1 else []:
+            out += is_a(m.mention(i), m.mention(hit["y"]), hit["rel"], before(m, hit.start()), "list-type-of", 0.85)
+    for regex, rule, conf in ((TYPE_OF, "type-of", 0.9), (COPULA, "copula-is-a", 0.75),
+                              (CONSIDERED, "considered-as", 0.7), (SERVES_AS, "serves-as-kind", 0.6)):
+        for hit in regex.finditer(m.text):
+            x, y = m.mention(hit["x"]), m.mention(hit["y"])
+            out += is_a(x, y, hit["rel"], before(m, hit.start()), rule, conf)
+            if "z" in regex.groupindex and hit["z"]:
+                out += is_a(x, m.mention(hit["z"]), "not", "", rule, conf)
+    return out
+
+
+HEARST = [
+    (re.compile(rf"{S('y')}{HEAD}\s*,?\s*\(?(?:such\s+as|like|including|e\.g\.,?|for\s+example,?|for\s+instance,?)\s+(?P<list>{LIST})"), "such-as", 0.85),
+    (re.compile(rf"(?:examples|instances|types|kinds)\s+of\s+(?:\w+\s+){{0,2}}?{S('y')}{HEAD}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are|:))\s*:?\s*(?P<list>{LIST})"), "examples-of-include", 0.85),
+    (re.compile(rf"^(?:(?:some|many|several|other)\s+(?:of\s+the\s+)?)?(?:(?:best|top|popular|notable|well-known|leading|common|major|prominent)\s+)?{S('y')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are))\s*:?\s*(?P<list>{LIST})\s*[.;]?$", re.I), "y-include-list", 0.75),
+]
+
+
+HEARST += [
+    (re.compile(rf"{S('y')}{HEAD}\s*\((?P<list>{ITEM}(?:\s*,\s*(?:(?:and|or)\s+)?{ITEM})+)\)"), "parenthetical-examples", 0.7),
+    (re.compile(rf"{S('y')}{HEAD}\s+(?P<rel>(?:called|named|known\s+as|dubbed))\s+(?P<list>{ITEM})"), "named", 0.8),
+    (re.compile(rf"^(?P<list>{ITEM})\s*(?:—|–|:|\s-\s)\s*{DET}(?:(?!of\b|for\b|in\b)[\w-]+\s+){{0,3}}?{S('y')}"), "name-dash-kind", 0.7),
+    (re.compile(rf"(?P<list>{ANY})\s+{S('y')}(?!\s*(?:-|’s|'s))"), "name-kind-compound", 0.6),
+]
+
+
+def hearst_rules(m: Masked) -> list[Found]:
+    out = []
+    for regex, rule, conf in HEARST:
+        for hit in regex.finditer(m.text):
+            y = m.mention(hit["y"])
+            if rule in ("name-kind-compound", "parenthetical-examples", "name-dash-kind") and any(
+                    m.mention(i).kind not in ("system", "new") for i in re.findall(r"⟦(\d+)⟧", hit["list"])):
+                continue  # only names of systems are listed this way
+            rel = hit.groupdict().get("rel") or ""
+            for i in re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"])):
+                out += is_a(m.mention(i), y, rel if cues.NEGATION.search(rel) else "", "", rule, conf)
+    return out
+
+
+DEFINE_VERB = (r"(?:is|are|can\s+be|may\s+be)\s+(?:\w+ly\s+)?(?:defined|described|understood)\s+as|refers?\s+to|"
+               r"describes?|means|denotes?|(?:is|are)\s+(?:\w+ly\s+)?designed\s+(?:to|for)|(?P<cop>is|are)")
+DEFINITION = re.compile(rf"(?:(?:a|an|the)\s+)?{S('x')}{PAREN}{APPOS}{ASIDE}\s+(?P<verb>{DEFINE_VERB})\s+(?P<body>.{{12,}}?)\s*[.;!]?$",
+                        re.I | re.S)
+PASSIVE = re.compile(r"(?:\w+ly\s+)?\w+(?:ed|en|wn|lt)\s+(?:by|on|upon|with|for|in|to|from|into|at)\b", re.I)
+# "X is a term coined by …": about the word's history, not what it means
+ABOUT_THE_WORD = re.compile(r"(?:a|an|the)\s+(?:[\w-]+\s+)?(?:term|word|phrase|name|buzzword|expression)\s+\W*"
+                            r"(?:popularized|popularised|coined|introduced|invented|first\s+used|used\s+since)\b", re.I)
+LEAD_IN = re.compile(r"(?:<sup>[^<]{0,8}</sup>|\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)?\s*"  # a footnote mark
+                     r"(?:(?:[\w-]+\s+){0,3}[\w-]+:\s+(?=\S)"  # "Language-centric: …" before the sentence
+                     r"|[A-Z][^⟦,:;.]{1,30},\s+(?=\S))?")  # "On the other hand, …", "In short, …"
+GLOSS = re.compile(rf"^{S('x')}{PAREN}\s*(?::|—|–|\s-\s)\s*(?!(?:they|it|these|this|those|their|its)\b)(?P<body>[^⟦\s].{{11,}}?)\s*[.;]?$", re.S | re.I)
+
+
+def definition_rules(m: Masked, article: str, segment_kind: str) -> list[Found]:
+    """"X is a …" / "X refers to …" / "X is designed to …" at the head of a segment, and glossary
+    lines "X: …" / "X — …"; the object is the defining text as it stands in the article."""
+    out = []
+    hit = DEFINITION.match(m.text, LEAD_IN.match(m.text).end())
+    if hit and m.mention(hit["x"]).kind == "concept":
+        body = hit["body"]
+        copular_only = bool(hit["cop"])
+        passive = copular_only and PASSIVE.match(body)  # "X are powered by …": a predication, not a definition
+        if not passive and not (copular_only and not re.match(r"(?:a|an|the|one|any)\b|(?:[\w-]+\s+){0,2}⟦", body, re.I)):
+            if not cues.NEGATION.match(body) and not cues.NEGATION.search(hit["verb"]) and not ABOUT_THE_WORD.match(body):
+                st, q = cues.stance(hit["verb"], "")
+                text = article[slice(*m.span(hit.start("body"), hit.end("body")))]
+                conf = 0.65 if copular_only else 0.8
+                out.append(Found(m.mention(hit["x"]), "skos:definition", text, st, q, "definition", conf))
+    gloss = GLOSS.match(m.text)
+    if gloss and segment_kind in ("item", "cell", "sentence") and m.mention(gloss["x"]).kind == "concept":
+        text = article[slice(*m.span(gloss.start("body"), gloss.end("body")))]
+        out.append(Found(m.mention(gloss["x"]), "skos:definition", text, "asserts", "", "glossary-entry", 0.6))
+    return out

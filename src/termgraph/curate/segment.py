@@ -1,0 +1,106 @@
+"""Cut an article into segments: headings, list items, table cells and sentences.
+
+Offsets always index the original text, so that every quote cut from a segment is verbatim.
+Lines are read first (a list item or a table cell never runs into its neighbour); only prose
+lines go through the sentencizer: spaCy's blank English pipeline with its rule-based
+`sentencizer` (no model weights, maintained, and its tokens keep character offsets into the
+original string; pysbd, the other rule-based choice, has had no release since 2021 and its
+char_span mode is known to drift from the input on repeated sentences).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+BULLET = re.compile(r"[ \t]*(?:[•●◦▪‣∙·*+\-–]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)])[ \t]+(?=\S)")
+RULER = re.compile(r"[\s|:+=_*\-–—]+")
+CELL_SPLIT = re.compile(r"\t+| {3,}|\s\|\s")
+
+
+@dataclass(frozen=True)
+class Segment:
+    start: int
+    end: int
+    kind: str  # heading | item | cell | sentence
+    block: int  # index of the line it comes from
+
+    def text(self, article: str) -> str:
+        return article[self.start:self.end]
+
+
+@lru_cache(maxsize=1)
+def sentencizer():
+    import spacy
+
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    return nlp
+
+
+def lines(text: str):
+    """(start, end) of every non-blank line, without surrounding blanks."""
+    pos = 0
+    for raw in text.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        stripped = body.strip()
+        if stripped:
+            start = pos + body.index(stripped[0])
+            yield start, start + len(stripped)
+        pos += len(raw)
+
+
+def sentences(text: str, start: int, end: int, kind: str, block: int) -> list[Segment]:
+    doc = sentencizer()(text[start:end])
+    out = []
+    for sent in doc.sents:
+        s, e = start + sent.start_char, start + sent.end_char
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            out.append(Segment(s, e, kind, block))
+    return out
+
+
+def is_heading(line: str) -> bool:
+    return len(line) <= 80 and not re.search(r"[.!?;,]$", line) and len(line.split()) <= 10
+
+
+def segment(text: str) -> list[Segment]:
+    out: list[Segment] = []
+    for block, (start, end) in enumerate(lines(text)):
+        line = text[start:end]
+        bullet = BULLET.match(line)
+        if RULER.fullmatch(line):
+            continue  # a table's ruler (---|---), or a horizontal rule: no words
+        if bullet:
+            out += sentences(text, start + bullet.end(), end, "item", block)
+        elif CELL_SPLIT.search(line):
+            out += cells(text, start, end, block)
+        elif is_heading(line):
+            out.append(Segment(start, end, "heading", block))
+        else:
+            out += sentences(text, start, end, "sentence", block)
+    return out
+
+
+def cells(text: str, start: int, end: int, block: int) -> list[Segment]:
+    out, pos = [], start
+    for sep in CELL_SPLIT.finditer(text, start, end):
+        if sep.start() > pos:
+            out.append(Segment(pos, sep.start(), "cell", block))
+        pos = sep.end()
+    if pos < end:
+        out.append(Segment(pos, end, "cell", block))
+    return [trim(text, s) for s in out if text[s.start:s.end].strip(" |\t")]
+
+
+def trim(text: str, cell: Segment) -> Segment:
+    """A cell without the table's own pipes and padding around it."""
+    start, end = cell.start, cell.end
+    while start < end and text[start] in " |\t":
+        start += 1
+    while end > start and text[end - 1] in " |\t":
+        end -= 1
+    return Segment(start, end, cell.kind, cell.block)

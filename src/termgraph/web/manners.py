@@ -1,0 +1,141 @@
+"""HTTP manners for every route, as ASGI middleware: HEAD, conditional GET (ETag, 304), gzip.
+
+- HeadMiddleware: HEAD on any GET route runs the GET and sends its status and headers (the
+  same Content-Length and Content-Type) with no body.
+- RepresentationMiddleware, for a 200 answer to a GET:
+  - a weak ETag (a hash of its uncompressed body) and a Last-Modified (when the served dataset
+    was loaded: it never changes while served);
+  - 304 Not Modified, with those headers and no body, for If-None-Match with a matching tag, or
+    else If-Modified-Since not older than Last-Modified;
+  - gzip (deterministic: no timestamp) for a body of `gzip_min` bytes or more when the client
+    accepts it; such answers say `Vary: Accept-Encoding`, their 304s too.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import time
+from email.utils import formatdate, parsedate_to_datetime
+
+from starlette.datastructures import Headers, MutableHeaders
+
+KEPT_ON_304 = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
+
+
+def now() -> float:
+    return time.time()
+
+
+class HeadMiddleware:
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            return await self.app(scope, receive, send)
+
+        async def no_body(message):
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, no_body)
+
+
+def etag_of(body: bytes) -> str:
+    return 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+
+
+def tags_match(header: str, etag: str) -> bool:
+    """If-None-Match compares weakly: W/"x" matches "x"."""
+    bare = etag.removeprefix("W/")
+    wanted = [t.strip().removeprefix("W/") for t in header.split(",")]
+    return "*" in wanted or bare in wanted
+
+
+def not_modified_since(header: str | None, last_modified: float) -> bool:
+    if not header:
+        return False
+    try:
+        since = parsedate_to_datetime(header).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return False  # an unreadable date is ignored, as RFC 9110 says
+    return int(last_modified) <= since
+
+
+def accepts_gzip(header: str | None) -> bool:
+    for part in (header or "").split(","):
+        coding, _, params = part.strip().partition(";")
+        if coding.strip().lower() in ("gzip", "*"):
+            q = params.strip().removeprefix("q=").strip() if params.strip().startswith("q=") else "1"
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+def add_vary(headers: MutableHeaders, field: str) -> None:
+    present = [v.strip().lower() for v in headers.get("vary", "").split(",") if v.strip()]
+    if field.lower() not in present:
+        headers["vary"] = ", ".join([headers["vary"], field]) if "vary" in headers else field
+
+
+class RepresentationMiddleware:
+    def __init__(self, app, last_modified: float, gzip_min: int = 4096):
+        self.app = app
+        self.last_modified = last_modified
+        self.http_date = formatdate(int(last_modified), usegmt=True)
+        self.gzip_min = gzip_min
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET":
+            return await self.app(scope, receive, send)
+        start, chunks = {}, []
+
+        async def collect(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+                if message["status"] != 200:
+                    start["passthrough"] = True
+                    await send(message)
+            elif start.get("passthrough"):
+                await send(message)
+            else:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await self.finish(scope, start, b"".join(chunks), send)
+
+        await self.app(scope, receive, collect)
+
+    def fresh(self, request: Headers, etag: str, last_modified: str) -> bool:
+        if_none = request.get("if-none-match")
+        if if_none is not None:
+            return tags_match(if_none, etag)
+        try:
+            stamp = parsedate_to_datetime(last_modified).timestamp()
+        except (TypeError, ValueError, IndexError):
+            stamp = self.last_modified
+        return not_modified_since(request.get("if-modified-since"), stamp)
+
+    async def finish(self, scope, start: dict, body: bytes, send) -> None:
+        headers = MutableHeaders(raw=list(start["headers"]))
+        request = Headers(scope=scope)
+        headers["etag"] = etag = headers.get("etag") or etag_of(body)
+        if "last-modified" not in headers:
+            headers["last-modified"] = self.http_date
+        compressible = len(body) >= self.gzip_min and "content-encoding" not in headers
+        if compressible:
+            add_vary(headers, "Accept-Encoding")
+        if self.fresh(request, etag, headers["last-modified"]):
+            kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEPT_ON_304]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return
+        if compressible and accepts_gzip(request.get("accept-encoding")):
+            body = gzip.compress(body, mtime=0)
+            headers["content-encoding"] = "gzip"
+        headers["content-length"] = str(len(body))
+        await send({"type": "http.response.start", "status": 200, "headers": headers.raw})
+        await send({"type": "http.response.body", "body": body})

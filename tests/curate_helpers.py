@@ -1,0 +1,23 @@
+"""A throw-away copy of the project root (ontology, curated data, claims, shapes) with the five
+source texts beside it, as the real checkout has them, for the curate tests to change."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTICLES = Path(__file__).resolve().parent / "fixtures" / "articles"
+
+
+def project_copy(tmp: Path, seeds: Path) -> Path:
+    root = tmp / "project"
+    for sub in ("ontology", "shapes", "data/curated", "data/claims"):
+        shutil.copytree(ROOT / sub, root / sub)
+    (tmp / "shared").mkdir()
+    (tmp / "shared" / "seeds").symlink_to(seeds)
+    return root
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -1,0 +1,126 @@
+"""termgraph draft NNN --accept: accepted rows move to NNN.csv with the next ids; refusals change nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from termgraph.cli import main
+from termgraph.curate import table
+from termgraph.curate.accept import AcceptRefused, accept
+from termgraph.curate.draft import draft_paths, run_draft
+from termgraph.curate.project import load_project
+from termgraph.curate.sources import add_source
+from tests.curate_helpers import ARTICLES, project_copy, snapshot
+
+
+@pytest.fixture()
+def drafted(tmp_path, seeds):
+    root = project_copy(tmp_path, seeds)
+    add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
+    run_draft(root, "005")
+    return root
+
+
+def mark(root, decide, entities=None):
+    claims, ents = draft_paths(root, "005")
+    rows = table.read_rows(claims, table.DRAFT_COLUMNS)
+    for row in rows:
+        decide(row)
+    table.write_rows(claims, rows, table.DRAFT_COLUMNS)
+    if entities:
+        erows = table.read_rows(ents, table.ENTITY_COLUMNS)
+        for row in erows:
+            entities(row)
+        table.write_rows(ents, erows, table.ENTITY_COLUMNS)
+    return rows
+
+
+def key(row):
+    return row["subject"], row["predicate"], row["object"]
+
+
+def test_accepted_rows_move_with_the_next_free_ids(drafted):
+    existing = [{c: "" for c in table.COLUMNS} | {"id": "005-007", "subject": "concept:chatbot",
+                "predicate": "rdfs:subClassOf", "object": "concept:artificial-intelligence", "stance": "asserts",
+                "quote": "Chatbots are a type of AI system."}]
+    table.write_rows(drafted / "data/claims/005.csv", existing, table.COLUMNS)
+    wanted = {("concept:chatbot", "rdfs:subClassOf", "concept:foundation-model"), ("system:bard", "schema:isBasedOn", "system:palm")}
+    rows = mark(drafted, lambda r: r.update(accept="y" if key(r) in wanted else ("n" if r["rule"] == "definition" else "")))
+    outcome = accept(drafted, "005")
+    assert outcome.added == ["005-008", "005-009"]
+    moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
+    assert [r["id"] for r in moved] == ["005-007", "005-008", "005-009"]
+    assert {key(r) for r in moved[1:]} == wanted
+    assert moved[1]["stance"] in ("denies", "asserts")
+    left = table.read_rows(draft_paths(drafted, "005")[0], table.DRAFT_COLUMNS)
+    assert len(left) == len(rows) - 2 and not any(key(r) in wanted for r in left)
+
+
+def test_a_row_naming_an_unknown_entity_is_refused_with_how_to_add_it(drafted):
+    mark(drafted, lambda r: r.update(accept="y" if r["subject"] == "system:nimbus-chat" else ""))
+    before = snapshot(drafted)
+    with pytest.raises(AcceptRefused, match=r"data/claims/005.draft.csv row \d+, column subject: system:nimbus-chat "
+                                            r"is not a declared .* accept it in the entities sheet"):
+        accept(drafted, "005")
+    assert snapshot(drafted) == before
+
+
+def test_accepted_new_entities_are_declared_so_their_rows_can_move(drafted):
+    mark(drafted, lambda r: r.update(accept="y" if r["subject"] == "system:nimbus-chat" else ""),
+         entities=lambda e: e.update(accept="y"))
+    outcome = accept(drafted, "005")
+    assert len(outcome.added) == 2
+    assert {e.curie for e in load_project(drafted).entities.values()} >= {"system:nimbus-chat", "org:cirrus-labs"}
+    assert table.read_rows(draft_paths(drafted, "005")[1], table.ENTITY_COLUMNS) == []
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"quote": "Chatbots are a type of AI systems."}, "column quote: not a verbatim substring"),
+    ({"stance": "assert"}, "column stance: 'assert' is not one of asserts, denies, qualifies"),
+    ({"stance": "qualifies", "qualification": ""}, "column qualification: a qualifies row needs"),
+    ({"object": "concept:large-langauge-model"}, "column object: concept:large-langauge-model is not declared"),
+    ({"predicate": "foo:bar"}, "'foo:bar' is not a CURIE with a known prefix"),
+    ({"accept": "maybe"}, "column accept: 'maybe' is neither yes"),
+])
+def test_bad_rows_are_refused_and_nothing_changes(drafted, change, message):
+    first = {"done": False}
+
+    def decide(row):
+        if not first["done"] and row["predicate"] == "rdfs:subClassOf":
+            row.update(accept="y")
+            row.update(change)
+            first["done"] = True
+    mark(drafted, decide)
+    before = snapshot(drafted)
+    with pytest.raises(AcceptRefused, match=message.replace("(", r"\(")):
+        accept(drafted, "005")
+    assert snapshot(drafted) == before
+
+
+def test_a_changed_source_text_stops_accept(drafted, capsys):
+    mark(drafted, lambda r: r.update(accept="y"))
+    text = next((drafted / "data/sources").glob("005_*.txt"))
+    text.write_text(text.read_text(encoding="utf-8") + "\nAn extra line.\n", encoding="utf-8")
+    before = snapshot(drafted)
+    assert main(["--root", str(drafted), "draft", "005", "--accept"]) == 2
+    assert "the text has changed since source 005 was added" in capsys.readouterr().err
+    assert snapshot(drafted) == before
+
+
+def test_accepting_every_drafted_row_and_entity_works(drafted):
+    rows = mark(drafted, lambda r: r.update(accept="y"), entities=lambda e: e.update(accept="yes"))
+    outcome = accept(drafted, "005")
+    moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
+    assert len(outcome.added) == len(rows) == len(moved)
+    assert {r["predicate"] for r in moved} >= {"skos:definition", "tg:additionalDefinition", "rdfs:subClassOf",
+                                               "rdf:type", "schema:creator", "schema:isBasedOn"}
+    assert table.read_rows(draft_paths(drafted, "005")[0], table.DRAFT_COLUMNS) == []
+
+
+def test_cli_draft_then_accept(drafted, capsys):
+    mark(drafted, lambda r: r.update(accept="y" if r["subject"] == "concept:chatbot" else "n"))
+    assert main(["--root", str(drafted), "draft", "5", "--accept"]) == 0
+    out = capsys.readouterr().out
+    moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
+    assert f"moved {len(moved)} claim(s) into {drafted / 'data/claims/005.csv'} (005-001 to 005-{len(moved):03d})" in out
+    assert all(r["subject"] == "concept:chatbot" for r in moved) and len(moved) >= 3

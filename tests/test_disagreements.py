@@ -1,0 +1,212 @@
+"""Each disagreement rule (queries/disagreements/*.rq) on a small store: a pair of claims that must
+trigger it and a near miss that must not. The stores hold the real ontology, so the rules read
+the one table of incompatible relations it states."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from termgraph import namespaces as ns
+from termgraph.build import disagreements
+
+ROOT = Path(__file__).resolve().parent.parent
+RULES = {r.name: r for r in disagreements.read_rules(ROOT / "queries" / "disagreements")}
+ONTOLOGY = (ROOT / "ontology" / "termgraph.ttl").read_text(encoding="utf-8")
+PREFIXES = "".join(f"@prefix {p}: <{iri}> .\n" for p, iri in ns.PREFIXES.items())
+
+
+def claim(cid: str, s: str, p: str, o: str, stance: str, qualification: str | None = None) -> str:
+    source = cid.split("-")[0]
+    q = f" tg:qualification tg:{qualification} ;" if qualification else ""
+    return (f"claim:{cid} a tg:Claim ; rdf:subject {s} ; rdf:predicate {p} ; rdf:object {o} ;"
+            f" tg:stance tg:{stance} ;{q} prov:wasDerivedFrom source:{source} .\n")
+
+
+def store_with(*claims: str, ontology: str = ONTOLOGY) -> ox.Store:
+    store = ox.Store()
+    store.load(ontology.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ns.GRAPH_ONTOLOGY))
+    store.load((PREFIXES + "".join(claims)).encode(), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode(ns.GRAPH_CLAIMS + "test"))
+    return store
+
+
+def found(rule: str, *claims: str, ontology: str = ONTOLOGY) -> list[tuple[str, ...]]:
+    """The claims (by id) of each disagreement the rule finds."""
+    return [tuple(c.rsplit("/", 1)[-1] for c in f.claims)
+            for f in disagreements.run_rule(store_with(*claims, ontology=ontology), RULES[rule])]
+
+
+BERT_GEN = ("system:bert", "rdf:type", "concept:generative-ai")
+LLM_SUB_GEN = ("concept:large-language-model", "rdfs:subClassOf", "concept:generative-ai")
+LLM_DISTINCT_GEN = ("concept:large-language-model", "tg:distinctFrom", "concept:generative-ai")
+
+
+def test_every_rule_has_a_kind_from_the_closed_list():
+    kinds = {"OppositeStances", "IncompatibleRelations", "DifferentValues", "MembershipExcluded",
+             "HedgingDifference", "WithinOneSource"}
+    assert set(RULES) == {"opposite-stances", "incompatible-relations", "different-values",
+                          "membership-excluded", "hedging-difference", "within-one-source"}
+    for rule in RULES.values():
+        assert any(f"tg:{k} AS ?kind" in rule.text for k in kinds), rule.name
+
+
+def test_opposite_stances_asserts_against_denies():
+    assert found("opposite-stances", claim("004-001", *BERT_GEN, "Asserts"),
+                 claim("002-001", *BERT_GEN, "Denies")) == [("002-001", "004-001")]
+
+
+def test_opposite_stances_flat_against_partial_or_conditional():
+    assert found("opposite-stances", claim("004-001", *LLM_SUB_GEN, "Asserts"),
+                 claim("000-001", *LLM_SUB_GEN, "Qualifies", "Conditional")) == [("000-001", "004-001")]
+
+
+def test_opposite_stances_a_symmetric_relation_either_way_round():
+    a, b, p = "concept:large-language-model", "concept:generative-ai", "tg:synonymousWith"
+    assert found("opposite-stances", claim("000-001", a, p, b, "Asserts"),
+                 claim("004-001", b, p, a, "Denies")) == [("000-001", "004-001")]
+
+
+def test_opposite_stances_near_misses():
+    # flat against hedged is a hedging difference; one source both ways is within one source
+    assert found("opposite-stances", claim("004-001", *BERT_GEN, "Asserts"),
+                 claim("002-001", *BERT_GEN, "Qualifies", "Hedged")) == []
+    assert found("opposite-stances", claim("004-001", *BERT_GEN, "Asserts"),
+                 claim("004-002", *BERT_GEN, "Denies")) == []
+    # a non-symmetric relation the other way round is another statement
+    s, p, o = LLM_SUB_GEN
+    assert found("opposite-stances", claim("004-001", s, p, o, "Asserts"), claim("002-001", o, p, s, "Denies")) == []
+
+
+def test_hedging_difference_flat_against_hedged():
+    assert found("hedging-difference", claim("004-001", *LLM_SUB_GEN, "Asserts"),
+                 claim("001-001", *LLM_SUB_GEN, "Qualifies", "Hedged")) == [("001-001", "004-001")]
+
+
+def test_in_part_membership_of_one_system_is_a_hedge_not_an_opposite_stance():
+    gpt4 = ("system:gpt-4", "rdf:type", "concept:foundation-model")
+    pair = (claim("002-001", *gpt4, "Asserts"), claim("000-001", *gpt4, "Qualifies", "Partial"))
+    assert found("opposite-stances", *pair) == []
+    assert found("hedging-difference", *pair) == [("000-001", "002-001")]
+
+
+def test_hedging_difference_near_misses():
+    assert found("hedging-difference", claim("004-001", *LLM_SUB_GEN, "Asserts"),
+                 claim("001-001", *LLM_SUB_GEN, "Qualifies", "Partial")) == []
+    assert found("hedging-difference", claim("004-001", *LLM_SUB_GEN, "Asserts"),
+                 claim("004-002", *LLM_SUB_GEN, "Qualifies", "Hedged")) == []
+
+
+def test_incompatible_relations_distinct_against_subclass():
+    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
+                 claim("004-001", *LLM_SUB_GEN, "Asserts")) == [("001-001", "004-001")]
+
+
+def test_incompatible_relations_subclass_both_ways():
+    s, p, o = LLM_SUB_GEN
+    assert found("incompatible-relations", claim("001-001", s, p, o, "Asserts"),
+                 claim("004-001", o, p, s, "Asserts")) == [("001-001", "004-001")]
+
+
+def test_incompatible_relations_near_misses():
+    # other terms; a conditional claim does not state the relation; a pair the table does not list
+    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
+                 claim("004-001", "concept:large-language-model", "rdfs:subClassOf", "concept:foundation-model", "Asserts")) == []
+    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
+                 claim("000-001", *LLM_SUB_GEN, "Qualifies", "Conditional")) == []
+    used = ("concept:large-language-model", "tg:usedInterchangeablyWith", "concept:generative-ai")
+    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"), claim("004-001", *used, "Asserts")) == []
+
+
+def test_incompatible_relations_are_read_from_the_ontology():
+    """Without the table's line for tg:distinctFrom the same pair is no longer incompatible."""
+    line = "tg:distinctFrom tg:incompatibleWith rdfs:subClassOf , tg:synonymousWith .\n"
+    assert line in ONTOLOGY
+    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
+                 claim("004-001", *LLM_SUB_GEN, "Asserts"), ontology=ONTOLOGY.replace(line, "")) == []
+
+
+def test_different_values_for_a_compared_relation():
+    s, p = "concept:large-language-model", "tg:trainingObjective"
+    assert found("different-values", claim("001-001", s, p, "concept:transfer-learning", "Asserts"),
+                 claim("003-001", s, p, "concept:masked-language-modeling", "Asserts")) == [("001-001", "003-001")]
+
+
+def test_different_values_near_misses():
+    s, p = "concept:large-language-model", "tg:trainingObjective"
+    # the second source also gives the first one's value: they agree on it
+    assert found("different-values", claim("001-001", s, p, "concept:transfer-learning", "Asserts"),
+                 claim("003-001", s, p, "concept:masked-language-modeling", "Asserts"),
+                 claim("003-002", s, p, "concept:transfer-learning", "Asserts")) == []
+    # a relation the ontology does not mark tg:valuesCompared
+    assert found("different-values", claim("001-001", s, "tg:poweredBy", "concept:transformer", "Asserts"),
+                 claim("003-001", s, "tg:poweredBy", "concept:neural-network", "Asserts")) == []
+
+
+def test_membership_excluded():
+    assert found("membership-excluded",
+                 claim("004-001", "system:bert", "rdf:type", "concept:large-language-model", "Asserts"),
+                 claim("004-002", *LLM_SUB_GEN, "Asserts"),
+                 claim("002-001", *BERT_GEN, "Denies")) == [("002-001", "004-001", "004-002")]
+
+
+def test_membership_excluded_near_miss():
+    # the category link is only hedged, or only a third source's
+    member = claim("004-001", "system:bert", "rdf:type", "concept:large-language-model", "Asserts")
+    assert found("membership-excluded", member, claim("004-002", *LLM_SUB_GEN, "Qualifies", "Hedged"),
+                 claim("002-001", *BERT_GEN, "Denies")) == []
+    assert found("membership-excluded", member, claim("003-001", *LLM_SUB_GEN, "Asserts"),
+                 claim("002-001", *BERT_GEN, "Denies")) == []
+
+
+def test_within_one_source_incompatible_relations_and_opposite_stances():
+    assert found("within-one-source", claim("004-001", *LLM_SUB_GEN, "Asserts"),
+                 claim("004-002", *LLM_DISTINCT_GEN, "Asserts")) == [("004-001", "004-002")]
+    assert found("within-one-source", claim("002-001", *BERT_GEN, "Asserts"),
+                 claim("002-002", *BERT_GEN, "Denies")) == [("002-001", "002-002")]
+
+
+def test_within_one_source_near_misses():
+    # a flat and a hedged statement of the same thing; the same pair from two sources
+    assert found("within-one-source", claim("004-001", *LLM_SUB_GEN, "Asserts"),
+                 claim("004-002", *LLM_SUB_GEN, "Qualifies", "Hedged")) == []
+    assert found("within-one-source", claim("004-001", *LLM_SUB_GEN, "Asserts"),
+                 claim("001-001", *LLM_DISTINCT_GEN, "Asserts")) == []
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_a_rule_finds_nothing_in_agreeing_claims(rule):
+    assert found(rule, claim("000-001", *LLM_SUB_GEN, "Asserts"), claim("004-001", *LLM_SUB_GEN, "Asserts")) == []
+
+
+def test_a_curated_disagreement_is_kept_as_written_with_its_sources_and_never_attributed():
+    store = store_with(claim("001-001", *LLM_DISTINCT_GEN, "Asserts"), claim("004-001", *LLM_SUB_GEN, "Qualifies", "Conditional"))
+    curated = PREFIXES + f"""<{ns.DISAGREEMENT}curated/x> a tg:Disagreement ; tg:curated true ;
+        tg:disagreementKind tg:IncompatibleRelations ; tg:hasClaim claim:001-001 , claim:004-001 ;
+        rdfs:label "x"@en ; dcterms:description "x."@en ; skos:editorialNote "no rule reads a condition"@en ."""
+    store.load(curated.encode(), format=ox.RdfFormat.TURTLE, to_graph=ox.NamedNode(ns.GRAPH_CURATED))
+    quads, held = disagreements.derive(store, ROOT / "queries" / "disagreements", ROOT)
+    mine = {(q.predicate.value, q.object.value) for q in quads if q.subject.value == ns.DISAGREEMENT + "curated/x"}
+    assert (ns.TG + "involvesSource", ns.SOURCE + "001") in mine and (ns.TG + "involvesSource", ns.SOURCE + "004") in mine
+    assert (ns.SKOS + "editorialNote", "no rule reads a condition") in mine
+    assert not any(p in (ns.PROV + "wasDerivedFrom", ns.TG + "foundByRule") for p, _ in mine)
+    assert {ns.CLAIM + "001-001", ns.CLAIM + "004-001"} <= held
+
+
+@pytest.mark.parametrize("text,needle", [
+    ("SELECT ?kind ?group ?claim ?other WHERE { ?claim", "not valid SPARQL"),
+    ("SELECT ?claim ?other WHERE { ?claim a tg:Claim ; tg:stance ?other }", "?kind, ?group and two or more"),
+    ("ASK { ?c a tg:Claim }", "?kind, ?group and two or more"),
+])
+def test_a_broken_rule_is_a_one_line_error_naming_its_file(tmp_path, text, needle):
+    from termgraph.errors import DataSyntaxError
+
+    path = tmp_path / "broken.rq"
+    path.write_text("# A broken rule\n" + text)
+    rule = disagreements.read_rules(tmp_path)[0]
+    with pytest.raises(DataSyntaxError) as info:
+        disagreements.run_rule(store_with(claim("000-001", *BERT_GEN, "Asserts")), rule)
+    message = str(info.value)
+    assert message.startswith(f"{path}: ") and needle in message and "\n" not in message

@@ -1,0 +1,396 @@
+"""The browse pages in-process (FastAPI's test client, queries run inline, no browser): term pages
+that answer first, disagreement pages and matrix, compare, search, the viewer's JSON, HTML 404s,
+and a link checker over every page of the site. The disagreements are the derived ones (the real
+data's), looked up in the store rather than named here."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urldefrag, urljoin, urlparse
+
+import pyoxigraph as ox
+import pytest
+
+from termgraph import namespaces as ns
+from termgraph.web import termpage, views, wording
+
+from .browsing import browse_state
+
+HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+@pytest.fixture(scope="module")
+def client():
+    from fastapi.testclient import TestClient
+
+    from termgraph.web.app import create_app
+
+    state = browse_state()
+    with TestClient(create_app(state), base_url="http://testserver") as c:
+        yield c
+    state.close()
+
+
+class Page(HTMLParser):
+    """Links, ids and visible text of a page. Left out of the text: scripts, the "as RDF" corners
+    (.rdf) and curators' free-text notes (.note), which are data, not the site's wording."""
+
+    def __init__(self):
+        super().__init__()
+        self.links, self.ids, self.text, self.skip = [], set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("href", "src", "action"):
+            if a.get(key) and not (tag == "form" and key == "action"):
+                self.links.append(a[key])
+        for key in ("id", "name"):
+            if a.get(key):
+                self.ids.add(a[key])
+        if tag in ("script", "style") or {"rdf", "note"} & set((a.get("class") or "").split()):
+            self.skip.append(tag)
+        elif self.skip and tag == self.skip[0]:
+            self.skip.append(tag)
+
+    def handle_endtag(self, tag):
+        if self.skip and tag == self.skip[-1]:
+            self.skip.pop()
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.text.append(data)
+
+    @property
+    def visible(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def parse(html: str) -> Page:
+    p = Page()
+    p.feed(html)
+    return p
+
+
+def section(html: str, start: str, end: str) -> str:
+    i = html.index(start)
+    j = html.find(end, i + len(start))
+    return html[i: j if j > 0 else len(html)]
+
+
+# --- Term pages answer first --------------------------------------------------------------------
+
+def test_llm_page_answers_is_it_a_kind_of_generative_ai_source_by_source(client):
+    html = client.get("/concept/large-language-model", headers=HTML).text
+    assert html.index('id="answers"') < html.index('id="definitions"') < html.index('id="all-claims"')
+    q = "Is a large language model a kind of generative AI?"
+    block = section(html, f'<h4 class="question">{q}</h4>', '<h4 class="question">')
+    text = parse(block).visible
+    # every source that speaks to it, with its answer, firmness and quote, and a link to the claim
+    assert "LLM vs GenAI article Yes firmly In reality, LLMs are a subset of the broader field of generative AI" in text
+    assert "GenAI-LLM-FM explainer Yes firmly They are less focused on creative, novel generation" in text
+    assert "CSET Partly in part Typical examples of generative AI systems include" in text
+    assert "CSET Only when … under a condition There is also no clear hierarchy between the terms" in text
+    shown = set(re.findall(r'href="/claim/([^"]+)"', block))
+    assert {"004-015", "001-021", "000-019", "000-027"} <= shown
+    # where they disagree: every derived disagreement over these claims, by kind, linked to its page
+    store = client.app.state.termgraph.store
+    rows = store.query(ns.sparql_prefixes() + """SELECT DISTINCT ?d ?kind WHERE {
+        ?d a tg:Disagreement ; tg:hasClaim ?c ; tg:disagreementKind/skos:prefLabel ?kind }""")
+    expected = {(r["d"].value[len(ns.BASE):], r["kind"].value) for r in rows
+                if any(True for _ in store.quads_for_pattern(r["d"], ox.NamedNode(ns.TG + "hasClaim"), None, None)
+                       if _.object.value[len(ns.CLAIM):] in shown)}
+    linked = set(re.findall(r'href="/(disagreement/[^"]+)"><span class="kind">([^<]+)</span>', block))
+    assert linked == expected and {"incompatible relations", "opposite stances"} <= {k for _, k in linked}
+
+
+def test_term_page_speaks_plain_english_and_hides_iris_in_the_rdf_corner(client):
+    for path in ("/concept/large-language-model", "/system/bert", "/concept/foundation-model", "/org/openai"):
+        html = client.get(path, headers=HTML).text
+        text = parse(html).visible
+        assert "https://w3id.org" not in text and "_:" not in text, path
+        for rdf_word in ("subclass of", "instance of", "subClassOf", "rdf:type", "skos:", "tg:"):
+            assert rdf_word not in text, (path, rdf_word)
+        assert not re.search(r"(?<![-\w])00\d(?![-\w])", text), f"{path}: a bare source number is visible"
+        assert "https://w3id.org/termgraph/" in section(html, 'class="rdf"', "</div>")
+
+
+def test_examples_are_a_systems_by_sources_table(client):
+    html = client.get("/concept/large-language-model", headers=HTML).text
+    table = section(html, 'id="examples"', "</table>")
+    head = re.findall(r'<th scope="col">(?:<a [^>]*>)?([^<]*)', table)
+    assert head[0] == "system" and "CSET" in head and "000" not in head
+    row = section(table, 'href="/system/gpt-4">GPT-4</a></th>', "</tr>")
+    assert 'href="/claim/' in row and "Yes" in row
+
+
+def test_implied_answer_follows_a_sources_chain_of_kind_of_claims(root):
+    """Source B says X is a kind of Z; source A says X is a kind of Y and Y a kind of Z: A implies it."""
+    store = ox.Store()
+    store.load(path=str(root / "ontology" / "termgraph.ttl"), format=ox.RdfFormat.TURTLE,
+               to_graph=ox.NamedNode(ns.GRAPH_ONTOLOGY))
+    store.load(input=CHAIN, format=ox.RdfFormat.TURTLE)  # claims are in the default graph, as served
+    cache: dict = {}
+    view = views.resource(store, ns.CONCEPT + "x", cache)
+    blocks = termpage.blocks(store, view, [], cache)
+    question = next(q for b in blocks for q in b.questions if q.key[2] == ns.CONCEPT + "z")
+    assert question.text == "Is an apple thing a kind of cherry thing?"
+    answers = {(a.name, a.answer): [c.quote for c in a.claims + a.chain] for a in question.answers}
+    assert answers == {("Source B", "Yes"): ["X things are Z things."],
+                       ("Source A", "Implied"): ["X things are Y things.", "Y things are Z things."]}
+    # a broken chain (A's second step denied) implies nothing
+    broken = CHAIN.replace("claim:a-2 a tg:Claim ; tg:stance tg:Asserts", "claim:a-2 a tg:Claim ; tg:stance tg:Denies")
+    store2 = ox.Store()
+    store2.load(input=broken, format=ox.RdfFormat.TURTLE)
+    cache2: dict = {}
+    view2 = views.resource(store2, ns.CONCEPT + "x", cache2)
+    q2 = next(q for b in termpage.blocks(store2, view2, [], cache2) for q in b.questions if q.key[2] == ns.CONCEPT + "z")
+    assert [a.answer for a in q2.answers] == ["Yes"]
+
+
+CHAIN = ns.sparql_prefixes().replace("PREFIX ", "@prefix ").replace(">\n", "> .\n") + """
+concept:x a tg:Concept ; rdfs:label "apple thing" . concept:y a tg:Concept ; rdfs:label "berry thing" .
+concept:z a tg:Concept ; rdfs:label "cherry thing" .
+source:a a tg:Source ; rdfs:label "Source A" . source:b a tg:Source ; rdfs:label "Source B" .
+claim:a-1 a tg:Claim ; tg:stance tg:Asserts ; rdf:subject concept:x ; rdf:predicate rdfs:subClassOf ; rdf:object concept:y ;
+  prov:wasDerivedFrom source:a ; tg:evidence [ oa:hasSelector [ oa:exact "X things are Y things." ] ] .
+claim:a-2 a tg:Claim ; tg:stance tg:Asserts ; rdf:subject concept:y ; rdf:predicate rdfs:subClassOf ; rdf:object concept:z ;
+  prov:wasDerivedFrom source:a ; tg:evidence [ oa:hasSelector [ oa:exact "Y things are Z things." ] ] .
+claim:b-1 a tg:Claim ; tg:stance tg:Asserts ; rdf:subject concept:x ; rdf:predicate rdfs:subClassOf ; rdf:object concept:z ;
+  prov:wasDerivedFrom source:b ; tg:evidence [ oa:hasSelector [ oa:exact "X things are Z things." ] ] .
+"""
+
+
+def test_source_names_fall_back_from_short_title_to_title_to_file_name():
+    store = ox.Store()
+    store.load(input=ns.sparql_prefixes().replace("PREFIX ", "@prefix ").replace(">\n", "> .\n") + """
+        source:1 a tg:Source ; tg:shortTitle "Short" ; dcterms:title "Long title" ; dcterms:identifier "1.txt" .
+        source:2 a tg:Source ; dcterms:title "Long title" ; dcterms:identifier "2.txt" .
+        source:3 a tg:Source ; dcterms:identifier "3.txt" .""", format=ox.RdfFormat.TURTLE)
+    assert views.source_names(store) == {ns.SOURCE + "1": "Short", ns.SOURCE + "2": "Long title", ns.SOURCE + "3": "3.txt"}
+
+
+def test_relation_names_come_from_one_plain_english_table():
+    assert wording.question(ns.RDFS + "subClassOf", "large language model", "generative AI") == \
+        "Is a large language model a kind of generative AI?"
+    assert wording.question(ns.RDF + "type", "BERT", "foundation model") == "Is BERT an example of a foundation model?"
+    assert wording.says(ns.RDF + "type", "denies") == "is not an example of"
+    assert wording.says(ns.SCHEMA + "isBasedOn", "asserts") == "is built on"
+    assert wording.relation("https://example.org/v#madeUpRelation").says == "made up relation"
+    assert wording.answer("qualifies", "conditional") == ("Only when …", "under a condition")
+
+
+# --- Disagreement pages, matrix, compare --------------------------------------------------------
+
+def derived(client, kind: str, *about: str) -> list[str]:
+    """Paths of the derived disagreements of `kind` about all of `about` (from the store)."""
+    store = client.app.state.termgraph.store
+    terms = " ".join(f"tg:about <{ns.BASE}{a}> ;" for a in about)
+    rows = store.query(ns.sparql_prefixes() + f"SELECT ?d WHERE {{ ?d a tg:Disagreement ; {terms} "
+                       f"tg:disagreementKind tg:{kind} }} ORDER BY ?d")
+    return ["/" + r["d"].value[len(ns.BASE):] for r in rows]
+
+
+def test_disagreement_page_has_a_readable_title_the_quotes_on_each_side_and_its_kind(client):
+    [path] = derived(client, "OppositeStances", "system/bert", "concept/generative-ai")
+    html = client.get(path, headers=HTML).text
+    text = parse(html).visible
+    assert "<h1>Is BERT a generative AI? LLM vs GenAI article says yes, FM vs Gen AI Q&amp;A says no</h1>" in html
+    assert "Disagreement · opposite stances" in text
+    sides = re.findall(r'<h3 id="side-\d+">([^<]*)</h3>', html)
+    assert sides == ["BERT is an example of generative AI", "BERT is not an example of generative AI"]
+    assert "FM vs Gen AI Q&A : No firmly BERT — foundation model for NLP (encoder-only, NOT generative)" in text
+    assert 'href="/claim/004-039"' in html and 'href="/claim/002-027"' in html
+    assert 'href="/rule/opposite-stances"' in html
+
+
+def test_matrix_heads_columns_with_short_titles_and_cells_lead_to_quotes(client):
+    html = client.get("/disagreements", headers=HTML).text
+    head = re.findall(r'<th scope="col"><a href="/source/\d+">([^<]*)</a>', html)
+    assert head == ["CSET", "FM vs Gen AI Q&amp;A", "FM vs LLM article", "GenAI-LLM-FM explainer", "LLM vs GenAI article"]
+    first = section(html, '<tr class="disputed"', "</tr>")
+    assert 'href="/claim/' in first and 'class="tip"' in first
+    text = parse(html).visible
+    for rdf_word in ("instance of", "subclass of", "→ object"):
+        assert rdf_word not in text
+    every = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT ?d WHERE { ?d a tg:Disagreement }")
+    paths = {"/" + r["d"].value[len(ns.BASE):] for r in every}
+    assert len(paths) > 10 and all(f'href="{p}"' in html for p in paths)  # every one is linked from the matrix
+
+
+def test_matrix_filters_by_term_and_by_kind(client):
+    """Every row and every disagreement listed matches both filters."""
+    html = client.get("/disagreements?term=system/bert&kind=OppositeStances", headers=HTML).text
+    rows = re.findall(r'<tr class="([^"]*)" data-kinds="([^"]*)">\s*<td><a href="([^"]+)"', html)
+    assert "/system/bert" in {path for _, _, path in rows}
+    assert all(cls == "disputed" and "OppositeStances" in kinds.split() for cls, kinds, _ in rows)
+    bodies = re.findall(r'<tr class="[^"]*" data-kinds="[^"]*">(.*?)</tr>', html, flags=re.S)
+    assert len(bodies) == len(rows) and all('href="/system/bert"' in b for b in bodies)
+    listed = re.findall(r'<li><a href="(/disagreement/[^"]+)"', html)
+    assert set(listed) == set(derived(client, "OppositeStances", "system/bert")) and listed
+    assert not set(listed) & set(derived(client, "MembershipExcluded", "system/bert"))  # another kind
+    everything = client.get("/disagreements", headers=HTML).text
+    assert len(re.findall(r"<tr class=", everything)) > len(rows)
+
+
+@pytest.mark.parametrize("query, part", [("term=concept/no-such-term", "term=concept/no-such-term"),
+                                         ("kind=Nonsense", "kind=Nonsense")])
+def test_matrix_rejects_an_unknown_filter_naming_it(client, query, part):
+    r = client.get("/disagreements?" + query, headers={"accept": "application/json"})
+    assert r.status_code == 400 and part in r.json()["error"]["message"]
+
+
+def test_compare_two_terms_shows_every_statement_between_them_by_source(client):
+    html = client.get("/compare?a=concept/large-language-model&b=concept/generative-ai", headers=HTML).text
+    questions = re.findall(r"<h3>([^<]*)</h3>", html)
+    assert "Is a large language model a kind of generative AI?" in questions
+    assert "Is a large language model distinct from generative AI?" in questions  # symmetric: turned to a first
+    claims = set(re.findall(r'href="/claim/([\d-]+)"', html))
+    expected = {r["c"].value.rsplit("/", 1)[-1] for r in client.app.state.termgraph.store.query(
+        ns.sparql_prefixes() + """SELECT ?c WHERE { ?c a tg:Claim ; rdf:subject ?s ; rdf:object ?o .
+        FILTER ((?s = concept:large-language-model && ?o = concept:generative-ai)
+             || (?o = concept:large-language-model && ?s = concept:generative-ai)) }""",
+        use_default_graph_as_union=True)}
+    assert claims == expected and len(expected) > 5
+
+
+def test_compare_two_sources_puts_their_shared_statements_side_by_side(client):
+    html = client.get("/compare?a=source/002&b=source/004", headers=HTML).text
+    both = section(html, "<h2>Statements both make", "<details>")
+    row = section(both, ">BERT is an example of <a", "</tr>")
+    assert "FM vs Gen AI Q&amp;A" in both and ">No<" in row and ">Yes<" in row
+
+
+def test_compare_rejects_a_term_with_a_source(client):
+    r = client.get("/compare?a=concept/generative-ai&b=source/000", headers={"accept": "application/json"})
+    assert r.status_code == 400 and "two terms or two sources" in r.json()["error"]["message"]
+
+
+# --- Search, viewer data, 404 -------------------------------------------------------------------
+
+@pytest.mark.parametrize("q, first, how", [("LLM", "concept/large-language-model", "also called"),
+                                            ("gen ai", "concept/generative-ai", "also called"),
+                                            ("FM vs LLM", "source/003", "short title"),
+                                            ("openai", "org/openai", "name"),
+                                            ("bert", "system/bert", "name")])
+def test_search_finds_labels_alternative_labels_systems_organisations_and_sources(client, q, first, how):
+    hits = client.get("/search.json", params={"q": q}).json()
+    assert hits[0]["id"] == first and hits[0]["how"] == how
+    html = client.get("/search", params={"q": q}, headers=HTML).text
+    assert f'href="/{first}"' in html
+
+
+def test_every_page_has_the_search_box(client):
+    for path in ("/", "/concepts", "/disagreements", "/compare", "/viewer", "/concept/generative-ai", "/no/such"):
+        assert 'role="search" action="/search"' in client.get(path, headers=HTML).text, path
+
+
+def test_viewer_gets_the_core_terms_neighbourhood_not_the_whole_graph(client):
+    data = client.get("/viewer/neighbourhood.json").json()
+    store = client.app.state.termgraph.store
+    top = sorted({q.object.value[len(ns.BASE):] for q in store.quads_for_pattern(
+        ox.NamedNode(ns.BASE + "concepts"), ox.NamedNode(ns.SKOS + "hasTopConcept"), None, None)})
+    assert sorted(data["centres"]) == top
+    ids = {n["data"]["id"] for n in data["elements"]["nodes"]}
+    whole = client.get("/graph.cyjs").json()["elements"]["nodes"]
+    assert set(top) <= ids and len(ids) < len(whole)
+    for e in data["elements"]["edges"]:  # every edge touches a centre and carries its quotes
+        assert e["data"]["source"] in top or e["data"]["target"] in top
+        assert all(c["quote"] and c["name"] and c["claim"].startswith("claim/") for c in e["data"]["claims"])
+
+
+def test_viewer_neighbourhood_is_capped_keeping_the_node_asked_for(client):
+    data = client.get("/viewer/neighbourhood.json?node=concept/generative-ai&cap=5").json()
+    ids = [n["data"]["id"] for n in data["elements"]["nodes"]]
+    assert len(ids) == 5 == data["shown"] < data["total"] and "concept/generative-ai" in ids
+    bad = client.get("/viewer/neighbourhood.json?node=concept/nothing")
+    assert bad.status_code == 400 and "node=concept/nothing" in bad.json()["error"]["message"]
+
+
+def test_one_sources_view_is_its_taxonomy(client):
+    data = client.get("/viewer/source-view.json?source=source/004").json()
+    assert data["name"] == "LLM vs GenAI article"
+    edges = [e["data"] for e in data["elements"]["edges"]]
+    assert edges and all(e["taxonomy"] and e["sources"] == "source/004" for e in edges)
+    assert all(c["stance"] != "denies" for e in edges for c in e["claims"])
+
+
+def test_browsers_get_an_html_404_and_api_clients_json(client):
+    for path in ("/concept/no-such-term", "/no/such/page", "/disagreement/opposite-stances/none"):
+        page = client.get(path, headers=HTML)
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html"), path
+        assert "<h1>Not found</h1>" in page.text
+        api = client.get(path, headers={"accept": "application/ld+json, application/json"})
+        assert api.status_code == 404 and api.headers["content-type"].startswith("application/json"), path
+
+
+# --- Every link on every page resolves ----------------------------------------------------------
+
+def crawl(client, start="/"):
+    """Every page reachable from `start`. The "as RDF" alternates (`?_mediatype=…`, one function
+    writes them all) are followed on the first page of each kind, not on all 500 claims."""
+    seen, queue, pages, broken, alternates = set(), [start], {}, [], {}
+    while queue:
+        url = queue.pop()
+        path, _, query = url.partition("?")
+        kind = path.split("/")[1]
+        if url in seen or ("_mediatype=" in query and alternates.setdefault(kind, path) != path):
+            continue
+        seen.add(url)
+        r = client.get(url, headers=HTML)
+        if r.status_code != 200:
+            broken.append((url, r.status_code))
+            continue
+        if not r.headers.get("content-type", "").startswith("text/html") or url.startswith("/ontology"):
+            continue
+        page = parse(r.text)
+        pages[url] = page
+        for link in page.links:
+            target = urljoin("http://testserver" + url, link)
+            parts = urlparse(target)
+            if parts.netloc == "testserver" and parts.scheme == "http":
+                path = urldefrag(target)[0][len("http://testserver"):] or "/"
+                queue.append(path)
+    return pages, broken, seen
+
+
+def test_every_link_on_every_page_resolves(client):
+    pages, broken, seen = crawl(client)
+    assert broken == []
+    every = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT ?d WHERE { ?d a tg:Disagreement }")
+    assert "/concepts" in seen and all("/" + r["d"].value[len(ns.BASE):] in seen for r in every)
+    assert len(pages) > 500  # every term, system, source, claim and disagreement page
+    missing = []  # same-site anchors point at an element that exists
+    for url, page in pages.items():
+        for link in page.links:
+            target = urljoin("http://testserver" + url, link)
+            path, frag = urldefrag(target)
+            path = path[len("http://testserver"):] or "/"
+            if frag and path in pages and frag not in pages[path].ids:
+                missing.append((url, link))
+    ontology = parse(client.get("/ontology", headers=HTML).text).ids
+    missing += [(u, link) for u, p in pages.items() for link in p.links
+                if link.startswith("/ontology#") and link.split("#", 1)[1] not in ontology]
+    assert missing == []
+
+
+def test_graph_exports_take_contested_from_the_disagreements_graph(client):
+    edges = {(e["data"]["source"], e["data"]["relation"], e["data"]["target"]): e["data"]
+             for e in client.get("/graph.cyjs").json()["elements"]["edges"]}
+    assert edges[("system/bert", "is an example of", "concept/generative-ai")]["contested"] is True
+    assert edges[("concept/generative-ai", "is a kind of", "concept/artificial-intelligence")]["contested"] is False
+    assert "subclass of" not in {e["relation"] for e in edges.values()}
+
+
+def test_source_page_names_title_publisher_and_text_and_groups_every_claim(client):
+    html = client.get("/source/000", headers=HTML).text
+    assert "Title: <b>What Are Generative AI, Large Language Models, and Foundation Models?</b>" in html
+    assert 'Publisher: <a href="/org/cset">CSET</a>' in html and "<h1>CSET</h1>" in html
+    claims = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT (COUNT(*) AS ?n) WHERE { ?c a tg:Claim ; "
+                                                    "prov:wasDerivedFrom source:000 }")
+    assert html.count('<a class="muted" href="/claim/000-') == int(next(iter(claims))["n"].value)
+
+
+def test_the_home_page_lists_each_term_system_organisation_and_source_once(client):
+    html = client.get("/", headers=HTML).text
+    links = re.findall(r'<a href="/((?:concept|system|org|source)/[^"#?]+)">', section(html, 'id="sources"', 'id="query"'))
+    assert links and len(links) == len(set(links)), sorted(link for link in links if links.count(link) > 1)[:5]
