@@ -124,3 +124,33 @@ def test_cli_draft_then_accept(drafted, capsys):
     moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
     assert f"moved {len(moved)} claim(s) into {drafted / 'data/claims/005.csv'} (005-001 to 005-{len(moved):03d})" in out
     assert all(r["subject"] == "concept:chatbot" for r in moved) and len(moved) >= 3
+
+
+def test_a_sixth_source_end_to_end_add_draft_accept_validate_serve(drafted, capsys):
+    """The README's path: the accepted claims validate, and the pages show the new source, its
+    claims and its disagreements with the other five (derived from the claims, never listed here)."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from termgraph import namespaces as ns
+    from termgraph.settings import Settings
+    from termgraph.web.app import create_app
+    from tests.conftest import inline_state
+
+    mark(drafted, lambda r: r.update(accept="y"), entities=lambda e: e.update(accept="yes"))
+    assert main(["--root", str(drafted), "draft", "005", "--accept"]) == 0
+    assert main(["--root", str(drafted), "validate"]) == 0, capsys.readouterr()
+    state = inline_state(Settings(root=drafted))
+    with TestClient(create_app(state), base_url="http://testserver") as client:
+        page = client.get("/source/005", headers={"accept": "text/html"})
+        moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
+        assert page.status_code == 200 and "Chatbots" in page.text
+        assert len(set(re.findall(r'href="/claim/(005-\d+)"', page.text))) == len(moved)
+        rows = state.store.query(ns.sparql_prefixes() + "SELECT DISTINCT ?d WHERE { ?d a tg:Disagreement ; "
+                                 "tg:involvesSource source:005 , ?other FILTER (?other != source:005) }")
+        found = ["/" + r["d"].value[len(ns.BASE):] for r in rows]
+        matrix = client.get("/disagreements", headers={"accept": "text/html"}).text
+        assert found and all(f'href="{d}"' in matrix for d in found), found
+        assert all(client.get(d, headers={"accept": "text/html"}).status_code == 200 for d in found)
+    state.close()
