@@ -92,6 +92,9 @@ def test_gazetteer_matches_plurals_case_and_word_boundaries():
      ("concept:ai-product", "tg:poweredBy", "concept:chatbot", "qualifies", "partial")),
     ("Early chatbots like ELIZA answered with canned phrases.",
      ("system:eliza", "rdf:type", "concept:chatbot", "asserts", "")),
+    # a nested list: an example of a listed kind of Y is an example of Y
+    ("Typical examples of AI products include image generators (such as Midjourney).",
+     ("system:midjourney", "rdf:type", "concept:ai-product", "asserts", "")),
 ])
 def test_patterns(project, sentence, expected):
     assert expected in draft_text(project, sentence)
@@ -101,7 +104,7 @@ def test_patterns(project, sentence, expected):
     ("A chatbot is a term coined by researchers in the 1990s.", "skos:definition"),
     ("Chatbots are useful in many shops.", "skos:definition"),
     ("Chatbots are powered by large language models, which learn from text.", "skos:definition"),
-    ("Typical examples of AI products include image generators (such as Midjourney).",
+    ("Image generators (such as Midjourney) are not examples of AI products.",
      ("system:midjourney", "rdf:type", "concept:ai-product")),
     ("Chatbots are not only cheap but fast.", "rdfs:subClassOf"),
     ("The main difference between chatbots and image generators is their training.", "rdfs:subClassOf"),

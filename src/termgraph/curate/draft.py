@@ -78,6 +78,27 @@ def learned_labels(project: Project, text: str, segments: list[Segment]) -> dict
     return entities
 
 
+LISTED = ("include", "such-as")  # rules that read a list of examples ("Y include X", "Y such as X")
+
+
+def nested_examples(found: list[Found]) -> list[Found]:
+    """"Examples of Y include Xs (such as A and B)": A and B are examples of Y too. Within one
+    sentence, an example of a class that the sentence lists as a kind of Y is an example of Y."""
+    kinds = {(f.subject.iri, f.obj.iri) for f in found if f.predicate == "rdfs:subClassOf"
+             and any(r in f.rule for r in LISTED) and f.stance == "asserts" and not isinstance(f.obj, str)}
+    have = {(f.subject.iri, f.predicate, getattr(f.obj, "iri", f.obj)) for f in found}
+    extra = []
+    for f in found:
+        if f.predicate != "rdf:type" or isinstance(f.obj, str) or not any(r in f.rule for r in LISTED):
+            continue
+        for x, y in kinds:
+            if x == f.obj.iri and (f.subject.iri, "rdf:type", y) not in have:
+                wider = next(g.obj for g in found if g.subject.iri == x and getattr(g.obj, "iri", None) == y)
+                extra.append(replace(f, obj=wider, rule=f.rule + "+nested", confidence=round(f.confidence * 0.8, 2)))
+                have.add((f.subject.iri, "rdf:type", y))
+    return found + extra
+
+
 def find_all(project: Project, text: str) -> list[Drafted]:
     segments = segment(text)
     mentions = Gazetteer(learned_labels(project, text, segments)).find(text)
@@ -85,7 +106,7 @@ def find_all(project: Project, text: str) -> list[Drafted]:
     out = []
     for i, seg in enumerate(segments):
         m: Masked = mask(text, seg.start, seg.end, sorted(mentions + pronouns.get(i, []), key=lambda x: x.start))
-        for f in segment_rules(m, text, seg.kind):
+        for f in nested_examples(segment_rules(m, text, seg.kind)):
             if any(p in (f.subject, f.obj) for p in pronouns.get(i, [])):
                 f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))
             out.append(Drafted(f, seg.start, seg.end))
