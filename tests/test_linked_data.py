@@ -427,3 +427,19 @@ def test_a_skolemised_blank_node_resolves_to_its_triples(client, service_state):
     r = client.get("/" + genid[len(ns.BASE):], headers={"Accept": "application/n-triples"})
     assert r.status_code == 200 and r.text.startswith(f"<{genid}> ")
     assert client.get(genid[len(ns.BASE) - 1:] + "x").status_code == 404
+
+
+@pytest.mark.parametrize("path,headers,status", [
+    ("/", {"Accept": "text/html"}, 200), ("/sparql?query=ASK%7B%7D", {}, 200), ("/no/such/page", {}, 404),
+    ("/sparql?query=SELEC", {}, 400), ("/concept/foundation-model", {"Accept": "text/turtle"}, 200),
+])
+def test_every_response_carries_the_security_headers(client, path, headers, status):
+    r = client.get(path, headers=headers)
+    assert r.status_code == status
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
+    assert r.headers["referrer-policy"] == "no-referrer"
+    assert r.headers["content-security-policy"] == ("frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+                                                    "object-src 'none'")
+    etag = client.get("/", headers={"Accept": "text/html"}).headers["etag"]
+    again = client.get("/", headers={"Accept": "text/html", "If-None-Match": etag})
+    assert again.status_code == 304 and again.headers["x-content-type-options"] == "nosniff"

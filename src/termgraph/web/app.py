@@ -80,7 +80,7 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 def add_middleware(app: FastAPI, state: ServiceState) -> None:
-    """Innermost first: ETag, 304 and gzip; then HEAD; CORS outermost."""
+    """Innermost first: ETag, 304 and gzip; then HEAD; CORS; the security headers outermost."""
     app.add_middleware(manners.RepresentationMiddleware, last_modified=state_loaded_at(state), gzip_min=GZIP_MIN_BYTES)
     app.add_middleware(manners.HeadMiddleware)
     app.add_middleware(
@@ -89,6 +89,7 @@ def add_middleware(app: FastAPI, state: ServiceState) -> None:
         expose_headers=["Link", "Content-Type", "Content-Length", "Retry-After", "ETag", "Last-Modified", "Vary"],
         max_age=86400,
     )
+    app.add_middleware(manners.SecurityHeadersMiddleware)  # outermost: on every response
 
 
 def state_loaded_at(state: ServiceState) -> float:
