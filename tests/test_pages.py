@@ -394,3 +394,34 @@ def test_the_home_page_lists_each_term_system_organisation_and_source_once(clien
     html = client.get("/", headers=HTML).text
     links = re.findall(r'<a href="/((?:concept|system|org|source)/[^"#?]+)">', section(html, 'id="sources"', 'id="query"'))
     assert links and len(links) == len(set(links)), sorted(link for link in links if links.count(link) > 1)[:5]
+
+
+@pytest.mark.parametrize("iri,href", [
+    ("https://w3id.org/termgraph/concept/x", "/concept/x"), ("https://example.org/a", "https://example.org/a"),
+    ("HTTP://example.org/a", "HTTP://example.org/a"), ("javascript:alert(1)", "#"), ("JavaScript:alert(1)", "#"),
+    ("data:text/html,<script>alert(1)</script>", "#"), ("file:///etc/passwd", "#"), ("urn:isbn:123", "#"),
+])
+def test_links_go_only_to_termgraph_paths_and_http_iris(iri, href):
+    from termgraph.web.render import local_path
+
+    assert local_path(iri) == href
+
+
+def test_a_javascript_iri_in_a_users_data_file_is_never_a_link():
+    from fastapi.testclient import TestClient
+
+    from termgraph.settings import Settings
+    from termgraph.web.app import create_app
+
+    from .browsing import ROOT
+    from .conftest import inline_state
+
+    def hostile(store):
+        for p in (ns.RDFS + "seeAlso", ns.SCHEMA + "url"):
+            store.add(ox.Quad(ox.NamedNode(ns.SOURCE + "000"), ox.NamedNode(p), ox.NamedNode("javascript:alert(1)"),
+                              ox.NamedNode(ns.GRAPH + "user/hostile")))
+    state = inline_state(Settings(root=ROOT), prepare=hostile)
+    with TestClient(create_app(state), base_url="http://testserver") as client:
+        html = client.get("/source/000", headers=HTML).text
+    state.close()
+    assert "javascript:alert(1)" in html and not re.search(r'href="\s*javascript:', html, flags=re.I)

@@ -53,8 +53,12 @@ def source_name(request: Request, iri: str) -> str:
 
 
 def local_path(iri: str) -> str:
-    """A termgraph IRI as a path on this server (https://w3id.org/termgraph/concept/x -> /concept/x)."""
-    return "/" + iri[len(ns.BASE):] if iri.startswith(ns.BASE) else iri
+    """A link target for an IRI: a termgraph IRI as a path on this server
+    (https://w3id.org/termgraph/concept/x -> /concept/x), an http(s) IRI as itself, and any other
+    scheme (javascript:, data:, file:… from a user's data file) as an inert "#"."""
+    if iri.startswith(ns.BASE):
+        return "/" + iri[len(ns.BASE):]
+    return iri if iri.lower().startswith(("http://", "https://")) else "#"
 
 
 def page(request: Request, template: str, status: int = 200, headers: dict | None = None, **context) -> HTMLResponse:
