@@ -19,5 +19,16 @@ def project_copy(tmp: Path, seeds: Path) -> Path:
     return root
 
 
+def drafted_copy(tmp: Path, seeds: Path, title: str) -> Path:
+    """A project copy with the test article added as source 005 and its claims drafted."""
+    from termgraph.curate.draft import run_draft
+    from termgraph.curate.sources import add_source
+
+    root = project_copy(tmp, seeds)
+    add_source(root, ARTICLES / "chatbots.txt", title)
+    run_draft(root, "005")
+    return root
+
+
 def snapshot(root: Path) -> dict[str, bytes]:
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

@@ -7,18 +7,14 @@ import pytest
 from termgraph.cli import main
 from termgraph.curate import table
 from termgraph.curate.accept import AcceptRefused, accept
-from termgraph.curate.draft import draft_paths, run_draft
+from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import load_project
-from termgraph.curate.sources import add_source
-from tests.curate_helpers import ARTICLES, project_copy, snapshot
+from tests.curate_helpers import drafted_copy, snapshot
 
 
 @pytest.fixture()
 def drafted(tmp_path, seeds):
-    root = project_copy(tmp_path, seeds)
-    add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
-    run_draft(root, "005")
-    return root
+    return drafted_copy(tmp_path, seeds, "Chatbots")
 
 
 def mark(root, decide, entities=None):

@@ -12,13 +12,12 @@ from fastapi.testclient import TestClient
 
 from termgraph.cli import main
 from termgraph.curate import table
-from termgraph.curate.draft import draft_paths, run_draft
-from termgraph.curate.sources import add_source
+from termgraph.curate.draft import draft_paths
 from termgraph.errors import TermgraphError
 from termgraph.settings import Settings
 from termgraph.web.app import termgraph_error
 from termgraph.web.routes import curate
-from tests.curate_helpers import ARTICLES, project_copy
+from tests.curate_helpers import drafted_copy
 
 LOCAL = "http://127.0.0.1:8000"  # the review page answers to loopback Host names only
 
@@ -35,10 +34,7 @@ def review_app(project) -> FastAPI:
 
 @pytest.fixture()
 def project(tmp_path, seeds):
-    root = project_copy(tmp_path, seeds)
-    add_source(root, ARTICLES / "chatbots.txt", "Chatbots, explained")
-    run_draft(root, "005")
-    return root
+    return drafted_copy(tmp_path, seeds, "Chatbots, explained")
 
 
 def rows(project):
