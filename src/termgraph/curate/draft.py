@@ -84,18 +84,18 @@ LISTED = ("include", "such-as")  # rules that read a list of examples ("Y includ
 def nested_examples(found: list[Found]) -> list[Found]:
     """"Examples of Y include Xs (such as A and B)": A and B are examples of Y too. Within one
     sentence, an example of a class that the sentence lists as a kind of Y is an example of Y."""
-    kinds = {(f.subject.iri, f.obj.iri) for f in found if f.predicate == "rdfs:subClassOf"
-             and any(r in f.rule for r in LISTED) and f.stance == "asserts" and not isinstance(f.obj, str)}
+    listed = lambda f: any(r in f.rule for r in LISTED) and not isinstance(f.obj, str)  # noqa: E731
+    wider: dict[str, list] = {}  # a listed kind X -> the Ys (mentions) it is asserted to be a kind of
+    for f in found:
+        if f.predicate == "rdfs:subClassOf" and f.stance == "asserts" and listed(f):
+            wider.setdefault(f.subject.iri, []).append(f.obj)
     have = {(f.subject.iri, f.predicate, getattr(f.obj, "iri", f.obj)) for f in found}
     extra = []
-    for f in found:
-        if f.predicate != "rdf:type" or isinstance(f.obj, str) or not any(r in f.rule for r in LISTED):
-            continue
-        for x, y in kinds:
-            if x == f.obj.iri and (f.subject.iri, "rdf:type", y) not in have:
-                wider = next(g.obj for g in found if g.subject.iri == x and getattr(g.obj, "iri", None) == y)
-                extra.append(replace(f, obj=wider, rule=f.rule + "+nested", confidence=round(f.confidence * 0.8, 2)))
-                have.add((f.subject.iri, "rdf:type", y))
+    for f in (f for f in found if f.predicate == "rdf:type" and listed(f)):
+        for y in wider.get(f.obj.iri, []):
+            if (f.subject.iri, "rdf:type", y.iri) not in have:
+                have.add((f.subject.iri, "rdf:type", y.iri))
+                extra.append(replace(f, obj=y, rule=f.rule + "+nested", confidence=round(f.confidence * 0.8, 2)))
     return found + extra
 
 
