@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from termgraph import cli_scale
 from termgraph import namespaces as ns
 from termgraph.build import load as loader
 from termgraph.build import validate
@@ -40,6 +41,8 @@ examples:
   termgraph query -f {example_query_file(root)} --format csv
   termgraph export --out dist
   termgraph serve --port 8000 my-extra-source.ttl
+  termgraph build-store /srv/termgraph-store && termgraph serve --store /srv/termgraph-store
+  termgraph publish --to http://127.0.0.1:7878/store && termgraph serve --backend http://127.0.0.1:7878/query
   termgraph source add article.txt --title 'What is a foundation model?' --publisher 'Example Lab'
   termgraph draft 005            # then review data/claims/005.draft.csv (or: termgraph serve --curate)
   termgraph draft 005 --accept   # accepted rows move into data/claims/005.csv
@@ -101,8 +104,10 @@ def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
     p.add_argument("--open", action="store_true", help="open the landing page in a browser")
     p.add_argument("--curate", action="store_true",
                    help="also serve the review page for drafted claims at /curate (loopback hosts only)")
+    cli_scale.add_serve_options(p)
     p.set_defaults(func=cmd_serve)
     add_curate_commands(sub)
+    cli_scale.add_scale_commands(sub, progress)
     return parser
 
 
@@ -230,6 +235,7 @@ def cmd_serve(args, settings) -> int:
         "extra_files": tuple(args.files), "rate_limit_seconds": args.rate_limit,
         "rate_limit_window": args.rate_window, "trusted_proxies": tuple(a.strip() for a in args.trusted_proxies.split(",") if a.strip())
         if args.trusted_proxies else None, "curate": args.curate or None,
+        "store_dir": args.store, "backend": args.backend,
     }.items() if v is not None and v != ()})
     if settings.curate:
         from termgraph.web.routes.curate import is_loopback

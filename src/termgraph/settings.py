@@ -35,6 +35,8 @@ class Settings:
     header_timeout: float = 10.0  # seconds a connection may take to send its request headers
     max_connections: int = 512  # open connections at once; past that, 503
     curate: bool = False  # serve the review page for drafted claims (loopback hosts only)
+    store_dir: Path | None = None  # serve from this on-disk store (written by termgraph build-store DIR)
+    backend: str | None = None  # send queries to this SPARQL 1.1 endpoint (filled by termgraph publish)
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -87,6 +89,8 @@ ENV = {
     "TERMGRAPH_SHUTDOWN_GRACE": ("shutdown_grace", non_negative(float), "seconds, such as 30"),
     "TERMGRAPH_HEADER_TIMEOUT": ("header_timeout", positive(float), "seconds, such as 10"),
     "TERMGRAPH_MAX_CONNECTIONS": ("max_connections", positive(int), "a number of connections, such as 512"),
+    "TERMGRAPH_STORE": ("store_dir", Path, "a folder written by termgraph build-store"),
+    "TERMGRAPH_BACKEND": ("backend", str, "a SPARQL endpoint URL, such as http://127.0.0.1:7878/query"),
 }
 
 

@@ -66,11 +66,12 @@ def all_files(settings: Settings) -> list[DataFile]:
     return project_files(settings.root) + user_files(settings.extra_files)
 
 
-def load(settings: Settings, progress: Callable[[str], None] | None = None) -> LoadedData:
-    """Parse every file into a fresh in-memory store, turn blank nodes into stable IRIs, then
-    derive the source views, the disagreements and the default graph. Nothing is kept from a load
-    that fails."""
-    store = ox.Store()
+def load(settings: Settings, progress: Callable[[str], None] | None = None,
+         store: ox.Store | None = None) -> LoadedData:
+    """Parse every file into a fresh store (in memory unless an empty on-disk `store` is given),
+    turn blank nodes into stable IRIs, then derive the source views, the disagreements and the
+    default graph. Nothing is kept from a load that fails."""
+    store = ox.Store() if store is None else store
     files = all_files(settings)
     for i, item in enumerate(files, 1):
         if progress:

@@ -1,7 +1,17 @@
-"""A query job, its answer, and how a worker runs one (run, then serialise, capped in size)."""
+"""A query job, its answer, and how a worker runs one (run, then serialise, capped in size).
+
+A result of more than SPOOL_OVER bytes is not sent through the worker's pipe: the worker writes
+it into the spool folder and answers with the file's path, its size and a hash of its bytes; the
+server streams it to the client from there as fast as the client reads (web/streaming.py), so
+the server's memory does not grow with large results or slow readers, and the worker is free
+for the next query as soon as the file is written.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import os
+import tempfile
 from dataclasses import dataclass
 
 from termgraph import errors
@@ -19,14 +29,38 @@ class Job:
     screen_service: bool = True  # False only in tests of the sandbox: no client can set it
 
 
+SPOOL_OVER = 256 << 10  # bytes: larger results go through a file, streamed to the client
+
+
 @dataclass(frozen=True)
 class Answer:
     form: str
     media_type: str
-    body: bytes
+    body: bytes  # empty when the result is spooled
+    path: str | None = None  # the spooled result (the server unlinks it when it opens it)
+    size: int = 0
+    digest: str = ""  # sha256 of the spooled bytes, hex (an ETag without reading them again)
+
+    def read(self) -> bytes:
+        """The whole body, spooled or not (for answers turned into a page)."""
+        if self.path is None:
+            return self.body
+        with open(self.path, "rb") as f:
+            os.unlink(self.path)
+            return f.read()
 
 
-def execute(store, job: Job, known: set[str] | None = None) -> Answer:
+def spool(form: str, media: str, body: bytes, spool_dir: str | None) -> Answer:
+    """The answer, its body moved into a file of the spool folder when it is large."""
+    if spool_dir is None or len(body) <= SPOOL_OVER:
+        return Answer(form, media, body)
+    fd, path = tempfile.mkstemp(prefix="result-", dir=spool_dir)
+    with os.fdopen(fd, "wb") as f:
+        f.write(body)
+    return Answer(form, media, b"", path, len(body), hashlib.sha256(body).hexdigest())
+
+
+def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | None = None) -> Answer:
     """Run one job against a store (in the worker process). `known`: the store's graph names."""
     from termgraph.sparql import engine, formats, guard, protocol
 
@@ -39,4 +73,4 @@ def execute(store, job: Job, known: set[str] | None = None) -> Answer:
         raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None
     except (RuntimeError, ValueError) as exc:  # the engine's evaluation errors, about the query
         raise errors.QueryEvaluationError(f"the query could not be evaluated: {exc}") from None
-    return Answer(result.form, media, body)
+    return spool(result.form, media, body, spool_dir)

@@ -1,10 +1,12 @@
-"""The query worker pool: a fixed number of forked workers sharing one copy of the data, a
-bounded and fair wait queue, time limits that count the wait, preemption of heavy clients'
-queries when a light client waits, and replacement of any worker that dies or is stopped.
+"""The query worker pool: a fixed number of workers, a bounded and fair wait queue, time limits
+that count the wait, preemption of heavy clients' queries when a light client waits, and
+replacement of any worker that dies or is stopped.
 
-A query that runs past its time limit is stopped for real: its worker is killed (its CPU is
-released at once) and the zygote forks a fresh one from the loaded data (milliseconds).
-Pipes are read and written in threads, so a large query or result never blocks the event loop.
+The pool only schedules; its workers come from a source (workers.py): processes forked from
+one copy of the data (in memory or an on-disk store), or slots on a SPARQL store elsewhere
+(remote.py). A query that runs past its time limit is stopped for real: a process worker is
+killed (its CPU is released at once) and a fresh one forked (milliseconds); a remote query's
+request is cancelled.
 """
 
 from __future__ import annotations
@@ -12,17 +14,14 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures as cf
 import itertools
-import os
-import signal
 import sys
-import threading
 import time
 from dataclasses import dataclass, field
 
 from termgraph import errors
-from termgraph.sparql import zygote
 from termgraph.sparql.fairness import ClientLedger, FairnessSettings
 from termgraph.sparql.jobs import Answer, Job  # noqa: F401 - the pool's public names
+from termgraph.sparql.workers import ProcessWorker as Worker, ProcessWorkers
 
 
 @dataclass(frozen=True)
@@ -34,23 +33,6 @@ class PoolSettings:
     fairness: FairnessSettings = field(default_factory=FairnessSettings)
 
 
-class Worker:
-    """The server's handle on one forked worker process."""
-
-    def __init__(self, pid: int, conn):
-        self.pid, self.conn = pid, conn
-        self.client: str | None = None
-        self.started: float | None = None
-        self.preempted = False
-
-    def kill(self) -> None:
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.conn.close()
-
-
 @dataclass(order=True)
 class Waiter:
     rank: tuple
@@ -59,57 +41,52 @@ class Waiter:
 
 
 class QueryPool:
-    def __init__(self, store, settings: PoolSettings):
-        self.store, self.settings = store, settings
+    """`store`: the loaded store (or an on-disk store's folder) for process workers, forked
+    from it; or None with `source`, any worker source (e.g. remote.RemoteWorkers)."""
+
+    def __init__(self, store, settings: PoolSettings, source=None, known: set[str] | None = None,
+                 spool_dir=None):
+        if source is None:
+            if known is None:
+                from termgraph.sparql.engine import known_graphs
+
+                known = known_graphs(store)
+            source = ProcessWorkers(store, known, settings.memory_limit, spool_dir)
+        self.source, self.settings = source, settings
         self.ledger = ClientLedger(settings.fairness)
         self.threads = cf.ThreadPoolExecutor(2 * settings.workers + 2, thread_name_prefix="termgraph-pipe")
-        self.fork_lock = threading.Lock()
         self.idle: list[Worker] = []
         self.busy: set[Worker] = set()
         self.waiting: list[Waiter] = []
         self.seq = itertools.count()
-        self.zygote_pid: int | None = None
-        self.ctl = None
+        self.closed = False
         self.draining = False
         self.failures = 0
 
     # --- start and stop ----------------------------------------------------------------------
     def start(self) -> None:
-        """Fork the zygote (call before any thread starts), then the workers."""
-        self.zygote_pid, self.ctl = zygote.start_zygote(self.store, self.settings.memory_limit)
+        """Start the source (process workers: fork the zygote; call before any thread starts),
+        then the workers."""
+        self.source.start()
         self.idle = [self.spawn() for _ in range(self.settings.workers)]
 
     def spawn(self) -> Worker:
-        """A fresh worker from the zygote (blocking)."""
-        with self.fork_lock:
-            pid, conn = zygote.fork_worker(self.ctl)
-        reply = conn.recv() if conn.poll(30) else None
-        if reply and reply[0] == "sandbox":
-            raise errors.SandboxUnavailable(f"query workers cannot be kept off the network: {reply[1]}")
-        if not reply or reply[0] != "ready":
-            raise errors.WorkerUnavailable("a query worker did not start")
-        return Worker(pid, conn)
+        """A fresh worker (blocking)."""
+        return self.source.spawn()
 
     def close(self) -> None:
+        self.closed = True
         for w in self.idle + list(self.busy):
             w.kill()
         self.idle, self.busy = [], set()
-        if self.ctl is not None:
-            self.ctl.close()
-            self.ctl = None
-        if self.zygote_pid:
-            try:
-                os.kill(self.zygote_pid, signal.SIGKILL)
-                os.waitpid(self.zygote_pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
-            self.zygote_pid = None
+        self.source.close()
         self.threads.shutdown(wait=False, cancel_futures=True)
 
     def health(self) -> dict:
         alive = len(self.idle) + len(self.busy)
-        return {"workers": alive, "expected": self.settings.workers, "busy": len(self.busy),
-                "waiting": len(self.waiting), "status": "ok" if alive == self.settings.workers else "degraded"}
+        return {**self.source.describe(), "workers": alive, "expected": self.settings.workers,
+                "busy": len(self.busy), "waiting": len(self.waiting),
+                "status": "ok" if alive == self.settings.workers else "degraded"}
 
     # --- running a query -----------------------------------------------------------------------
     async def run(self, job: Job, client: str = "local") -> Answer:
@@ -117,6 +94,7 @@ class QueryPool:
         if self.draining:
             raise errors.Overloaded("the service is shutting down; retry shortly").with_retry_after(5)
         deadline = time.monotonic() + self.settings.timeout
+        await self.source.screen(job)  # refusals that need no worker (remote stores)
         self.ledger.admit(client)
         started, cost = None, [None]
         try:
@@ -128,17 +106,10 @@ class QueryPool:
             self.ledger.finished(client, started, cost[0])
 
     async def call(self, worker: Worker, job: Job, deadline: float, cost: list) -> Answer:
-        """Run the job on the worker; cost[0] gets the CPU seconds it reported (None if stopped)."""
-        loop = asyncio.get_running_loop()
+        """Run the job on the worker; cost[0] gets the seconds it reported (None if stopped)."""
         reply = None
         try:
-            await loop.run_in_executor(self.threads, worker.conn.send, job)
-            reply = await asyncio.wait_for(loop.run_in_executor(self.threads, worker.conn.recv),
-                                           max(0.0, deadline - time.monotonic()))
-        except asyncio.TimeoutError:
-            pass
-        except (OSError, EOFError):
-            reply = ("died",)
+            reply = await worker.exchange(job, deadline, self.threads)
         finally:
             self.release(worker, healthy=reply is not None and reply[0] in ("ok", "error"))
         if reply is not None and reply[0] in ("ok", "error"):
@@ -229,15 +200,12 @@ class QueryPool:
         heaviest = max(running, key=lambda w: (self.ledger.used(w.client), now - w.started))
         if self.ledger.should_preempt(waiter.client, heaviest.client, now - heaviest.started):
             heaviest.preempted = True
-            try:
-                os.kill(heaviest.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
+            heaviest.stop()
 
     async def replace(self) -> None:
         """Fork a fresh worker; on failure retry with back-off until it works (health: degraded)."""
         loop, delay = asyncio.get_running_loop(), 0.2
-        while self.ctl is not None:
+        while not self.closed:
             try:
                 worker = await loop.run_in_executor(self.threads, self.spawn)
             except (errors.TermgraphError, OSError, EOFError) as exc:

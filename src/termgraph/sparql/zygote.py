@@ -25,15 +25,16 @@ from multiprocessing.connection import Connection
 from termgraph import errors
 
 
-def start_zygote(store, memory_limit: int) -> tuple[int, socket.socket]:
-    """Fork the zygote; return (its pid, the server's end of the control socket)."""
+def start_zygote(data, known: set[str], memory_limit: int, spool_dir: str | None = None) -> tuple[int, socket.socket]:
+    """Fork the zygote; return (its pid, the server's end of the control socket). `data`: the
+    loaded store, or the folder of an on-disk store (each worker opens it read-only)."""
     parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid = os.fork()
     if pid == 0:  # the zygote
         parent.close()
         code = 0
         try:
-            zygote_loop(child, store, memory_limit)
+            zygote_loop(child, data, known, memory_limit, spool_dir)
         except BaseException:  # noqa: BLE001 - never return into the server's code
             code = 1
         os._exit(code)
@@ -41,14 +42,11 @@ def start_zygote(store, memory_limit: int) -> tuple[int, socket.socket]:
     return pid, parent
 
 
-def zygote_loop(ctl: socket.socket, store, memory_limit: int) -> None:
+def zygote_loop(ctl: socket.socket, data, known: set[str], memory_limit: int, spool_dir: str | None) -> None:
     """Fork a worker for each byte received; send back (pid, fd). Ends when the server goes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGCHLD, lambda *_: reap())
-    from termgraph.sparql.engine import known_graphs
-
-    known = known_graphs(store)
     while True:
         try:
             if not ctl.recv(1):
@@ -60,7 +58,7 @@ def zygote_loop(ctl: socket.socket, store, memory_limit: int) -> None:
         if pid == 0:
             ctl.close()
             ours.close()
-            os._exit(worker_main(theirs, store, known, memory_limit))
+            os._exit(worker_main(theirs, data, known, memory_limit, spool_dir))
         theirs.close()
         socket.send_fds(ctl, [struct.pack("i", pid)], [ours.fileno()])
         ours.close()
@@ -83,7 +81,20 @@ def bound_memory(memory_limit: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (mapped + memory_limit, mapped + memory_limit))
 
 
-def worker_main(sock: socket.socket, store, known: set[str], memory_limit: int) -> int:
+def open_data(data):
+    """The worker's store: the shared in-memory one, or the on-disk one opened read-only here,
+    after the fork (a RocksDB handle must never cross a fork)."""
+    if not isinstance(data, str):
+        return data
+    import pyoxigraph as ox
+
+    try:
+        return ox.Store.read_only(data)
+    except OSError as exc:
+        raise errors.DataNotFound(f"the on-disk store {data} cannot be opened read-only ({exc})") from None
+
+
+def worker_main(sock: socket.socket, data, known: set[str], memory_limit: int, spool_dir: str | None) -> int:
     """Serve jobs until the server closes the socket. Returns an exit code."""
     from termgraph.sparql.sandbox import confine
 
@@ -97,12 +108,17 @@ def worker_main(sock: socket.socket, store, known: set[str], memory_limit: int) 
     except errors.SandboxUnavailable as exc:
         conn.send(("sandbox", str(exc)))
         return 3
+    try:
+        store = open_data(data)
+    except errors.DataNotFound as exc:
+        conn.send(("store", str(exc)))
+        return 2
     bound_memory(memory_limit)
     conn.send(("ready", os.getpid()))
-    return serve_jobs(conn, store, known)
+    return serve_jobs(conn, store, known, spool_dir)
 
 
-def serve_jobs(conn: Connection, store, known: set[str]) -> int:
+def serve_jobs(conn: Connection, store, known: set[str], spool_dir: str | None = None) -> int:
     from termgraph.sparql.jobs import execute
 
     while True:
@@ -112,7 +128,7 @@ def serve_jobs(conn: Connection, store, known: set[str]) -> int:
             return 0
         cpu = time.process_time()
         try:
-            reply = ("ok", execute(store, job, known))
+            reply = ("ok", execute(store, job, known, spool_dir))
         except errors.TermgraphError as exc:
             reply = ("error", errors.to_wire(exc))
         except MemoryError:

@@ -9,6 +9,8 @@
     else If-Modified-Since not older than Last-Modified;
   - gzip (deterministic: no timestamp) for a body of `gzip_min` bytes or more when the client
     accepts it; such answers say `Vary: Accept-Encoding`, their 304s too.
+  A streamed answer (a large query result, web/streaming.py: it carries its ETag and a marker
+  header) is never held: it passes through chunk by chunk, compressed on the fly.
 """
 
 from __future__ import annotations
@@ -16,11 +18,17 @@ from __future__ import annotations
 import gzip
 import hashlib
 import time
+import zlib
 from email.utils import formatdate, parsedate_to_datetime
 
 from starlette.datastructures import Headers, MutableHeaders
 
+STREAMED = b"x-termgraph-streamed"  # set by web/streaming.py, removed here
 KEPT_ON_304 = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
+
+
+async def swallow(message) -> None:
+    """The body of an answer already answered with 304: dropped."""
 
 
 def now() -> float:
@@ -100,6 +108,10 @@ class RepresentationMiddleware:
                 if message["status"] != 200:
                     start["passthrough"] = True
                     await send(message)
+                elif any(k == STREAMED for k, _ in message.get("headers", [])):
+                    start["stream"] = await self.begin_stream(scope, message, send)
+            elif "stream" in start:
+                await start["stream"](message)
             elif start.get("passthrough"):
                 await send(message)
             else:
@@ -108,6 +120,31 @@ class RepresentationMiddleware:
                     await self.finish(scope, start, b"".join(chunks), send)
 
         await self.app(scope, receive, collect)
+
+    async def begin_stream(self, scope, start: dict, send):
+        """Send the start of a streamed answer (or a 304); return what sends each chunk."""
+        headers = MutableHeaders(raw=[(k, v) for k, v in start["headers"] if k != STREAMED])
+        request = Headers(scope=scope)
+        headers["last-modified"] = self.http_date
+        add_vary(headers, "Accept-Encoding")
+        if self.fresh(request, headers["etag"], headers["last-modified"]):
+            kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEPT_ON_304]
+            await send({"type": "http.response.start", "status": 304, "headers": kept})
+            await send({"type": "http.response.body", "body": b""})
+            return swallow
+        if not accepts_gzip(request.get("accept-encoding")):
+            await send({**start, "headers": headers.raw})
+            return send
+        del headers["content-length"]
+        headers["content-encoding"] = "gzip"
+        await send({**start, "headers": headers.raw})
+        packer = zlib.compressobj(6, zlib.DEFLATED, 31)  # a gzip stream, no timestamp
+
+        async def compress(message):
+            more = message.get("more_body", False)
+            body = packer.compress(message.get("body", b"")) + (b"" if more else packer.flush())
+            await send({**message, "body": body})
+        return compress
 
     def fresh(self, request: Headers, etag: str, last_modified: str) -> bool:
         if_none = request.get("if-none-match")

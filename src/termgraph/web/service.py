@@ -51,26 +51,72 @@ def pool_settings(settings: Settings) -> PoolSettings:
 
 def build_state(settings: Settings, progress: Callable[[str], None] | None = None,
                 prepare: Callable[[ox.Store], None] | None = None) -> ServiceState:
-    """Validate (SHACL gate), load once, then fork the query workers from the loaded data
-    (they share its memory). Call before any thread starts (the zygote is forked here).
+    """Validate (SHACL gate), load once, then start the query workers. Call before any thread
+    starts (process workers are forked from the loaded data, sharing its memory).
 
+    Three kinds of data: loaded into memory (the default); an on-disk store written by
+    `termgraph build-store` (`settings.store_dir`: each worker opens it read-only); or a SPARQL
+    store elsewhere (`settings.backend`: queries go there, pages read the local copy).
     Raises ValidationFailed or DataSyntaxError before anything is served; on any failure the
     work folder is removed. `prepare` may add graphs to the store before it is frozen (tests).
     """
     workdir = Path(tempfile.mkdtemp(prefix=f"termgraph-{os.getpid()}-"))
+    spool_dir = workdir / "results"
+    spool_dir.mkdir()
     try:
+        if settings.store_dir and not settings.backend:
+            return on_disk_state(settings, workdir, spool_dir, progress)
+        store, sizes = local_data(settings, progress, prepare)
+        if settings.backend:
+            from termgraph.sparql.remote import RemoteWorkers
+
+            source = RemoteWorkers(settings.backend, {**sizes, "": default_size(store)},
+                                   settings.query_timeout, spool_dir)
+            pool = QueryPool(None, pool_settings(settings), source=source)
+        else:
+            pool = QueryPool(store, pool_settings(settings), spool_dir=spool_dir)
         if progress:
-            progress("validating termgraph's data against the shapes")
-        validate.gate(settings.root)
-        data = loader.load(settings, progress=progress)
-        if prepare:
-            prepare(data.store)
-        sizes = data.graph_sizes()
-        pool = QueryPool(data.store, pool_settings(settings))
-        if progress:
-            progress(f"starting {settings.workers} query worker(s)")
+            progress(f"starting {settings.workers} query worker(s)"
+                     + (f" on {settings.backend}" if settings.backend else ""))
         pool.start()
-        return ServiceState(settings, data.store, sizes, pool, workdir)
+        return ServiceState(settings, store, sizes, pool, workdir)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+
+
+def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int]]:
+    """The dataset for this process: the on-disk store opened read-only, or validated and loaded."""
+    if settings.store_dir:
+        from termgraph.build.store import open_store, store_sizes
+
+        return open_store(settings), store_sizes(settings)
+    if progress:
+        progress("validating termgraph's data against the shapes")
+    validate.gate(settings.root)
+    data = loader.load(settings, progress=progress)
+    if prepare:
+        prepare(data.store)
+    return data.store, data.graph_sizes()
+
+
+def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) -> ServiceState:
+    """Workers forked first, each opening the store read-only itself; then this process's own
+    read-only handle for the pages (a RocksDB handle never crosses a fork)."""
+    from termgraph.build.store import open_store, store_sizes
+
+    sizes = store_sizes(settings)  # checks the manifest: a clear error for an unfinished store
+    pool = QueryPool(str(settings.store_dir.absolute()), pool_settings(settings), known=set(sizes),
+                     spool_dir=spool_dir)
+    if progress:
+        progress(f"starting {settings.workers} query worker(s) on the store in {settings.store_dir}")
+    pool.start()
+    try:
+        return ServiceState(settings, open_store(settings), sizes, pool, workdir)
+    except BaseException:
+        pool.close()
+        raise
+
+
+def default_size(store: ox.Store) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

@@ -15,6 +15,7 @@ from termgraph.sparql.pool import Job, run_while_connected
 from termgraph.sparql.service_description import describe
 from termgraph.web.service import ServiceState
 from termgraph.web import render
+from termgraph.web.streaming import result_response
 
 router = APIRouter()
 
@@ -104,7 +105,7 @@ async def sparql(request: Request) -> Response:
     answer = await run_job(request, state, job)
     if media == "text/html":
         return results_page(request, parsed.query, answer)
-    return Response(answer.body, media_type=answer.media_type, headers={"Vary": "Accept"})
+    return result_response(answer, {"Vary": "Accept"})
 
 
 HTML_CARRIER = {True: "application/sparql-results+json", False: "application/n-triples"}
@@ -117,14 +118,15 @@ async def run_job(request: Request, state: ServiceState, job: Job):
 
 def results_page(request: Request, query: str, answer) -> Response:
     """A result as an HTML table whose IRIs are links (a CONSTRUCT as subject, predicate, object)."""
+    body = answer.read()
     if answer.media_type == "application/sparql-results+json":
-        data = json.loads(answer.body)
+        data = json.loads(body)
         variables, rows = data.get("head", {}).get("vars", []), data.get("results", {}).get("bindings", [])
         boolean = data.get("boolean")
     else:
         variables, boolean = ["subject", "predicate", "object"], None
         rows = [dict(zip(variables, map(binding, (t.subject, t.predicate, t.object))))
-                for t in ox.parse(answer.body, format=ox.RdfFormat.N_TRIPLES)]
+                for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
     kind = formats.SOLUTIONS if answer.media_type == "application/sparql-results+json" else formats.GRAPH
     alternates = [(f.name, str(request.url.include_query_params(_mediatype=f.name)))
                   for f in formats.of_kind(kind)] if request.method == "GET" else []

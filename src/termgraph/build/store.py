@@ -1,0 +1,119 @@
+"""On-disk stores, for graphs larger than memory.
+
+`termgraph build-store DIR` checks termgraph's data against the shapes, loads every file and the
+derived graphs straight into an Oxigraph store on disk (RocksDB) and writes it once: it is built
+in a temporary folder beside DIR and renamed into place only when complete, with a manifest
+(`termgraph-store.json`: format, termgraph version, graph sizes) that marks it as finished.
+`termgraph serve --store DIR` then opens it read-only in every query worker (`open_store`), so
+the data is read from disk and shared through the page cache instead of copied per worker.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from termgraph import __version__
+from termgraph.build import load as loader
+from termgraph.build import validate
+from termgraph.errors import DataNotFound, TermgraphError
+from termgraph.settings import Settings
+
+MANIFEST = "termgraph-store.json"
+FORMAT = 1
+
+
+def check_target(target: Path) -> None:
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise TermgraphError(f"{target} already exists and is not an empty folder: a store is written once; "
+                             "remove it or give another folder")
+    if not target.parent.is_dir():
+        raise DataNotFound(f"{target.parent} does not exist: create it first")
+
+
+def fill(store: ox.Store, settings: Settings, progress: Callable[[str], None] | None) -> dict[str, int]:
+    """Load every file and derive (exactly as in memory: build/load.py) into `store`; return
+    the size of every named graph."""
+    data = loader.load(settings, progress=progress, store=store)
+    return data.graph_sizes()
+
+
+def build_store(settings: Settings, target: Path, progress: Callable[[str], None] | None = None,
+                prepare: Callable[[ox.Store], None] | None = None) -> dict[str, int]:
+    """Validate, load and derive into a new on-disk store at `target`; return the graph sizes.
+    Nothing is left at `target` if any step fails. `prepare` may add graphs first (tests)."""
+    target = Path(target).absolute()
+    check_target(target)
+    if progress:
+        progress("validating termgraph's data against the shapes")
+    validate.gate(settings.root)
+    work = target.parent / f".{target.name}.building-{os.getpid()}"
+    shutil.rmtree(work, ignore_errors=True)
+    store = None
+    try:
+        store = ox.Store(str(work))
+        sizes = fill(store, settings, progress)
+        if prepare:
+            prepare(store)
+            sizes = loader.LoadedData(store, []).graph_sizes()
+        if progress:
+            progress("compacting the store")
+        store.optimize()
+        store.flush()
+        store = None
+        gc.collect()  # closes the store (releases RocksDB's lock) before the folder is renamed
+        manifest = {"format": FORMAT, "termgraph": __version__, "graphs": sizes}
+        (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        if target.exists():
+            target.rmdir()
+        work.rename(target)
+    except BaseException:
+        store = None  # close it first: RocksDB's threads would write into the folder being removed
+        gc.collect()
+        shutil.rmtree(work, ignore_errors=True)
+        raise
+    return sizes
+
+
+def read_manifest(path: Path) -> dict:
+    """The manifest of a finished store; a clear error for anything else."""
+    path = Path(path)
+    if not path.is_dir():
+        raise DataNotFound(f"--store {path}: no such folder; write one with: termgraph build-store {path}")
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataNotFound(f"--store {path}: not a finished termgraph store (no {MANIFEST}); "
+                           f"write one with: termgraph build-store {path}") from None
+    except (OSError, ValueError) as exc:
+        raise DataNotFound(f"--store {path}: {MANIFEST} is unreadable ({exc}); rebuild the store") from None
+    if manifest.get("format") != FORMAT:
+        raise DataNotFound(f"--store {path}: store format {manifest.get('format')!r}, this termgraph reads "
+                           f"{FORMAT}; rebuild it with termgraph build-store")
+    return manifest
+
+
+def store_sizes(settings: Settings) -> dict[str, int]:
+    return dict(read_manifest(settings.store_dir)["graphs"])
+
+
+def open_store(settings: Settings) -> ox.Store:
+    """The dataset as a pyoxigraph Store: the on-disk store opened read-only when
+    `settings.store_dir` is set (any number of processes may do so at once), else loaded into
+    memory from the data files."""
+    if settings.store_dir is None:
+        return loader.load(settings).store
+    if settings.extra_files:
+        raise TermgraphError("extra files cannot be added to a built store: give them to "
+                             "termgraph build-store DIR FILE... instead")
+    read_manifest(settings.store_dir)
+    try:
+        return ox.Store.read_only(str(settings.store_dir))
+    except OSError as exc:
+        raise DataNotFound(f"--store {settings.store_dir}: cannot open it read-only ({exc})") from None

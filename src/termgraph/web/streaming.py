@@ -1,0 +1,61 @@
+"""Large query results, streamed from the file the worker spooled them into (sparql/jobs.py).
+
+The file is opened and at once unlinked, so it goes away with its last handle whatever happens
+to the connection; it is read one chunk at a time, and the next chunk is read only once the
+previous one is handed to the client's connection (back-pressure: the server's memory does not
+grow with the result or with a client that reads slowly). A client that reads nothing for
+SEND_TIMEOUT seconds is cut off, so a reader that stalls cannot hold a file for ever.
+
+The response carries the ETag of its bytes (the worker hashed them while writing) and the marker
+header STREAMED, so that RepresentationMiddleware (manners.py) answers conditional requests and
+compresses without holding the body (and removes the marker).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+
+from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
+
+from termgraph.sparql.jobs import Answer
+
+CHUNK = 64 << 10
+SEND_TIMEOUT = 60.0
+STREAMED = b"x-termgraph-streamed"
+
+
+class SpooledResponse(Response):
+    def __init__(self, answer: Answer, headers: dict[str, str]):  # noqa: D107 - no body in memory
+        self.status_code, self.background, self.media_type = 200, None, answer.media_type
+        self.file = open(answer.path, "rb")  # noqa: SIM115 - closed when sent (or dropped)
+        os.unlink(answer.path)
+        self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] + [
+            (b"content-type", answer.media_type.encode("latin-1")),
+            (b"content-length", str(answer.size).encode()),
+            (b"etag", f'W/"{answer.digest[:32]}"'.encode()),
+            (STREAMED, b"1"),
+        ]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            while True:
+                chunk = await asyncio.to_thread(self.file.read, CHUNK)
+                more = len(chunk) == CHUNK
+                await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": more}),
+                                       SEND_TIMEOUT)
+                if not more:
+                    return
+        except (asyncio.TimeoutError, OSError):
+            return  # the client stopped reading or went away: the file goes with its handle
+        finally:
+            self.file.close()
+
+
+def result_response(answer: Answer, headers: dict[str, str]):
+    """The answer as a response: streamed from its file when spooled, else in one piece."""
+    if answer.path is not None:
+        return SpooledResponse(answer, headers)
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
