@@ -47,7 +47,7 @@ def fill(store: ox.Store, settings: Settings, progress: Callable[[str], None] | 
 def build_store(settings: Settings, target: Path, progress: Callable[[str], None] | None = None,
                 prepare: Callable[[ox.Store], None] | None = None) -> dict[str, int]:
     """Validate, load and derive into a new on-disk store at `target`; return the graph sizes.
-    Nothing is left at `target` if any step fails. `prepare` may add graphs first (tests)."""
+    Nothing is left at `target` if any step fails. `prepare` may add graphs afterwards (tests)."""
     target = Path(target).absolute()
     check_target(target)
     if progress:
@@ -62,13 +62,15 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
         if prepare:
             prepare(store)
             sizes = loader.LoadedData(store, []).graph_sizes()
+        default_size = loader.LoadedData(store, []).default_graph_size()
         if progress:
             progress("compacting the store")
         store.optimize()
         store.flush()
         store = None
         gc.collect()  # closes the store (releases RocksDB's lock) before the folder is renamed
-        manifest = {"format": FORMAT, "termgraph": __version__, "graphs": sizes}
+        manifest = {"format": FORMAT, "termgraph": __version__, "graphs": sizes,
+                    "default_graph": default_size}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         if target.exists():
             target.rmdir()

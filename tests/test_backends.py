@@ -1,0 +1,389 @@
+"""Serving from an on-disk store (build-store / serve --store) and from SPARQL stores elsewhere
+(publish / serve --backend): Oxigraph server, Virtuoso, and two Oxigraph replicas behind HAProxy.
+
+The live tests start the real servers with `bash scripts/backends.sh start` (on loopback; it
+installs what is missing) and stop them at the end. Through each backend, the W3C protocol
+runner and the README's example queries must give what they give in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import pyoxigraph as ox
+import pytest
+from fastapi.testclient import TestClient
+
+from termgraph import namespaces as ns
+from termgraph.build import store as disk
+from termgraph.build.publish import PublishFailed, dataset, publish
+from termgraph.errors import DataNotFound, TermgraphError
+from termgraph.settings import Settings
+from termgraph.sparql import formats
+from termgraph.sparql.remote import DEFAULT_GRAPH, BackendError, RemoteWorkers, request_params, screen
+from termgraph.web.app import create_app
+from termgraph.web.service import build_state
+
+from . import test_w3c_protocol as w3c
+from .conftest import ROOT, W3C_GRAPHS, add_w3c_graphs
+from .test_readme import EXAMPLES
+
+LIMITS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,
+              max_result_bytes=2_000_000)
+QUERIES = [w3c_test for w3c_test in w3c.ENTRIES if not w3c.is_update(w3c_test)]
+UPDATES = [w3c_test for w3c_test in w3c.ENTRIES if w3c.is_update(w3c_test)]
+
+
+def table_of(response) -> str:
+    assert response.status_code == 200, response.text[:300]
+    return formats.table(ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON))
+
+
+def cells(table: str) -> list[list[str]]:
+    """A text table's cells, each cell's words sorted: GROUP_CONCAT's order is left to the engine."""
+    return [[" ".join(sorted(c.split())) for c in line.split("|")] for line in table.splitlines()]
+
+
+def assert_same_answer(got: str, shown: str, query: str) -> None:
+    if "GROUP_CONCAT" in query.upper():
+        assert cells(got) == cells(shown)
+    else:
+        assert got == shown
+
+
+def ask_readme(client, query: str):
+    return client.post("/sparql", content=(ns.sparql_prefixes() + query).encode(),
+                       headers={"Content-Type": "application/sparql-query",
+                                "Accept": "application/sparql-results+json"})
+
+
+# --- the on-disk store (no server needed) ---------------------------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    target = tmp_path_factory.mktemp("store") / "db"
+    sizes = disk.build_store(Settings(root=ROOT), target, prepare=add_w3c_graphs)
+    return target, sizes
+
+
+def test_build_store_writes_the_whole_dataset_once(built, data):
+    target, sizes = built
+    manifest = json.loads((target / disk.MANIFEST).read_text())
+    assert manifest["graphs"] == sizes
+    expected = data.graph_sizes()
+    assert {g: n for g, n in sizes.items() if g in expected} == expected
+    assert set(sizes) - set(expected) == set(W3C_GRAPHS)
+    with pytest.raises(TermgraphError, match="already exists and is not an empty folder"):
+        disk.build_store(Settings(root=ROOT), target)
+
+
+def test_open_store_is_read_only(built):
+    target, sizes = built
+    store = disk.open_store(Settings(root=ROOT, store_dir=target))
+    assert len(store) == sum(sizes.values()) + disk.read_manifest(target)["default_graph"]
+    with pytest.raises(RuntimeError, match="read-write"):
+        store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c")))
+
+
+def test_a_folder_that_is_not_a_finished_store_is_refused(tmp_path):
+    (tmp_path / "half").mkdir()
+    with pytest.raises(DataNotFound, match="not a finished termgraph store"):
+        disk.open_store(Settings(root=ROOT, store_dir=tmp_path / "half"))
+    with pytest.raises(DataNotFound, match="no such folder"):
+        disk.open_store(Settings(root=ROOT, store_dir=tmp_path / "missing"))
+
+
+def test_a_failed_build_leaves_nothing(tmp_path):
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<urn:a> <urn:b> .\n")
+    with pytest.raises(TermgraphError, match="bad.ttl"):
+        disk.build_store(Settings(root=ROOT, extra_files=(bad,)), tmp_path / "db")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl"]
+
+
+@pytest.fixture(scope="module")
+def store_client(built):
+    state = build_state(Settings(root=ROOT, store_dir=built[0], **LIMITS))
+    with TestClient(create_app(state), base_url="http://testserver") as client:
+        yield client
+    state.close()
+
+
+@pytest.mark.live  # forks query workers
+@pytest.mark.parametrize("query,shown", EXAMPLES, ids=[q.splitlines()[0][:50] for q, _ in EXAMPLES])
+def test_readme_examples_from_the_store(store_client, query, shown):
+    assert_same_answer(table_of(ask_readme(store_client, query)), shown, query)
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("test", QUERIES, ids=lambda t: str(t).rsplit("#", 1)[-1])
+def test_w3c_protocol_from_the_store(store_client, test):
+    w3c.test_query_protocol(store_client, test)
+
+
+def test_the_commands_name_the_folder_and_the_fix(tmp_path, capsys):
+    from termgraph.cli import main
+
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "x").write_text("")
+    assert main(["build-store", str(tmp_path / "full")]) == 2
+    assert f"{tmp_path / 'full'} already exists and is not an empty folder" in capsys.readouterr().err
+    assert main(["serve", "--store", str(tmp_path / "none")]) == 2
+    assert f"--store {tmp_path / 'none'}: no such folder; write one with: termgraph build-store" in capsys.readouterr().err
+    assert main(["publish", "--to", "http://127.0.0.1:9/store"]) == 2
+    assert "--to http://127.0.0.1:9/store: cannot reach the store" in capsys.readouterr().err
+
+
+# --- what is sent to a store (no server needed) -----------------------------------------------
+
+def test_a_request_without_a_dataset_gets_the_dataset_explicitly():
+    from termgraph.sparql import guard
+    from termgraph.sparql.pool import Job
+    from termgraph.sparql.protocol import Dataset
+
+    job = Job("SELECT * { ?s ?p ?o }", Dataset(), None, None, "http://x/sparql", 100)
+    params = request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"])
+    assert params == [("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"),
+                      ("default-graph-uri", DEFAULT_GRAPH),
+                      ("named-graph-uri", "urn:g1"), ("named-graph-uri", "urn:g2")]
+    job = Job("SELECT * FROM <urn:g1> { ?s ?p ?o }", Dataset(), None, None, None, 100)
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"]) == [("query", job.query)]
+    job = Job("SELECT * { ?s ?p ?o }", Dataset((), ("urn:g2",)), None, None, None, 100)
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"])[1:] == [
+        ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
+    job = Job("SELECT * { ?s ?p ?o }", Dataset(("urn:g1",), ()), None, None, None, 100)
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"])[1:] == [
+        ("default-graph-uri", "urn:g1")]
+
+
+@pytest.mark.parametrize("query,reason", [
+    ('PREFIX bif: <http://www.openlinksw.com/schemas/bif#> SELECT (bif:http_get("http://127.0.0.1:1/") AS ?x) {}',
+     "is not SPARQL 1.1"),
+    ('SELECT ?x { BIND(<urn:my-function>(1) AS ?x) }', "is not SPARQL 1.1"),
+    ('SELECT ?s { ?s ?p ?o } ORDER BY <http://www.openlinksw.com/schemas/bif#rnd>(?s)', "is not SPARQL 1.1"),
+    ('define input:grab-all "yes" SELECT * { ?s ?p ?o }', "not standard SPARQL 1.1"),
+    ('SELECT (bif:http_get("x") AS ?x) {}', "not standard SPARQL 1.1"),
+])
+def test_only_standard_sparql_goes_to_a_store(query, reason):
+    assert reason in screen(query)
+
+
+@pytest.mark.parametrize("query", [
+    'PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> SELECT ?n { BIND(xsd:integer("1") AS ?n) }',
+    'SELECT (COUNT(*) AS ?n) (STRLEN(STR(?s)) AS ?l) { ?s ?p ?o FILTER(REGEX(STR(?o), "a")) } GROUP BY ?s',
+])
+def test_standard_queries_pass_the_screen(query):
+    assert screen(query) is None
+
+
+ASK_AS_ROW = """<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="__ASK_RETVAL"/></head>
+<results><result><binding name="__ASK_RETVAL"><literal datatype="http://www.w3.org/2001/XMLSchema#integer">{}</literal>
+</binding></result></results></sparql>"""
+
+
+@pytest.mark.parametrize("value,expected", [("1", b'"boolean":true'), ("0", b'"boolean":false')])
+def test_virtuoso_ask_answered_as_a_row_is_read_back_as_a_boolean(value, expected):
+    from termgraph.sparql.remote import reserialize
+
+    form, body = reserialize("ASK", ASK_AS_ROW.format(value).encode(), "application/sparql-results+xml",
+                             "application/sparql-results+json", 1000)
+    assert form == "ASK" and expected in body.replace(b" ", b"")
+
+
+def test_an_unreadable_answer_from_the_store_is_a_502():
+    from termgraph.sparql.remote import reserialize
+
+    with pytest.raises(BackendError, match="a result termgraph cannot read"):
+        reserialize("SELECT", b"<html>oops</html>", "text/html", "application/sparql-results+json", 1000)
+
+
+def test_an_unreachable_store_is_a_clear_error_at_start():
+    workers = RemoteWorkers("http://127.0.0.1:9/sparql", {"urn:g": 1}, 10.0)
+    with pytest.raises(BackendError, match=r"--backend http://127.0\.0\.1:9/sparql: cannot reach"):
+        workers.start()
+
+
+def test_publish_refuses_a_url_it_cannot_use():
+    with pytest.raises(PublishFailed, match="give a Graph Store Protocol URL"):
+        publish(Settings(root=ROOT), "ftp://127.0.0.1/store")
+
+
+# --- live: real stores on loopback -----------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def servers():
+    env = dict(os.environ, TIMEOUT_S="8")
+    run = subprocess.run(["bash", "scripts/backends.sh", "start"], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=900)
+    assert run.returncode == 0, run.stderr
+    urls = dict(line.split("=", 1) for line in run.stdout.split())
+    password = os.environ.get("TERMGRAPH_STORE_PASSWORD", "dba")  # the test server's, on loopback
+    one_load = dataset(Settings(root=ROOT), prepare=add_w3c_graphs)
+    for replica in ("OXIGRAPH1", "OXIGRAPH2"):
+        publish(Settings(root=ROOT), urls[replica] + "/store", store=one_load)
+    publish(Settings(root=ROOT), urls["VIRTUOSO_ISQL"], "dba", password, load_dir=urls["VIRTUOSO_LOAD_DIR"],
+            store=one_load)
+    yield urls
+    subprocess.run(["bash", "scripts/backends.sh", "stop"], cwd=ROOT, env=env, timeout=120)
+
+
+BACKENDS = {"oxigraph": "{OXIGRAPH1}/query", "virtuoso": "{VIRTUOSO}/sparql", "haproxy": "{HAPROXY}/query"}
+
+
+@pytest.fixture(scope="module", params=list(BACKENDS))
+def backend_client(request, servers, built):
+    """termgraph in front of a store; its pages read the built on-disk store (--store with --backend)."""
+    url = BACKENDS[request.param].format(**servers)
+    state = build_state(Settings(root=ROOT, backend=url, store_dir=built[0], **LIMITS))
+    with TestClient(create_app(state), base_url="http://testserver") as client:
+        client.backend = request.param
+        yield client
+    state.close()
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("query,shown", EXAMPLES, ids=[q.splitlines()[0][:50] for q, _ in EXAMPLES])
+def test_readme_examples_through_each_backend(backend_client, query, shown):
+    got = table_of(ask_readme(backend_client, query))
+    if backend_client.backend == "virtuoso":
+        # Virtuoso orders strings holding non-ASCII characters (the labels' em dashes) otherwise
+        # than SPARQL's code-point order: the same rows, compared without their order (README).
+        got, shown = (sorted(cells(t)) for t in (got, shown))
+        assert got == shown
+    else:
+        assert_same_answer(got, shown, query)
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("test", QUERIES, ids=lambda t: str(t).rsplit("#", 1)[-1])
+def test_w3c_protocol_through_each_backend(backend_client, test):
+    w3c.test_query_protocol(backend_client, test)
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("test", UPDATES[:3], ids=lambda t: str(t).rsplit("#", 1)[-1])
+def test_updates_never_reach_a_backend(backend_client, test):
+    w3c.test_update_is_refused_and_changes_nothing(backend_client, test)
+
+
+@pytest.mark.live
+def test_the_guard_stands_in_front_of_each_backend(backend_client, listener):
+    url, seen = listener
+    for query in [f"SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+                  f"SELECT * FROM <{url}> WHERE {{ ?s ?p ?o }}",
+                  f'PREFIX bif: <http://www.openlinksw.com/schemas/bif#> SELECT (bif:http_get("{url}") AS ?x) {{}}',
+                  f'define get:soft "replace" SELECT * FROM <{url}> {{ ?s ?p ?o }}']:
+        r = backend_client.get("/sparql", params={"query": query})
+        assert r.status_code == 400, (query, r.text)
+        assert r.json()["error"]["type"] == "ForbiddenQuery"
+    assert seen == []
+
+
+@pytest.mark.live
+def test_the_time_limit_holds_in_front_of_each_backend(backend_client):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    r = backend_client.get("/sparql", params={"query": slow})
+    assert r.status_code == 503, r.text[:300]
+    assert r.json()["error"]["type"] == "QueryTimeout"
+
+
+@pytest.mark.live
+def test_a_store_without_the_dataset_is_refused_at_start(servers):
+    workers = RemoteWorkers(servers["OXIGRAPH1"] + "/query", {ns.GRAPH_ONTOLOGY: 1}, 10.0)
+    with pytest.raises(BackendError, match=r"<.*/graph/ontology> has \d+ triples there and 1 here"):
+        workers.start()
+    workers = RemoteWorkers(servers["OXIGRAPH1"] + "/query", {"": 7}, 10.0)
+    with pytest.raises(BackendError, match=r"the default graph has \d+ triples there and 7 here"):
+        workers.start()
+
+
+@pytest.mark.live
+def test_pages_are_served_in_front_of_each_backend(backend_client):
+    assert backend_client.get("/").status_code == 200
+    assert backend_client.get("/concept/foundation-model", headers={"Accept": "text/html"}).status_code == 200
+
+
+@pytest.mark.live
+def test_with_one_replica_down_the_other_answers(servers, built):
+    import signal
+    from pathlib import Path
+
+    state = build_state(Settings(root=ROOT, backend=servers["HAPROXY"] + "/query", store_dir=built[0], **LIMITS))
+    query, shown = EXAMPLES[0]
+    try:
+        with TestClient(create_app(state), base_url="http://testserver") as client:
+            os.kill(int((Path(servers["RUN"]) / "oxigraph2.pid").read_text()), signal.SIGTERM)
+            for _ in range(6):
+                assert_same_answer(table_of(ask_readme(client, query)), shown, query)
+    finally:
+        state.close()
+
+
+def remote_pool(url: str, **kw):
+    from termgraph.sparql.fairness import FairnessSettings
+    from termgraph.sparql.pool import PoolSettings, QueryPool
+
+    fairness = FairnessSettings(per_client=kw.pop("per_client", 4))
+    settings = PoolSettings(**kw, fairness=fairness)
+    pool = QueryPool(None, settings, source=RemoteWorkers(url, {ns.GRAPH_ONTOLOGY: 1}, settings.timeout))
+    pool.idle = [pool.spawn() for _ in range(settings.workers)]  # (start() would check the sizes)
+    return pool
+
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+
+
+async def attempt(pool, client: str, query: str = SLOW):
+    import time
+
+    from termgraph.sparql.pool import Job
+    from termgraph.sparql.protocol import Dataset
+
+    started = time.monotonic()
+    try:
+        await pool.run(Job(query, Dataset(), None, None, None, 1_000_000), client)
+    except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
+        return type(exc).__name__, time.monotonic() - started
+    return "answered", time.monotonic() - started
+
+
+@pytest.mark.live
+def test_a_full_queue_is_refused_at_once_and_waiting_counts_in_the_time_limit(servers):
+    """The pool's bounded queue and time limit stand in front of a store as in memory."""
+    import asyncio
+
+    pool = remote_pool(servers["OXIGRAPH1"] + "/query", workers=1, timeout=2.0, max_queue=2, per_client=8)
+
+    async def crowd():
+        first = [asyncio.create_task(attempt(pool, "crowd")) for i in range(3)]
+        await asyncio.sleep(0.5)
+        late = await attempt(pool, "late")
+        return await asyncio.gather(*first), late
+
+    first, late = asyncio.run(crowd())
+    assert late[0] == "Overloaded" and late[1] < 0.5
+    assert all(kind == "QueryTimeout" and 1.9 < took < 3.0 for kind, took in first), first
+    pool.close()
+
+
+@pytest.mark.live
+def test_the_per_client_cap_and_preemption_hold_in_front_of_a_store(servers):
+    """One client may not hold more than its share; a light client's wait stops a heavy one's query."""
+    import asyncio
+
+    pool = remote_pool(servers["OXIGRAPH1"] + "/query", workers=1, timeout=6.0, per_client=1)
+
+    async def scene():
+        heavy = asyncio.create_task(attempt(pool, "heavy"))
+        await asyncio.sleep(0.3)
+        second = await attempt(pool, "heavy")  # the cap: one query at a time for this client
+        light = await attempt(pool, "light", "ASK { ?s ?p ?o }")
+        return await heavy, second, light
+
+    heavy, second, light = asyncio.run(scene())
+    assert second[0] == "TooManyRequests"
+    assert heavy[0] == "Overloaded" and heavy[1] < 3.0  # stopped for the light client
+    assert light[0] == "answered" and light[1] < 3.0
+    pool.close()
