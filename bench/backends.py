@@ -1,0 +1,205 @@
+"""Benchmark of every way termgraph serves, on three graph sizes, against Oxigraph's own server in
+the same run. Prints figures (a Markdown table per size); asserts nothing.
+
+    python bench/backends.py                         # our graph, ~100x, ~1000x (~3.1 M quads)
+    python bench/backends.py --sizes 0,100           # the two smaller graphs only
+    python bench/backends.py --modes memory,disk     # some modes only
+
+Modes (termgraph always with 2 workers / 2 concurrent store queries, time limit 120 s):
+  memory    `termgraph serve FILE`              the dataset in memory in every worker
+  disk      `termgraph build-store` + `serve --store`  an on-disk store opened read-only
+  oxigraph  `termgraph publish` (Graph Store Protocol) + `serve --backend` in front of Oxigraph server
+  virtuoso  `termgraph publish` (isql bulk loader) + `serve --backend` in front of Virtuoso
+  reference `oxigraph load` + `oxigraph serve-read-only`, nothing in front (the yardstick)
+
+The stores are the ones `scripts/backends.sh start` runs (started here if needed). For each mode:
+load time (from nothing to the first answer: building, publishing and starting included), RSS
+of the whole process tree after the run (termgraph, its workers and the store it uses), p50/p95
+of each query (sequential), and req/s of the query mix at 4 concurrent clients.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import QUERIES, dump_dataset, free_port, one, throughput, wait_up  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+MODES = ["memory", "disk", "oxigraph", "virtuoso", "reference"]
+
+
+def tree_rss(pids: list[int]) -> int:
+    total = 0
+    for pid in pids:
+        try:
+            proc = psutil.Process(pid)
+            total += sum(p.memory_info().rss for p in [proc] + proc.children(recursive=True))
+        except psutil.Error:
+            pass
+    return total
+
+
+def backends() -> dict[str, str]:
+    run = subprocess.run(["bash", "scripts/backends.sh", "start"], cwd=ROOT, capture_output=True, text=True,
+                         check=True, env=dict(os.environ, TIMEOUT_S="120"))
+    return dict(line.split("=", 1) for line in run.stdout.split())
+
+
+def pid_of(name: str) -> int:
+    run_dir = Path(os.environ.get("RUN", f"/tmp/termgraph-backends-{os.getuid()}"))
+    return int((run_dir / f"{name}.pid").read_text())
+
+
+def termgraph(args: list[str], port: int):
+    cmd = [str(BIN / "termgraph"), "serve", "--port", str(port), "--workers", "2", "--timeout", "120", *args]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/sparql"
+    wait_up(url, proc)
+    return proc, url
+
+
+def publish(to: str, extra: list[Path], env_urls: dict) -> None:
+    cmd = [str(BIN / "termgraph"), "publish", "--to", to, *map(str, extra)]
+    if to.startswith("isql:"):
+        cmd += ["--user", "dba", "--load-dir", env_urls["VIRTUOSO_LOAD_DIR"]]
+    env = dict(os.environ, TERMGRAPH_STORE_PASSWORD=os.environ.get("TERMGRAPH_STORE_PASSWORD", "dba"))
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+
+
+def start(mode: str, extra: list[Path], work: Path, urls: dict, nquads: Path):
+    """Start one mode; return (process to stop or None, query URL, pids to measure, load seconds)."""
+    t0 = time.monotonic()
+    files = [str(p) for p in extra]
+    if mode == "memory":
+        proc, url = termgraph(files, free_port())
+        return proc, url, [proc.pid], time.monotonic() - t0
+    if mode == "disk":
+        store = work / f"store-{time.monotonic_ns()}"
+        subprocess.run([str(BIN / "termgraph"), "build-store", str(store), *files], cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        proc, url = termgraph(["--store", str(store)], free_port())
+        return proc, url, [proc.pid], time.monotonic() - t0
+    if mode in ("oxigraph", "virtuoso"):
+        target = urls["OXIGRAPH1"] + "/store" if mode == "oxigraph" else urls["VIRTUOSO_ISQL"]
+        publish(target, extra, urls)
+        backend = urls["OXIGRAPH1"] + "/query" if mode == "oxigraph" else urls["VIRTUOSO"] + "/sparql"
+        proc, url = termgraph([*files, "--backend", backend], free_port())
+        store_pid = pid_of("oxigraph1" if mode == "oxigraph" else "virtuoso")
+        return proc, url, [proc.pid, store_pid], time.monotonic() - t0
+    location = work / f"oxigraph-{time.monotonic_ns()}"
+    exe = str(BIN / "oxigraph")
+    subprocess.run([exe, "load", "--location", str(location), "--file", str(nquads)], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = free_port()
+    proc = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind",
+                             f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "120"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/query"
+    wait_up(url, proc)
+    return proc, url, [proc.pid], time.monotonic() - t0
+
+
+def latencies(url: str, warmup: int, repeats: int) -> dict[str, tuple[float, float]]:
+    import httpx
+
+    out = {}
+    with httpx.Client(timeout=300) as client:
+        for name in QUERIES:
+            try:
+                for _ in range(warmup):
+                    one(client, url, name)
+                times = sorted(one(client, url, name) for _ in range(repeats))
+            except SystemExit as exc:  # an error or the time limit: shown as such, the rest goes on
+                print(f"  {name}: {exc}", flush=True)
+                times = [float("inf")]
+            out[name] = (statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))])
+    return out
+
+
+def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, seconds: float) -> dict:
+    proc, url, pids, load = start(mode, extra, work, urls, nquads)
+    try:
+        lat = latencies(url, warmup, repeats)
+        try:
+            rps = throughput(url, 4, 100_000, seconds)
+        except SystemExit:  # a query of the mix failed: no throughput figure
+            rps = float("nan")
+        rss = tree_rss(pids)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+    p50s = [v[0] for v in lat.values()]
+    p95s = [v[1] for v in lat.values()]
+    row = {"mode": mode, "load": load, "rss": rss, "p50": statistics.median(p50s), "p95": statistics.median(p95s),
+           "rps": rps, "lat": lat}
+    print(f"  {mode}: load {load:.1f} s, RSS {rss / 2**20:,.0f} MiB, p50 {row['p50'] * 1e3:.2f} ms, "
+          f"p95 {row['p95'] * 1e3:.2f} ms, {rps:.1f} req/s", flush=True)
+    return row
+
+
+def report(title: str, rows: list[dict]) -> None:
+    print(f"\n### {title}\n")
+    print("| mode | load s | RSS MiB (whole tree) | median p50 ms | median p95 ms | req/s (4 clients) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['mode']} | {r['load']:.1f} | {r['rss'] / 2**20:,.0f} | {r['p50'] * 1e3:.2f} | "
+              f"{r['p95'] * 1e3:.2f} | {r['rps']:.1f} |")
+    print("\n| query | " + " | ".join(f"{r['mode']} p50 / p95 ms" for r in rows) + " |")
+    print("|---|" + "---|" * len(rows))
+    for name in QUERIES:
+        cells = [f"{r['lat'][name][0] * 1e3:.1f} / {r['lat'][name][1] * 1e3:.1f}" for r in rows]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    sys.stdout.flush()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="0,100,1000", help="scales of the generated graph (0: our graph only)")
+    parser.add_argument("--modes", default=",".join(MODES))
+    parser.add_argument("--repeats", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3, help="unmeasured runs of each query first")
+    parser.add_argument("--seconds", type=float, default=10, help="throughput: seconds per mode")
+    args = parser.parse_args()
+    modes = args.modes.split(",")
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+          f"Python {platform.python_version()}, {platform.platform()}")
+    urls = backends() if {"oxigraph", "virtuoso"} & set(modes) else {}
+    work = Path(tempfile.mkdtemp(prefix="termgraph-bench-backends-"))
+    try:
+        for scale in (int(s) for s in args.sizes.split(",")):
+            extra = []
+            if scale:
+                from generate import generate
+
+                extra = [work / "large.trig"]
+                extra[0].write_text(generate(scale))
+            nquads = dump_dataset(extra, work)
+            quads = sum(1 for _ in open(nquads, "rb"))
+            print(f"size {scale}: {quads:,} quads", flush=True)
+            rows = [measure(m, extra, work, urls, nquads, args.warmup, args.repeats, args.seconds) for m in modes]
+            report(f"{'our graph' if not scale else f'generated graph, ~{scale}x'}: {quads:,} quads", rows)
+            for p in work.iterdir():
+                if p.name.startswith(("store-", "oxigraph-")):
+                    shutil.rmtree(p, ignore_errors=True)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
