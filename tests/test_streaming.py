@@ -1,0 +1,140 @@
+"""Large results: spooled by the worker, streamed to the client with back-pressure, never held
+in the server's memory; conditional requests and gzip on the stream.
+
+The pieces run in-process (no server); the memory test runs a live server (marked live).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import socket
+import time
+import urllib.parse
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from termgraph.sparql.jobs import SPOOL_OVER, Answer, spool
+from termgraph.web import manners
+from termgraph.web.streaming import SpooledResponse, result_response
+
+BIG = b"<urn:s> <urn:p> \"" + b"x" * 100 + b"\" .\n"
+
+
+def big_body(n: int = 2 * SPOOL_OVER) -> bytes:
+    return BIG * (n // len(BIG) + 1)
+
+
+def test_small_results_cross_the_pipe_large_ones_a_file(tmp_path):
+    small = spool("CONSTRUCT", "application/n-triples", BIG, str(tmp_path))
+    assert small == Answer("CONSTRUCT", "application/n-triples", BIG)
+    body = big_body()
+    large = spool("CONSTRUCT", "application/n-triples", body, str(tmp_path))
+    assert (large.body, large.size, large.digest) == (b"", len(body), hashlib.sha256(body).hexdigest())
+    assert open(large.path, "rb").read() == body
+    assert large.read() == body and os.listdir(tmp_path) == []  # read once, then gone
+    assert spool("ASK", "text/csv", body, None).body == body  # no spool folder: in one piece
+
+
+@pytest.fixture
+def app_of(tmp_path):
+    """An app whose one route answers a spooled result, behind the representation middleware."""
+    def make(body: bytes):
+        app = FastAPI()
+
+        @app.get("/r")
+        def r():
+            return result_response(spool("CONSTRUCT", "application/n-triples", body, str(tmp_path)),
+                                   {"Vary": "Accept"})
+        app.add_middleware(manners.RepresentationMiddleware, last_modified=1_700_000_000.0)
+        return TestClient(app)
+    return make
+
+
+def test_a_spooled_result_streams_whole_with_its_etag(app_of, tmp_path):
+    body = big_body()
+    r = app_of(body).get("/r", headers={"Accept-Encoding": "identity"})
+    assert r.status_code == 200 and r.content == body
+    assert r.headers["content-length"] == str(len(body))
+    assert r.headers["etag"] == manners.etag_of(body)  # the same tag as a body held in memory
+    assert r.headers["last-modified"] == "Tue, 14 Nov 2023 22:13:20 GMT"
+    assert "x-termgraph-streamed" not in r.headers
+    assert os.listdir(tmp_path) == []  # unlinked as soon as it was opened
+
+
+def test_a_spooled_result_is_gzipped_on_the_fly(app_of):
+    body = big_body()
+    r = app_of(body).get("/r", headers={"Accept-Encoding": "gzip"})
+    assert r.headers["content-encoding"] == "gzip" and "content-length" not in r.headers
+    assert r.headers["vary"] == "Accept, Accept-Encoding"
+    assert r.content == body  # httpx decodes
+    raw = gzip.compress(body, mtime=0)
+    assert len(raw) < len(body) // 10
+
+
+def test_a_spooled_result_answers_a_conditional_request_with_304(app_of, tmp_path):
+    body = big_body()
+    r = app_of(body).get("/r", headers={"If-None-Match": manners.etag_of(body)})
+    assert r.status_code == 304 and r.content == b""
+    assert r.headers["etag"] == manners.etag_of(body)
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_reader_that_stops_reading_is_cut_off_and_the_file_goes(tmp_path, monkeypatch):
+    """The send of a chunk times out: the response ends, the file's handle is closed."""
+    import asyncio
+
+    from termgraph.web import streaming
+
+    monkeypatch.setattr(streaming, "SEND_TIMEOUT", 0.05)
+    response = SpooledResponse(spool("CONSTRUCT", "application/n-triples", big_body(), str(tmp_path)), {})
+    sent = []
+
+    async def stalled_send(message):
+        sent.append(message["type"])
+        if message["type"] == "http.response.body":
+            await asyncio.sleep(10)  # the client reads nothing
+
+    asyncio.run(response(None, None, stalled_send))
+    assert sent == ["http.response.start", "http.response.body"]
+    assert response.file.closed and os.listdir(tmp_path) == []
+
+
+# --- live: the server's memory with clients that never read ----------------------------------
+
+def rss_mib(pid: int) -> float:
+    import psutil
+
+    return psutil.Process(pid).memory_info().rss / 2**20
+
+
+@pytest.mark.live
+def test_clients_that_never_read_a_large_result_do_not_grow_the_server():
+    """20 clients ask for a ~10 MB result and read nothing: the server (not its workers) stays
+    within a few MiB, where holding the bodies would take 200 MB."""
+    from tests.test_live import start_server
+
+    url, proc = start_server("--workers", "2")
+    try:
+        query = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } VALUES ?n { 1 2 3 4 5 6 7 8 } }"
+        path = "/sparql?query=" + urllib.parse.quote(query)
+        port = int(url.rsplit(":", 1)[1].strip("/"))
+        size = len(__import__("urllib.request").request.urlopen(url.rstrip("/") + path, timeout=60).read())
+        assert size > 5_000_000
+        before = rss_mib(proc.pid)
+        stalled = []
+        for _ in range(20):
+            s = socket.create_connection(("127.0.0.1", port))
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: application/sparql-results+json\r\n\r\n".encode())
+            stalled.append(s)
+        time.sleep(8)  # every query answered, every answer stalled in its socket
+        grown = rss_mib(proc.pid) - before
+        assert grown < 60, f"the server grew by {grown:.0f} MiB"
+        for s in stalled:
+            s.close()
+    finally:
+        proc.kill()
