@@ -105,7 +105,7 @@ def start(mode: str, extra: list[Path], work: Path, urls: dict, nquads: Path):
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     port = free_port()
     proc = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind",
-                             f"127.0.0.1:{port}", "--union-default-graph", "--timeout-s", "120"],
+                             f"127.0.0.1:{port}", "--timeout-s", "120"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/query"
     wait_up(url, proc)

@@ -127,7 +127,7 @@ def start_oxigraph(nquads: Path, port: int, workdir: Path):
     subprocess.run([exe, "load", "--location", str(location), "--file", str(nquads)], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     proc = subprocess.Popen([exe, "serve-read-only", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph", "--timeout-s", "60"],
+                             "--timeout-s", "60"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     mem = Memory(proc.pid)
     url = f"http://127.0.0.1:{port}/query"

@@ -148,6 +148,8 @@ def test_a_request_without_a_dataset_gets_the_dataset_explicitly():
     assert params == [("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"),
                       ("default-graph-uri", DEFAULT_GRAPH),
                       ("named-graph-uri", "urn:g1"), ("named-graph-uri", "urn:g2")]
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"], reads_named=False) == [
+        ("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"), ("default-graph-uri", DEFAULT_GRAPH)]
     job = Job("SELECT * FROM <urn:g1> { ?s ?p ?o }", Dataset(), None, None, None, 100)
     assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"]) == [("query", job.query)]
     job = Job("SELECT * { ?s ?p ?o }", Dataset((), ("urn:g2",)), None, None, None, 100)
@@ -176,6 +178,21 @@ def test_only_standard_sparql_goes_to_a_store(query, reason):
 ])
 def test_standard_queries_pass_the_screen(query):
     assert screen(query) is None
+
+
+@pytest.mark.parametrize("query,reads_named", [
+    ("SELECT * { ?s ?p ?o }", False),
+    ("SELECT * { GRAPH ?g { ?s ?p ?o } }", True),
+    ("ASK { GRAPH <urn:g> { ?s ?p ?o } }", True),
+    ("SELECT * { ?s ?p ?o FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }", True),
+    ("SELECT * { { SELECT ?s { GRAPH ?g { ?s ?p ?o } } } }", True),
+    ('SELECT * { ?s ?p "GRAPH" }', False),
+    ("SELECT * { ?s <urn:GRAPH> ?o }", False),
+])
+def test_the_named_graphs_are_listed_only_for_queries_that_read_them(query, reads_named):
+    from termgraph.sparql.remote import examine
+
+    assert examine(query) == (None, reads_named)
 
 
 ASK_AS_ROW = """<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="__ASK_RETVAL"/></head>

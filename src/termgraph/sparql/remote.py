@@ -47,16 +47,18 @@ class BackendError(errors.TermgraphError):
     exit_code = 2
 
 
-def request_params(text: str, job: Job, shape: guard.QueryShape, graphs: list[str]) -> list[tuple[str, str]]:
+def request_params(text: str, job: Job, shape: guard.QueryShape, graphs: list[str],
+                   reads_named: bool = True) -> list[tuple[str, str]]:
     """The protocol parameters sent to the store: the query (with the request's base IRI) and
-    the dataset. Protocol graph parameters win over FROM; FROM alone is left to the query."""
+    the dataset. Protocol graph parameters win over FROM; FROM alone is left to the query.
+    `reads_named`: the query has a GRAPH pattern (else the named graphs are not listed)."""
     query = f"BASE <{job.base_iri}>\n{text}" if job.base_iri else text
     params = [("query", query)]
     default, named = job.dataset.default_graph_uris, job.dataset.named_graph_uris
     if not default and not named:
         if shape.from_graphs or shape.from_named:
             return params
-        default, named = (DEFAULT_GRAPH,), tuple(graphs)
+        default, named = (DEFAULT_GRAPH,), tuple(graphs) if reads_named else ()
     if not default:  # named graphs only: the default graph is empty, as in memory
         default = (EMPTY_GRAPH,)
     params += [("default-graph-uri", g) for g in default]
@@ -65,32 +67,42 @@ def request_params(text: str, job: Job, shape: guard.QueryShape, graphs: list[st
 
 
 @functools.lru_cache(maxsize=4096)
-def screen(text: str) -> str | None:
-    """Why a query may not go to the store, or None. No sandbox reaches into another server,
-    so what it is sent must be standard SPARQL 1.1 as a real parser (rdflib's) reads it: no
-    store-specific syntax (Virtuoso's DEFINE pragmas) and no extension function (Virtuoso's
-    bif:/sql: functions can reach the network) -- only SPARQL's built-ins and XSD casts."""
+def examine(text: str) -> tuple[str | None, bool]:
+    """(why the query may not go to the store or None, whether it reads named graphs).
+
+    No sandbox reaches into another server, so what it is sent must be standard SPARQL 1.1 as a
+    real parser (rdflib's) reads it: no store-specific syntax (Virtuoso's DEFINE pragmas) and no
+    extension function (Virtuoso's bif:/sql: functions can reach the network) -- only SPARQL's
+    built-ins and XSD casts. A query without a GRAPH pattern (anywhere, EXISTS included) reads
+    no named graph, so the store need not be sent the list of the dataset's named graphs."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
         algebra = translateQuery(parseQuery(text.replace("\r\n", "\n").replace("\r", "\n"))).algebra
     except RecursionError:
-        return "the query is nested too deeply to be checked; flatten it"
+        return "the query is nested too deeply to be checked; flatten it", True
     except Exception as exc:  # rdflib raises several types for syntax errors
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return f"the query is not standard SPARQL 1.1 ({detail}); only SPARQL 1.1 is passed to the store"
-    stack = [algebra]
+        return f"the query is not standard SPARQL 1.1 ({detail}); only SPARQL 1.1 is passed to the store", True
+    stack, graphs = [algebra], False
     while stack:
         node = stack.pop()
-        if getattr(node, "name", None) == "Function" and not str(node.get("iri", "")).startswith(XSD):
+        name = getattr(node, "name", None)
+        if name == "Function" and not str(node.get("iri", "")).startswith(XSD):
             return (f"the function <{node.get('iri')}> is not SPARQL 1.1: only SPARQL's built-in functions "
-                    "and XSD casts are passed to the store")
+                    "and XSD casts are passed to the store"), True
+        graphs = graphs or name in ("Graph", "GraphGraphPattern")  # EXISTS keeps the parse tree
         if isinstance(node, dict):
             stack.extend(node.values())
         elif isinstance(node, (list, tuple, set)):
             stack.extend(node)
-    return None
+    return None, graphs
+
+
+def screen(text: str) -> str | None:
+    """Why a query may not go to the store, or None (see examine)."""
+    return examine(text)[0]
 
 
 def store_message(response: httpx.Response, body: bytes) -> str:
@@ -229,7 +241,7 @@ class RemoteSlot:
     async def fetch(self, job: Job, shape: guard.QueryShape, form: str) -> tuple[str, bytes]:
         source = self.source
         accept = "application/sparql-results+xml" if form in ("SELECT", "ASK") else GRAPH_ACCEPT
-        params = request_params(job.query, job, shape, source.graphs)
+        params = request_params(job.query, job, shape, source.graphs, examine(job.query)[1])
         cap = job.max_bytes * RAW_FACTOR
         try:
             async with source.http().stream("POST", source.url, content=str(httpx.QueryParams(params)).encode(),
