@@ -148,8 +148,11 @@ def test_a_request_without_a_dataset_gets_the_dataset_explicitly():
     assert params == [("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"),
                       ("default-graph-uri", DEFAULT_GRAPH),
                       ("named-graph-uri", "urn:g1"), ("named-graph-uri", "urn:g2")]
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"], reads_named=False) == [
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"], reads=None) == [
         ("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"), ("default-graph-uri", DEFAULT_GRAPH)]
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"],
+                          reads=frozenset({"urn:g2", "urn:elsewhere"}))[1:] == [
+        ("default-graph-uri", DEFAULT_GRAPH), ("named-graph-uri", "urn:g2")]
     job = Job("SELECT * FROM <urn:g1> { ?s ?p ?o }", Dataset(), None, None, None, 100)
     assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"]) == [("query", job.query)]
     job = Job("SELECT * { ?s ?p ?o }", Dataset((), ("urn:g2",)), None, None, None, 100)
@@ -180,19 +183,23 @@ def test_standard_queries_pass_the_screen(query):
     assert screen(query) is None
 
 
-@pytest.mark.parametrize("query,reads_named", [
-    ("SELECT * { ?s ?p ?o }", False),
-    ("SELECT * { GRAPH ?g { ?s ?p ?o } }", True),
-    ("ASK { GRAPH <urn:g> { ?s ?p ?o } }", True),
-    ("SELECT * { ?s ?p ?o FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }", True),
-    ("SELECT * { { SELECT ?s { GRAPH ?g { ?s ?p ?o } } } }", True),
-    ('SELECT * { ?s ?p "GRAPH" }', False),
-    ("SELECT * { ?s <urn:GRAPH> ?o }", False),
+@pytest.mark.parametrize("query,reads", [
+    ("SELECT * { ?s ?p ?o }", None),
+    ("SELECT * { GRAPH ?g { ?s ?p ?o } }", "all"),
+    ("ASK { GRAPH <urn:g> { ?s ?p ?o } }", {"urn:g"}),
+    ("PREFIX e: <http://e/> ASK { GRAPH e:a { ?s ?p ?o } GRAPH <urn:b> { ?s ?p ?o } }", {"http://e/a", "urn:b"}),
+    ("ASK { GRAPH <urn:a> { ?s ?p ?o } GRAPH ?g { ?s ?p ?o } }", "all"),
+    ("ASK { GRAPH <relative> { ?s ?p ?o } }", "all"),
+    ("SELECT * { ?s ?p ?o FILTER EXISTS { GRAPH ?g { ?s ?p ?o } } }", "all"),
+    ("SELECT * { ?s ?p ?o FILTER NOT EXISTS { GRAPH <urn:x> { ?s ?p ?o } } }", {"urn:x"}),
+    ("SELECT * { { SELECT ?s { GRAPH ?g { ?s ?p ?o } } } }", "all"),
+    ('SELECT * { ?s ?p "GRAPH" }', None),
+    ("SELECT * { ?s <urn:GRAPH> ?o }", None),
 ])
-def test_the_named_graphs_are_listed_only_for_queries_that_read_them(query, reads_named):
-    from termgraph.sparql.remote import examine
+def test_the_store_is_sent_only_the_named_graphs_a_query_may_read(query, reads):
+    from termgraph.sparql.remote import ALL_GRAPHS, examine
 
-    assert examine(query) == (None, reads_named)
+    assert examine(query) == (None, ALL_GRAPHS if reads == "all" else reads and frozenset(reads))
 
 
 ASK_AS_ROW = """<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><variable name="__ASK_RETVAL"/></head>

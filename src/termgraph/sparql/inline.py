@@ -52,7 +52,7 @@ class InlinePool:
         raise errors.from_wire(reply)
 
     def health(self) -> dict:
-        return {"executor": "inline", "workers": 0, "status": "ok"}
+        return {"kind": "inline", "workers": 0, "status": "ok"}
 
     def close(self) -> None:
         self.thread.shutdown(wait=False)

@@ -33,6 +33,7 @@ from termgraph.sparql.jobs import Answer, Job, spool
 RAW_FACTOR = 4  # the store's XML / N-Triples may be this many times the capped result
 DEFAULT_GRAPH = "urn:termgraph:default-graph"  # the dataset's default graph, in the store
 EMPTY_GRAPH = "urn:termgraph:empty-default-graph"
+ALL_GRAPHS = frozenset({"*"})  # a query that may read any named graph (GRAPH ?g)
 GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 GRAPH_PARSERS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,
                  "text/turtle": ox.RdfFormat.TURTLE, "application/rdf+xml": ox.RdfFormat.RDF_XML}
@@ -48,17 +49,18 @@ class BackendError(errors.TermgraphError):
 
 
 def request_params(text: str, job: Job, shape: guard.QueryShape, graphs: list[str],
-                   reads_named: bool = True) -> list[tuple[str, str]]:
+                   reads: frozenset | None = ALL_GRAPHS) -> list[tuple[str, str]]:
     """The protocol parameters sent to the store: the query (with the request's base IRI) and
     the dataset. Protocol graph parameters win over FROM; FROM alone is left to the query.
-    `reads_named`: the query has a GRAPH pattern (else the named graphs are not listed)."""
+    `reads`: the named graphs the query may read (examine): only those of the dataset are listed."""
     query = f"BASE <{job.base_iri}>\n{text}" if job.base_iri else text
     params = [("query", query)]
     default, named = job.dataset.default_graph_uris, job.dataset.named_graph_uris
     if not default and not named:
         if shape.from_graphs or shape.from_named:
             return params
-        default, named = (DEFAULT_GRAPH,), tuple(graphs) if reads_named else ()
+        default = (DEFAULT_GRAPH,)
+        named = tuple(graphs) if reads is ALL_GRAPHS else tuple(g for g in graphs if g in (reads or ()))
     if not default:  # named graphs only: the default graph is empty, as in memory
         default = (EMPTY_GRAPH,)
     params += [("default-graph-uri", g) for g in default]
@@ -67,37 +69,51 @@ def request_params(text: str, job: Job, shape: guard.QueryShape, graphs: list[st
 
 
 @functools.lru_cache(maxsize=4096)
-def examine(text: str) -> tuple[str | None, bool]:
-    """(why the query may not go to the store or None, whether it reads named graphs).
+def examine(text: str) -> tuple[str | None, frozenset | None]:
+    """(why the query may not go to the store or None, the named graphs it may read).
 
     No sandbox reaches into another server, so what it is sent must be standard SPARQL 1.1 as a
     real parser (rdflib's) reads it: no store-specific syntax (Virtuoso's DEFINE pragmas) and no
     extension function (Virtuoso's bif:/sql: functions can reach the network) -- only SPARQL's
-    built-ins and XSD casts. A query without a GRAPH pattern (anywhere, EXISTS included) reads
-    no named graph, so the store need not be sent the list of the dataset's named graphs."""
+    built-ins and XSD casts.
+
+    The named graphs a query may read: None with no GRAPH pattern (anywhere, EXISTS included),
+    ALL_GRAPHS when one names its graph by a variable (or by a relative IRI), else the set of
+    the IRIs the GRAPH patterns name. The store is sent only those of the dataset's named graphs:
+    a request with thousands of graph parameters is slow, and too much for some stores."""
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
 
     try:
         algebra = translateQuery(parseQuery(text.replace("\r\n", "\n").replace("\r", "\n"))).algebra
     except RecursionError:
-        return "the query is nested too deeply to be checked; flatten it", True
+        return "the query is nested too deeply to be checked; flatten it", ALL_GRAPHS
     except Exception as exc:  # rdflib raises several types for syntax errors
         detail = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return f"the query is not standard SPARQL 1.1 ({detail}); only SPARQL 1.1 is passed to the store", True
-    stack, graphs = [algebra], False
+        return f"the query is not standard SPARQL 1.1 ({detail}); only SPARQL 1.1 is passed to the store", ALL_GRAPHS
+    stack, graphs = [algebra], None
     while stack:
         node = stack.pop()
         name = getattr(node, "name", None)
         if name == "Function" and not str(node.get("iri", "")).startswith(XSD):
             return (f"the function <{node.get('iri')}> is not SPARQL 1.1: only SPARQL's built-in functions "
-                    "and XSD casts are passed to the store"), True
-        graphs = graphs or name in ("Graph", "GraphGraphPattern")  # EXISTS keeps the parse tree
+                    "and XSD casts are passed to the store"), ALL_GRAPHS
+        if name in ("Graph", "GraphGraphPattern"):  # (EXISTS keeps the parse tree's name)
+            graphs = graph_named(node.get("term"), graphs)
         if isinstance(node, dict):
             stack.extend(node.values())
         elif isinstance(node, (list, tuple, set)):
             stack.extend(node)
     return None, graphs
+
+
+def graph_named(term, graphs: frozenset | None) -> frozenset:
+    """The graphs read so far, with those of one more GRAPH pattern."""
+    from rdflib import URIRef
+
+    if graphs is ALL_GRAPHS or not isinstance(term, URIRef) or ":" not in str(term):
+        return ALL_GRAPHS
+    return (graphs or frozenset()) | {str(term)}
 
 
 def screen(text: str) -> str | None:
@@ -195,7 +211,7 @@ class RemoteWorkers:
                 pass
 
     def describe(self) -> dict:
-        return {"executor": "backend", "backend": self.url, "store_failures": self.failures}
+        return {"kind": "backend", "backend": self.url, "store_failures": self.failures}
 
 
 class RemoteSlot:

@@ -107,4 +107,4 @@ class ProcessWorkers:
             self.zygote_pid = None
 
     def describe(self) -> dict:
-        return {"executor": "processes", "store": "on disk" if isinstance(self.data, str) else "in memory"}
+        return {"kind": "processes", "store": "on disk" if isinstance(self.data, str) else "in memory"}

@@ -1,0 +1,139 @@
+"""One copy of the data, however many workers: termgraph in memory with 4 query workers against
+Oxigraph server in memory, on the same dataset, in one run. Prints figures; asserts nothing.
+
+    python bench/onecopy.py                  # the generated ~1000x graph (~3.1 M quads)
+    python bench/onecopy.py --scale 100      # ~100x
+
+For each: load time (process start to first answer; termgraph validates its own data, loads,
+derives and forks its workers; Oxigraph server is started empty and sent the N-Quads dump of the
+same dataset by `POST /store`), RSS of the whole process tree after loading, p50 of the cheap
+queries (ASK, DESCRIBE of one resource; sequential, after a warm-up). For termgraph also: how
+long a worker stopped at the time limit takes to be replaced (a query that runs past a 2 s limit,
+then /health polled until every worker is idle again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from run import dump_dataset, free_port, wait_up  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+P = "PREFIX concept: <https://w3id.org/termgraph/concept/>\n"
+CHEAP = {"ASK": "ASK { ?s ?p ?o }", "DESCRIBE one resource": P + "DESCRIBE concept:foundation-model"}
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def tree_rss(pid: int) -> float:
+    proc = psutil.Process(pid)
+    return sum(p.memory_info().rss for p in [proc] + proc.children(recursive=True)) / 2**20
+
+
+def p50(url: str, query: str, n: int = 200) -> float:
+    accept = "application/n-triples" if query.lstrip(P).startswith("DESCRIBE") or "DESCRIBE" in query else \
+        "application/sparql-results+json"
+    with httpx.Client(timeout=60) as client:
+        def once() -> float:
+            t = time.perf_counter()
+            r = client.post(url, content=query.encode(), headers={"Content-Type": "application/sparql-query",
+                                                                  "Accept": accept})
+            assert r.status_code == 200, r.text[:200]
+            return (time.perf_counter() - t) * 1000
+        for _ in range(20):
+            once()
+        return statistics.median(once() for _ in range(n))
+
+
+def replacement_seconds(base: str) -> float:
+    """A query stopped at the time limit (its worker killed); seconds until every worker is idle."""
+    r = httpx.post(base + "sparql", content=SLOW.encode(), timeout=60,
+                   headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 503, r.text[:200]
+    t = time.monotonic()
+    while True:
+        h = httpx.get(base + "health", timeout=5).json()
+        pool = h.get("executor", h)
+        if pool.get("workers") == pool.get("expected") and not pool.get("busy"):
+            return time.monotonic() - t
+        time.sleep(0.005)
+
+
+def termgraph(extra: list[Path], workers: int, timeout: float) -> dict:
+    port = free_port()
+    t0 = time.monotonic()
+    proc = subprocess.Popen([str(BIN / "termgraph"), "serve", "--port", str(port), "--workers", str(workers),
+                             "--timeout", str(timeout), *map(str, extra)],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    base = f"http://127.0.0.1:{port}/"
+    try:
+        wait_up(base + "sparql", proc, limit=1800)
+        row = {"load": time.monotonic() - t0, "rss": tree_rss(proc.pid)}
+        row.update({name: p50(base + "sparql", q) for name, q in CHEAP.items()})
+        if timeout <= 5:
+            row["replace"] = statistics.median(replacement_seconds(base) for _ in range(5))
+        return row
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def oxigraph(nquads: Path) -> dict:
+    port = free_port()
+    t0 = time.monotonic()
+    proc = subprocess.Popen([str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_up(url + "query", proc)
+        with open(nquads, "rb") as f:
+            r = httpx.post(url + "store", content=f, headers={"Content-Type": "application/n-quads"}, timeout=1800)
+        assert r.status_code in (200, 204), r.text[:200]
+        row = {"load": time.monotonic() - t0, "rss": tree_rss(proc.pid)}
+        row.update({name: p50(url + "query", q) for name, q in CHEAP.items()})
+        return row
+    finally:
+        proc.terminate()
+        proc.wait(30)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
+          f"Python {platform.python_version()}", flush=True)
+    work = Path(tempfile.mkdtemp(prefix="termgraph-bench-onecopy-"))
+    from generate import generate
+
+    extra = [work / "large.trig"]
+    extra[0].write_text(generate(args.scale))
+    nquads = dump_dataset(extra, work)
+    print(f"~{args.scale}x: {sum(1 for _ in open(nquads, 'rb')):,} quads", flush=True)
+    rows = {"termgraph, %d workers" % args.workers: termgraph(extra, args.workers, 120.0),
+            "Oxigraph server, in memory": oxigraph(nquads)}
+    rows["termgraph, %d workers, 2 s limit" % args.workers] = {"replace": termgraph(extra, args.workers, 2.0)["replace"]}
+    print("\n| | load s | RSS MiB (whole tree) | ASK p50 ms | DESCRIBE p50 ms | worker replaced in s |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, r in rows.items():
+        cells = [f"{r['load']:.1f}" if "load" in r else "", f"{r['rss']:,.0f}" if "rss" in r else "",
+                 f"{r['ASK']:.2f}" if "ASK" in r else "", f"{r['DESCRIBE one resource']:.2f}" if "ASK" in r else "",
+                 f"{r['replace']:.3f}" if "replace" in r else ""]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+
+
+if __name__ == "__main__":
+    main()
