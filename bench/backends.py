@@ -14,7 +14,7 @@ Modes (termgraph always with 2 workers / 2 concurrent store queries, time limit 
 
 The stores are the ones `scripts/backends.sh start` runs (started here if needed). For each mode:
 load time (from nothing to the first answer: building, publishing and starting included), RSS
-of the whole process tree after the run (termgraph, its workers and the store it uses), p50/p95
+and PSS (shared pages split among the processes sharing them) of the whole process tree after the run (termgraph, its workers and the store it uses), p50/p95
 of each query (sequential), and req/s of the query mix at 4 concurrent clients.
 """
 
@@ -41,15 +41,19 @@ BIN = Path(sys.executable).parent
 MODES = ["memory", "disk", "oxigraph", "virtuoso", "reference"]
 
 
-def tree_rss(pids: list[int]) -> int:
-    total = 0
+def tree_memory(pids: list[int]) -> tuple[int, int]:
+    """(RSS, PSS) summed over the process trees. RSS counts a page shared by forked workers once
+    per process; PSS (proportional set size) splits it among them: the memory really used."""
+    rss = pss = 0
     for pid in pids:
         try:
             proc = psutil.Process(pid)
-            total += sum(p.memory_info().rss for p in [proc] + proc.children(recursive=True))
+            for p in [proc] + proc.children(recursive=True):
+                info = p.memory_full_info()
+                rss, pss = rss + info.rss, pss + info.pss
         except psutil.Error:
             pass
-    return total
+    return rss, pss
 
 
 def backends() -> dict[str, str]:
@@ -137,7 +141,7 @@ def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, sec
             rps = throughput(url, 4, 100_000, seconds)
         except SystemExit:  # a query of the mix failed: no throughput figure
             rps = float("nan")
-        rss = tree_rss(pids)
+        rss, pss = tree_memory(pids)
     finally:
         proc.terminate()
         try:
@@ -146,19 +150,19 @@ def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, sec
             proc.kill()
     p50s = [v[0] for v in lat.values()]
     p95s = [v[1] for v in lat.values()]
-    row = {"mode": mode, "load": load, "rss": rss, "p50": statistics.median(p50s), "p95": statistics.median(p95s),
+    row = {"mode": mode, "load": load, "rss": rss, "pss": pss, "p50": statistics.median(p50s), "p95": statistics.median(p95s),
            "rps": rps, "lat": lat}
-    print(f"  {mode}: load {load:.1f} s, RSS {rss / 2**20:,.0f} MiB, p50 {row['p50'] * 1e3:.2f} ms, "
+    print(f"  {mode}: load {load:.1f} s, RSS {rss / 2**20:,.0f} MiB, PSS {pss / 2**20:,.0f} MiB, p50 {row['p50'] * 1e3:.2f} ms, "
           f"p95 {row['p95'] * 1e3:.2f} ms, {rps:.1f} req/s", flush=True)
     return row
 
 
 def report(title: str, rows: list[dict]) -> None:
     print(f"\n### {title}\n")
-    print("| mode | load s | RSS MiB (whole tree) | median p50 ms | median p95 ms | req/s (4 clients) |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| mode | load s | RSS MiB (whole tree) | PSS MiB (whole tree) | median p50 ms | median p95 ms | req/s (4 clients) |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['mode']} | {r['load']:.1f} | {r['rss'] / 2**20:,.0f} | {r['p50'] * 1e3:.2f} | "
+        print(f"| {r['mode']} | {r['load']:.1f} | {r['rss'] / 2**20:,.0f} | {r['pss'] / 2**20:,.0f} | {r['p50'] * 1e3:.2f} | "
               f"{r['p95'] * 1e3:.2f} | {r['rps']:.1f} |")
     print("\n| query | " + " | ".join(f"{r['mode']} p50 / p95 ms" for r in rows) + " |")
     print("|---|" + "---|" * len(rows))

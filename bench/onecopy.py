@@ -6,7 +6,7 @@ Oxigraph server in memory, on the same dataset, in one run. Prints figures; asse
 
 For each: load time (process start to first answer; termgraph validates its own data, loads,
 derives and forks its workers; Oxigraph server is started empty and sent the N-Quads dump of the
-same dataset by `POST /store`), RSS of the whole process tree after loading, p50 of the cheap
+same dataset by `POST /store`), RSS and PSS of the whole process tree after loading, p50 of the cheap
 queries (ASK, DESCRIBE of one resource; sequential, after a warm-up). For termgraph also: how
 long a worker stopped at the time limit takes to be replaced (a query that runs past a 2 s limit,
 then /health polled until every worker is idle again).
@@ -37,9 +37,12 @@ CHEAP = {"ASK": "ASK { ?s ?p ?o }", "DESCRIBE one resource": P + "DESCRIBE conce
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 
-def tree_rss(pid: int) -> float:
+def tree_memory(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of the process tree in MiB: RSS counts a page shared by forked workers once per
+    process, PSS splits it among them (the memory really used)."""
     proc = psutil.Process(pid)
-    return sum(p.memory_info().rss for p in [proc] + proc.children(recursive=True)) / 2**20
+    infos = [p.memory_full_info() for p in [proc] + proc.children(recursive=True)]
+    return sum(i.rss for i in infos) / 2**20, sum(i.pss for i in infos) / 2**20
 
 
 def p50(url: str, query: str, n: int = 200) -> float:
@@ -80,7 +83,8 @@ def termgraph(extra: list[Path], workers: int, timeout: float) -> dict:
     base = f"http://127.0.0.1:{port}/"
     try:
         wait_up(base + "sparql", proc, limit=1800)
-        row = {"load": time.monotonic() - t0, "rss": tree_rss(proc.pid)}
+        load = time.monotonic() - t0
+        row = dict(zip(("rss", "pss"), tree_memory(proc.pid)), load=load)
         row.update({name: p50(base + "sparql", q) for name, q in CHEAP.items()})
         if timeout <= 5:
             row["replace"] = statistics.median(replacement_seconds(base) for _ in range(5))
@@ -101,7 +105,8 @@ def oxigraph(nquads: Path) -> dict:
         with open(nquads, "rb") as f:
             r = httpx.post(url + "store", content=f, headers={"Content-Type": "application/n-quads"}, timeout=1800)
         assert r.status_code in (200, 204), r.text[:200]
-        row = {"load": time.monotonic() - t0, "rss": tree_rss(proc.pid)}
+        load = time.monotonic() - t0
+        row = dict(zip(("rss", "pss"), tree_memory(proc.pid)), load=load)
         row.update({name: p50(url + "query", q) for name, q in CHEAP.items()})
         return row
     finally:
@@ -126,10 +131,10 @@ def main() -> None:
     rows = {"termgraph, %d workers" % args.workers: termgraph(extra, args.workers, 120.0),
             "Oxigraph server, in memory": oxigraph(nquads)}
     rows["termgraph, %d workers, 2 s limit" % args.workers] = {"replace": termgraph(extra, args.workers, 2.0)["replace"]}
-    print("\n| | load s | RSS MiB (whole tree) | ASK p50 ms | DESCRIBE p50 ms | worker replaced in s |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("\n| | load s | RSS MiB (whole tree) | PSS MiB (whole tree) | ASK p50 ms | DESCRIBE p50 ms | worker replaced in s |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for name, r in rows.items():
-        cells = [f"{r['load']:.1f}" if "load" in r else "", f"{r['rss']:,.0f}" if "rss" in r else "",
+        cells = [f"{r['load']:.1f}" if "load" in r else "", f"{r['rss']:,.0f}" if "rss" in r else "", f"{r['pss']:,.0f}" if "pss" in r else "",
                  f"{r['ASK']:.2f}" if "ASK" in r else "", f"{r['DESCRIBE one resource']:.2f}" if "ASK" in r else "",
                  f"{r['replace']:.3f}" if "replace" in r else ""]
         print(f"| {name} | " + " | ".join(cells) + " |")
