@@ -123,6 +123,26 @@ def test_w3c_protocol_from_the_store(store_client, test):
     w3c.test_query_protocol(store_client, test)
 
 
+@pytest.mark.live
+def test_a_worker_stopped_at_the_time_limit_is_replaced_by_one_that_reopens_the_store(store_client):
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
+    pool = store_client.app.state.termgraph.pool
+    before = {w.pid for w in pool.idle + list(pool.busy)}
+    r = store_client.get("/sparql", params={"query": slow})
+    assert r.status_code == 503 and r.json()["error"]["type"] == "QueryTimeout"
+    query, shown = EXAMPLES[0]
+    for _ in range(4):  # every worker answers, the replacement included
+        assert_same_answer(table_of(ask_readme(store_client, query)), shown, query)
+    import time
+
+    deadline = time.monotonic() + 10
+    while len(pool.idle) + len(pool.busy) < 2 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    after = {w.pid for w in pool.idle + list(pool.busy)}
+    assert len(after) == 2 and len(before - after) == 1, (before, after, pool.failures)
+    assert pool.health()["store"] == "on disk"
+
+
 def test_the_commands_name_the_folder_and_the_fix(tmp_path, capsys):
     from termgraph.cli import main
 
