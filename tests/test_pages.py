@@ -425,3 +425,29 @@ def test_a_javascript_iri_in_a_users_data_file_is_never_a_link():
         html = client.get("/source/000", headers=HTML).text
     state.close()
     assert "javascript:alert(1)" in html and not re.search(r'href="\s*javascript:', html, flags=re.I)
+
+
+def test_a_users_data_file_is_shown_as_theirs_never_as_termgraphs_own_words():
+    """A definition in a file given to `termgraph serve FILE` is not "termgraph's own words"."""
+    from fastapi.testclient import TestClient
+
+    from termgraph.settings import Settings
+    from termgraph.web.app import create_app
+
+    from .browsing import ROOT
+    from .conftest import inline_state
+
+    def users_file(store):
+        graph = ox.NamedNode(ns.GRAPH + "user/my-notes")
+        for s, o in (("foundation-model", "A model my team fine-tunes."), ("my-own-term", "Only in my file.")):
+            store.add(ox.Quad(ox.NamedNode(ns.CONCEPT + s), ox.NamedNode(ns.SKOS + "definition"),
+                              ox.Literal(o, language="en"), graph))
+    state = inline_state(Settings(root=ROOT), prepare=users_file)
+    with TestClient(create_app(state), base_url="http://testserver") as client:
+        html = client.get("/concept/foundation-model", headers=HTML).text
+        own = client.get("/concept/my-own-term", headers=HTML)
+    state.close()
+    assert "A model my team fine-tunes." in html
+    assert not re.search(r"Curated definition</b>[^<]*: A model my team", html)
+    assert re.search(r"From the data file “my-notes”</h2>.*definition: A model my team fine-tunes\.", html, re.S)
+    assert own.status_code == 200 and "From the data file “my-notes”" in own.text

@@ -4,7 +4,7 @@ term pages (HTML) and their RDF forms. Derived views are cached on the service s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
@@ -170,6 +170,7 @@ class ResourceView:
     properties: list[tuple[str, object, bool]]  # (predicate IRI, term, term is an IRI)
     claims: list[ClaimView]
     names: Names = None
+    from_files: dict = field(default_factory=dict)  # a user's data file's stem -> its statements
 
     def definitions(self) -> list[ClaimView]:
         return [c for c in self.claims if c.group == "definitions" and c.subject.value == self.iri]
@@ -192,8 +193,15 @@ def top_concepts(store: ox.Store) -> set[str]:
 def is_own_graph(graph) -> bool:
     """What termgraph itself states of a resource: its named graphs (ontology, curated data, claims,
     disagreements) but neither a source's view nor the default graph, whose plain facts are sources'
-    undisputed statements (shown through their claims, with who says them)."""
-    return graph != ox.DefaultGraph() and not is_view_graph(graph)
+    undisputed statements (shown through their claims, with who says them), nor a data file the
+    person running the server added (shown as theirs: user_file_stem)."""
+    return graph != ox.DefaultGraph() and not is_view_graph(graph) and user_file_stem(graph) is None
+
+
+def user_file_stem(graph) -> str | None:
+    """The file name stem of a user's data file's graph (`termgraph serve FILE`), else None."""
+    name = getattr(graph, "value", "")
+    return name[len(ns.GRAPH_USER):] if name.startswith(ns.GRAPH_USER) else None
 
 
 def is_view_graph(graph) -> bool:
@@ -204,17 +212,28 @@ def is_view_graph(graph) -> bool:
 
 def resource(store: ox.Store, iri: str, cache: dict | None = None) -> ResourceView | None:
     node = ox.NamedNode(iri)
-    props = sorted({(q.predicate.value, q.object, isinstance(q.object, ox.NamedNode))
-                    for q in store.quads_for_pattern(node, None, None, None) if is_own_graph(q.graph_name)},
-                   key=lambda po: (po[0], str(po[1])))
+    quads = list(store.quads_for_pattern(node, None, None, None))
+    props = statements(q for q in quads if is_own_graph(q.graph_name))
+    from_files = {}
+    for q in quads:
+        if user_file_stem(q.graph_name) is not None:
+            from_files.setdefault(user_file_stem(q.graph_name), []).append(q)
+    from_files = {stem: statements(qs) for stem, qs in sorted(from_files.items())}
     who = names(store, cache)
     about = claims_about(store, iri, who)
-    if not props and not about:
+    if not props and not about and not from_files:
         return None
-    labels = [o.value for p, o, _ in props if p in (ns.SKOS + "prefLabel", ns.RDFS + "label")]
+    labels = [o.value for p, o, _ in props + [s for ss in from_files.values() for s in ss]
+              if p in (ns.SKOS + "prefLabel", ns.RDFS + "label")]
     types = sorted({o.value for p, o, _ in props if p == ns.RDF + "type"})
     label = who.labels.get(iri) or (labels[0] if labels else wording.local_words(iri))
-    return ResourceView(iri, label, types, props, about, who)
+    return ResourceView(iri, label, types, props, about, who, from_files)
+
+
+def statements(quads) -> list[tuple[str, object, bool]]:
+    """(predicate IRI, term, term is an IRI) of quads, each once, in a stable order."""
+    return sorted({(q.predicate.value, q.object, isinstance(q.object, ox.NamedNode)) for q in quads},
+                  key=lambda po: (po[0], str(po[1])))
 
 
 def label_of(store: ox.Store, node: ox.NamedNode) -> str | None:
@@ -228,7 +247,7 @@ def resource_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
     every claim about it (or the claim itself) with its evidence and the evidence's selector."""
     this = ox.NamedNode(iri)
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(this, None, None, None)
-               if is_own_graph(q.graph_name)}
+               if is_own_graph(q.graph_name) or user_file_stem(q.graph_name) is not None}
     claims = {q.subject for p in (ns.RDF + "subject", ns.RDF + "object")
               for q in store.quads_for_pattern(None, ox.NamedNode(p), this, None)}
     claims.add(this)
