@@ -451,3 +451,10 @@ def test_a_users_data_file_is_shown_as_theirs_never_as_termgraphs_own_words():
     assert not re.search(r"Curated definition</b>[^<]*: A model my team", html)
     assert re.search(r"From the data file “my-notes”</h2>.*definition: A model my team fine-tunes\.", html, re.S)
     assert own.status_code == 200 and "From the data file “my-notes”" in own.text
+
+
+def test_the_home_page_lists_sources_in_the_order_of_the_names_it_shows(client):
+    html = client.get("/", headers=HTML).text
+    section = html.split('<h2 id="sources">', 1)[1].split("</ul>", 1)[0]
+    shown = re.findall(r'<li><a href="/source/\d+">([^<]+)</a>', section)
+    assert len(shown) >= 5 and shown == sorted(shown, key=str.casefold)

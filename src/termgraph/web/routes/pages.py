@@ -51,8 +51,16 @@ def index(request: Request) -> Response:
     store = state_of(request).store
     return render.page(request, "index.html", title="termgraph", counts=counts(store),
                        concepts=listing(store, "tg:Concept"), systems=listing(store, "tg:AISystem"),
-                       sources=listing(store, "tg:Source"), orgs=listing(store, "schema:Organization"),
+                       sources=sources_by_name(store), orgs=listing(store, "schema:Organization"),
                        release_suffixes=list(export.FORMATS), per_source=per_source_files(store))
+
+
+def sources_by_name(store) -> list[tuple[str, str]]:
+    """(IRI, full label) of each source, in the order of the short names the page shows first."""
+    from termgraph.web import views
+
+    names = views.source_names(store)
+    return sorted(listing(store, "tg:Source"), key=lambda s: (names.get(s[0], s[1]).casefold(), s[0]))
 
 
 def per_source_files(store) -> list[tuple[str, str]]:
