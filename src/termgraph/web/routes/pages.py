@@ -172,17 +172,12 @@ def named_graph(rest: str, request: Request) -> Response:
 
 def skolem_node(request: Request, iri: str) -> Response:
     """A blank node of a file, given an IRI by skolemisation (an OWL list's cell, say): its triples
-    in the RDF format asked for (Turtle for a browser)."""
-    from termgraph.web import views
+    in the RDF format asked for; it has no page, so a browser gets Turtle (text it can show)."""
+    from termgraph.web.routes.terms import alternates, as_rdf, chosen_type
 
-    triples = views.resource_triples(state_of(request).store, iri)
-    if not triples:
-        raise NotFound(f"<{iri}> is not in the graph")
-    offered = formats.media_types(formats.GRAPH)
-    media = protocol.negotiate(request.headers.get("accept"), ["text/html"] + offered,
-                               protocol.override_of(request.query_params))
-    media = offered[0] if media == "text/html" else media
-    return Response(formats.serialize_rdf(triples, media), media_type=media, headers={"Vary": "Accept"})
+    media = chosen_type(request)
+    media = formats.media_types(formats.GRAPH)[0] if media == "text/html" else media
+    return as_rdf(request, iri, media, {"Link": alternates(request.url.path), "Vary": "Accept"})
 
 
 # --- the API docs, offline --------------------------------------------------------------------------
