@@ -138,3 +138,21 @@ def test_clients_that_never_read_a_large_result_do_not_grow_the_server():
             s.close()
     finally:
         proc.kill()
+
+
+def test_a_killed_workers_unfinished_result_is_removed(tmp_path):
+    """A worker stopped while writing a large result (time limit, client gone) leaves no file."""
+    from termgraph.sparql.workers import ProcessWorker
+
+    class Pipe:
+        def close(self):
+            pass
+
+    import subprocess
+
+    child = subprocess.Popen(["sleep", "60"])  # stands for the worker process: killed for real
+    (tmp_path / f"result-{child.pid}-abc").write_bytes(b"half a result")
+    (tmp_path / f"result-{child.pid}0-def").write_bytes(b"another worker's")
+    ProcessWorker(child.pid, Pipe(), str(tmp_path)).kill()
+    assert child.wait(5) == -9
+    assert os.listdir(tmp_path) == [f"result-{child.pid}0-def"]

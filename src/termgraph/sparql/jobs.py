@@ -54,7 +54,7 @@ def spool(form: str, media: str, body: bytes, spool_dir: str | None) -> Answer:
     """The answer, its body moved into a file of the spool folder when it is large."""
     if spool_dir is None or len(body) <= SPOOL_OVER:
         return Answer(form, media, body)
-    fd, path = tempfile.mkstemp(prefix="result-", dir=spool_dir)
+    fd, path = tempfile.mkstemp(prefix=f"result-{os.getpid()}-", dir=spool_dir)  # (see ProcessWorker.kill)
     with os.fdopen(fd, "wb") as f:
         f.write(body)
     return Answer(form, media, b"", path, len(body), hashlib.sha256(body).hexdigest())

@@ -27,8 +27,8 @@ from termgraph.sparql.jobs import Job
 class ProcessWorker:
     """One forked worker process and the server's end of its pipe."""
 
-    def __init__(self, pid: int, conn):
-        self.pid, self.conn = pid, conn
+    def __init__(self, pid: int, conn, spool_dir: str | None = None):
+        self.pid, self.conn, self.spool_dir = pid, conn, spool_dir
         self.client: str | None = None
         self.started: float | None = None
         self.preempted = False
@@ -52,8 +52,13 @@ class ProcessWorker:
             pass
 
     def kill(self) -> None:
+        """Stop it for good, and remove any result it was writing (a delivered result's file is
+        unlinked when the server opens it, so only an unfinished one is left under its pid)."""
         self.stop()
         self.conn.close()
+        if self.spool_dir:
+            for leftover in Path(self.spool_dir).glob(f"result-{self.pid}-*"):
+                leftover.unlink(missing_ok=True)
 
 
 class ProcessWorkers:
@@ -89,7 +94,7 @@ class ProcessWorkers:
             raise cls(reply[1])
         if not reply or reply[0] != "ready":
             raise errors.WorkerUnavailable("a query worker did not start")
-        return ProcessWorker(pid, conn)
+        return ProcessWorker(pid, conn, self.spool_dir)
 
     async def screen(self, job: Job) -> None:
         """Nothing up front: each worker checks its job (engine.run) inside its sandbox."""
