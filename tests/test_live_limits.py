@@ -83,10 +83,11 @@ def test_slow_headers_are_cut_off_and_sigterm_drains_queued_queries():
             proc.kill()
 
 
-def raw_get(port: int, target: str) -> tuple[int, dict, bytes]:
-    """Send one GET with this request target over a plain socket; the status, headers and body."""
+def raw_get(port: int, target: str, extra: str = "") -> tuple[int, dict, bytes]:
+    """Send one GET with this request target (and extra header lines) over a plain socket; the
+    status, headers and body."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
-        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode())
+        conn.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n{extra}Connection: close\r\n\r\n".encode())
         answer = b""
         while chunk := conn.recv(65536):
             answer += chunk
@@ -97,7 +98,7 @@ def raw_get(port: int, target: str) -> tuple[int, dict, bytes]:
 
 
 @pytest.mark.live
-def test_every_long_request_target_gets_414_with_the_error_envelope():
+def test_long_request_targets_get_414_and_huge_headers_431_with_the_error_envelope():
     # httptools refuses targets over 65,535 bytes itself, and uvicorn answered those with a bare
     # 400 "Invalid HTTP request received."; each length here must get 414 and the JSON envelope.
     import json
@@ -114,6 +115,12 @@ def test_every_long_request_target_gets_414_with_the_error_envelope():
             error = json.loads(body)["error"]
             assert (error["status"], error["type"]) == (414, "UriTooLong")
             assert "POST the query instead" in error["message"]
+        # headers: up to the cap they are served; a megabyte of them gets 431 at once
+        status, _, _ = raw_get(port, "/health", "X-Padding: " + "a" * 30_000 + "\r\n")
+        assert status == 200
+        status, headers, body = raw_get(port, "/health", "X-Padding: " + "a" * 1_000_000 + "\r\n")
+        assert (status, headers["content-type"]) == (431, "application/json")
+        assert json.loads(body)["error"]["type"] == "HeadersTooLarge"
         with urllib.request.urlopen(url + "health", timeout=10) as still_up:
             assert still_up.status == 200
     finally:
