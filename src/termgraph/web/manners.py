@@ -189,7 +189,8 @@ def policy_with_inline_styles(html: str) -> str:
 @functools.lru_cache(maxsize=8)
 def policy_for_file(path: str, mtime_ns: int) -> str:
     """`policy_with_inline_styles` for an HTML file, once per version of the file."""
-    return policy_with_inline_styles(open(path, encoding="utf-8").read())
+    with open(path, encoding="utf-8") as page:
+        return policy_with_inline_styles(page.read())
 
 
 class SecurityHeadersMiddleware:
