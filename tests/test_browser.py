@@ -52,22 +52,32 @@ def browser():
         b.close()
 
 
+REPORT_VIOLATIONS = """document.addEventListener("securitypolicyviolation", e => console.error(
+  "CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") + " at " + e.sourceFile + ":" + e.lineNumber));"""
+
+
 def open_page(browser, server, width):
+    """A page that records every request it makes and every Content-Security-Policy violation
+    (the browser's own console error, and the page's securitypolicyviolation event)."""
     context = browser.new_context(viewport={"width": width, "height": 1000})
+    context.add_init_script(REPORT_VIOLATIONS)
     pg = context.new_page()
-    requests = []
+    requests, violations = [], []
     pg.on("request", lambda r: requests.append(r.url))
-    return context, pg, requests
+    pg.on("console", lambda m: violations.append(f"{pg.url}: {m.text}") if m.type == "error" and (
+        "Content Security Policy" in m.text or m.text.startswith("CSP violation")) else None)
+    return context, pg, requests, violations
 
 
 @pytest.fixture
 def page(browser, server):
-    """A 1400 px page that records every request it makes; the test fails on any that is not local."""
-    context, pg, requests = open_page(browser, server, 1400)
+    """A 1400 px page; the test fails on any request that is not local, and on any CSP violation."""
+    context, pg, requests, violations = open_page(browser, server, 1400)
     yield pg
     outside = [u for u in requests if not (u.startswith(server) or u.startswith(("data:", "blob:", "about:")))]
     context.close()
     assert outside == [], outside
+    assert violations == [], violations
 
 
 def shot(pg, name, full=False):
@@ -255,10 +265,19 @@ def test_query_ui_runs_a_query_and_shows_rows(page, server):
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr table tbody tr", timeout=60_000)
     assert page.locator(".yasr table tbody tr").count() >= 3
+    # widen a column: YASGUI's resizer writes its drag cursor as a <style> block (allowed by hash)
+    widths = "[...document.querySelectorAll('.yasr table thead th')].map(th => th.getBoundingClientRect().width)"
+    before = page.evaluate(widths)
+    grip = page.locator(".grip-handle .grip-resizable").first.bounding_box()
+    page.mouse.move(grip["x"] + grip["width"] / 2, grip["y"] + 5)
+    page.mouse.down()
+    page.mouse.move(grip["x"] + 80, grip["y"] + 5, steps=8)
+    page.mouse.up()
+    assert any(after > was + 20 for after, was in zip(page.evaluate(widths), before)), (before, page.evaluate(widths))
 
 
 def test_pages_fit_400_px_and_are_kept_as_screenshots(browser, server):
-    context, pg, _ = open_page(browser, server, 400)
+    context, pg, _, violations = open_page(browser, server, 400)
     wide = {}
     for path in PAGES:
         pg.goto(server + path)
@@ -270,22 +289,41 @@ def test_pages_fit_400_px_and_are_kept_as_screenshots(browser, server):
     header = pg.evaluate("() => { const h = document.querySelector('header.site'); return h.scrollWidth <= h.clientWidth; }")
     context.close()
     assert wide == {} and header
+    assert violations == [], violations
 
 
 def test_pages_at_1400_px_are_kept_as_screenshots(browser, server):
-    context, pg, _ = open_page(browser, server, 1400)
+    context, pg, _, violations = open_page(browser, server, 1400)
     for path in PAGES:
         pg.goto(server + path)
         settle(pg, path)
         shot(pg, f"{shot_name(path)}-1400")
     context.close()
+    assert violations == [], violations
+
+
+def test_the_api_docs_and_the_ontology_page_work_under_the_content_security_policy(page, server):
+    """Swagger UI is started by a static script (no inline one); pyLODE's page keeps its own style
+    block, allowed by hash. The page fixture fails the test on any CSP violation."""
+    assert "script-src 'self'" in urllib.request.urlopen(server + "docs").headers["content-security-policy"]
+    page.goto(server + "docs")
+    page.wait_for_selector(".opblock-summary", timeout=60_000)
+    page.locator(".opblock-summary", has_text="/sparql").first.click()
+    page.get_by_role("button", name="Try it out").first.click()
+    assert page.locator(".opblock-body textarea, .opblock-body input").count() > 0
+    shot(page, "docs-1400")
+    page.goto(server + "ontology")
+    page.wait_for_selector("#classes")
+    colour = page.evaluate("getComputedStyle(document.querySelector('h1')).color")
+    assert colour != "rgb(0, 0, 0)"  # pyLODE's own CSS applied
+    shot(page, "ontology-1400")
 
 
 @pytest.mark.parametrize("path", PAGES)
 def test_axe_finds_no_serious_accessibility_violation(page, server, path):
     page.goto(server + path)
     settle(page, path)
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # through the devtools protocol: not an inline script
     result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
                            ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.slice(0, 3).map(n => n.target)}))")
     serious = [v for v in result if v["impact"] in ("serious", "critical")]

@@ -99,3 +99,55 @@ def test_an_rdf_xml_file_cannot_read_a_local_file(tmp_path, root):
         return  # refused: nothing read
     values = [q.object.value for q in data.store.quads_for_pattern(None, None, None, None)]
     assert not any("TOP-SECRET" in v for v in values)
+
+
+def entity_file(path, levels: int, fanout: int = 10):
+    """RDF/XML whose DOCTYPE nests entities: &lolN; expands to 3 * fanout**N bytes."""
+    entities = ['<!ENTITY lol0 "lol">'] + [f'<!ENTITY lol{i} "{f"&lol{i - 1};" * fanout}">' for i in range(1, levels + 1)]
+    path.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n' + "\n".join(entities) + "\n]>\n"
+                    '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                    f'<rdf:Description rdf:about="http://example.org/a"><ex:p>&lol{levels};</ex:p>'
+                    '</rdf:Description></rdf:RDF>\n')
+    return path
+
+
+def test_a_billion_laughs_file_is_refused_before_it_expands(tmp_path, root):
+    # 3 * 10**9 bytes once expanded; served with a 2 GiB address-space limit, so that a loader
+    # that expands it fails (it used to grow past 4 GiB) instead of swamping the test machine.
+    import os
+    import resource
+    import subprocess
+    import sys
+
+    from .test_live import free_port
+
+    extra = entity_file(tmp_path / "laughs.rdf", levels=9)
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+    done = subprocess.run([sys.executable, "-m", "termgraph", "--root", str(root), "serve", "--port", str(free_port()),
+                           str(extra)], env={**os.environ, "TERMGRAPH_WORKERS": "1"}, preexec_fn=limit_memory,
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 2, done.stderr[-2000:]
+    last = done.stderr.strip().splitlines()[-1]
+    assert last == (f"termgraph: error: {extra}: its DOCTYPE declares XML entities that expand to more than "
+                    f"{10 * extra.stat().st_size + (1 << 20)} bytes (an entity-expansion attack?); write the "
+                    "values out in the file and remove the <!ENTITY> declarations")
+    assert "serving" not in done.stderr
+
+
+def test_a_small_entity_bomb_is_refused_in_process_and_adds_nothing(tmp_path, root):
+    extra = entity_file(tmp_path / "bomb.owl", levels=6)  # 3 MB from a file of under 1 KB
+    with pytest.raises(DataSyntaxError, match=r"bomb\.owl: its DOCTYPE declares XML entities"):
+        loader.load(Settings(root=root, extra_files=(extra,)))
+
+
+def test_flat_entity_abbreviations_as_ontology_editors_write_them_still_load(tmp_path, root):
+    extra = tmp_path / "editor.rdf"
+    extra.write_text('<?xml version="1.0"?>\n<!DOCTYPE rdf:RDF [\n<!ENTITY ex "http://example.org/">\n'
+                     '<!ENTITY nested "&ex;x">\n]>\n'
+                     '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
+                     '<rdf:Description rdf:about="&ex;a"><ex:p rdf:resource="&nested;"/></rdf:Description></rdf:RDF>\n')
+    data = loader.load(Settings(root=root, extra_files=(extra,)))
+    quads = list(data.store.quads_for_pattern(ox.NamedNode("http://example.org/a"), None, None, None))
+    assert {(q.predicate.value, q.object.value) for q in quads} == {("http://example.org/p", "http://example.org/x")}

@@ -429,6 +429,12 @@ def test_a_skolemised_blank_node_resolves_to_its_triples(client, service_state):
     assert client.get(genid[len(ns.BASE) - 1:] + "x").status_code == 404
 
 
+POLICY = ("default-src 'self'; script-src 'self'; style-src 'self' 'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk=' "
+          "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='; img-src 'self' data:; font-src 'self'; "
+          "connect-src 'self'; worker-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
+          "object-src 'none'")
+
+
 @pytest.mark.parametrize("path,headers,status", [
     ("/", {"Accept": "text/html"}, 200), ("/sparql?query=ASK%7B%7D", {}, 200), ("/no/such/page", {}, 404),
     ("/sparql?query=SELEC", {}, 400), ("/concept/foundation-model", {"Accept": "text/turtle"}, 200),
@@ -438,8 +444,45 @@ def test_every_response_carries_the_security_headers(client, path, headers, stat
     assert r.status_code == status
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["x-frame-options"] == "DENY"
     assert r.headers["referrer-policy"] == "no-referrer"
-    assert r.headers["content-security-policy"] == ("frame-ancestors 'none'; base-uri 'self'; form-action 'self'; "
-                                                    "object-src 'none'")
+    assert r.headers["content-security-policy"] == POLICY
     etag = client.get("/", headers={"Accept": "text/html"}).headers["etag"]
     again = client.get("/", headers={"Accept": "text/html", "If-None-Match": etag})
     assert again.status_code == 304 and again.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.parametrize("path", ["/", "/query", "/viewer", "/docs", "/sparql", "/concept/foundation-model",
+                                  "/no/such/page"])
+def test_no_page_has_an_inline_script_or_style_the_policy_would_block(client, path):
+    """Every <script> is a file of this site or a JSON data block (never run); no style="" and no
+    <style> block, so the browser runs and styles everything under script-src/style-src 'self'."""
+    html = client.get(path, headers={"Accept": "text/html"}).text
+    for tag, body in re.findall(r"<script([^>]*)>(.*?)</script>", html, flags=re.S):
+        assert ('src="/static/' in tag and not body.strip()) or ('type="application/json"' in tag and json.loads(body)), tag
+    assert not re.search(r"<style|\sstyle=|\son[a-z]+=", html), path
+    assert POLICY in client.get(path).headers["content-security-policy"]
+
+
+def test_the_inline_styles_the_policy_allows_are_the_ones_yasgui_writes(root):
+    """YASGUI's column resizer writes its table CSS and a drag cursor as <style> blocks; the policy
+    allows exactly those texts by hash, recomputed here from the vendored file."""
+    import base64
+    import hashlib
+
+    js = (root / "src/termgraph/web/static/vendor/yasgui-4.6.2/yasgui.min.js").read_text(encoding="utf-8")
+    table_css = re.findall(r"createStyle\(a,`( \.grip-resizable[^`]*)`\)", js)
+    assert len(table_css) == 1 and "`*{cursor:`+n.opt.dragCursor+`!important}`" in js and "dragCursor:`col-resize`" in js
+    for text in (table_css[0], "*{cursor:col-resize!important}"):
+        digest = base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in POLICY.split("; ")[2]
+
+
+def test_the_ontology_page_allows_its_own_style_block_by_hash_and_nothing_else(client):
+    import base64
+    import hashlib
+
+    r = client.get("/ontology", headers={"Accept": "text/html"})
+    blocks = re.findall(r"<style[^>]*>(.*?)</style>", r.text, flags=re.S)
+    assert len(blocks) == 1  # pyLODE embeds its CSS
+    digest = base64.b64encode(hashlib.sha256(blocks[0].encode()).digest()).decode()
+    assert r.headers["content-security-policy"] == POLICY.replace("style-src 'self'", f"style-src 'self' 'sha256-{digest}'")
+    assert "<script" not in r.text.replace('<script id="schema.org" type="application/ld+json">', "")

@@ -1,8 +1,10 @@
 """Bad input, hostile queries, fuzzing, the rate limit: the endpoint keeps serving, changes
 nothing, and says clearly what was wrong."""
 
+import os
 import threading
 import time
+import urllib.parse
 
 import psutil
 import pytest
@@ -14,6 +16,14 @@ QUICK = "SELECT ?l WHERE { <https://w3id.org/termgraph/concept/foundation-model>
 
 
 # --- fuzzing ---------------------------------------------------------------------------------------
+# Each generated example is a batch of requests, so that the long run (TERMGRAPH_FUZZ=full, from
+# scripts/test.sh) sends at least 10,000 requests to /sparql and 10,000 to the other routes while
+# Hypothesis runs its usual 2,000 examples per test; each test counts what it sent and asserts the
+# count, so the run cannot silently shrink. A plain pytest sends 150 of each.
+
+FULL = os.environ.get("TERMGRAPH_FUZZ") == "full"
+REQUIRED = 10_000 if FULL else 150  # requests per fuzz test
+BATCH = 5 if FULL else 1  # requests per generated example (2,000 examples in the full profile)
 
 VALID = [
     QUICK,
@@ -23,10 +33,16 @@ VALID = [
     "SELECT * FROM <https://w3id.org/termgraph/graph/curated> WHERE { ?s ?p ?o } LIMIT 3",
     "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
     "DELETE WHERE { ?s ?p ?o }",
+    # functions the engine does not know (they used to give a 500 with internal text)
+    "SELECT (<http://example.org/no-such-function>(1) AS ?x) WHERE {}",
+    "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ?p ?o FILTER(ex:nothing(?o)) } LIMIT 1",
+    "SELECT (<urn:f>(?s, ?o) AS ?x) WHERE { ?s ?p ?o } LIMIT 2",
+    'SELECT (STRLEN("a", "b") AS ?x) (xsd:nothing(1) AS ?y) WHERE {}',
 ]
 TOKENS = ["SELECT", "ASK", "CONSTRUCT", "DESCRIBE", "WHERE", "{", "}", "?s", "?p", "?o", ".", "FILTER", "(", ")",
           "GRAPH", "OPTIONAL", "UNION", "LIMIT", "10", "<http://e/x>", '"x"', "PREFIX", "a:", "<", ">", "*",
-          "SERVICE", "FROM", "NAMED", "INSERT", "DATA", "DELETE", "LOAD", "#", "\\", '"""', "'", "\x00", "é"]
+          "SERVICE", "FROM", "NAMED", "INSERT", "DATA", "DELETE", "LOAD", "#", "\\", '"""', "'", "\x00", "é",
+          "<http://example.org/fn>(", "ex:f(", "BIND(", "AS", "?x", "COUNT(*)", "GROUP BY", "ORDER BY"]
 
 
 @st.composite
@@ -52,47 +68,105 @@ REQUESTS = st.fixed_dictionaries({
 })
 
 
-@settings(deadline=None, suppress_health_check=list(HealthCheck))  # examples: the profile in conftest.py
-@given(query=QUERIES, shape=REQUESTS, raw=st.binary(max_size=64))
-def test_fuzzed_requests_never_get_a_500(client, query, shape, raw):
-    params = dict(shape["extra"])
-    headers = {k: v for k, v in (("Content-Type", shape["content_type"]), ("Accept", shape["accept"])) if v}
-    if shape["method"] in ("GET", "HEAD"):
-        params.setdefault("query", query)
-        content = None
-    else:
-        content = (query.encode("utf-8", "surrogatepass") if raw == b"" else raw + query.encode("utf-8", "ignore"))
-    r = client.request(shape["method"], "/sparql", params=params, content=content, headers=headers)
-    assert r.status_code < 500 or r.status_code == 503, (r.status_code, r.text[:300])
-    if r.status_code >= 400 and shape["method"] != "HEAD":
-        assert r.json()["error"]["message"]
+def fuzz(strategy, send) -> int:
+    """Hypothesis generates batches of BATCH requests from `strategy`; `send` sends one and checks
+    its answer. Returns how many requests were sent."""
+    sent = []
+
+    @settings(deadline=None, suppress_health_check=list(HealthCheck))  # examples: the profile in conftest.py
+    @given(batch=st.lists(strategy, min_size=BATCH, max_size=BATCH))
+    def run(batch):
+        for request in batch:
+            send(*request)
+            sent.append(1)
+    run()
+    return len(sent)
+
+
+def test_fuzzed_requests_never_get_a_500(client):
+    def send(query, shape, raw):
+        params = dict(shape["extra"])
+        headers = {k: v for k, v in (("Content-Type", shape["content_type"]), ("Accept", shape["accept"])) if v}
+        if shape["method"] in ("GET", "HEAD"):
+            params.setdefault("query", query)
+            content = None
+        else:
+            content = (query.encode("utf-8", "surrogatepass") if raw == b"" else raw + query.encode("utf-8", "ignore"))
+        r = client.request(shape["method"], "/sparql", params=params, content=content, headers=headers)
+        assert r.status_code < 500 or r.status_code == 503, (r.status_code, r.text[:300])
+        if r.status_code >= 400 and shape["method"] != "HEAD":
+            assert r.json()["error"]["message"]
+    assert fuzz(st.tuples(QUERIES, REQUESTS, st.binary(max_size=64)), send) >= REQUIRED
 
 
 PATHS = ["/", "/health", "/ontology", "/ontology/0.1.0", "/ontology/x", "/concepts", "/dataset", "/.well-known/void",
          "/graph/curated", "/graph/nothing", "/concept/foundation-model", "/concept/none", "/nothing",
          "/rdf-graphs?default", "/rdf-graphs?graph=https://w3id.org/termgraph/graph/ontology", "/rdf-graphs",
-         "/download/termgraph-void.ttl", "/download/x", "/sparql", "/sparql?query=ASK%7B%7D", "/graph.cyjs"]
+         "/download/termgraph-void.ttl", "/download/x", "/graph.cyjs", "/graph.graphml", "/search?q=LLM",
+         "/search.json?q=model", "/compare?a=concept/large-language-model&b=concept/foundation-model",
+         "/disagreements", "/viewer/neighbourhood.json", "/claim/004-015", "/source/000", "/system/bert"]
+# Names no IRI may hold (they used to give a 500 on term URLs), and other odd path segments.
+ODD_NAMES = ["a b", "\x00", "<", ">", '"', "{", "|", "\\", "^", "`", "a\nb", "\x7f", "%", "%zz", "..", "../../etc/passwd",
+             "\u202e", "\ufffd", "é", "\U0001f600", "", " ", "a#b", "a?b", "a/b", "x" * 300]
 HEADER_VALUES = st.sampled_from(["", "*", "gzip", "gzip;q=0", "W/\"x\"", "\"abc\", W/\"def\"", "garbage",
                                  "Mon, 01 Jan 2001 00:00:00 GMT", "Thu, 31 Dec 2099 00:00:00 GMT", ";;;",
                                  "text/html", "application/json;q=abc", "*/*;q=0", "text/n3"])
 
 
-@settings(deadline=None, suppress_health_check=list(HealthCheck))  # examples: the profile in conftest.py
-@given(path=st.sampled_from(PATHS), method=st.sampled_from(["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]),
-       headers=st.dictionaries(st.sampled_from(["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"]),
-                               HEADER_VALUES, max_size=4),
-       override=st.sampled_from([{}, {"_mediatype": "turtle"}, {"format": "bogus"}, {"_mediatype": "text/html"},
-                                 {"format": "nquads"}]))
-def test_fuzzed_requests_on_every_route_never_get_a_500(client, path, method, headers, override):
-    r = client.request(method, path, params=override, headers=headers)
-    assert r.status_code < 500, (r.status_code, r.text[:300])
-    if r.status_code >= 400 and method != "HEAD":  # browsers get an HTML error page, the rest the JSON envelope
-        if r.headers["content-type"].startswith("text/html"):
-            assert "<h1>" in r.text and "Traceback" not in r.text
-        else:
-            assert r.json()["error"]["message"]
-    if method == "HEAD":
-        assert r.content == b""
+def segment(text: str) -> str:
+    return urllib.parse.quote(text, safe="")
+
+
+ODD = st.one_of(st.sampled_from(ODD_NAMES), st.text(max_size=12),
+                st.binary(min_size=1, max_size=6).map(lambda b: urllib.parse.unquote(urllib.parse.quote(b), errors="surrogateescape")))
+
+
+@st.composite
+def odd_paths(draw):
+    """A path with a generated part: a term URL of any kind (or none), a disagreement, a graph,
+    an ontology version, a download, or a route's parameter; the odd part sent percent-encoded,
+    byte for byte (invalid UTF-8 included)."""
+    name = draw(ODD)
+    raw = name.encode("utf-8", "surrogateescape")
+    part = urllib.parse.quote(raw, safe="")
+    kind = draw(st.sampled_from(["concept", "system", "org", "source", "claim", "contested", "rule", "nothing"]))
+    return draw(st.sampled_from([
+        f"/{kind}/{part}", f"/disagreement/{part}/{part}", f"/graph/{part}", f"/ontology/{part}", f"/download/{part}",
+        f"/{part}", f"/compare?a={part}&b=concept/{part}", f"/search?q={part}", f"/search.json?q={part}",
+        f"/viewer/neighbourhood.json?node={part}&cap={part}", f"/viewer/source-view.json?source={part}",
+        f"/rdf-graphs?graph={part}", f"/disagreements?kind={part}&source={part}", f"/concept/{part}?_mediatype={part}"]))
+
+
+ROUTE_REQUESTS = st.tuples(
+    st.one_of(st.sampled_from(PATHS), odd_paths(), odd_paths()),
+    st.sampled_from(["GET", "GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"]),
+    st.dictionaries(st.sampled_from(["Accept", "Accept-Encoding", "If-None-Match", "If-Modified-Since"]),
+                    HEADER_VALUES, max_size=4),
+    st.sampled_from([{}, {"_mediatype": "turtle"}, {"format": "bogus"}, {"_mediatype": "text/html"}, {"format": "nquads"}]))
+
+
+def test_fuzzed_requests_on_every_route_never_get_a_500(client):
+    def send(path, method, headers, override):
+        r = client.request(method, path, params=override, headers=headers)
+        assert r.status_code < 500, (path, r.status_code, r.text[:300])
+        if r.status_code >= 400 and method != "HEAD":  # browsers get an HTML error page, the rest the JSON envelope
+            if r.headers["content-type"].startswith("text/html"):
+                assert "<h1>" in r.text and "Traceback" not in r.text
+            else:
+                assert r.json()["error"]["message"]
+        if method == "HEAD":
+            assert r.content == b""
+    assert fuzz(ROUTE_REQUESTS, send) >= REQUIRED
+
+
+def test_term_urls_with_characters_no_iri_may_hold_are_404_not_500(client):
+    for name in ["a%20b", "%00", "%3C", "%3E", "%7B", "%FF", "%C3%28", "a%0Ab"]:
+        for accept in ("text/html", "text/turtle"):
+            for path in (f"/concept/{name}", f"/claim/{name}", f"/disagreement/x/{name}"):
+                r = client.get(path, headers={"Accept": accept})
+                assert r.status_code == 404, (path, r.status_code, r.text[:200])
+                if accept == "text/turtle":
+                    assert "no termgraph IRI has this name" in r.json()["error"]["message"]
 
 
 UPDATES = ["INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }", "DELETE WHERE { ?s ?p ?o }",

@@ -9,6 +9,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from termgraph.build import derive, skolem
+from termgraph.build.xml_entities import check_entities
 from termgraph.errors import DataSyntaxError
 from termgraph.build.files import QUAD_SUFFIXES, DataFile, project_files, user_files
 from termgraph.sparql import formats
@@ -42,6 +43,8 @@ def load_file(store: ox.Store, item: DataFile) -> None:
     fmt = rdf_format(item.path)
     target = {} if item.path.suffix.lower() in QUAD_SUFFIXES else {"to_graph": ox.NamedNode(item.graph)}
     try:
+        if fmt == ox.RdfFormat.RDF_XML:
+            check_entities(item.path)  # before the parser builds a "billion laughs" in memory
         # bulk_load is several times faster on large files; it is not atomic, but a load that
         # fails throws the whole store away, so nothing half-loaded is ever served.
         store.bulk_load(path=str(item.path), format=fmt, base_iri=item.path.resolve().as_uri(), **target)

@@ -16,13 +16,23 @@ def progress(message: str) -> None:
     print(f"termgraph: {message}", file=sys.stderr, flush=True)
 
 
+HEADER_ROOM = 64 * 1024  # bytes of headers a request may send besides its request line (431 past it)
+
+
+def max_request_target(settings: Settings) -> int:
+    """Request targets up to this length reach the app (which answers 414 itself for a query
+    string over `max_query_string`); longer ones get 414 from the protocol, unread."""
+    return settings.max_query_string + 4096
+
+
 def uvicorn_options(settings: Settings) -> dict:
     """uvicorn rewrites nothing from forwarded headers (the app reads them, from configured
     proxies only: routes/sparql.py); header and idle timeouts; a cap on connections at once
     (503 past it); a drain that outlasts any query."""
     return {
         "host": settings.host, "port": settings.port, "loop": "uvloop",
-        "http": protocol_with_header_timeout(settings.header_timeout),
+        "http": protocol_with_header_timeout(settings.header_timeout, max_request_target(settings),
+                                             max_request_target(settings) + HEADER_ROOM),
         "proxy_headers": False,
         "timeout_keep_alive": 5,
         "limit_concurrency": settings.max_connections,

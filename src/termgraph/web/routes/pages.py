@@ -8,7 +8,6 @@ import threading
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from termgraph import namespaces as ns
@@ -19,6 +18,7 @@ from termgraph.build.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
 from termgraph.sparql import formats, protocol
 from termgraph.web import render
+from termgraph.web.manners import policy_for_file
 from termgraph.web.routes.sparql import graph_response, public_base, state_of
 
 router = APIRouter()
@@ -100,7 +100,14 @@ def download(name: str, request: Request) -> Response:
         raise NotFound(f"{name}: no such release file; available: {', '.join(available)}")
     fmt = formats.by_suffix("." + name.rsplit(".", 1)[-1])
     media = fmt.media_type if fmt else ("application/xml" if name.endswith(".xml") else "text/html")
-    return FileResponse(release_files(request)[name], media_type=media)
+    return html_file(release_files(request)[name], media, {})
+
+
+def html_file(path, media: str, headers: dict) -> FileResponse:
+    """A release file; an HTML one (pyLODE's) with a CSP that allows its own <style> block by hash."""
+    if media == "text/html":
+        headers = {**headers, "Content-Security-Policy": policy_for_file(str(path), path.stat().st_mtime_ns)}
+    return FileResponse(path, media_type=media, headers=headers)
 
 
 # --- the ontology, its version, the concept scheme, the dataset, the graphs -------------------------
@@ -131,8 +138,7 @@ def ontology(request: Request) -> Response:
     media = chosen(request, ONTOLOGY_TYPES)
     headers = {"Vary": "Accept", "Link": alternates("/ontology", ONTOLOGY_TYPES)}
     if media == "text/html":
-        return FileResponse(release_files(request)["termgraph-ontology.html"], media_type="text/html",
-                            headers=headers)
+        return html_file(release_files(request)["termgraph-ontology.html"], "text/html", headers)
     return rdf_response(graph_triples(state_of(request).store, ns.GRAPH_ONTOLOGY), media, headers)
 
 
@@ -183,9 +189,7 @@ def skolem_node(request: Request, iri: str) -> Response:
 # --- the API docs, offline --------------------------------------------------------------------------
 
 @router.get("/docs", include_in_schema=False)
-def api_docs() -> Response:
-    """Swagger UI from the vendored npm package (no CDN: it works without a network)."""
-    return get_swagger_ui_html(openapi_url="/openapi.json", title="termgraph API",
-                               swagger_js_url=f"{SWAGGER}/swagger-ui-bundle.js",
-                               swagger_css_url=f"{SWAGGER}/swagger-ui.css",
-                               swagger_favicon_url=f"{SWAGGER}/favicon-32x32.png")
+def api_docs(request: Request) -> Response:
+    """Swagger UI from the vendored npm package (no CDN: it works without a network), started by
+    a static script (templates/docs.html, static/docs.js): the pages' CSP allows no inline script."""
+    return render.page(request, "docs.html", title="termgraph API", swagger=SWAGGER)

@@ -5,6 +5,9 @@ Covers concepts, systems, organisations, sources, claims, rules, disagreements
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
+import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -30,6 +33,17 @@ def alternates(path: str) -> str:
 
 def chosen_type(request: Request) -> str:
     return protocol.negotiate(request.headers.get("accept"), TERM_TYPES, protocol.override_of(request.query_params))
+
+
+def own_iri(path: str) -> str:
+    """The IRI of a termgraph URL path ('concept/x'). A name with characters no IRI may hold (a
+    space, '<', a control character, an undecodable byte) names nothing here: 404."""
+    iri = ns.BASE + path
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        raise NotFound(f"/{quote(path)}: no termgraph IRI has this name (it holds characters an IRI cannot contain)") from None
+    return iri
 
 
 def as_rdf(request: Request, iri: str, media: str, headers: dict) -> Response:
@@ -58,7 +72,7 @@ def concepts(request: Request) -> Response:
 @router.get("/disagreement/{rule}/{name}", summary="Dereference a disagreement's IRI")
 def disagreement(rule: str, name: str, request: Request) -> Response:
     state = request.app.state.termgraph
-    iri = f"{ns.BASE}disagreement/{rule}/{name}"
+    iri = own_iri(f"disagreement/{rule}/{name}")
     headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
     media = chosen_type(request)
     if media != "text/html":
@@ -77,7 +91,7 @@ def term(kind: str, name: str, request: Request) -> Response:
     if kind not in KINDS:
         raise NotFound(f"/{kind}/…: not a kind of termgraph resource ({', '.join(KINDS)})")
     state = request.app.state.termgraph
-    iri = f"{ns.BASE}{kind}/{name}"
+    iri = own_iri(f"{kind}/{name}")
     media = chosen_type(request)
     headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
     if media != "text/html":

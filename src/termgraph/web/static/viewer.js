@@ -7,6 +7,7 @@
                 org: ["#d6efec", "#21867a", "organisation"]};
   const $ = id => document.getElementById(id);
   const cyEl = $("cy"), panel = $("panel"), statusEl = $("status");
+  const CAP = Number(cyEl.dataset.cap);  // the page says how many nodes to ask for
   const lines = label => Math.max(1, Math.ceil(label.length * 6.2 / 110));
   const cy = cytoscape({
     container: cyEl, minZoom: 0.2, maxZoom: 3, boxSelectionEnabled: false,
