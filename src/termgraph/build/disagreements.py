@@ -10,6 +10,7 @@ Curated disagreements (data/curated/disagreements.ttl) are loaded as they are, n
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +83,11 @@ def rule_result(store: ox.Store, rule: Rule) -> ox.QuerySolutions:
 
 def run_rule(store: ox.Store, rule: Rule) -> list[Found]:
     """The rule's rows, grouped: one Found per distinct ?group."""
-    result = rule_result(store, rule)
+    with join_keys(store):
+        return grouped(rule, rule_result(store, rule))
+
+
+def grouped(rule: Rule, result: ox.QuerySolutions) -> list[Found]:
     columns = [v.value for v in result.variables if v.value not in RESERVED]
     groups: dict[tuple[str, str], set[str]] = {}
     for row in result:
@@ -92,7 +97,47 @@ def run_rule(store: ox.Store, rule: Rule) -> list[Found]:
 
 
 def find_all(store: ox.Store, rules: list[Rule]) -> list[Found]:
-    return [found for rule in rules for found in run_rule(store, rule)]
+    with join_keys(store):
+        return [found for rule in rules for found in run_rule(store, rule)]
+
+
+# While the rules run, each claim carries two join keys in a scratch graph (removed afterwards,
+# never served): build:statement, the statement it is about (the same for two claims about one
+# statement, either way round for an owl:SymmetricProperty), and build:terms, the two terms it
+# relates in either order. A rule joins two claims on a key, one index lookup per claim, where
+# joining on ?s, ?p and ?o one by one matched every pair of claims about a common term first
+# (quadratic: a minute and 4 GB on a graph of 6,000 claims). See queries/disagreements/README.md.
+BUILD = "urn:termgraph:build#"
+SCRATCH = N("urn:termgraph:build")
+KEYED = ns.sparql_prefixes() + """
+SELECT ?claim ?s ?p ?o (EXISTS { ?p a owl:SymmetricProperty } AS ?symmetric) WHERE {
+  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+}
+"""
+
+
+def key_quads(store: ox.Store) -> list[ox.Quad]:
+    out = []
+    for r in store.query(KEYED, use_default_graph_as_union=True):
+        s, p, o = r["s"], r["p"], r["o"]
+        pair = sorted((str(s), str(o)))
+        ends = pair if r["symmetric"].value == "true" else (str(s), str(o))
+        out += [ox.Quad(r["claim"], N(BUILD + "statement"), L(f"{ends[0]} {p} {ends[1]}"), SCRATCH),
+                ox.Quad(r["claim"], N(BUILD + "terms"), L(" ".join(pair)), SCRATCH)]
+    return out
+
+
+@contextmanager
+def join_keys(store: ox.Store):
+    """The keys, for the rules run inside (once, however deeply this is nested)."""
+    if store.contains_named_graph(SCRATCH):
+        yield
+        return
+    store.extend(key_quads(store))
+    try:
+        yield
+    finally:
+        store.remove_graph(SCRATCH)
 
 
 def claim_facts(store: ox.Store) -> dict[str, titles.ClaimFact]:
