@@ -39,7 +39,18 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def data(settings):
+    """The project's data, loaded once per test process. Read-only: a test that changes a store
+    loads its own."""
     return loader.load(settings)
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory, data) -> dict[str, Path]:
+    """The release files `termgraph export` writes for the project's data (written once per test
+    process, ~4 s): name -> path. Read-only."""
+    from termgraph.build import export
+
+    return {p.name: p for p in export.export(data, tmp_path_factory.mktemp("release"))}
 
 
 W3C = ROOT.parent / "shared" / "w3c" / "sparql11"
@@ -54,15 +65,16 @@ def add_w3c_graphs(store) -> None:
         store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
 
 
-def inline_state(settings: Settings, prepare=None):
+def inline_state(settings: Settings, prepare=None, data=None):
     """A ServiceState whose queries run in-process (sparql/inline.py): no worker processes. The
-    SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it)."""
+    SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it). `data`: an
+    already loaded dataset to serve (read-only) instead of loading one."""
     import tempfile
 
     from termgraph.sparql.inline import InlinePool
     from termgraph.web.service import ServiceState
 
-    data = loader.load(settings)
+    data = data or loader.load(settings)
     if prepare:
         prepare(data.store)
     workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
@@ -74,22 +86,33 @@ TEST_SETTINGS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_q
 
 
 @pytest.fixture(scope="session")
-def service_state(root):
-    """The service with an inline executor: queries run in this process (the default tests)."""
-    state = inline_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
+def service_state(root, data, release):
+    """The service over the project's data with an inline executor: queries run in this process
+    (the default tests; the pages' and the endpoint's share it). It serves conftest's `data` and
+    `release`, so the data is loaded and the release files are written once per test process.
+    tests/test_w3c_protocol.py adds the W3C graphs to a service of its own."""
+    state = inline_state(Settings(root=root, **TEST_SETTINGS), data=data)
+    # The release files the first /download or /ontology page would write (export() of this very
+    # store, web/routes/pages.py:release_files), written once by `release`. test_linked_data.py
+    # tests the writing on first use with an empty cache.
+    state.cache["release"] = dict(release)
     yield state
     state.close()
 
 
-@pytest.fixture(scope="session")
-def client(service_state):
-    """The app in-process (FastAPI's test client) over the inline executor: no listening server,
-    no worker processes."""
+def app_client(state):
+    """The app over `state` in-process (FastAPI's test client): no listening server."""
     from fastapi.testclient import TestClient
 
     from termgraph.web.app import create_app
 
-    with TestClient(create_app(service_state), base_url="http://testserver") as c:
+    return TestClient(create_app(state), base_url="http://testserver")
+
+
+@pytest.fixture(scope="session")
+def client(service_state):
+    """The app in-process over the inline executor: no listening server, no worker processes."""
+    with app_client(service_state) as c:
         yield c
 
 
