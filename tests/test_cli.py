@@ -2,7 +2,6 @@
 
 import json
 from pathlib import Path
-import shutil
 import subprocess
 import sys
 
@@ -43,16 +42,12 @@ def test_validate_exit_0_when_valid(capsys, broken_root):
 
 
 @pytest.fixture
-def broken_root(tmp_path, root):
-    """A small copy of the data folder to break: the ontology, the shapes, the curated data and
-    one source's claims (the checks are the same; SHACL takes half the time)."""
-    copy = tmp_path / "root"
-    for sub in ("ontology", "shapes", "data/curated"):
-        shutil.copytree(root / sub, copy / sub)
-    (copy / "data" / "claims").mkdir()
-    for name in ("000.csv", "000.ttl"):
-        shutil.copy(root / "data" / "claims" / name, copy / "data" / "claims")
-    return copy
+def broken_root(tmp_path):
+    """A small copy of the data folder to break (conftest's small_copy: the checks are the same;
+    SHACL takes half the time)."""
+    from .conftest import small_copy
+
+    return small_copy(tmp_path / "root")
 
 
 def test_validate_exit_1_with_report_when_invalid(capsys, broken_root):

@@ -419,20 +419,19 @@ def test_links_go_only_to_termgraph_paths_and_http_iris(iri, href):
     assert local_path(iri) == href
 
 
-def test_a_javascript_iri_in_a_users_data_file_is_never_a_link():
+def test_a_javascript_iri_in_a_users_data_file_is_never_a_link(small_root):
     from fastapi.testclient import TestClient
 
     from termgraph.settings import Settings
     from termgraph.web.app import create_app
 
-    from .browsing import ROOT
     from .conftest import inline_state
 
     def hostile(store):
         for p in (ns.RDFS + "seeAlso", ns.SCHEMA + "url"):
             store.add(ox.Quad(ox.NamedNode(ns.SOURCE + "000"), ox.NamedNode(p), ox.NamedNode("javascript:alert(1)"),
                               ox.NamedNode(ns.GRAPH + "user/hostile")))
-    state = inline_state(Settings(root=ROOT), prepare=hostile)
+    state = inline_state(Settings(root=small_root), prepare=hostile)
     with TestClient(create_app(state), base_url="http://testserver") as client:
         html = client.get("/source/000", headers=HTML).text
     state.close()

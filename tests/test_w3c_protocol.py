@@ -26,11 +26,11 @@ ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
 
 
 @pytest.fixture(scope="module")
-def client(root):
-    """The app in-process over the project's data plus the W3C tests' named graphs."""
+def client(small_root):
+    """The app in-process over the W3C tests' named graphs, beside conftest's small_root."""
     from termgraph.settings import Settings
 
-    state = inline_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
+    state = inline_state(Settings(root=small_root, **TEST_SETTINGS), prepare=add_w3c_graphs)
     with app_client(state) as c:
         yield c
     state.close()
