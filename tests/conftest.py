@@ -66,11 +66,22 @@ def small_root(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def release(tmp_path_factory, data) -> dict[str, Path]:
-    """The release files `termgraph export` writes for the project's data (written once per test
-    process, ~4 s): name -> path. Read-only."""
+    """The release files `termgraph export` writes for the project's data: name -> path.
+    Read-only. Written once per run (~4 s): pytest-xdist's workers share one folder, the first to
+    take the lock writes it (export is deterministic: tests/test_cli.py checks it byte for byte)."""
+    import fcntl
+
     from termgraph.build import export
 
-    return {p.name: p for p in export.export(data, tmp_path_factory.mktemp("release"))}
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out, done = shared / "release", shared / "release.done"
+    with open(shared / "release.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            names = [p.name for p in export.export(data, out)]
+            done.write_text("\n".join(names), encoding="utf-8")
+    return {name: out / name for name in done.read_text(encoding="utf-8").split("\n")}
 
 
 W3C = ROOT.parent / "shared" / "w3c" / "sparql11"
@@ -112,8 +123,8 @@ def service_state(root, data, release):
     `release`, so the data is loaded and the release files are written once per test process.
     tests/test_w3c_protocol.py adds the W3C graphs to a service of its own."""
     state = inline_state(Settings(root=root, **TEST_SETTINGS), data=data)
-    # The release files the first /download or /ontology page would write (export() of this very
-    # store, web/routes/pages.py:release_files), written once by `release`. test_linked_data.py
+    # The release files the first /download or /ontology page would write (export() of this
+    # data, web/routes/pages.py:release_files), written once by `release`. test_linked_data.py
     # tests the writing on first use with an empty cache.
     state.cache["release"] = dict(release)
     yield state
@@ -182,3 +193,48 @@ def listener():
     stop.set()
     thread.join()
     server.close()
+
+
+# --- The in-process run leaves nothing running ----------------------------------------------------
+
+def child_processes() -> list[str]:
+    """This process's living children (pid and command), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, rest = stat.read_text().rpartition(")")
+        except OSError:  # it exited meanwhile
+            continue
+        state, ppid = rest.split()[:2]
+        if ppid == str(os.getpid()) and state != "Z":
+            found.append(f"{stat.parent.name} {head.partition('(')[2]}")
+    return found
+
+
+def listening_sockets() -> list[str]:
+    """The TCP sockets this process holds open in the listening state (local address, hex)."""
+    mine = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            mine.add(target[len("socket:["):-1])
+    found = []
+    for table in ("tcp", "tcp6"):
+        path = Path("/proc/self/net") / table
+        rows = path.read_text().splitlines()[1:] if path.exists() else []
+        found += [cols[1] for cols in map(str.split, rows) if cols[3] == "0A" and cols[9] in mine]
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_running(request):
+    """After the default run (no `live` or `browser` test), no child process is running and no
+    socket is listening: every test stopped what it started."""
+    yield
+    live = any(item.get_closest_marker(m) for item in request.session.items for m in ("live", "browser"))
+    if not live and Path("/proc/self/fd").exists():
+        assert child_processes() == [], "a test left a process running"
+        assert listening_sockets() == [], "a test left a socket listening"
