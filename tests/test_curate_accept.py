@@ -11,6 +11,9 @@ from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import load_project
 from tests.curate_helpers import drafted_copy, snapshot
 
+# One test process runs the curate tests (pytest-xdist --dist loadgroup): spaCy's model loads once.
+pytestmark = pytest.mark.xdist_group("spacy")
+
 
 @pytest.fixture()
 def drafted(tmp_path, seeds):

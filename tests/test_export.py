@@ -1,12 +1,24 @@
 """Release files: they parse back to the same triples (conftest's `release`, written once). That
 export writes every format deterministically is tests/test_cli.py's export test (a second load)."""
 
+import functools
 import re
 
 import pyoxigraph as ox
+import pytest
 import rdflib
 
 from termgraph import namespaces as ns
+
+# One test process runs these tests (pytest-xdist --dist loadgroup): each release file is parsed once.
+pytestmark = pytest.mark.xdist_group("release-files")
+
+
+@functools.cache
+def rdflib_count(path, fmt: str) -> int:
+    """Triples rdflib reads from a release file (~0.5 s for the big ones: each is parsed once for
+    the tests below, which compare the counts with other parsers')."""
+    return len(rdflib.Graph().parse(path, format=fmt))
 
 
 def test_release_files_parse_back_with_the_same_counts(release, data):
@@ -15,10 +27,10 @@ def test_release_files_parse_back_with_the_same_counts(release, data):
     quads = len(list(ox.parse(path=str(paths["termgraph.nq"]), format=ox.RdfFormat.N_QUADS)))
     trig = len(list(ox.parse(path=str(paths["termgraph.trig"]), format=ox.RdfFormat.TRIG)))
     assert quads == trig == len(data.store)
-    triples = {ext: len(rdflib.Graph().parse(paths[f"termgraph-ontology.{ext}"], format=f))
+    triples = {ext: rdflib_count(paths[f"termgraph-ontology.{ext}"], f)
                for ext, f in formats.items()}
     assert len(set(triples.values())) == 1, triples
-    merged = {ext: len(rdflib.Graph().parse(paths[f"termgraph.{ext}"], format=f))
+    merged = {ext: rdflib_count(paths[f"termgraph.{ext}"], f)
               for ext, f in formats.items() if ext != "jsonld"}
     assert set(merged.values()) == {data.default_graph_size()}, merged
 
@@ -36,7 +48,7 @@ def test_release_files_load_in_rapper_with_the_same_counts(release):
         run = subprocess.run(["rapper", "-c", "-i", syntax, str(paths[name])], capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         counts[name] = int(re.search(r"returned (\d+) triples", run.stderr).group(1))
-    merged = len(rdflib.Graph().parse(paths["termgraph.nt"], format="nt"))
+    merged = rdflib_count(paths["termgraph.nt"], "nt")
     assert counts["termgraph.ttl"] == counts["termgraph.nt"] == counts["termgraph.rdf"] == merged
     assert counts["termgraph-ontology.ttl"] == counts["termgraph-ontology.rdf"] > 200
 
@@ -52,13 +64,13 @@ def test_release_files_triple_counts_agree_across_three_parsers(release):
     for stem in ("termgraph", "termgraph-ontology"):
         for ext, (rdflib_fmt, rapper_fmt, ox_fmt) in syntaxes.items():
             path = paths[f"{stem}.{ext}"]
-            by_rdflib = len(rdflib.Graph().parse(path, format=rdflib_fmt))
+            by_rdflib = rdflib_count(path, rdflib_fmt)
             by_oxigraph = len(set(ox.parse(path=str(path), format=ox_fmt)))
             run = subprocess.run([shutil.which("rapper"), "-c", "-i", rapper_fmt, str(path)], capture_output=True, text=True)
             by_rapper = int(re.search(r"returned (\d+) triples", run.stderr).group(1))
             assert by_rdflib == by_oxigraph == by_rapper, (path.name, by_rdflib, by_oxigraph, by_rapper)
     jsonld = len(set(ox.parse(path=str(paths["termgraph-ontology.jsonld"]), format=ox.RdfFormat.JSON_LD)))
-    assert jsonld == len(rdflib.Graph().parse(paths["termgraph-ontology.ttl"], format="turtle"))
+    assert jsonld == rdflib_count(paths["termgraph-ontology.ttl"], "turtle")
 
 
 def parse_turtle(path):
