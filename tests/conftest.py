@@ -1,4 +1,7 @@
-"""Shared fixtures: the repository root, the source texts, and the loaded dataset."""
+"""Shared fixtures: the repository root, the source texts, the loaded dataset and its release
+files (each made once and shared read-only: the default run's time goes to tests, not to setup),
+a small copy of the data, the in-process service; and a guard that the in-process run leaves no
+process running and no socket listening."""
 
 from __future__ import annotations
 
@@ -105,7 +108,7 @@ def inline_state(settings: Settings, prepare=None, data=None):
     from termgraph.sparql.inline import InlinePool
     from termgraph.web.service import ServiceState
 
-    data = data or loader.load(settings)
+    data = data if data is not None else loader.load(settings)
     if prepare:
         prepare(data.store)
     workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
