@@ -3,7 +3,7 @@
 #   bash scripts/test.sh            # everything, the live/browser/reasoner tests too (what CI runs)
 #   bash scripts/test.sh -k quotes  # extra arguments go to pytest
 # A plain `pytest` runs only the fast tests (no listening server, no worker processes, no
-# browser, no reasoner): see the markers in pyproject.toml.
+# browser, no reasoner, no whole-site sweep): see the markers in pyproject.toml.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -35,9 +35,10 @@ PY=${PYTHON:-python3}
 # The source texts the quotes are checked against: ../shared/seeds unless TERMGRAPH_SEEDS says.
 # The long fuzzing runs here (2,000 generated requests per fuzz test; a plain pytest runs 150).
 export TERMGRAPH_FUZZ=${TERMGRAPH_FUZZ:-full}
-# Two runs: the fast tests on every core (pytest-xdist), then the live, browser and reasoner tests
-# one at a time (they start servers and measure fairness, so they must not share the cores).
+# Two runs, every test exactly once: the in-process tests on every core (pytest-xdist), the
+# whole-site sweeps marked `slow` with them; then the live, browser and reasoner tests one at a
+# time (they start servers and measure fairness, so they must not share the cores).
 # Exit code 5 means "nothing selected" (a -k that matches only one half): not a failure.
 run() { .venv/bin/python -m pytest -p no:cacheprovider "$@" || { rc=$?; [ $rc -eq 5 ] || exit $rc; }; }
-run "$@"
+run -m "not live and not browser and not reasoner" "$@"
 run -n 0 -m "live or browser or reasoner" "$@"

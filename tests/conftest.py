@@ -1,4 +1,7 @@
-"""Shared fixtures: the repository root, the source texts, and the loaded dataset."""
+"""Shared fixtures: the repository root, the source texts, the loaded dataset and its release
+files (each made once and shared read-only: the default run's time goes to tests, not to setup),
+a small copy of the data, the in-process service; and a guard that the in-process run leaves no
+process running and no socket listening."""
 
 from __future__ import annotations
 
@@ -39,7 +42,49 @@ def settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def data(settings):
+    """The project's data, loaded once per test process. Read-only: a test that changes a store
+    loads its own."""
     return loader.load(settings)
+
+
+def small_copy(dest: Path) -> Path:
+    """A small copy of the data folder at `dest`: the ontology, the shapes, the curated data and
+    one source's claims (every kind of file, a third of the triples: a load takes ~0.3 s, not ~1 s)."""
+    import shutil
+
+    for sub in ("ontology", "shapes", "data/curated"):
+        shutil.copytree(ROOT / sub, dest / sub)
+    (dest / "data" / "claims").mkdir()
+    for name in ("000.csv", "000.ttl"):
+        shutil.copy(ROOT / "data" / "claims" / name, dest / "data" / "claims")
+    return dest
+
+
+@pytest.fixture(scope="session")
+def small_root(tmp_path_factory) -> Path:
+    """small_copy(), made once per test process, for the tests that load it with a user's file
+    and change nothing in it."""
+    return small_copy(tmp_path_factory.mktemp("small") / "root")
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory, data) -> dict[str, Path]:
+    """The release files `termgraph export` writes for the project's data: name -> path.
+    Read-only. Written once per run (~4 s): pytest-xdist's workers share one folder, the first to
+    take the lock writes it (export is deterministic: tests/test_cli.py checks it byte for byte)."""
+    import fcntl
+
+    from termgraph.build import export
+
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+    out, done = shared / "release", shared / "release.done"
+    with open(shared / "release.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            names = [p.name for p in export.export(data, out)]
+            done.write_text("\n".join(names), encoding="utf-8")
+    return {name: out / name for name in done.read_text(encoding="utf-8").split("\n")}
 
 
 W3C = ROOT.parent / "shared" / "w3c" / "sparql11"
@@ -54,15 +99,16 @@ def add_w3c_graphs(store) -> None:
         store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
 
 
-def inline_state(settings: Settings, prepare=None):
+def inline_state(settings: Settings, prepare=None, data=None):
     """A ServiceState whose queries run in-process (sparql/inline.py): no worker processes. The
-    SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it)."""
+    SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it). `data`: an
+    already loaded dataset to serve (read-only) instead of loading one."""
     import tempfile
 
     from termgraph.sparql.inline import InlinePool
     from termgraph.web.service import ServiceState
 
-    data = loader.load(settings)
+    data = data if data is not None else loader.load(settings)
     if prepare:
         prepare(data.store)
     workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
@@ -74,22 +120,33 @@ TEST_SETTINGS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_q
 
 
 @pytest.fixture(scope="session")
-def service_state(root):
-    """The service with an inline executor: queries run in this process (the default tests)."""
-    state = inline_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
+def service_state(root, data, release):
+    """The service over the project's data with an inline executor: queries run in this process
+    (the default tests; the pages' and the endpoint's share it). It serves conftest's `data` and
+    `release`, so the data is loaded and the release files are written once per test process.
+    tests/test_w3c_protocol.py adds the W3C graphs to a service of its own."""
+    state = inline_state(Settings(root=root, **TEST_SETTINGS), data=data)
+    # The release files the first /download or /ontology page would write (export() of this
+    # data, web/routes/pages.py:release_files), written once by `release`. test_linked_data.py
+    # tests the writing on first use with an empty cache.
+    state.cache["release"] = dict(release)
     yield state
     state.close()
 
 
-@pytest.fixture(scope="session")
-def client(service_state):
-    """The app in-process (FastAPI's test client) over the inline executor: no listening server,
-    no worker processes."""
+def app_client(state):
+    """The app over `state` in-process (FastAPI's test client): no listening server."""
     from fastapi.testclient import TestClient
 
     from termgraph.web.app import create_app
 
-    with TestClient(create_app(service_state), base_url="http://testserver") as c:
+    return TestClient(create_app(state), base_url="http://testserver")
+
+
+@pytest.fixture(scope="session")
+def client(service_state):
+    """The app in-process over the inline executor: no listening server, no worker processes."""
+    with app_client(service_state) as c:
         yield c
 
 
@@ -139,3 +196,48 @@ def listener():
     stop.set()
     thread.join()
     server.close()
+
+
+# --- The in-process run leaves nothing running ----------------------------------------------------
+
+def child_processes() -> list[str]:
+    """This process's living children (pid and command), from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            head, _, rest = stat.read_text().rpartition(")")
+        except OSError:  # it exited meanwhile
+            continue
+        state, ppid = rest.split()[:2]
+        if ppid == str(os.getpid()) and state != "Z":
+            found.append(f"{stat.parent.name} {head.partition('(')[2]}")
+    return found
+
+
+def listening_sockets() -> list[str]:
+    """The TCP sockets this process holds open in the listening state (local address, hex)."""
+    mine = set()
+    for fd in Path("/proc/self/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            mine.add(target[len("socket:["):-1])
+    found = []
+    for table in ("tcp", "tcp6"):
+        path = Path("/proc/self/net") / table
+        rows = path.read_text().splitlines()[1:] if path.exists() else []
+        found += [cols[1] for cols in map(str.split, rows) if cols[3] == "0A" and cols[9] in mine]
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def nothing_left_running(request):
+    """After the default run (no `live` or `browser` test), no child process is running and no
+    socket is listening: every test stopped what it started."""
+    yield
+    live = any(item.get_closest_marker(m) for item in request.session.items for m in ("live", "browser"))
+    if not live and Path("/proc/self/fd").exists():
+        assert child_processes() == [], "a test left a process running"
+        assert listening_sockets() == [], "a test left a socket listening"

@@ -1,13 +1,30 @@
 """The termgraph command: validate, query, export — exit codes, formats and clear errors."""
 
 import json
-import shutil
+from pathlib import Path
 import subprocess
 import sys
 
 import pytest
 
 from termgraph.cli import main
+
+
+@pytest.fixture(autouse=True)
+def load_once(monkeypatch, data, root):
+    """`termgraph query` over the project's data gets conftest's `data` (the same load, done once
+    per test process) instead of loading it again (~1 s a command). Only the query command runs
+    without a progress callback on the project root; validate and export load for real."""
+    from termgraph.build import load as loader
+
+    real = loader.load
+
+    def load(settings, progress=None):
+        if progress is None and Path(settings.root).resolve() == root and not settings.extra_files:
+            return data
+        return real(settings, progress)
+
+    monkeypatch.setattr(loader, "load", load)
 
 
 def run(capsys, *argv):
@@ -25,16 +42,12 @@ def test_validate_exit_0_when_valid(capsys, broken_root):
 
 
 @pytest.fixture
-def broken_root(tmp_path, root):
-    """A small copy of the data folder to break: the ontology, the shapes, the curated data and
-    one source's claims (the checks are the same; SHACL takes half the time)."""
-    copy = tmp_path / "root"
-    for sub in ("ontology", "shapes", "data/curated"):
-        shutil.copytree(root / sub, copy / sub)
-    (copy / "data" / "claims").mkdir()
-    for name in ("000.csv", "000.ttl"):
-        shutil.copy(root / "data" / "claims" / name, copy / "data" / "claims")
-    return copy
+def broken_root(tmp_path):
+    """A small copy of the data folder to break (conftest's small_copy: the checks are the same;
+    SHACL takes half the time)."""
+    from .conftest import small_copy
+
+    return small_copy(tmp_path / "root")
 
 
 def test_validate_exit_1_with_report_when_invalid(capsys, broken_root):
@@ -90,17 +103,35 @@ def test_updates_are_refused(capsys):
     assert code == 2 and "read-only" in err
 
 
-def test_help_lists_every_command_with_an_example():
-    out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True).stdout
+@pytest.fixture(scope="module")
+def help_text(root) -> str:
+    """`termgraph --help` as a new process prints it, run once for the three tests that read it
+    (at the README's width, 100 columns)."""
+    env = {**__import__("os").environ, "COLUMNS": "100"}
+    return subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True, cwd=root,
+                          env=env).stdout
+
+
+def test_help_lists_every_command_with_an_example(help_text):
+    out = help_text
     for command in ("validate", "query", "export", "serve"):
         assert f"termgraph {command}" in out
 
 
-def test_export_shows_progress_and_writes_the_release_files(capsys, tmp_path):
+def test_export_shows_progress_and_writes_the_release_files_deterministically(capsys, tmp_path, release):
+    """A fresh load and export (the command's) gives byte-identical files to conftest's `release`
+    (another load, exported by export.export)."""
     code, out, err = run(capsys, "export", "--out", str(tmp_path))
     assert code == 0
     assert "writing termgraph.*" in err and "termgraph-ontology.html" in out
     assert (tmp_path / "termgraph.trig").stat().st_size > 10_000
+    names = sorted(p.name for p in tmp_path.iterdir())
+    for stem in ("termgraph", "termgraph-ontology"):
+        for ext in ("ttl", "nt", "nq", "trig", "jsonld", "rdf"):
+            assert f"{stem}.{ext}" in names
+    assert "termgraph-void.ttl" in names and names == sorted(release)
+    for name in names:
+        assert (tmp_path / name).read_bytes() == release[name].read_bytes(), name
 
 
 def test_errors_are_one_line_without_a_traceback(capsys, tmp_path):
@@ -172,10 +203,10 @@ def test_a_busy_port_is_one_line_before_anything_loads(capsys):
                    "using it or choose another port with --port\n")
 
 
-def test_the_help_examples_name_real_files(root):
+def test_the_help_examples_name_real_files(root, help_text):
     import re
 
-    out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True, cwd=root).stdout
+    out = help_text
     named = re.findall(r"-f (\S+\.rq)", out)
     assert named and all((root / n).is_file() for n in named)
 
@@ -185,11 +216,10 @@ def test_a_format_that_does_not_fit_the_result_is_one_line(capsys):
     assert code == 2 and err == "termgraph: error: --format turtle does not fit a ASK result; use one of json, xml, csv, tsv\n"
 
 
-def test_the_readme_command_line_block_is_the_real_help(root):
+def test_the_readme_command_line_block_is_the_real_help(root, help_text):
     readme = (root / "README.md").read_text()
     block = readme.split("<!-- cli:start -->")[1].split("<!-- cli:end -->")[0]
-    out = subprocess.run([sys.executable, "-m", "termgraph", "--help"], capture_output=True, text=True, cwd=root,
-                         env={**__import__("os").environ, "COLUMNS": "100"}).stdout
+    out = help_text
     assert block.strip() == f"```text\n$ termgraph --help\n{out.rstrip()}\n```", "run python tools/render_readme.py"
 
 

@@ -11,6 +11,9 @@ from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import load_project
 from tests.curate_helpers import drafted_copy, snapshot
 
+# One test process runs the curate tests (pytest-xdist --dist loadgroup): spaCy's model loads once.
+pytestmark = pytest.mark.xdist_group("spacy")
+
 
 @pytest.fixture()
 def drafted(tmp_path, seeds):
@@ -122,9 +125,12 @@ def test_cli_draft_then_accept(drafted, capsys):
     assert all(r["subject"] == "concept:chatbot" for r in moved) and len(moved) >= 3
 
 
+@pytest.mark.slow
 def test_a_sixth_source_end_to_end_add_draft_accept_validate_serve(drafted, capsys):
     """The README's path: the accepted claims validate, and the pages show the new source, its
-    claims and its disagreements with the other five (derived from the claims, never listed here)."""
+    claims and its disagreements with the other five (derived from the claims, never listed here).
+    Marked slow (~9 s: SHACL over the whole project, a load, spaCy): its steps' own tests above,
+    tests/test_shapes.py and tests/test_pages.py are in the default run."""
     import re
 
     from fastapi.testclient import TestClient

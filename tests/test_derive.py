@@ -58,10 +58,10 @@ def test_there_are_no_blank_nodes_in_any_graph(data):
                    for q in data.store.quads_for_pattern(None, None, None, None))
 
 
-def test_blank_nodes_become_the_same_iris_on_every_load(tmp_path, root):
+def test_blank_nodes_become_the_same_iris_on_every_load(tmp_path, small_root):
     user = tmp_path / "mine.ttl"
     user.write_text("<http://example.org/a> <http://example.org/p> [ <http://example.org/q> [ <http://example.org/r> 1 ] ] .\n")
-    settings = Settings(root=root, extra_files=(user,))
+    settings = Settings(root=small_root, extra_files=(user,))
     graph = ox.NamedNode(ns.GRAPH_USER + "mine")
     first, second = (sorted(map(str, loader.load(settings).store.quads_for_pattern(None, None, None, graph)))
                      for _ in range(2))

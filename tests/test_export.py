@@ -1,85 +1,76 @@
-"""Release files: all six formats, deterministic, and they parse back to the same triples."""
+"""Release files: they parse back to the same triples (conftest's `release`, written once). That
+export writes every format deterministically is tests/test_cli.py's export test (a second load)."""
 
+import functools
 import re
 
 import pyoxigraph as ox
 import pytest
 import rdflib
 
-from termgraph.build import export
-from termgraph.build import load as loader
 from termgraph import namespaces as ns
 
-
-@pytest.fixture(scope="module")
-def released(tmp_path_factory, data):
-    """The release files, written once for the tests that only read them: name -> path."""
-    out = tmp_path_factory.mktemp("release")
-    return {p.name: p for p in export.export(data, out)}
+# One test process runs these tests (pytest-xdist --dist loadgroup): each release file is parsed once.
+pytestmark = pytest.mark.xdist_group("release-files")
 
 
-def test_export_writes_every_format_deterministically(tmp_path, settings, data):
-    first = export.export(data, tmp_path / "a")
-    second = export.export(loader.load(settings), tmp_path / "b")
-    names = sorted(p.name for p in first)
-    for stem in ("termgraph", "termgraph-ontology"):
-        for ext in ("ttl", "nt", "nq", "trig", "jsonld", "rdf"):
-            assert f"{stem}.{ext}" in names
-    assert "termgraph-void.ttl" in names
-    for a, b in zip(sorted(first), sorted(second)):
-        assert a.read_bytes() == b.read_bytes(), a.name
+@functools.cache
+def rdflib_count(path, fmt: str) -> int:
+    """Triples rdflib reads from a release file (~0.5 s for the big ones: each is parsed once for
+    the tests below, which compare the counts with other parsers')."""
+    return len(rdflib.Graph().parse(path, format=fmt))
 
 
-def test_release_files_parse_back_with_the_same_counts(released, data):
-    paths = released
+def test_release_files_parse_back_with_the_same_counts(release, data):
+    paths = release
     formats = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld"}
     quads = len(list(ox.parse(path=str(paths["termgraph.nq"]), format=ox.RdfFormat.N_QUADS)))
     trig = len(list(ox.parse(path=str(paths["termgraph.trig"]), format=ox.RdfFormat.TRIG)))
     assert quads == trig == len(data.store)
-    triples = {ext: len(rdflib.Graph().parse(paths[f"termgraph-ontology.{ext}"], format=f))
+    triples = {ext: rdflib_count(paths[f"termgraph-ontology.{ext}"], f)
                for ext, f in formats.items()}
     assert len(set(triples.values())) == 1, triples
-    merged = {ext: len(rdflib.Graph().parse(paths[f"termgraph.{ext}"], format=f))
+    merged = {ext: rdflib_count(paths[f"termgraph.{ext}"], f)
               for ext, f in formats.items() if ext != "jsonld"}
     assert set(merged.values()) == {data.default_graph_size()}, merged
 
 
-def test_release_files_load_in_rapper_with_the_same_counts(released):
+def test_release_files_load_in_rapper_with_the_same_counts(release):
     """An independent parser (Debian's raptor2-utils) reads the release files."""
     import shutil
     import subprocess
 
     assert shutil.which("rapper"), "scripts/test.sh installs raptor2-utils"
-    paths = released
+    paths = release
     counts = {}
     for name, syntax in (("termgraph.ttl", "turtle"), ("termgraph.nt", "ntriples"), ("termgraph.rdf", "rdfxml"),
                          ("termgraph-ontology.ttl", "turtle"), ("termgraph-ontology.rdf", "rdfxml")):
         run = subprocess.run(["rapper", "-c", "-i", syntax, str(paths[name])], capture_output=True, text=True)
         assert run.returncode == 0, run.stderr
         counts[name] = int(re.search(r"returned (\d+) triples", run.stderr).group(1))
-    merged = len(rdflib.Graph().parse(paths["termgraph.nt"], format="nt"))
+    merged = rdflib_count(paths["termgraph.nt"], "nt")
     assert counts["termgraph.ttl"] == counts["termgraph.nt"] == counts["termgraph.rdf"] == merged
     assert counts["termgraph-ontology.ttl"] == counts["termgraph-ontology.rdf"] > 200
 
 
-def test_release_files_triple_counts_agree_across_three_parsers(released):
+def test_release_files_triple_counts_agree_across_three_parsers(release):
     """rdflib, pyoxigraph and rapper read the same number of triples from every triple file."""
     import shutil
     import subprocess
 
-    paths = released
+    paths = release
     syntaxes = {"ttl": ("turtle", "turtle", ox.RdfFormat.TURTLE), "nt": ("nt", "ntriples", ox.RdfFormat.N_TRIPLES),
                 "rdf": ("xml", "rdfxml", ox.RdfFormat.RDF_XML)}
     for stem in ("termgraph", "termgraph-ontology"):
         for ext, (rdflib_fmt, rapper_fmt, ox_fmt) in syntaxes.items():
             path = paths[f"{stem}.{ext}"]
-            by_rdflib = len(rdflib.Graph().parse(path, format=rdflib_fmt))
+            by_rdflib = rdflib_count(path, rdflib_fmt)
             by_oxigraph = len(set(ox.parse(path=str(path), format=ox_fmt)))
             run = subprocess.run([shutil.which("rapper"), "-c", "-i", rapper_fmt, str(path)], capture_output=True, text=True)
             by_rapper = int(re.search(r"returned (\d+) triples", run.stderr).group(1))
             assert by_rdflib == by_oxigraph == by_rapper, (path.name, by_rdflib, by_oxigraph, by_rapper)
     jsonld = len(set(ox.parse(path=str(paths["termgraph-ontology.jsonld"]), format=ox.RdfFormat.JSON_LD)))
-    assert jsonld == len(rdflib.Graph().parse(paths["termgraph-ontology.ttl"], format="turtle"))
+    assert jsonld == rdflib_count(paths["termgraph-ontology.ttl"], "turtle")
 
 
 def parse_turtle(path):
@@ -90,8 +81,8 @@ N = ox.NamedNode
 BERT_IS_GENERATIVE = ox.Triple(N(ns.SYSTEM + "bert"), N(ns.RDF + "type"), N(ns.CONCEPT + "generative-ai"))
 
 
-def test_the_single_graph_files_hold_no_disputed_statement_as_a_fact(released):
-    tmp_path = released["termgraph.ttl"].parent
+def test_the_single_graph_files_hold_no_disputed_statement_as_a_fact(release):
+    tmp_path = release["termgraph.ttl"].parent
     triples = parse_turtle(tmp_path / "termgraph.ttl")
     assert BERT_IS_GENERATIVE not in triples  # 004 asserts it, 002 denies it
     llm_sub_gen = ox.Triple(N(ns.CONCEPT + "large-language-model"), N(ns.RDFS + "subClassOf"), N(ns.CONCEPT + "generative-ai"))
@@ -104,14 +95,14 @@ def test_the_single_graph_files_hold_no_disputed_statement_as_a_fact(released):
     assert ox.Quad(b.subject, b.predicate, b.object, N(ns.GRAPH_VIEW + "004")) in quads
 
 
-def test_release_files_say_they_are_generated(released):
-    tmp_path = released["termgraph.ttl"].parent
+def test_release_files_say_they_are_generated(release):
+    tmp_path = release["termgraph.ttl"].parent
     for name in ("termgraph.ttl", "termgraph.nt", "termgraph-source-004.ttl", "termgraph-ontology.trig"):
         assert (tmp_path / name).read_text(encoding="utf-8").startswith("# generated by `termgraph export`")
 
 
-def test_one_file_per_source_the_world_according_to_it(released):
-    names, tmp_path = set(released), released["termgraph.ttl"].parent
+def test_one_file_per_source_the_world_according_to_it(release):
+    names, tmp_path = set(release), release["termgraph.ttl"].parent
     assert {f"termgraph-source-00{i}.ttl" for i in range(5)} <= names and "catalog-v001.xml" in names
     view = N(ns.GRAPH_VIEW + "004")
     s004 = parse_turtle(tmp_path / "termgraph-source-004.ttl")
@@ -127,8 +118,8 @@ def test_one_file_per_source_the_world_according_to_it(released):
     assert f'name="{ns.ONTOLOGY}" uri="termgraph-ontology.ttl"' in catalog
 
 
-def test_release_files_have_blank_nodes_only_where_owl_needs_them(released):
+def test_release_files_have_blank_nodes_only_where_owl_needs_them(release):
     """The served skolem IRIs become blank nodes again in the files (the ontology's OWL lists)."""
-    tmp_path = released["termgraph.ttl"].parent
+    tmp_path = release["termgraph.ttl"].parent
     text = (tmp_path / "termgraph-ontology.nt").read_text()
     assert "/.well-known/genid/" not in text and "_:" in text

@@ -1,4 +1,5 @@
-"""Every RDF file parses, with rdflib and with pyoxigraph, and the loader names bad files."""
+"""Every RDF file parses, with rdflib and with pyoxigraph, and the loader names bad files. The tests
+of a user's own file load it beside conftest's small_root (a third of the data, the same loader)."""
 
 import pyoxigraph as ox
 import pytest
@@ -22,10 +23,10 @@ def test_every_file_parses_with_two_parsers(root):
         assert len(list(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE))) > 0, path
 
 
-def test_a_syntax_error_names_the_file_and_line(tmp_path, root):
+def test_a_syntax_error_names_the_file_and_line(tmp_path, small_root):
     bad = tmp_path / "bad.ttl"
     bad.write_text('@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "unterminated .\n')
-    settings = Settings(root=root, extra_files=(bad,))
+    settings = Settings(root=small_root, extra_files=(bad,))
     with pytest.raises(DataSyntaxError) as info:
         loader.load(settings)
     assert "bad.ttl" in str(info.value) and "line 3" in str(info.value)
@@ -41,10 +42,10 @@ def test_one_named_graph_per_file_group_and_per_source(data):
     assert len(list(data.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == data.default_graph_size() > 0
 
 
-def test_a_user_file_becomes_its_own_named_graph(tmp_path, root):
+def test_a_user_file_becomes_its_own_named_graph(tmp_path, small_root):
     extra = tmp_path / "my-source.ttl"
     extra.write_text('<http://example.org/x> <http://www.w3.org/2000/01/rdf-schema#label> "x" .\n')
-    data = loader.load(Settings(root=root, extra_files=(extra,)))
+    data = loader.load(Settings(root=small_root, extra_files=(extra,)))
     assert data.graph_sizes()["https://w3id.org/termgraph/graph/user/my-source"] == 1
 
 
@@ -54,10 +55,10 @@ def test_a_user_file_becomes_its_own_named_graph(tmp_path, root):
     ("extra.nq", '<http://example.org/a> <http://example.org/p> "1" <http://example.org/g1> .\n'
                  '<http://example.org/b> <http://example.org/p> "2" .\n'),
 ])
-def test_a_user_quad_file_keeps_its_graphs(tmp_path, root, name, text):
+def test_a_user_quad_file_keeps_its_graphs(tmp_path, small_root, name, text):
     extra = tmp_path / name
     extra.write_text(text)
-    sizes = loader.load(Settings(root=root, extra_files=(extra,))).graph_sizes()
+    sizes = loader.load(Settings(root=small_root, extra_files=(extra,))).graph_sizes()
     assert sizes["http://example.org/g1"] == 1
     assert sizes["https://w3id.org/termgraph/graph/user/extra"] == 1  # its default-graph triples
 
@@ -68,25 +69,25 @@ def test_a_user_quad_file_keeps_its_graphs(tmp_path, root, name, text):
                   '<rdf:Description rdf:about="http://example.org/a"><ex:p>1</ex:p></rdf:Description></rdf:RDF>'),
     ("extra.nt", '<http://example.org/a> <http://example.org/p> "1" .\n'),
 ])
-def test_every_user_file_format_loads(tmp_path, root, name, text):
+def test_every_user_file_format_loads(tmp_path, small_root, name, text):
     extra = tmp_path / name
     extra.write_text(text)
-    sizes = loader.load(Settings(root=root, extra_files=(extra,))).graph_sizes()
+    sizes = loader.load(Settings(root=small_root, extra_files=(extra,))).graph_sizes()
     assert sizes["https://w3id.org/termgraph/graph/user/extra"] == 1
 
 
-def test_a_json_ld_file_with_a_remote_context_opens_no_connection(tmp_path, root, listener):
+def test_a_json_ld_file_with_a_remote_context_opens_no_connection(tmp_path, small_root, listener):
     url, seen = listener
     extra = tmp_path / "remote.jsonld"
     extra.write_text('{"@context": "%scontext.jsonld", "@id": "http://example.org/a", "name": "x"}' % url)
     try:
-        loader.load(Settings(root=root, extra_files=(extra,)))
+        loader.load(Settings(root=small_root, extra_files=(extra,)))
     except DataSyntaxError as exc:
         assert "remote.jsonld" in str(exc)
     assert seen == []
 
 
-def test_an_rdf_xml_file_cannot_read_a_local_file(tmp_path, root):
+def test_an_rdf_xml_file_cannot_read_a_local_file(tmp_path, small_root):
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-VALUE")
     extra = tmp_path / "xxe.rdf"
@@ -94,7 +95,7 @@ def test_an_rdf_xml_file_cannot_read_a_local_file(tmp_path, root):
                      '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://example.org/">'
                      '<rdf:Description rdf:about="http://example.org/a"><ex:p>&x;</ex:p></rdf:Description></rdf:RDF>')
     try:
-        data = loader.load(Settings(root=root, extra_files=(extra,)))
+        data = loader.load(Settings(root=small_root, extra_files=(extra,)))
     except DataSyntaxError:
         return  # refused: nothing read
     values = [q.object.value for q in data.store.quads_for_pattern(None, None, None, None)]

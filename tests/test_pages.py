@@ -1,7 +1,9 @@
 """The browse pages in-process (FastAPI's test client, queries run inline, no browser): term pages
 that answer first, disagreement pages and matrix, compare, search, the viewer's JSON, HTML 404s,
-and a link checker over every page of the site. The disagreements are the derived ones (the real
-data's), looked up in the store rather than named here."""
+and a link checker over every page of the site (a sample of each kind of page in the default run,
+all of them marked `slow`). They use conftest's `client`: the service over the real data, loaded
+once per test process. The disagreements are the derived ones (the real data's), looked up in the
+store rather than named here."""
 
 from __future__ import annotations
 
@@ -15,21 +17,8 @@ import pytest
 from termgraph import namespaces as ns
 from termgraph.web import termpage, views, wording
 
-from .browsing import browse_state
 
 HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
-
-@pytest.fixture(scope="module")
-def client():
-    from fastapi.testclient import TestClient
-
-    from termgraph.web.app import create_app
-
-    state = browse_state()
-    with TestClient(create_app(state), base_url="http://testserver") as c:
-        yield c
-    state.close()
-
 
 class Page(HTMLParser):
     """Links, ids and visible text of a page. Left out of the text: scripts, the "as RDF" corners
@@ -325,16 +314,22 @@ def test_browsers_get_an_html_404_and_api_clients_json(client):
 
 # --- Every link on every page resolves ----------------------------------------------------------
 
-def crawl(client, start="/"):
-    """Every page reachable from `start`. The "as RDF" alternates (`?_mediatype=…`, one function
-    writes them all) are followed on the first page of each kind, not on all 500 claims."""
-    seen, queue, pages, broken, alternates = set(), [start], {}, [], {}
+def crawl(client, start="/", per_kind=None):
+    """Every page reachable from `start` (or, with `per_kind`, the first `per_kind` pages of each
+    kind, a kind being the path's first step). The "as RDF" alternates (`?_mediatype=…`, one
+    function writes them all) are followed on the first page of each kind, not on all 500 claims."""
+    seen, queue, pages, broken, alternates, kinds = set(), [start], {}, [], {}, {}
     while queue:
-        url = queue.pop()
+        url = queue.pop(0 if per_kind else -1)
         path, _, query = url.partition("?")
         kind = path.split("/")[1]
         if url in seen or ("_mediatype=" in query and alternates.setdefault(kind, path) != path):
             continue
+        if per_kind:
+            sample = kinds.setdefault(kind, set())
+            if path not in sample and len(sample) >= per_kind:
+                continue
+            sample.add(path)
         seen.add(url)
         r = client.get(url, headers=HTML)
         if r.status_code != 200:
@@ -353,13 +348,9 @@ def crawl(client, start="/"):
     return pages, broken, seen
 
 
-def test_every_link_on_every_page_resolves(client):
-    pages, broken, seen = crawl(client)
-    assert broken == []
-    every = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT ?d WHERE { ?d a tg:Disagreement }")
-    assert "/concepts" in seen and all("/" + r["d"].value[len(ns.BASE):] in seen for r in every)
-    assert len(pages) > 500  # every term, system, source, claim and disagreement page
-    missing = []  # same-site anchors point at an element that exists
+def missing_anchors(client, pages) -> list[tuple[str, str]]:
+    """Same-site links whose #fragment names no element of the (crawled) page they point at."""
+    missing = []
     for url, page in pages.items():
         for link in page.links:
             target = urljoin("http://testserver" + url, link)
@@ -368,9 +359,30 @@ def test_every_link_on_every_page_resolves(client):
             if frag and path in pages and frag not in pages[path].ids:
                 missing.append((url, link))
     ontology = parse(client.get("/ontology", headers=HTML).text).ids
-    missing += [(u, link) for u, p in pages.items() for link in p.links
-                if link.startswith("/ontology#") and link.split("#", 1)[1] not in ontology]
-    assert missing == []
+    return missing + [(u, link) for u, p in pages.items() for link in p.links
+                      if link.startswith("/ontology#") and link.split("#", 1)[1] not in ontology]
+
+
+def test_the_links_on_a_few_pages_of_every_kind_resolve(client):
+    """The quick cousin of the whole-site crawl below: the first three pages of every kind the
+    site links to (terms, systems, organisations, sources, claims, disagreements, rules, graphs,
+    comparisons, downloads, ...)."""
+    pages, broken, seen = crawl(client, per_kind=3)
+    assert broken == []
+    kinds = {url.partition("?")[0].split("/")[1] for url in seen}
+    assert {"concept", "system", "org", "source", "claim", "disagreement", "disagreements", "concepts", "rule",
+            "rdf-graphs", "ontology", "download", "compare", "sparql", "viewer", "static"} - kinds == set(), kinds
+    assert missing_anchors(client, pages) == []
+
+
+@pytest.mark.slow
+def test_every_link_on_every_page_resolves(client):
+    pages, broken, seen = crawl(client)
+    assert broken == []
+    every = client.app.state.termgraph.store.query(ns.sparql_prefixes() + "SELECT ?d WHERE { ?d a tg:Disagreement }")
+    assert "/concepts" in seen and all("/" + r["d"].value[len(ns.BASE):] in seen for r in every)
+    assert len(pages) > 500  # every term, system, source, claim and disagreement page
+    assert missing_anchors(client, pages) == []
 
 
 def test_graph_exports_take_contested_from_the_disagreements_graph(client):
@@ -407,20 +419,19 @@ def test_links_go_only_to_termgraph_paths_and_http_iris(iri, href):
     assert local_path(iri) == href
 
 
-def test_a_javascript_iri_in_a_users_data_file_is_never_a_link():
+def test_a_javascript_iri_in_a_users_data_file_is_never_a_link(small_root):
     from fastapi.testclient import TestClient
 
     from termgraph.settings import Settings
     from termgraph.web.app import create_app
 
-    from .browsing import ROOT
     from .conftest import inline_state
 
     def hostile(store):
         for p in (ns.RDFS + "seeAlso", ns.SCHEMA + "url"):
             store.add(ox.Quad(ox.NamedNode(ns.SOURCE + "000"), ox.NamedNode(p), ox.NamedNode("javascript:alert(1)"),
                               ox.NamedNode(ns.GRAPH + "user/hostile")))
-    state = inline_state(Settings(root=ROOT), prepare=hostile)
+    state = inline_state(Settings(root=small_root), prepare=hostile)
     with TestClient(create_app(state), base_url="http://testserver") as client:
         html = client.get("/source/000", headers=HTML).text
     state.close()

@@ -1,6 +1,7 @@
 """The query worker pool: one shared copy, a bounded fair queue, limits, preemption, recovery.
 
-Real forked workers over small stores; no listening server.
+Real forked workers over small stores (marked `live`: they start the query worker pool), no
+listening server; the pure rules (budget, preemption) in the default run.
 """
 
 from __future__ import annotations
@@ -113,6 +114,7 @@ def test_preemption_rule(waiting_used, runner_used, ran, expected):
 
 # --- the pool ------------------------------------------------------------------------------------
 
+@pytest.mark.live
 def test_workers_are_forked_from_the_zygote_and_answer(make_pool):
     pool = make_pool(workers=2, timeout=10)
     assert len(pids(pool)) == 2 and pool.health()["status"] == "ok"
@@ -120,6 +122,7 @@ def test_workers_are_forked_from_the_zygote_and_answer(make_pool):
     assert answer.body == b'{"head":{},"boolean":true}'
 
 
+@pytest.mark.live
 def test_a_query_stopped_at_the_limit_is_replaced_by_a_fresh_fork(make_pool):
     pool = make_pool(workers=1, timeout=0.5)
     before = pids(pool)
@@ -133,6 +136,7 @@ def test_a_query_stopped_at_the_limit_is_replaced_by_a_fresh_fork(make_pool):
     assert pids(pool).isdisjoint(before)
 
 
+@pytest.mark.live
 def test_the_wait_counts_in_the_time_limit_and_the_queue_is_bounded(make_pool):
     pool = make_pool(workers=1, timeout=1.0, max_queue=1, fairness=FairnessSettings(preempt=False))
 
@@ -152,6 +156,7 @@ def test_the_wait_counts_in_the_time_limit_and_the_queue_is_bounded(make_pool):
     assert pool.ledger.used("a") > 0.9 and pool.ledger.used("b") < 0.5
 
 
+@pytest.mark.live
 def test_a_light_client_preempts_a_heavy_clients_query(make_pool):
     pool = make_pool(workers=1, timeout=10, fairness=FairnessSettings(ratio=4.0, margin=0.5, min_run=0.25))
 
@@ -170,6 +175,7 @@ def test_a_light_client_preempts_a_heavy_clients_query(make_pool):
     assert pool.ledger.used("heavy") > 0.5  # its execution time is charged
 
 
+@pytest.mark.live
 def test_a_query_whose_client_went_away_is_stopped(make_pool):
     pool = make_pool(workers=1, timeout=30)
     before = pids(pool)
@@ -187,6 +193,7 @@ def test_a_query_whose_client_went_away_is_stopped(make_pool):
     assert dict(pool.ledger.active) == {}
 
 
+@pytest.mark.live
 def test_a_failed_replacement_is_retried_and_health_says_degraded(make_pool, monkeypatch):
     pool = make_pool(workers=1, timeout=0.3)
     real, calls = zygote.fork_worker, []
@@ -213,6 +220,7 @@ def test_a_failed_replacement_is_retried_and_health_says_degraded(make_pool, mon
     assert body == b'{"head":{},"boolean":true}' and pool.health()["status"] == "ok"
 
 
+@pytest.mark.live
 def test_a_query_over_the_memory_limit_is_stopped_with_a_clear_error(make_pool):
     pool = make_pool(workers=1, timeout=20, memory_limit=200 << 20)
     binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(40))
@@ -227,12 +235,14 @@ def test_a_query_over_the_memory_limit_is_stopped_with_a_clear_error(make_pool):
     assert asyncio.run(go()).body == b'{"head":{},"boolean":true}'
 
 
+@pytest.mark.live
 def test_a_query_near_the_size_cap_crosses_the_pipe(make_pool):
     pool = make_pool(workers=1, timeout=20)
     query = "ASK { ?s ?p ?o }\n" + "#" + "x" * 900_000
     assert asyncio.run(pool.run(job(query))).body == b'{"head":{},"boolean":true}'
 
 
+@pytest.mark.live
 def test_a_draining_pool_refuses_new_queries_with_retry_after(make_pool):
     pool = make_pool(workers=1)
     pool.draining = True

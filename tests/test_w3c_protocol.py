@@ -14,7 +14,7 @@ import rdflib
 from rdflib import Namespace
 from rdflib.collection import Collection
 
-from .conftest import W3C
+from .conftest import TEST_SETTINGS, W3C, add_w3c_graphs, app_client, inline_state
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 HT = Namespace("http://www.w3.org/2011/http#")
@@ -23,6 +23,17 @@ HTS = Namespace("http://www.w3.org/2011/http-statusCodes#")
 
 MANIFEST = rdflib.Graph().parse(W3C / "protocol" / "manifest.ttl", format="turtle")
 ENTRIES = list(Collection(MANIFEST, next(MANIFEST.objects(None, MF.entries))))
+
+
+@pytest.fixture(scope="module")
+def client(small_root):
+    """The app in-process over the W3C tests' named graphs, beside conftest's small_root."""
+    from termgraph.settings import Settings
+
+    state = inline_state(Settings(root=small_root, **TEST_SETTINGS), prepare=add_w3c_graphs)
+    with app_client(state) as c:
+        yield c
+    state.close()
 
 
 def requests_of(test):
