@@ -63,25 +63,37 @@ def ask_readme(client, query: str):
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
+    """The whole dataset (and the W3C test graphs) in an on-disk store: for the live tests."""
     target = tmp_path_factory.mktemp("store") / "db"
     sizes = disk.build_store(Settings(root=ROOT), target, prepare=add_w3c_graphs)
     return target, sizes
 
 
-def test_build_store_writes_the_whole_dataset_once(built, data):
-    target, sizes = built
+@pytest.fixture(scope="module")
+def small_built(tmp_path_factory, small_root):
+    """A small copy of the data in an on-disk store (the same code path, a third of the triples)."""
+    target = tmp_path_factory.mktemp("store") / "db"
+    sizes = disk.build_store(Settings(root=small_root), target, prepare=add_w3c_graphs)
+    return target, sizes
+
+
+def test_build_store_writes_the_whole_dataset_once(small_built, small_root):
+    from termgraph.build import load as loader
+
+    target, sizes = small_built
     manifest = json.loads((target / disk.MANIFEST).read_text())
     assert manifest["graphs"] == sizes
-    expected = data.graph_sizes()
-    assert {g: n for g, n in sizes.items() if g in expected} == expected
-    assert set(sizes) - set(expected) == set(W3C_GRAPHS)
+    expected = loader.load(Settings(root=small_root))
+    assert {g: n for g, n in sizes.items() if g in expected.graph_sizes()} == expected.graph_sizes()
+    assert set(sizes) - set(expected.graph_sizes()) == set(W3C_GRAPHS)
+    assert manifest["default_graph"] == expected.default_graph_size()
     with pytest.raises(TermgraphError, match="already exists and is not an empty folder"):
-        disk.build_store(Settings(root=ROOT), target)
+        disk.build_store(Settings(root=small_root), target)
 
 
-def test_open_store_is_read_only(built):
-    target, sizes = built
-    store = disk.open_store(Settings(root=ROOT, store_dir=target))
+def test_open_store_is_read_only(small_built, small_root):
+    target, sizes = small_built
+    store = disk.open_store(Settings(root=small_root, store_dir=target))
     assert len(store) == sum(sizes.values()) + disk.read_manifest(target)["default_graph"]
     with pytest.raises(RuntimeError, match="read-write"):
         store.add(ox.Quad(ox.NamedNode("urn:a"), ox.NamedNode("urn:b"), ox.NamedNode("urn:c")))
@@ -95,11 +107,11 @@ def test_a_folder_that_is_not_a_finished_store_is_refused(tmp_path):
         disk.open_store(Settings(root=ROOT, store_dir=tmp_path / "missing"))
 
 
-def test_a_failed_build_leaves_nothing(tmp_path):
+def test_a_failed_build_leaves_nothing(tmp_path, small_root):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<urn:a> <urn:b> .\n")
     with pytest.raises(TermgraphError, match="bad.ttl"):
-        disk.build_store(Settings(root=ROOT, extra_files=(bad,)), tmp_path / "db")
+        disk.build_store(Settings(root=small_root, extra_files=(bad,)), tmp_path / "db")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl"]
 
 
@@ -143,16 +155,16 @@ def test_a_worker_stopped_at_the_time_limit_is_replaced_by_one_that_reopens_the_
     assert pool.health()["store"] == "on disk"
 
 
-def test_the_commands_name_the_folder_and_the_fix(tmp_path, capsys):
+def test_the_commands_name_the_folder_and_the_fix(tmp_path, capsys, small_root):
     from termgraph.cli import main
 
     (tmp_path / "full").mkdir()
     (tmp_path / "full" / "x").write_text("")
-    assert main(["build-store", str(tmp_path / "full")]) == 2
+    assert main(["--root", str(small_root), "build-store", str(tmp_path / "full")]) == 2
     assert f"{tmp_path / 'full'} already exists and is not an empty folder" in capsys.readouterr().err
     assert main(["serve", "--store", str(tmp_path / "none")]) == 2
     assert f"--store {tmp_path / 'none'}: no such folder; write one with: termgraph build-store" in capsys.readouterr().err
-    assert main(["publish", "--to", "http://127.0.0.1:9/store"]) == 2
+    assert main(["--root", str(small_root), "publish", "--to", "http://127.0.0.1:9/store"]) == 2
     assert "--to http://127.0.0.1:9/store: cannot reach the store" in capsys.readouterr().err
 
 

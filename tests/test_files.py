@@ -112,6 +112,8 @@ def entity_file(path, levels: int, fanout: int = 10):
     return path
 
 
+@pytest.mark.slow  # a subprocess loading the whole project under a memory limit; the in-process
+# small-bomb test below is its cousin in the default run
 def test_a_billion_laughs_file_is_refused_before_it_expands(tmp_path, root):
     # 3 * 10**9 bytes once expanded; served with a 2 GiB address-space limit, so that a loader
     # that expands it fails (it used to grow past 4 GiB) instead of swamping the test machine.
