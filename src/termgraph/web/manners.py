@@ -55,7 +55,12 @@ class HeadMiddleware:
 
 
 def etag_of(body: bytes) -> str:
-    return 'W/"' + hashlib.sha256(body).hexdigest()[:32] + '"'
+    return etag_of_digest(hashlib.sha256(body).hexdigest())
+
+
+def etag_of_digest(sha256_hex: str) -> str:
+    """The weak ETag of a body whose SHA-256 is known (a streamed result's, hashed by its worker)."""
+    return 'W/"' + sha256_hex[:32] + '"'
 
 
 def tags_match(header: str, etag: str) -> bool:

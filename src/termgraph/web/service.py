@@ -69,6 +69,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         store, sizes = local_data(settings, progress, prepare)
         if settings.backend:
             from termgraph.sparql.remote import RemoteWorkers
+            from termgraph.sparql.service_description import default_size
 
             source = RemoteWorkers(settings.backend, {**sizes, "": default_size(store)},
                                    settings.query_timeout, spool_dir)
@@ -116,7 +117,3 @@ def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) 
     except BaseException:
         pool.close()
         raise
-
-
-def default_size(store: ox.Store) -> int:
-    return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))

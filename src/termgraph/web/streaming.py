@@ -20,10 +20,10 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from termgraph.sparql.jobs import Answer
+from termgraph.web.manners import STREAMED, etag_of_digest
 
 CHUNK = 64 << 10
 SEND_TIMEOUT = 60.0
-STREAMED = b"x-termgraph-streamed"
 
 
 class SpooledResponse(Response):
@@ -34,7 +34,7 @@ class SpooledResponse(Response):
         self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] + [
             (b"content-type", answer.media_type.encode("latin-1")),
             (b"content-length", str(answer.size).encode()),
-            (b"etag", f'W/"{answer.digest[:32]}"'.encode()),
+            (b"etag", etag_of_digest(answer.digest).encode()),
             (STREAMED, b"1"),
         ]
 
