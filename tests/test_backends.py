@@ -255,6 +255,20 @@ def test_an_unreadable_answer_from_the_store_is_a_502():
         reserialize("SELECT", b"<html>oops</html>", "text/html", "application/sparql-results+json", 1000)
 
 
+def test_a_query_nested_too_deeply_is_refused_before_a_store_is_asked():
+    """The same limit as in memory (guard.check_complexity): no store is reachable at this URL."""
+    import asyncio
+
+    from termgraph.errors import QueryTooComplex
+    from termgraph.sparql.pool import Job
+    from termgraph.sparql.protocol import Dataset
+
+    deep = "SELECT * WHERE " + "{ " * 3000 + "?s ?p ?o " + "} " * 3000
+    workers = RemoteWorkers("http://127.0.0.1:9/sparql", {"urn:g": 1}, 10.0)
+    with pytest.raises(QueryTooComplex):
+        asyncio.run(workers.screen(Job(deep, Dataset(), None, None, None, 100)))
+
+
 def test_an_unreachable_store_is_a_clear_error_at_start():
     workers = RemoteWorkers("http://127.0.0.1:9/sparql", {"urn:g": 1}, 10.0)
     with pytest.raises(BackendError, match=r"--backend http://127.0\.0\.1:9/sparql: cannot reach"):

@@ -190,6 +190,7 @@ class RemoteWorkers:
 
     async def screen(self, job: Job) -> None:
         """No sandbox reaches into another server: refuse here what it must not be sent."""
+        guard.check_complexity(job.query)  # as in memory (engine.prepare): too deep a query is refused
         shape = guard.inspect(job.query)
         guard.refuse_service(job.query)
         refusal = await asyncio.to_thread(screen, job.query)
@@ -228,7 +229,7 @@ class RemoteSlot:
 
     async def exchange(self, job: Job, deadline: float, threads) -> tuple | None:
         began = time.monotonic()
-        self.task = asyncio.ensure_future(self.answer(job, deadline))
+        self.task = asyncio.ensure_future(self.answer(job))
         try:
             done, _ = await asyncio.wait({self.task}, timeout=max(0.0, deadline - time.monotonic()))
         except asyncio.CancelledError:
@@ -246,7 +247,7 @@ class RemoteSlot:
             return ("error", errors.to_wire(exc), time.monotonic() - began)
         return ("ok", self.task.result(), time.monotonic() - began)
 
-    async def answer(self, job: Job, deadline: float) -> Answer:
+    async def answer(self, job: Job) -> Answer:
         shape = guard.inspect(job.query)
         form = shape.form or "SELECT"
         media = protocol.result_type(job.accept, form, job.format)
