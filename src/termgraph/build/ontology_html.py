@@ -30,7 +30,20 @@ def ontology_html(store: ox.Store) -> str:
     schemes = set(graph.subjects(rdflib.RDF.type, rdflib.SKOS.ConceptScheme))
     graph.remove((None, rdflib.RDF.type, rdflib.SKOS.ConceptScheme))
     page = OntPub(ontology=graph).make_html()
+    page = page.replace("</style>", NARROW_SCREENS + "</style>", 1)  # into pyLODE's own style block
     return page.replace('<div id="namespaces">', individuals_section(graph, schemes) + '<div id="namespaces">', 1)
+
+
+# pyLODE lays its page out for wide screens only (a fixed table of contents over the text, a
+# rotated credit in the margin): below 800 px the contents come first and the text wraps.
+NARROW_SCREENS = """
+@media (max-width: 800px) {
+  #toc { position: static; width: auto; height: auto; margin-bottom: 1em; }
+  #pylode { display: none; }
+  #content { width: auto; }
+  body { overflow-wrap: anywhere; }
+}
+"""
 
 
 def individuals_section(graph, schemes: set) -> str:
