@@ -18,7 +18,8 @@ from fastapi.testclient import TestClient
 
 from termgraph import namespaces as ns
 from termgraph.build import store as disk
-from termgraph.build.publish import PublishFailed, dataset, publish
+from termgraph.build.load import validated
+from termgraph.build.publish import PublishFailed, publish
 from termgraph.errors import DataNotFound, TermgraphError
 from termgraph.settings import Settings
 from termgraph.sparql import formats
@@ -107,12 +108,21 @@ def test_a_folder_that_is_not_a_finished_store_is_refused(tmp_path):
         disk.open_store(Settings(root=ROOT, store_dir=tmp_path / "missing"))
 
 
-def test_a_failed_build_leaves_nothing(tmp_path, small_root):
+@pytest.mark.parametrize("low_memory", [False, True])
+def test_a_failed_build_leaves_nothing(tmp_path, small_root, low_memory):
     bad = tmp_path / "bad.ttl"
     bad.write_text("<urn:a> <urn:b> .\n")
     with pytest.raises(TermgraphError, match="bad.ttl"):
-        disk.build_store(Settings(root=small_root, extra_files=(bad,)), tmp_path / "db")
+        disk.build_store(Settings(root=small_root, extra_files=(bad,)), tmp_path / "db", low_memory=low_memory)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bad.ttl"]
+
+
+def test_the_low_memory_build_writes_the_same_store(small_built, small_root, tmp_path):
+    """Deriving on disk (--low-memory) and deriving in memory then bulk-writing: the same quads."""
+    target = tmp_path / "db"
+    sizes = disk.build_store(Settings(root=small_root), target, prepare=add_w3c_graphs, low_memory=True)
+    assert sizes == small_built[1]
+    assert set(ox.Store.read_only(str(target))) == set(ox.Store.read_only(str(small_built[0])))
 
 
 @pytest.fixture(scope="module")
@@ -290,7 +300,7 @@ def servers():
     assert run.returncode == 0, run.stderr
     urls = dict(line.split("=", 1) for line in run.stdout.split())
     password = os.environ.get("TERMGRAPH_STORE_PASSWORD", "dba")  # the test server's, on loopback
-    one_load = dataset(Settings(root=ROOT), prepare=add_w3c_graphs)
+    one_load = validated(Settings(root=ROOT), prepare=add_w3c_graphs).store
     for replica in ("OXIGRAPH1", "OXIGRAPH2"):
         publish(Settings(root=ROOT), urls[replica] + "/store", store=one_load)
     publish(Settings(root=ROOT), urls["VIRTUOSO_ISQL"], "dba", password, load_dir=urls["VIRTUOSO_LOAD_DIR"],

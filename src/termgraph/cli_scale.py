@@ -23,6 +23,9 @@ def add_scale_commands(sub, progress) -> None:
                               "termgraph serve --store /srv/termgraph-store")
     p.add_argument("dir", type=Path, help="a new (or empty) folder for the store")
     p.add_argument("files", nargs="*", type=Path, help="extra RDF files, each as a named graph")
+    p.add_argument("--low-memory", action="store_true",
+                   help="load and derive straight on disk: little memory, much slower (default: derive "
+                        "in memory, then bulk-write the store)")
     p.set_defaults(func=lambda args, settings: cmd_build_store(args, settings, progress))
 
     p = sub.add_parser("publish", help="load the validated dataset, named graphs included, into a SPARQL store",
@@ -44,7 +47,8 @@ def cmd_build_store(args, settings, progress) -> int:
     from termgraph.build.store import build_store
 
     user_files(tuple(args.files))  # two files for one graph: an error now, not after loading
-    sizes = build_store(settings.with_(extra_files=tuple(args.files)), args.dir, progress=progress)
+    sizes = build_store(settings.with_(extra_files=tuple(args.files)), args.dir, progress=progress,
+                        low_memory=args.low_memory)
     print(f"{args.dir}: {sum(sizes.values())} triples in {len(sizes)} named graphs; serve it with: "
           f"termgraph serve --store {args.dir}")
     return 0

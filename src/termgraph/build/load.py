@@ -8,7 +8,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from termgraph.build import derive, skolem
+from termgraph.build import derive, skolem, validate
 from termgraph.build.xml_entities import check_entities
 from termgraph.errors import DataSyntaxError
 from termgraph.build.files import QUAD_SUFFIXES, DataFile, project_files, user_files
@@ -85,3 +85,16 @@ def load(settings: Settings, progress: Callable[[str], None] | None = None,
     skolem.skolemise(store)
     derived = derive.add_derived_graphs(store, settings.root)
     return LoadedData(store, files, derived)
+
+
+def validated(settings: Settings, progress: Callable[[str], None] | None = None,
+              prepare: Callable[[ox.Store], None] | None = None) -> LoadedData:
+    """termgraph's data checked against the shapes (the SHACL gate), then loaded and derived in
+    memory (and `prepare`d: tests add graphs this way). Raises before anything is returned."""
+    if progress:
+        progress("validating termgraph's data against the shapes")
+    validate.gate(settings.root)
+    data = load(settings, progress=progress)
+    if prepare:
+        prepare(data.store)
+    return data

@@ -23,13 +23,11 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
 from termgraph.build import load as loader
-from termgraph.build import validate
 from termgraph.errors import TermgraphError
 from termgraph.settings import Settings
 from termgraph.sparql.remote import DEFAULT_GRAPH
@@ -39,17 +37,6 @@ ISQL = os.environ.get("TERMGRAPH_ISQL", "isql-vt")
 
 class PublishFailed(TermgraphError):
     exit_code = 2
-
-
-def dataset(settings: Settings, progress=None, prepare: Callable[[ox.Store], None] | None = None) -> ox.Store:
-    """termgraph's data checked against the shapes, loaded, derived (and `prepare`d: tests)."""
-    if progress:
-        progress("validating termgraph's data against the shapes")
-    validate.gate(settings.root)
-    store = loader.load(settings, progress=progress).store
-    if prepare:
-        prepare(store)
-    return store
 
 
 def graph_names(store: ox.Store) -> list[str]:
@@ -142,11 +129,11 @@ def publish_isql(store: ox.Store, url: str, user: str, password: str, load_dir: 
 def publish(settings: Settings, to: str, user: str | None = None, password: str | None = None,
             load_dir: Path | None = None, progress=None, prepare=None, store: ox.Store | None = None) -> list[str]:
     """Publish the validated dataset to `to`; return the names of the graphs written.
-    `store`: a dataset already made by dataset() (to publish one load to several stores)."""
+    `store`: a dataset already made by load.validated() (to publish one load to several stores)."""
     scheme = urlsplit(to).scheme
     if scheme not in ("http", "https", "isql"):
         raise PublishFailed(f"--to {to}: give a Graph Store Protocol URL (http://…) or isql://HOST:PORT for Virtuoso")
-    store = store if store is not None else dataset(settings, progress, prepare)
+    store = store if store is not None else loader.validated(settings, progress, prepare).store
     if scheme == "isql":
         return publish_isql(store, to, user or "dba", password or "", load_dir, progress)
     import httpx

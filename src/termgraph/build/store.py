@@ -1,7 +1,9 @@
 """On-disk stores, for graphs larger than memory.
 
-`termgraph build-store DIR` checks termgraph's data against the shapes, loads every file and the
-derived graphs straight into an Oxigraph store on disk (RocksDB) and writes it once: it is built
+`termgraph build-store DIR` checks termgraph's data against the shapes, loads every file and
+derives its graphs in memory, then writes every quad into an Oxigraph store on disk (RocksDB) with
+the bulk loader (`--low-memory`: loads and derives straight on disk instead, slower but small).
+The store is written once: it is built
 in a temporary folder beside DIR and renamed into place only when complete, with a manifest
 (`termgraph-store.json`: format, termgraph version, graph sizes) that marks it as finished.
 `termgraph serve --store DIR` then opens it read-only in every query worker (`open_store`), so
@@ -14,6 +16,7 @@ import gc
 import json
 import os
 import shutil
+import traceback
 from pathlib import Path
 from typing import Callable
 
@@ -37,47 +40,64 @@ def check_target(target: Path) -> None:
         raise DataNotFound(f"{target.parent} does not exist: create it first")
 
 
-def fill(store: ox.Store, settings: Settings, progress: Callable[[str], None] | None) -> dict[str, int]:
-    """Load every file and derive (exactly as in memory: build/load.py) into `store`; return
-    the size of every named graph."""
-    data = loader.load(settings, progress=progress, store=store)
-    return data.graph_sizes()
+def derive_in_memory(settings: Settings, work: Path, progress, prepare) -> None:
+    """The fast way: validate, load and derive in memory (as `serve` does), then write every
+    quad into the new store with Oxigraph's bulk loader. Needs the memory of an in-memory load,
+    once; serving from the store then does not."""
+    data = loader.validated(settings, progress, prepare)
+    if progress:
+        progress(f"writing the store in {work.name}")
+    store = ox.Store(str(work))
+    store.bulk_extend(data.store.quads_for_pattern(None, None, None, None))
+    finish(store)
 
 
-def build_store(settings: Settings, target: Path, progress: Callable[[str], None] | None = None,
-                prepare: Callable[[ox.Store], None] | None = None) -> dict[str, int]:
-    """Validate, load and derive into a new on-disk store at `target`; return the graph sizes.
-    Nothing is left at `target` if any step fails. `prepare` may add graphs afterwards (tests)."""
-    target = Path(target).absolute()
-    check_target(target)
+def derive_on_disk(settings: Settings, work: Path, progress, prepare) -> None:
+    """The small-memory way: every file loaded and every graph derived straight into the on-disk
+    store (RocksDB): memory stays small, but deriving reads and writes the disk (much slower)."""
     if progress:
         progress("validating termgraph's data against the shapes")
     validate.gate(settings.root)
+    store = ox.Store(str(work))
+    loader.load(settings, progress=progress, store=store)
+    if prepare:
+        prepare(store)
+    finish(store)
+
+
+def finish(store: ox.Store) -> None:
+    """Compact and flush; the store closes when its last reference goes (the caller's return)."""
+    store.optimize()
+    store.flush()
+
+
+def build_store(settings: Settings, target: Path, progress: Callable[[str], None] | None = None,
+                prepare: Callable[[ox.Store], None] | None = None, low_memory: bool = False) -> dict[str, int]:
+    """Validate, load and derive into a new on-disk store at `target`; return the graph sizes.
+    Nothing is left at `target` if any step fails. `prepare` may add graphs (tests).
+    `low_memory`: derive on disk instead of in memory (see derive_on_disk)."""
+    target = Path(target).absolute()
+    check_target(target)
     work = target.parent / f".{target.name}.building-{os.getpid()}"
     shutil.rmtree(work, ignore_errors=True)
-    store = None
     try:
-        store = ox.Store(str(work))
-        sizes = fill(store, settings, progress)
-        if prepare:
-            prepare(store)
-            sizes = loader.LoadedData(store, []).graph_sizes()
-        default_size = loader.LoadedData(store, []).default_graph_size()
+        (derive_on_disk if low_memory else derive_in_memory)(settings, work, progress, prepare)
+        gc.collect()  # the store is closed (RocksDB's lock released) before it is reopened
         if progress:
-            progress("compacting the store")
-        store.optimize()
-        store.flush()
-        store = None
-        gc.collect()  # closes the store (releases RocksDB's lock) before the folder is renamed
+            progress("checking the written store")
+        written = loader.LoadedData(ox.Store.read_only(str(work)), [])
+        sizes, default_size = written.graph_sizes(), written.default_graph_size()
+        del written
+        gc.collect()
         manifest = {"format": FORMAT, "termgraph": __version__, "graphs": sizes,
                     "default_graph": default_size}
         (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         if target.exists():
             target.rmdir()
         work.rename(target)
-    except BaseException:
-        store = None  # close it first: RocksDB's threads would write into the folder being removed
-        gc.collect()
+    except BaseException as exc:
+        traceback.clear_frames(exc.__traceback__)  # the failed step's store is closed first:
+        gc.collect()  # RocksDB's threads would write into the folder being removed
         shutil.rmtree(work, ignore_errors=True)
         raise
     return sizes

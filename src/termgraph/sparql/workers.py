@@ -15,12 +15,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
 
 from termgraph import errors
-from termgraph.sparql import zygote
+from termgraph.sparql import frames, zygote
 from termgraph.sparql.jobs import Job
 
 
@@ -29,17 +30,21 @@ class ProcessWorker:
 
     def __init__(self, pid: int, conn, spool_dir: str | None = None):
         self.pid, self.conn, self.spool_dir = pid, conn, spool_dir
+        self.sock: socket.socket | None = None  # the same pipe, for the event loop (frames.py)
         self.client: str | None = None
         self.started: float | None = None
         self.preempted = False
 
     async def exchange(self, job: Job, deadline: float, threads) -> tuple | None:
-        """Pipes are written and read in threads: a large job or reply never blocks the loop."""
-        loop = asyncio.get_running_loop()
+        """The job sent and the reply read on the event loop (frames.py): never blocking it, and
+        no thread hand-off per query. A job cut off at the deadline leaves the pipe mid-message:
+        the pool then replaces the worker."""
+        if self.sock is None:
+            self.sock = socket.socket(fileno=os.dup(self.conn.fileno()))
         try:
-            await loop.run_in_executor(threads, self.conn.send, job)
-            return await asyncio.wait_for(loop.run_in_executor(threads, self.conn.recv),
-                                          max(0.0, deadline - time.monotonic()))
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                await frames.send(self.sock, job)
+                return await frames.receive(self.sock)
         except asyncio.TimeoutError:
             return None
         except (OSError, EOFError):
@@ -56,6 +61,8 @@ class ProcessWorker:
         unlinked when the server opens it, so only an unfinished one is left under its pid)."""
         self.stop()
         self.conn.close()
+        if self.sock is not None:
+            self.sock.close()
         if self.spool_dir:
             for leftover in Path(self.spool_dir).glob(f"result-{self.pid}-*"):
                 leftover.unlink(missing_ok=True)

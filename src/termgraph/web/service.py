@@ -12,8 +12,6 @@ from typing import Callable
 import pyoxigraph as ox
 
 from termgraph.build import load as loader
-
-from termgraph.build import validate
 from termgraph.sparql.fairness import FairnessSettings
 from termgraph.sparql.pool import PoolSettings, QueryPool
 from termgraph.settings import Settings
@@ -92,12 +90,7 @@ def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[st
         from termgraph.build.store import open_store, store_sizes
 
         return open_store(settings), store_sizes(settings)
-    if progress:
-        progress("validating termgraph's data against the shapes")
-    validate.gate(settings.root)
-    data = loader.load(settings, progress=progress)
-    if prepare:
-        prepare(data.store)
+    data = loader.validated(settings, progress, prepare)
     return data.store, data.graph_sizes()
 
 

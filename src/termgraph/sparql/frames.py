@@ -1,0 +1,68 @@
+"""Messages to and from a query worker, on the event loop itself: no thread per message.
+
+The worker's end is a `multiprocessing.connection.Connection` (blocking, in its own process);
+the server's end writes and reads the same frames (a 4-byte big-endian length, or -1 and an
+8-byte one, then the pickle) without blocking: each send and receive is tried at once with
+MSG_DONTWAIT and, when the socket is not ready, waits for the loop to report it ready. The
+descriptor itself stays blocking, so the same socket can still be used synchronously.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import pickle
+import socket
+import struct
+
+FLAGS = socket.MSG_DONTWAIT
+
+
+def frame(obj) -> bytes:
+    body = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    if len(body) > 0x7FFFFFFF:
+        return struct.pack("!iQ", -1, len(body)) + body
+    return struct.pack("!i", len(body)) + body
+
+
+async def ready(sock: socket.socket, writing: bool) -> None:
+    """Until the loop reports the socket readable (or writable)."""
+    loop = asyncio.get_running_loop()
+    done = loop.create_future()
+    add, remove = (loop.add_writer, loop.remove_writer) if writing else (loop.add_reader, loop.remove_reader)
+    add(sock.fileno(), lambda: done.done() or done.set_result(None))
+    try:
+        await done
+    finally:
+        remove(sock.fileno())
+
+
+async def send(sock: socket.socket, obj) -> None:
+    view = memoryview(frame(obj))
+    while view:
+        try:
+            view = view[sock.send(view, FLAGS):]
+        except BlockingIOError:
+            await ready(sock, writing=True)
+
+
+async def read_exactly(sock: socket.socket, size: int) -> bytes:
+    buf = bytearray(size)
+    view, got = memoryview(buf), 0
+    while got < size:
+        try:
+            n = sock.recv_into(view[got:], size - got, FLAGS)
+        except BlockingIOError:
+            await ready(sock, writing=False)
+            continue
+        if n == 0:
+            raise EOFError("the worker closed its end")
+        got += n
+    return bytes(buf)
+
+
+async def receive(sock: socket.socket):
+    """The next message; EOFError when the worker has gone."""
+    (size,) = struct.unpack("!i", await read_exactly(sock, 4))
+    if size == -1:
+        (size,) = struct.unpack("!Q", await read_exactly(sock, 8))
+    return pickle.loads(await read_exactly(sock, size))
