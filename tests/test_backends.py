@@ -90,6 +90,19 @@ def test_build_store_writes_the_whole_dataset_once(small_built, small_root):
     assert manifest["default_graph"] == expected.default_graph_size()
     with pytest.raises(TermgraphError, match="already exists and is not an empty folder"):
         disk.build_store(Settings(root=small_root), target)
+    snapshot = ox.Store()
+    snapshot.load(path=str(target / disk.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
+    assert set(snapshot) == set(ox.Store.read_only(str(target)))
+
+
+def test_a_store_whose_snapshot_is_broken_is_refused_in_memory(small_built, small_root, tmp_path):
+    import shutil
+
+    copy = tmp_path / "db"
+    shutil.copytree(small_built[0], copy)
+    (copy / disk.SNAPSHOT).write_text("<urn:a> <urn:b> .\n")
+    with pytest.raises(DataNotFound, match=f"--store {copy}: its dataset.nq cannot be read .*; rebuild the store"):
+        disk.open_store(Settings(root=small_root, store_dir=copy, store_in_memory=True))
 
 
 def test_open_store_is_read_only(small_built, small_root):
@@ -165,6 +178,21 @@ def test_a_worker_stopped_at_the_time_limit_is_replaced_by_one_that_reopens_the_
     assert pool.health()["store"] == "on disk"
 
 
+@pytest.fixture(scope="module")
+def copied_client(built):
+    state = build_state(Settings(root=ROOT, store_dir=built[0], store_in_memory=True, **LIMITS))
+    with TestClient(create_app(state), base_url="http://testserver") as client:
+        yield client
+    state.close()
+
+
+@pytest.mark.live  # forks query workers
+@pytest.mark.parametrize("query,shown", EXAMPLES, ids=[q.splitlines()[0][:50] for q, _ in EXAMPLES])
+def test_readme_examples_from_the_store_copied_into_memory(copied_client, query, shown):
+    assert_same_answer(table_of(ask_readme(copied_client, query)), shown, query)
+    assert copied_client.app.state.termgraph.pool.health()["store"] == "in memory"
+
+
 def test_the_commands_name_the_folder_and_the_fix(tmp_path, capsys, small_root):
     from termgraph.cli import main
 
@@ -174,6 +202,8 @@ def test_the_commands_name_the_folder_and_the_fix(tmp_path, capsys, small_root):
     assert f"{tmp_path / 'full'} already exists and is not an empty folder" in capsys.readouterr().err
     assert main(["serve", "--store", str(tmp_path / "none")]) == 2
     assert f"--store {tmp_path / 'none'}: no such folder; write one with: termgraph build-store" in capsys.readouterr().err
+    assert main(["--root", str(small_root), "serve", "--in-memory", "--port", "9"]) == 2
+    assert "--in-memory copies a built store into memory: give it with --store DIR" in capsys.readouterr().err
     assert main(["--root", str(small_root), "publish", "--to", "http://127.0.0.1:9/store"]) == 2
     assert "--to http://127.0.0.1:9/store: cannot reach the store" in capsys.readouterr().err
 

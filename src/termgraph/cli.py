@@ -235,7 +235,7 @@ def cmd_serve(args, settings) -> int:
         "extra_files": tuple(args.files), "rate_limit_seconds": args.rate_limit,
         "rate_limit_window": args.rate_window, "trusted_proxies": tuple(a.strip() for a in args.trusted_proxies.split(",") if a.strip())
         if args.trusted_proxies else None, "curate": args.curate or None,
-        "store_dir": args.store, "backend": args.backend,
+        "store_dir": args.store, "store_in_memory": args.in_memory, "backend": args.backend,
     }.items() if v is not None and v != ()})
     if settings.curate:
         from termgraph.web.routes.curate import is_loopback

@@ -12,6 +12,9 @@ from pathlib import Path
 def add_serve_options(p) -> None:
     p.add_argument("--store", type=Path, default=None, metavar="DIR",
                    help="serve from an on-disk store written by termgraph build-store DIR (larger than memory)")
+    p.add_argument("--in-memory", action="store_true", default=None,
+                   help="with --store: copy the built store into memory at start (fastest queries, "
+                        "starts without validating or deriving again)")
     p.add_argument("--backend", default=None, metavar="URL",
                    help="send queries to this SPARQL 1.1 endpoint, filled by termgraph publish "
                         "(pages read a local copy: the files, or --store DIR)")

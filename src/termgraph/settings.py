@@ -36,6 +36,7 @@ class Settings:
     max_connections: int = 512  # open connections at once; past that, 503
     curate: bool = False  # serve the review page for drafted claims (loopback hosts only)
     store_dir: Path | None = None  # serve from this on-disk store (written by termgraph build-store DIR)
+    store_in_memory: bool = False  # with store_dir: copy the built store into memory at start
     backend: str | None = None  # send queries to this SPARQL 1.1 endpoint (filled by termgraph publish)
 
     def with_(self, **changes) -> "Settings":
@@ -69,6 +70,14 @@ def port(text: str) -> int:
     return value
 
 
+def boolean(text: str) -> bool:
+    if text.lower() in ("1", "true", "yes", "on"):
+        return True
+    if text.lower() in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError("must be 1 or 0")
+
+
 def addresses(text: str) -> tuple[str, ...]:
     return tuple(a.strip() for a in text.split(",") if a.strip())
 
@@ -90,6 +99,7 @@ ENV = {
     "TERMGRAPH_HEADER_TIMEOUT": ("header_timeout", positive(float), "seconds, such as 10"),
     "TERMGRAPH_MAX_CONNECTIONS": ("max_connections", positive(int), "a number of connections, such as 512"),
     "TERMGRAPH_STORE": ("store_dir", Path, "a folder written by termgraph build-store"),
+    "TERMGRAPH_STORE_IN_MEMORY": ("store_in_memory", boolean, "1 or 0"),
     "TERMGRAPH_BACKEND": ("backend", str, "a SPARQL endpoint URL, such as http://127.0.0.1:7878/query"),
 }
 

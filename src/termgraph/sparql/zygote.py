@@ -13,6 +13,8 @@ Unix socketpair whose other end the zygote hands to the server (SCM_RIGHTS).
 
 from __future__ import annotations
 
+import ctypes
+import gc
 import os
 import resource
 import signal
@@ -28,6 +30,7 @@ from termgraph import errors
 def start_zygote(data, known: set[str], memory_limit: int, spool_dir: str | None = None) -> tuple[int, socket.socket]:
     """Fork the zygote; return (its pid, the server's end of the control socket). `data`: the
     loaded store, or the folder of an on-disk store (each worker opens it read-only)."""
+    settle_memory()
     parent, child = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
     pid = os.fork()
     if pid == 0:  # the zygote
@@ -40,6 +43,18 @@ def start_zygote(data, known: set[str], memory_limit: int, spool_dir: str | None
         os._exit(code)
     child.close()
     return pid, parent
+
+
+def settle_memory() -> None:
+    """Before forking: the loading's garbage collected and its freed heap given back to the
+    system (glibc's malloc_trim), and every surviving Python object frozen out of the garbage
+    collector's reach, so a worker's collections never write to (and so copy) the shared pages."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to trim
+        pass
+    gc.freeze()
 
 
 def zygote_loop(ctl: socket.socket, data, known: set[str], memory_limit: int, spool_dir: str | None) -> None:

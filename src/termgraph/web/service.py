@@ -12,6 +12,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from termgraph.build import load as loader
+from termgraph.errors import BadSetting
 from termgraph.sparql.fairness import FairnessSettings
 from termgraph.sparql.pool import PoolSettings, QueryPool
 from termgraph.settings import Settings
@@ -62,7 +63,9 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
     spool_dir = workdir / "results"
     spool_dir.mkdir()
     try:
-        if settings.store_dir and not settings.backend:
+        if settings.store_in_memory and not settings.store_dir:
+            raise BadSetting("--in-memory copies a built store into memory: give it with --store DIR")
+        if settings.store_dir and not settings.backend and not settings.store_in_memory:
             return on_disk_state(settings, workdir, spool_dir, progress)
         store, sizes = local_data(settings, progress, prepare)
         if settings.backend:
