@@ -1,13 +1,14 @@
 """Benchmark of every way termgraph serves, on three graph sizes, against Oxigraph's own server in
 the same run. Prints figures (a Markdown table per size); asserts nothing.
 
-    python bench/backends.py                         # our graph, ~100x, ~1000x (~3.1 M quads)
+    python bench/backends.py                         # our graph, ~100x, ~200x (~3.2 M quads)
     python bench/backends.py --sizes 0,100           # the two smaller graphs only
     python bench/backends.py --modes memory,disk     # some modes only
 
 Modes (termgraph always with 2 workers / 2 concurrent store queries, time limit 120 s):
   memory    `termgraph serve FILE`              the dataset in memory in every worker
   disk      `termgraph build-store` + `serve --store`  an on-disk store opened read-only
+  snapshot  `termgraph build-store` + `serve --store --in-memory`  the built store loaded into memory
   oxigraph  `termgraph publish` (Graph Store Protocol) + `serve --backend` in front of Oxigraph server
   virtuoso  `termgraph publish` (isql bulk loader) + `serve --backend` in front of Virtuoso
   reference `oxigraph load` + `oxigraph serve-read-only`, nothing in front (the yardstick)
@@ -38,7 +39,7 @@ from run import QUERIES, dump_dataset, free_port, one, throughput, wait_up  # no
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-MODES = ["memory", "disk", "oxigraph", "virtuoso", "reference"]
+MODES = ["memory", "disk", "snapshot", "oxigraph", "virtuoso", "reference"]
 
 
 def tree_memory(pids: list[int]) -> tuple[int, int]:
@@ -71,7 +72,7 @@ def termgraph(args: list[str], port: int):
     cmd = [str(BIN / "termgraph"), "serve", "--port", str(port), "--workers", "2", "--timeout", "120", *args]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/sparql"
-    wait_up(url, proc)
+    wait_up(url, proc, limit=3600)
     return proc, url
 
 
@@ -84,25 +85,27 @@ def publish(to: str, extra: list[Path], env_urls: dict) -> None:
 
 
 def start(mode: str, extra: list[Path], work: Path, urls: dict, nquads: Path):
-    """Start one mode; return (process to stop or None, query URL, pids to measure, load seconds)."""
+    """Start one mode; return (process to stop or None, query URL, pids to measure, load seconds,
+    seconds of the last step alone: starting the server on a built store)."""
     t0 = time.monotonic()
     files = [str(p) for p in extra]
     if mode == "memory":
         proc, url = termgraph(files, free_port())
-        return proc, url, [proc.pid], time.monotonic() - t0
-    if mode == "disk":
+        return proc, url, [proc.pid], time.monotonic() - t0, None
+    if mode in ("disk", "snapshot"):
         store = work / f"store-{time.monotonic_ns()}"
         subprocess.run([str(BIN / "termgraph"), "build-store", str(store), *files], cwd=ROOT, check=True,
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        proc, url = termgraph(["--store", str(store)], free_port())
-        return proc, url, [proc.pid], time.monotonic() - t0
+        t1 = time.monotonic()
+        proc, url = termgraph(["--store", str(store)] + (["--in-memory"] if mode == "snapshot" else []), free_port())
+        return proc, url, [proc.pid], time.monotonic() - t0, time.monotonic() - t1
     if mode in ("oxigraph", "virtuoso"):
         target = urls["OXIGRAPH1"] + "/store" if mode == "oxigraph" else urls["VIRTUOSO_ISQL"]
         publish(target, extra, urls)
         backend = urls["OXIGRAPH1"] + "/query" if mode == "oxigraph" else urls["VIRTUOSO"] + "/sparql"
         proc, url = termgraph([*files, "--backend", backend], free_port())
         store_pid = pid_of("oxigraph1" if mode == "oxigraph" else "virtuoso")
-        return proc, url, [proc.pid, store_pid], time.monotonic() - t0
+        return proc, url, [proc.pid, store_pid], time.monotonic() - t0, None
     location = work / f"oxigraph-{time.monotonic_ns()}"
     exe = str(BIN / "oxigraph")
     subprocess.run([exe, "load", "--location", str(location), "--file", str(nquads)], check=True,
@@ -113,7 +116,7 @@ def start(mode: str, extra: list[Path], work: Path, urls: dict, nquads: Path):
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/query"
     wait_up(url, proc)
-    return proc, url, [proc.pid], time.monotonic() - t0
+    return proc, url, [proc.pid], time.monotonic() - t0, None
 
 
 def latencies(url: str, warmup: int, repeats: int) -> dict[str, tuple[float, float]]:
@@ -134,7 +137,7 @@ def latencies(url: str, warmup: int, repeats: int) -> dict[str, tuple[float, flo
 
 
 def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, seconds: float) -> dict:
-    proc, url, pids, load = start(mode, extra, work, urls, nquads)
+    proc, url, pids, load, restart = start(mode, extra, work, urls, nquads)
     try:
         lat = latencies(url, warmup, repeats)
         try:
@@ -150,7 +153,7 @@ def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, sec
             proc.kill()
     p50s = [v[0] for v in lat.values()]
     p95s = [v[1] for v in lat.values()]
-    row = {"mode": mode, "load": load, "rss": rss, "pss": pss, "p50": statistics.median(p50s), "p95": statistics.median(p95s),
+    row = {"mode": mode, "load": load, "restart": restart, "rss": rss, "pss": pss, "p50": statistics.median(p50s), "p95": statistics.median(p95s),
            "rps": rps, "lat": lat}
     print(f"  {mode}: load {load:.1f} s, RSS {rss / 2**20:,.0f} MiB, PSS {pss / 2**20:,.0f} MiB, p50 {row['p50'] * 1e3:.2f} ms, "
           f"p95 {row['p95'] * 1e3:.2f} ms, {rps:.1f} req/s", flush=True)
@@ -159,10 +162,12 @@ def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, sec
 
 def report(title: str, rows: list[dict]) -> None:
     print(f"\n### {title}\n")
-    print("| mode | load s | RSS MiB (whole tree) | PSS MiB (whole tree) | median p50 ms | median p95 ms | req/s (4 clients) |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| mode | load s | start on the built store s | RSS MiB (whole tree) | PSS MiB (whole tree) | median p50 ms | "
+          "median p95 ms | req/s (4 clients) |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['mode']} | {r['load']:.1f} | {r['rss'] / 2**20:,.0f} | {r['pss'] / 2**20:,.0f} | {r['p50'] * 1e3:.2f} | "
+        restart = f"{r['restart']:.1f}" if r["restart"] is not None else "–"
+        print(f"| {r['mode']} | {r['load']:.1f} | {restart} | {r['rss'] / 2**20:,.0f} | {r['pss'] / 2**20:,.0f} | {r['p50'] * 1e3:.2f} | "
               f"{r['p95'] * 1e3:.2f} | {r['rps']:.1f} |")
     print("\n| query | " + " | ".join(f"{r['mode']} p50 / p95 ms" for r in rows) + " |")
     print("|---|" + "---|" * len(rows))
@@ -174,7 +179,7 @@ def report(title: str, rows: list[dict]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="0,100,1000", help="scales of the generated graph (0: our graph only)")
+    parser.add_argument("--sizes", default="0,100,200", help="scales of the generated graph (0: our graph only)")
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured runs of each query first")

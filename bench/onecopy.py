@@ -1,12 +1,14 @@
 """One copy of the data, however many workers: termgraph in memory with 4 query workers against
 Oxigraph server in memory, on the same dataset, in one run. Prints figures; asserts nothing.
 
-    python bench/onecopy.py                  # the generated ~1000x graph (~3.1 M quads)
+    python bench/onecopy.py                  # the generated ~200x graph (~3.2 M quads after building)
     python bench/onecopy.py --scale 100      # ~100x
 
-For each: load time (process start to first answer; termgraph validates its own data, loads,
-derives and forks its workers; Oxigraph server is started empty and sent the N-Quads dump of the
-same dataset by `POST /store`), RSS and PSS of the whole process tree after loading, p50 of the cheap
+For each: load time (process start to first answer; termgraph from the data files validates its
+own data, loads, derives and forks its workers; termgraph from a built store (`build-store DIR`,
+timed apart: it is done once) loads the store's N-Quads snapshot into memory with
+`serve --store DIR --in-memory`; Oxigraph server is started empty and sent the N-Quads dump of
+the same dataset by `POST /store`), RSS and PSS of the whole process tree after loading, p50 of the cheap
 queries (ASK, DESCRIBE of one resource; sequential, after a warm-up). For termgraph also: how
 long a worker stopped at the time limit takes to be replaced (a query that runs past a 2 s limit,
 then /health polled until every worker is idle again).
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import shutil
 import statistics
 import subprocess
 import sys
@@ -28,7 +31,7 @@ import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from run import dump_dataset, free_port, wait_up  # noqa: E402
+from run import free_port, wait_up  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -74,11 +77,19 @@ def replacement_seconds(base: str) -> float:
         time.sleep(0.005)
 
 
-def termgraph(extra: list[Path], workers: int, timeout: float) -> dict:
+def build_store(extra: list[Path], target: Path) -> float:
+    t0 = time.monotonic()
+    subprocess.run([str(BIN / "termgraph"), "build-store", str(target), *map(str, extra)], cwd=ROOT, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.monotonic() - t0
+
+
+def termgraph(data: list[str], workers: int, timeout: float) -> dict:
+    """`data`: the extra files, or --store DIR --in-memory."""
     port = free_port()
     t0 = time.monotonic()
     proc = subprocess.Popen([str(BIN / "termgraph"), "serve", "--port", str(port), "--workers", str(workers),
-                             "--timeout", str(timeout), *map(str, extra)],
+                             "--timeout", str(timeout), *data],
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}/"
     try:
@@ -116,28 +127,36 @@ def oxigraph(nquads: Path) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scale", type=int, default=1000)
+    parser.add_argument("--scale", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
           f"Python {platform.python_version()}", flush=True)
     work = Path(tempfile.mkdtemp(prefix="termgraph-bench-onecopy-"))
-    from generate import generate
+    try:
+        from generate import generate
 
-    extra = [work / "large.trig"]
-    extra[0].write_text(generate(args.scale))
-    nquads = dump_dataset(extra, work)
-    print(f"~{args.scale}x: {sum(1 for _ in open(nquads, 'rb')):,} quads", flush=True)
-    rows = {"termgraph, %d workers" % args.workers: termgraph(extra, args.workers, 120.0),
-            "Oxigraph server, in memory": oxigraph(nquads)}
-    rows["termgraph, %d workers, 2 s limit" % args.workers] = {"replace": termgraph(extra, args.workers, 2.0)["replace"]}
-    print("\n| | load s | RSS MiB (whole tree) | PSS MiB (whole tree) | ASK p50 ms | DESCRIBE p50 ms | worker replaced in s |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for name, r in rows.items():
-        cells = [f"{r['load']:.1f}" if "load" in r else "", f"{r['rss']:,.0f}" if "rss" in r else "", f"{r['pss']:,.0f}" if "pss" in r else "",
-                 f"{r['ASK']:.2f}" if "ASK" in r else "", f"{r['DESCRIBE one resource']:.2f}" if "ASK" in r else "",
-                 f"{r['replace']:.3f}" if "replace" in r else ""]
-        print(f"| {name} | " + " | ".join(cells) + " |")
+        extra = [work / "large.trig"]
+        extra[0].write_text(generate(args.scale))
+        built = build_store(extra, work / "store")
+        nquads = work / "store" / "dataset.nq"  # the built store's snapshot: the same dataset
+        print(f"~{args.scale}x: {sum(1 for _ in open(nquads, 'rb')):,} quads; termgraph build-store: {built:.1f} s (once)",
+              flush=True)
+        from_store = ["--store", str(work / "store"), "--in-memory"]
+        rows = {"termgraph, %d workers, from the data files" % args.workers: termgraph(list(map(str, extra)), args.workers, 120.0),
+                "termgraph, %d workers, from a built store (`--store DIR --in-memory`)" % args.workers:
+                    termgraph(from_store, args.workers, 120.0),
+                "Oxigraph server, in memory": oxigraph(nquads)}
+        rows["termgraph, %d workers, 2 s limit" % args.workers] = {"replace": termgraph(from_store, args.workers, 2.0)["replace"]}
+        print("\n| | load s | RSS MiB (whole tree) | PSS MiB (whole tree) | ASK p50 ms | DESCRIBE p50 ms | worker replaced in s |")
+        print("|---|---:|---:|---:|---:|---:|---:|")
+        for name, r in rows.items():
+            cells = [f"{r['load']:.1f}" if "load" in r else "", f"{r['rss']:,.0f}" if "rss" in r else "", f"{r['pss']:,.0f}" if "pss" in r else "",
+                     f"{r['ASK']:.2f}" if "ASK" in r else "", f"{r['DESCRIBE one resource']:.2f}" if "ASK" in r else "",
+                     f"{r['replace']:.3f}" if "replace" in r else ""]
+            print(f"| {name} | " + " | ".join(cells) + " |")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":
