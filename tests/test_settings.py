@@ -20,6 +20,8 @@ from termgraph.settings import Settings, settings_from_env
     ({"TERMGRAPH_RATE_LIMIT": "0"}, "rate_limit_seconds", 0.0),
     ({"TERMGRAPH_TRUSTED_PROXIES": "127.0.0.1, ::1"}, "trusted_proxies", ("127.0.0.1", "::1")),
     ({"TERMGRAPH_BASE_URL": "https://example.org/tg/"}, "base_url", "https://example.org/tg/"),
+    ({"TERMGRAPH_STORE_IN_MEMORY": "1"}, "store_in_memory", True),
+    ({"TERMGRAPH_STORE_IN_MEMORY": "no"}, "store_in_memory", False),
     ({"TERMGRAPH_PORT": ""}, "port", 8000),  # empty: the default
     ({}, "trusted_proxies", ()),  # no one's forwarded headers are trusted by default
 ])
@@ -41,6 +43,7 @@ def test_root_and_overrides(tmp_path):
      "TERMGRAPH_QUERY_TIMEOUT='nan': must be a finite number greater than 0; give seconds, such as 10"),
     ({"TERMGRAPH_RATE_LIMIT": "-1"},
      "TERMGRAPH_RATE_LIMIT='-1': must be a finite number, 0 or more; give seconds per window, 0 for off"),
+    ({"TERMGRAPH_STORE_IN_MEMORY": "maybe"}, "TERMGRAPH_STORE_IN_MEMORY='maybe': must be 1 or 0; give 1 or 0"),
     ({"TERMGRAPH_MAX_RESULT_BYTES": "1e6"},
      "TERMGRAPH_MAX_RESULT_BYTES='1e6': not a valid value; give bytes, such as 50000000"),
 ])
