@@ -1,0 +1,49 @@
+"""The server's end of a worker's pipe (sparql/frames.py) speaks multiprocessing's framing on
+the event loop: messages of any size both ways, an end that goes away is EOFError, and the
+descriptor stays blocking for the worker's Connection."""
+
+import asyncio
+import os
+import socket
+import threading
+from multiprocessing.connection import Connection
+
+import pytest
+
+from termgraph.sparql import frames
+
+
+def pair():
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    return ours, Connection(theirs.detach())
+
+
+@pytest.mark.parametrize("size", [0, 10, 100_000, 3_000_000])  # 3 MB: many partial sends and reads
+def test_messages_both_ways(size):
+    ours, conn = pair()
+    payload = ("ok", os.urandom(size))
+
+    def echo():  # the worker's side: a blocking Connection
+        conn.send(("echo",) + conn.recv())
+
+    async def main():
+        t = threading.Thread(target=echo)
+        t.start()
+        await frames.send(ours, payload)
+        reply = await frames.receive(ours)
+        t.join()
+        return reply
+
+    assert asyncio.run(main()) == ("echo",) + payload
+    assert ours.getblocking()  # the descriptor itself was never made non-blocking
+    ours.close()
+    conn.close()
+
+
+def test_an_end_that_goes_away_is_eoferror():
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    theirs.sendall(b"\x00\x00\x00\x10abc")  # a frame announcing 16 bytes, cut short
+    theirs.close()
+    with pytest.raises(EOFError):
+        asyncio.run(frames.receive(ours))
+    ours.close()
