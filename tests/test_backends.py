@@ -138,12 +138,19 @@ def test_the_low_memory_build_writes_the_same_store(small_built, small_root, tmp
     assert set(ox.Store.read_only(str(target))) == set(ox.Store.read_only(str(small_built[0])))
 
 
+def serving(settings: Settings):
+    """A test client of termgraph served with `settings` (workers started, closed after)."""
+    state = build_state(settings)
+    try:
+        with TestClient(create_app(state), base_url="http://testserver") as client:
+            yield client
+    finally:
+        state.close()
+
+
 @pytest.fixture(scope="module")
 def store_client(built):
-    state = build_state(Settings(root=ROOT, store_dir=built[0], **LIMITS))
-    with TestClient(create_app(state), base_url="http://testserver") as client:
-        yield client
-    state.close()
+    yield from serving(Settings(root=ROOT, store_dir=built[0], **LIMITS))
 
 
 @pytest.mark.live  # forks query workers
@@ -180,10 +187,7 @@ def test_a_worker_stopped_at_the_time_limit_is_replaced_by_one_that_reopens_the_
 
 @pytest.fixture(scope="module")
 def copied_client(built):
-    state = build_state(Settings(root=ROOT, store_dir=built[0], store_in_memory=True, **LIMITS))
-    with TestClient(create_app(state), base_url="http://testserver") as client:
-        yield client
-    state.close()
+    yield from serving(Settings(root=ROOT, store_dir=built[0], store_in_memory=True, **LIMITS))
 
 
 @pytest.mark.live  # forks query workers
@@ -346,11 +350,9 @@ BACKENDS = {"oxigraph": "{OXIGRAPH1}/query", "virtuoso": "{VIRTUOSO}/sparql", "h
 def backend_client(request, servers, built):
     """termgraph in front of a store; its pages read the built on-disk store (--store with --backend)."""
     url = BACKENDS[request.param].format(**servers)
-    state = build_state(Settings(root=ROOT, backend=url, store_dir=built[0], **LIMITS))
-    with TestClient(create_app(state), base_url="http://testserver") as client:
+    for client in serving(Settings(root=ROOT, backend=url, store_dir=built[0], **LIMITS)):
         client.backend = request.param
         yield client
-    state.close()
 
 
 @pytest.mark.live
