@@ -54,7 +54,8 @@ class QueryPool:
             source = ProcessWorkers(store, known, settings.memory_limit, spool_dir)
         self.source, self.settings = source, settings
         self.ledger = ClientLedger(settings.fairness)
-        self.threads = cf.ThreadPoolExecutor(2 * settings.workers + 2, thread_name_prefix="termgraph-pipe")
+        # replace() forks workers in these threads (spawning blocks); jobs go over the pipes on the loop
+        self.threads = cf.ThreadPoolExecutor(settings.workers + 1, thread_name_prefix="termgraph-spawn")
         self.idle: list[Worker] = []
         self.busy: set[Worker] = set()
         self.waiting: list[Waiter] = []
@@ -109,7 +110,7 @@ class QueryPool:
         """Run the job on the worker; cost[0] gets the seconds it reported (None if stopped)."""
         reply = None
         try:
-            reply = await worker.exchange(job, deadline, self.threads)
+            reply = await worker.exchange(job, deadline)
         finally:
             self.release(worker, healthy=reply is not None and reply[0] in ("ok", "error"))
         if reply is not None and reply[0] in ("ok", "error"):

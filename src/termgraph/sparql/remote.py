@@ -227,7 +227,7 @@ class RemoteSlot:
         self.preempted = False
         self.task: asyncio.Task | None = None
 
-    async def exchange(self, job: Job, deadline: float, threads) -> tuple | None:
+    async def exchange(self, job: Job, deadline: float) -> tuple | None:
         began = time.monotonic()
         self.task = asyncio.ensure_future(self.answer(job))
         try:

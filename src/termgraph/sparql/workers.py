@@ -5,7 +5,7 @@ the kind that sends each job to a SPARQL store elsewhere. The pool (pool.py) onl
 A worker source has `start()` (before any thread starts), `spawn()` (blocking: a fresh worker),
 `async screen(job)` (refuse a job up front, before it waits for a worker) and `close()`.
 A worker has `pid` (None when it is not a process), `client`, `started`, `preempted`,
-`async exchange(job, deadline, threads)` -> the reply tuple ("ok", Answer, cost) or
+`async exchange(job, deadline)` -> the reply tuple ("ok", Answer, cost) or
 ("error", wire, cost) or ("died",), or None at the deadline; `stop()` (preemption: the
 exchange then ends with ("died",)) and `kill()` (for good).
 """
@@ -35,7 +35,7 @@ class ProcessWorker:
         self.started: float | None = None
         self.preempted = False
 
-    async def exchange(self, job: Job, deadline: float, threads) -> tuple | None:
+    async def exchange(self, job: Job, deadline: float) -> tuple | None:
         """The job sent and the reply read on the event loop (frames.py): never blocking it, and
         no thread hand-off per query. A job cut off at the deadline leaves the pipe mid-message:
         the pool then replaces the worker."""
