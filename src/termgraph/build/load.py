@@ -88,13 +88,14 @@ def load(settings: Settings, progress: Callable[[str], None] | None = None,
 
 
 def validated(settings: Settings, progress: Callable[[str], None] | None = None,
-              prepare: Callable[[ox.Store], None] | None = None) -> LoadedData:
-    """termgraph's data checked against the shapes (the SHACL gate), then loaded and derived in
-    memory (and `prepare`d: tests add graphs this way). Raises before anything is returned."""
+              prepare: Callable[[ox.Store], None] | None = None, store: ox.Store | None = None) -> LoadedData:
+    """termgraph's data checked against the shapes (the SHACL gate), then loaded and derived (in
+    memory, or into an empty on-disk `store`) and `prepare`d (tests add graphs this way).
+    Raises before anything is returned."""
     if progress:
         progress("validating termgraph's data against the shapes")
     validate.gate(settings.root)
-    data = load(settings, progress=progress)
+    data = load(settings, progress=progress, store=store)
     if prepare:
         prepare(data.store)
     return data

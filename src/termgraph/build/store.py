@@ -25,7 +25,6 @@ import pyoxigraph as ox
 
 from termgraph import __version__
 from termgraph.build import load as loader
-from termgraph.build import validate
 from termgraph.errors import DataNotFound, TermgraphError
 from termgraph.settings import Settings
 
@@ -57,13 +56,8 @@ def derive_in_memory(settings: Settings, work: Path, progress, prepare) -> None:
 def derive_on_disk(settings: Settings, work: Path, progress, prepare) -> None:
     """The small-memory way: every file loaded and every graph derived straight into the on-disk
     store (RocksDB): memory stays small, but deriving reads and writes the disk (much slower)."""
-    if progress:
-        progress("validating termgraph's data against the shapes")
-    validate.gate(settings.root)
     store = ox.Store(str(work))
-    loader.load(settings, progress=progress, store=store)
-    if prepare:
-        prepare(store)
+    loader.validated(settings, progress, prepare, store=store)
     finish(store, store, work)
 
 

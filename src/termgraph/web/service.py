@@ -53,9 +53,10 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
     """Validate (SHACL gate), load once, then start the query workers. Call before any thread
     starts (process workers are forked from the loaded data, sharing its memory).
 
-    Three kinds of data: loaded into memory (the default); an on-disk store written by
-    `termgraph build-store` (`settings.store_dir`: each worker opens it read-only); or a SPARQL
-    store elsewhere (`settings.backend`: queries go there, pages read the local copy).
+    Four kinds of data: loaded into memory (the default); an on-disk store written by
+    `termgraph build-store` (`settings.store_dir`: each worker opens it read-only); that store's
+    snapshot loaded into memory (`settings.store_in_memory`); or a SPARQL store elsewhere
+    (`settings.backend`: queries go there, pages read the local copy).
     Raises ValidationFailed or DataSyntaxError before anything is served; on any failure the
     work folder is removed. `prepare` may add graphs to the store before it is frozen (tests).
     """
