@@ -111,6 +111,18 @@ def test_solutions_csv_body():
     assert formats.serialize_result("SELECT", result, "text/csv", 1000) == b"l\r\nlarge language model\r\n"
 
 
+def test_a_construct_in_n_triples_is_written_natively_with_the_same_bytes_and_cap():
+    store = ox.Store()
+    for t in GRAPH:
+        store.add(ox.Quad(t.subject, t.predicate, t.object))
+    construct = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+    native = formats.serialize_result("CONSTRUCT", store.query(construct), "application/n-triples", 10_000)
+    assert native == formats.serialize_rdf(list(store.query(construct)), "application/n-triples")
+    assert sorted(map(str, ox.parse(native, format=ox.RdfFormat.N_TRIPLES))) == sorted(map(str, GRAPH))
+    with pytest.raises(ResultTooLarge, match="larger than 50 bytes"):
+        formats.serialize_result("CONSTRUCT", store.query(construct), "application/n-triples", 50)
+
+
 def test_the_cap_stops_a_large_result():
     with pytest.raises(ResultTooLarge, match="larger than 50 bytes"):
         formats.serialize_rdf(GRAPH, "application/n-triples", cap=50)

@@ -137,10 +137,17 @@ def capped(cap: int, write) -> bytes:
     return out.getvalue()
 
 
+# Formats with no prefix syntax: a CONSTRUCT or DESCRIBE result is written by pyoxigraph's own
+# serialiser of query triples, without a round trip through Python objects per triple.
+NO_PREFIXES = {RDF.N_TRIPLES, RDF.N_QUADS}
+
+
 def serialize_result(form: str, value, media_type: str, cap: int) -> bytes:
     """Serialise a query result natively into `media_type`, failing past `cap` bytes."""
     if form in ("SELECT", "ASK"):
         return capped(cap, lambda out: value.serialize(out, SOLUTION_FORMATS[media_type]))
+    if isinstance(value, ox.QueryTriples) and BY_MEDIA_TYPE[media_type].ox in NO_PREFIXES:
+        return capped(cap, lambda out: value.serialize(out, BY_MEDIA_TYPE[media_type].ox))
     return serialize_rdf(value, media_type, cap)
 
 

@@ -22,7 +22,7 @@ from starlette.types import Receive, Scope, Send
 from termgraph.sparql.jobs import Answer
 from termgraph.web.manners import STREAMED, etag_of_digest
 
-CHUNK = 64 << 10
+CHUNK = 256 << 10
 SEND_TIMEOUT = 60.0
 
 
