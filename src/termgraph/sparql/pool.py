@@ -222,15 +222,24 @@ class QueryPool:
 
 
 async def run_while_connected(pool, job: Job, client: str, is_disconnected, poll: float = 0.25) -> Answer:
-    """Run a job, cancelling it (and freeing its worker) as soon as the client goes away."""
-    task = asyncio.ensure_future(pool.run(job, client))
+    """Run a job, cancelling it (and freeing its worker) as soon as the client goes away: every
+    `poll` seconds a check runs beside it (a query that ends sooner costs one timer, no task)."""
+    loop, running = asyncio.get_running_loop(), asyncio.current_task()
+    watch: dict = {}
+
+    def check() -> None:
+        watch["task"] = loop.create_task(cancel_if_gone())
+
+    async def cancel_if_gone() -> None:
+        if await is_disconnected():
+            running.cancel()
+        else:
+            watch["timer"] = loop.call_later(poll, check)
+
+    watch["timer"] = loop.call_later(poll, check)
     try:
-        while not task.done():
-            await asyncio.wait({task}, timeout=poll)
-            if not task.done() and await is_disconnected():
-                task.cancel()
-                break
-        return await task
+        return await pool.run(job, client)
     finally:
-        if not task.done():
-            task.cancel()
+        watch["timer"].cancel()
+        if "task" in watch and not watch["task"].done():
+            watch["task"].cancel()

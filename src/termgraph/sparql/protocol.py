@@ -5,6 +5,8 @@ Nothing here touches the network or the store; routes call these and map errors 
 
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
@@ -233,6 +235,7 @@ def offered_for(form: str, html: bool = False) -> list[str]:
     return offered + (["text/html"] if html else [])
 
 
+@functools.lru_cache(maxsize=1024)  # clients send a handful of distinct Accept headers
 def result_type(accept: str | None, form: str, override: str | None = None, html: bool = False) -> str:
     """The media type for a result of this form (SELECT/ASK or CONSTRUCT/DESCRIBE)."""
     return negotiate(accept, offered_for(form, html), override)

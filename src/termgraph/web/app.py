@@ -20,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from termgraph import __version__
 from termgraph import errors
 from termgraph.web import manners
+from termgraph.web.query_path import QueryPathMiddleware
 from termgraph.web.routes import browse, pages, sparql, terms
 from termgraph.web import render
 from termgraph.web.service import ServiceState
@@ -80,7 +81,9 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 def add_middleware(app: FastAPI, state: ServiceState) -> None:
-    """Innermost first: ETag, 304 and gzip; then HEAD; CORS; the security headers outermost."""
+    """Innermost first: the short way for queries (query_path.py); ETag, 304 and gzip; then HEAD;
+    CORS; the security headers outermost."""
+    app.add_middleware(QueryPathMiddleware, handler=sparql.sparql, on_error=termgraph_error)
     app.add_middleware(manners.RepresentationMiddleware, last_modified=state_loaded_at(state), gzip_min=GZIP_MIN_BYTES)
     app.add_middleware(manners.HeadMiddleware)
     app.add_middleware(
@@ -112,6 +115,9 @@ def create_app(state: ServiceState) -> FastAPI:
         lifespan=lifespan,
         docs_url=None,  # served by pages.py from the vendored Swagger UI (works offline)
         redoc_url=None,
+        # No OpenTelemetry: termgraph exports nothing (offline), and FastAPI's per-request check
+        # for configured providers costs time on every query.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.termgraph = state
     add_middleware(app, state)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pyoxigraph as ox
@@ -61,7 +62,19 @@ def public_base(request: Request, state: ServiceState) -> str:
     if proto and host and peer in state.settings.trusted_proxies and proto.split(",")[0].strip() in ("http", "https"):
         prefix = request.scope.get("root_path", "")
         return f"{proto.split(',')[0].strip()}://{host.split(',')[0].strip()}{prefix}/"
-    return str(request.base_url)
+    scope = request.scope
+    return own_base(scope.get("scheme", "http"), request.headers.get("host"),
+                    tuple(scope["server"]) if scope.get("server") else None,
+                    scope.get("app_root_path", scope.get("root_path", "")))
+
+
+@functools.lru_cache(maxsize=256)  # per Host header: a few in practice, bounded whatever is sent
+def own_base(scheme: str, host: str | None, server: tuple | None, root_path: str) -> str:
+    """Starlette's base URL of a request with this scheme, Host header, server and root path."""
+    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
+    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": "/",
+             "query_string": b"", "headers": headers}
+    return str(Request(scope).base_url)
 
 
 def client_of(request: Request, state: ServiceState) -> str:
