@@ -322,21 +322,30 @@ def test_an_unreachable_store_is_a_clear_error_at_start():
 def test_publish_refuses_a_url_it_cannot_use():
     with pytest.raises(PublishFailed, match="give a Graph Store Protocol URL"):
         publish(Settings(root=ROOT), "ftp://127.0.0.1/store")
+    with pytest.raises(PublishFailed, match="--quads is for a Graph Store Protocol URL"):
+        publish(Settings(root=ROOT), "isql://127.0.0.1:1111", quads=True, store=ox.Store())
 
 
 # --- live: real stores on loopback -----------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def servers():
+def one_load():
+    """The validated dataset with the W3C test graphs, loaded once for every store."""
+    return validated(Settings(root=ROOT), prepare=add_w3c_graphs).store
+
+
+@pytest.fixture(scope="module")
+def servers(one_load):
+    """The stores, filled each way: the first Oxigraph server with the dataset in one POST of
+    N-Quads, the second with one PUT per graph (HAProxy sends queries to both), Virtuoso by isql."""
     env = dict(os.environ, TIMEOUT_S="8")
     run = subprocess.run(["bash", "scripts/backends.sh", "start"], cwd=ROOT, env=env, capture_output=True,
                          text=True, timeout=900)
     assert run.returncode == 0, run.stderr
     urls = dict(line.split("=", 1) for line in run.stdout.split())
     password = os.environ.get("TERMGRAPH_STORE_PASSWORD", "dba")  # the test server's, on loopback
-    one_load = validated(Settings(root=ROOT), prepare=add_w3c_graphs).store
-    for replica in ("OXIGRAPH1", "OXIGRAPH2"):
-        publish(Settings(root=ROOT), urls[replica] + "/store", store=one_load)
+    publish(Settings(root=ROOT), urls["OXIGRAPH1"] + "/store", store=one_load, quads=True)
+    publish(Settings(root=ROOT), urls["OXIGRAPH2"] + "/store", store=one_load)
     publish(Settings(root=ROOT), urls["VIRTUOSO_ISQL"], "dba", password, load_dir=urls["VIRTUOSO_LOAD_DIR"],
             store=one_load)
     yield urls
@@ -409,6 +418,35 @@ def test_a_store_without_the_dataset_is_refused_at_start(servers):
     workers = RemoteWorkers(servers["OXIGRAPH1"] + "/query", {"": 7}, 10.0)
     with pytest.raises(BackendError, match=r"the default graph has \d+ triples there and 7 here"):
         workers.start()
+
+
+@pytest.mark.live
+def test_publishing_quads_again_replaces_the_datasets_graphs_and_leaves_other_graphs(servers, one_load):
+    import httpx
+
+    store_url, query_url = servers["OXIGRAPH1"] + "/store", servers["OXIGRAPH1"] + "/query"
+    stray, nt = "<urn:stray> <urn:p> <urn:o> .\n", {"Content-Type": "application/n-triples"}
+    httpx.post(store_url, params={"graph": ns.GRAPH_ONTOLOGY}, content=stray, headers=nt).raise_for_status()
+    httpx.put(store_url, params={"graph": "urn:other"}, content=stray, headers=nt).raise_for_status()
+
+    def count(graph: str) -> int:
+        r = httpx.post(query_url, content=f"SELECT (COUNT(*) AS ?n) {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}",
+                       headers={"Content-Type": "application/sparql-query", "Accept": "text/csv"})
+        return int(r.text.split()[-1])
+    try:
+        publish(Settings(root=ROOT), store_url, store=one_load, quads=True)
+        assert count(ns.GRAPH_ONTOLOGY) == len(list(one_load.quads_for_pattern(None, None, None,
+                                                                                ox.NamedNode(ns.GRAPH_ONTOLOGY))))
+        assert count(DEFAULT_GRAPH) == len(list(one_load.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+        assert count("urn:other") == 1
+    finally:
+        httpx.delete(store_url, params={"graph": "urn:other"})
+
+
+@pytest.mark.live
+def test_publishing_quads_to_a_store_that_refuses_them_says_so(servers, one_load):
+    with pytest.raises(PublishFailed, match=r"POST of the dataset as N-Quads got HTTP 4\d\d.*without --quads"):
+        publish(Settings(root=ROOT), servers["OXIGRAPH1"] + "/no-such-endpoint", store=one_load, quads=True)
 
 
 @pytest.mark.live

@@ -32,12 +32,15 @@ def add_scale_commands(sub, progress) -> None:
     p.set_defaults(func=lambda args, settings: cmd_build_store(args, settings, progress))
 
     p = sub.add_parser("publish", help="load the validated dataset, named graphs included, into a SPARQL store",
-                       epilog="examples:\n  termgraph publish --to http://127.0.0.1:7878/store\n"
+                       epilog="examples:\n  termgraph publish --to http://127.0.0.1:7878/store --quads\n"
                               "  termgraph publish --to isql://127.0.0.1:1111 --load-dir /var/lib/virtuoso/load\n"
                               "The password (for --user) is read from TERMGRAPH_STORE_PASSWORD.",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--to", required=True, metavar="URL",
                    help="the store's Graph Store Protocol URL, or isql://HOST:PORT for Virtuoso's bulk loader")
+    p.add_argument("--quads", action="store_true",
+                   help="send the whole dataset as N-Quads in one POST (stores whose Graph Store URL takes "
+                        "quads: Oxigraph server, Jena Fuseki); default: one PUT per graph, for any store")
     p.add_argument("files", nargs="*", type=Path, help="extra RDF files, each as a named graph")
     p.add_argument("--user", default=None, help="user for the store (HTTP digest auth, or isql; default dba for isql)")
     p.add_argument("--load-dir", type=Path, default=None,
@@ -62,7 +65,7 @@ def cmd_publish(args, settings, progress) -> int:
 
     password = os.environ.get("TERMGRAPH_STORE_PASSWORD")
     names = publish(settings.with_(extra_files=tuple(args.files)), args.to, args.user, password,
-                    args.load_dir, progress=progress)
+                    args.load_dir, progress=progress, quads=args.quads)
     print(f"{args.to}: {len(names)} named graphs and the default graph published; serve them with: "
           f"termgraph serve --backend QUERY-URL")
     return 0
