@@ -9,7 +9,7 @@ Modes (termgraph always with 2 workers / 2 concurrent store queries, time limit 
   memory    `termgraph serve FILE`              the dataset in memory in every worker
   disk      `termgraph build-store` + `serve --store`  an on-disk store opened read-only
   snapshot  `termgraph build-store` + `serve --store --in-memory`  the built store loaded into memory
-  oxigraph  `termgraph publish` (Graph Store Protocol) + `serve --backend` in front of Oxigraph server
+  oxigraph  `termgraph publish --quads` (one POST of N-Quads) + `serve --backend` in front of Oxigraph server
   virtuoso  `termgraph publish` (isql bulk loader) + `serve --backend` in front of Virtuoso
   reference `oxigraph load` + `oxigraph serve-read-only`, nothing in front (the yardstick)
 
@@ -80,6 +80,8 @@ def publish(to: str, extra: list[Path], env_urls: dict) -> None:
     cmd = [str(BIN / "termgraph"), "publish", "--to", to, *map(str, extra)]
     if to.startswith("isql:"):
         cmd += ["--user", "dba", "--load-dir", env_urls["VIRTUOSO_LOAD_DIR"]]
+    else:
+        cmd += ["--quads"]
     env = dict(os.environ, TERMGRAPH_STORE_PASSWORD=os.environ.get("TERMGRAPH_STORE_PASSWORD", "dba"))
     subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
