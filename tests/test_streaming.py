@@ -37,6 +37,9 @@ def test_small_results_cross_the_pipe_large_ones_a_file(tmp_path):
     assert open(large.path, "rb").read() == body
     assert large.read() == body and os.listdir(tmp_path) == []  # read once, then gone
     assert spool("ASK", "text/csv", body, None).body == body  # no spool folder: in one piece
+    untagged = spool("CONSTRUCT", "application/n-triples", body, str(tmp_path), tag=False)
+    assert (untagged.size, untagged.digest) == (len(body), "")  # a POST's answer: not hashed
+    untagged.read()
 
 
 @pytest.fixture
@@ -48,6 +51,11 @@ def app_of(tmp_path):
         @app.get("/r")
         def r():
             return result_response(spool("CONSTRUCT", "application/n-triples", body, str(tmp_path)),
+                                   {"Vary": "Accept"})
+
+        @app.post("/r")
+        def post_r():
+            return result_response(spool("CONSTRUCT", "application/n-triples", body, str(tmp_path), tag=False),
                                    {"Vary": "Accept"})
         app.add_middleware(manners.RepresentationMiddleware, last_modified=1_700_000_000.0)
         return TestClient(app)
@@ -63,6 +71,15 @@ def test_a_spooled_result_streams_whole_with_its_etag(app_of, tmp_path):
     assert r.headers["last-modified"] == "Tue, 14 Nov 2023 22:13:20 GMT"
     assert "x-termgraph-streamed" not in r.headers
     assert os.listdir(tmp_path) == []  # unlinked as soon as it was opened
+
+
+def test_a_spooled_answer_to_a_post_streams_whole_without_validators_or_the_marker(app_of, tmp_path):
+    body = big_body()
+    r = app_of(body).post("/r")
+    assert r.status_code == 200 and r.content == body
+    assert r.headers["content-length"] == str(len(body))
+    assert "etag" not in r.headers and "x-termgraph-streamed" not in r.headers
+    assert os.listdir(tmp_path) == []
 
 
 def test_a_spooled_result_is_gzipped_on_the_fly(app_of):

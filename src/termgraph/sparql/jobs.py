@@ -27,6 +27,7 @@ class Job:
     base_iri: str | None
     max_bytes: int
     screen_service: bool = True  # False only in tests of the sandbox: no client can set it
+    tag: bool = True  # hash a spooled result for its ETag (False for a POST: its answer has none)
 
 
 SPOOL_OVER = 256 << 10  # bytes: larger results go through a file, streamed to the client
@@ -39,7 +40,7 @@ class Answer:
     body: bytes  # empty when the result is spooled
     path: str | None = None  # the spooled result (the server unlinks it when it opens it)
     size: int = 0
-    digest: str = ""  # sha256 of the spooled bytes, hex (an ETag without reading them again)
+    digest: str = ""  # sha256 of the spooled bytes, hex (an ETag without reading them again), if asked
 
     def read(self) -> bytes:
         """The whole body, spooled or not (for answers turned into a page)."""
@@ -50,14 +51,15 @@ class Answer:
             return f.read()
 
 
-def spool(form: str, media: str, body: bytes, spool_dir: str | None) -> Answer:
-    """The answer, its body moved into a file of the spool folder when it is large."""
+def spool(form: str, media: str, body: bytes, spool_dir: str | None, tag: bool = True) -> Answer:
+    """The answer, its body moved into a file of the spool folder when it is large (and hashed
+    for its ETag when `tag`)."""
     if spool_dir is None or len(body) <= SPOOL_OVER:
         return Answer(form, media, body)
     fd, path = tempfile.mkstemp(prefix=f"result-{os.getpid()}-", dir=spool_dir)  # (see ProcessWorker.kill)
     with os.fdopen(fd, "wb") as f:
         f.write(body)
-    return Answer(form, media, b"", path, len(body), hashlib.sha256(body).hexdigest())
+    return Answer(form, media, b"", path, len(body), hashlib.sha256(body).hexdigest() if tag else "")
 
 
 def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | None = None) -> Answer:
@@ -73,4 +75,4 @@ def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | Non
         raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None
     except (RuntimeError, ValueError) as exc:  # the engine's evaluation errors, about the query
         raise errors.QueryEvaluationError(f"the query could not be evaluated: {exc}") from None
-    return spool(result.form, media, body, spool_dir)
+    return spool(result.form, media, body, spool_dir, job.tag)

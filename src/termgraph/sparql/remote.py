@@ -253,7 +253,7 @@ class RemoteSlot:
         media = protocol.result_type(job.accept, form, job.format)
         content_type, body = await self.fetch(job, shape, form)
         form, body = await asyncio.to_thread(reserialize, form, body, content_type, media, job.max_bytes)
-        return await asyncio.to_thread(spool, form, media, body, self.source.spool_dir)
+        return await asyncio.to_thread(spool, form, media, body, self.source.spool_dir, job.tag)
 
     async def fetch(self, job: Job, shape: guard.QueryShape, form: str) -> tuple[str, bytes]:
         source = self.source

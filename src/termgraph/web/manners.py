@@ -102,6 +102,15 @@ def add_vary(headers: MutableHeaders, field: str) -> None:
         headers["vary"] = ", ".join([headers["vary"], field]) if "vary" in headers else field
 
 
+def unmarked(send):
+    """`send`, with the STREAMED marker taken out of a response's headers."""
+    async def without_marker(message):
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [(k, v) for k, v in message.get("headers", []) if k != STREAMED]}
+        await send(message)
+    return without_marker
+
+
 class RepresentationMiddleware:
     def __init__(self, app, last_modified: float, gzip_min: int = 4096):
         self.app = app
@@ -110,8 +119,10 @@ class RepresentationMiddleware:
         self.gzip_min = gzip_min
 
     async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "GET":
+        if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        if scope["method"] != "GET":  # (a POST's answer: no validators, but never the marker)
+            return await self.app(scope, receive, unmarked(send))
         start, chunks = {}, []
 
         async def collect(message):

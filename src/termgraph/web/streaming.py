@@ -34,9 +34,8 @@ class SpooledResponse(Response):
         self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] + [
             (b"content-type", answer.media_type.encode("latin-1")),
             (b"content-length", str(answer.size).encode()),
-            (b"etag", etag_of_digest(answer.digest).encode()),
             (STREAMED, b"1"),
-        ]
+        ] + ([(b"etag", etag_of_digest(answer.digest).encode())] if answer.digest else [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
