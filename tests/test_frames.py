@@ -47,3 +47,28 @@ def test_an_end_that_goes_away_is_eoferror():
     with pytest.raises(EOFError):
         asyncio.run(frames.receive(ours))
     ours.close()
+
+
+def test_a_message_arriving_a_few_bytes_at_a_time_is_read_whole():
+    import pickle
+    import time
+
+    ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    message = ("ok", b"y" * 300)
+    framed = frames.frame(message)
+
+    def trickle():
+        for i in range(0, len(framed), 7):
+            theirs.sendall(framed[i:i + 7])
+            time.sleep(0.001)
+
+    async def main():
+        t = threading.Thread(target=trickle)
+        t.start()
+        got = await frames.receive(ours)
+        t.join()
+        return got
+
+    assert asyncio.run(main()) == message == pickle.loads(framed[4:])
+    ours.close()
+    theirs.close()

@@ -45,9 +45,27 @@ async def send(sock: socket.socket, obj) -> None:
             await ready(sock, writing=True)
 
 
-async def read_exactly(sock: socket.socket, size: int) -> bytes:
+READ = 1 << 16  # bytes asked of the socket at once: a small reply arrives in one call
+
+
+async def read_some(sock: socket.socket, most: int) -> bytes:
+    """Between 1 and `most` bytes, as soon as there are any; EOFError when the worker has gone."""
+    while True:
+        try:
+            data = sock.recv(most, FLAGS)
+        except BlockingIOError:
+            await ready(sock, writing=False)
+            continue
+        if not data:
+            raise EOFError("the worker closed its end")
+        return data
+
+
+async def read_exactly(sock: socket.socket, size: int, have: bytes = b"") -> bytearray:
+    """`size` bytes, starting with those already read (`have`, shorter than `size`)."""
     buf = bytearray(size)
-    view, got = memoryview(buf), 0
+    buf[:len(have)] = have
+    view, got = memoryview(buf), len(have)
     while got < size:
         try:
             n = sock.recv_into(view[got:], size - got, FLAGS)
@@ -57,12 +75,19 @@ async def read_exactly(sock: socket.socket, size: int) -> bytes:
         if n == 0:
             raise EOFError("the worker closed its end")
         got += n
-    return bytes(buf)
+    return buf
 
 
 async def receive(sock: socket.socket):
-    """The next message; EOFError when the worker has gone."""
-    (size,) = struct.unpack("!i", await read_exactly(sock, 4))
+    """The next message; EOFError when the worker has gone. A worker sends one message per job,
+    so whatever arrives with the length is the start of its body."""
+    data = await read_some(sock, READ)
+    data = await read_exactly(sock, 4, data) if len(data) < 4 else data
+    (size,) = struct.unpack("!i", data[:4])
+    start = 4
     if size == -1:
-        (size,) = struct.unpack("!Q", await read_exactly(sock, 8))
-    return pickle.loads(await read_exactly(sock, size))
+        data = await read_exactly(sock, 12, data) if len(data) < 12 else data
+        (size,), start = struct.unpack("!Q", data[4:12]), 12
+    if len(data) < start + size:
+        data = await read_exactly(sock, start + size, data)
+    return pickle.loads(memoryview(data)[start:start + size])
