@@ -4,6 +4,7 @@ the same run. Prints figures (a Markdown table per size); asserts nothing.
     python bench/backends.py                         # our graph, ~100x, ~200x (~3.2 M quads)
     python bench/backends.py --sizes 0,100           # the two smaller graphs only
     python bench/backends.py --modes memory,disk     # some modes only
+    python bench/backends.py --built BIG --modes disk,reference   # a store already built (bench/replicate.py)
 
 Modes (termgraph always with 2 workers / 2 concurrent store queries, time limit 120 s):
   memory    `termgraph serve FILE`              the dataset in memory in every worker
@@ -86,11 +87,15 @@ def publish(to: str, extra: list[Path], env_urls: dict) -> None:
     subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
 
 
-def start(mode: str, extra: list[Path], work: Path, urls: dict, nquads: Path):
+def start(mode: str, extra: list[Path], work: Path, urls: dict, nquads: Path, built: Path | None = None):
     """Start one mode; return (process to stop or None, query URL, pids to measure, load seconds,
-    seconds of the last step alone: starting the server on a built store)."""
+    seconds of the last step alone: starting the server on a built store). `built`: a store
+    already built, served by the disk and snapshot modes (their load is then the start alone)."""
     t0 = time.monotonic()
     files = [str(p) for p in extra]
+    if built is not None and mode in ("disk", "snapshot"):
+        proc, url = termgraph(["--store", str(built)] + (["--in-memory"] if mode == "snapshot" else []), free_port())
+        return proc, url, [proc.pid], time.monotonic() - t0, time.monotonic() - t0
     if mode == "memory":
         proc, url = termgraph(files, free_port())
         return proc, url, [proc.pid], time.monotonic() - t0, None
@@ -138,8 +143,9 @@ def latencies(url: str, warmup: int, repeats: int) -> dict[str, tuple[float, flo
     return out
 
 
-def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, seconds: float) -> dict:
-    proc, url, pids, load, restart = start(mode, extra, work, urls, nquads)
+def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, seconds: float,
+            built: Path | None = None) -> dict:
+    proc, url, pids, load, restart = start(mode, extra, work, urls, nquads, built)
     try:
         lat = latencies(url, warmup, repeats)
         try:
@@ -186,6 +192,8 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured runs of each query first")
     parser.add_argument("--seconds", type=float, default=10, help="throughput: seconds per mode")
+    parser.add_argument("--built", type=Path, default=None,
+                        help="measure a store already built (its dataset.nq for the reference) instead of --sizes")
     args = parser.parse_args()
     modes = args.modes.split(",")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
@@ -193,6 +201,13 @@ def main() -> None:
     urls = backends() if {"oxigraph", "virtuoso"} & set(modes) else {}
     work = Path(tempfile.mkdtemp(prefix="termgraph-bench-backends-"))
     try:
+        if args.built is not None:
+            nquads = args.built / "dataset.nq"
+            print(f"built store {args.built}: {sum(1 for _ in open(nquads, 'rb')):,} quads", flush=True)
+            rows = [measure(m, [], work, urls, nquads, args.warmup, args.repeats, args.seconds, args.built)
+                    for m in modes]
+            report(f"the store at {args.built}", rows)
+            return
         for scale in (int(s) for s in args.sizes.split(",")):
             extra = []
             if scale:

@@ -3,6 +3,7 @@ Oxigraph server in memory, on the same dataset, in one run. Prints figures; asse
 
     python bench/onecopy.py                  # the generated ~200x graph (~3.2 M quads after building)
     python bench/onecopy.py --scale 100      # ~100x
+    python bench/onecopy.py --store DIR      # a store already built (no build, no from-files row)
 
 For each: load time (process start to first answer; termgraph from the data files validates its
 own data, loads, derives and forks its workers; termgraph from a built store (`build-store DIR`,
@@ -129,6 +130,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=int, default=200)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--store", type=Path, default=None,
+                        help="a store already built by termgraph build-store: measured without building, "
+                             "and without the from-files row")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
           f"Python {platform.python_version()}", flush=True)
@@ -137,16 +141,19 @@ def main() -> None:
         from generate import generate
 
         extra = [work / "large.trig"]
-        extra[0].write_text(generate(args.scale))
-        built = build_store(extra, work / "store")
-        nquads = work / "store" / "dataset.nq"  # the built store's snapshot: the same dataset
-        print(f"~{args.scale}x: {sum(1 for _ in open(nquads, 'rb')):,} quads; termgraph build-store: {built:.1f} s (once)",
-              flush=True)
-        from_store = ["--store", str(work / "store"), "--in-memory"]
-        rows = {"termgraph, %d workers, from the data files" % args.workers: termgraph(list(map(str, extra)), args.workers, 120.0),
-                "termgraph, %d workers, from a built store (`--store DIR --in-memory`)" % args.workers:
-                    termgraph(from_store, args.workers, 120.0),
-                "Oxigraph server, in memory": oxigraph(nquads)}
+        store = args.store or work / "store"
+        if args.store is None:
+            extra[0].write_text(generate(args.scale))
+            built = build_store(extra, store)
+        nquads = store / "dataset.nq"  # the built store's snapshot: the same dataset
+        print(f"{store}: {sum(1 for _ in open(nquads, 'rb')):,} quads" +
+              (f"; termgraph build-store: {built:.1f} s (once)" if args.store is None else ""), flush=True)
+        from_store = ["--store", str(store), "--in-memory"]
+        rows = {} if args.store else {"termgraph, %d workers, from the data files" % args.workers:
+                                      termgraph(list(map(str, extra)), args.workers, 120.0)}
+        rows["termgraph, %d workers, from a built store (`--store DIR --in-memory`)" % args.workers] = \
+            termgraph(from_store, args.workers, 120.0)
+        rows["Oxigraph server, in memory"] = oxigraph(nquads)
         rows["termgraph, %d workers, 2 s limit" % args.workers] = {"replace": termgraph(from_store, args.workers, 2.0)["replace"]}
         print("\n| | load s | RSS MiB (whole tree) | PSS MiB (whole tree) | ASK p50 ms | DESCRIBE p50 ms | worker replaced in s |")
         print("|---|---:|---:|---:|---:|---:|---:|")

@@ -83,13 +83,7 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
         gc.collect()  # the store is closed (RocksDB's lock released) before it is reopened
         if progress:
             progress("checking the written store")
-        written = loader.LoadedData(ox.Store.read_only(str(work)), [])
-        sizes, default_size = written.graph_sizes(), written.default_graph_size()
-        del written
-        gc.collect()
-        manifest = {"format": FORMAT, "termgraph": __version__, "graphs": sizes,
-                    "default_graph": default_size}
-        (work / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        sizes = write_manifest(work)
         if target.exists():
             target.rmdir()
         work.rename(target)
@@ -98,6 +92,18 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
         gc.collect()  # RocksDB's threads would write into the folder being removed
         shutil.rmtree(work, ignore_errors=True)
         raise
+    return sizes
+
+
+def write_manifest(folder: Path) -> dict[str, int]:
+    """Count the graphs of the finished store in `folder` and write its manifest; return the
+    named graphs' sizes. (The store must be closed: it is opened read-only here.)"""
+    written = loader.LoadedData(ox.Store.read_only(str(folder)), [])
+    sizes, default_size = written.graph_sizes(), written.default_graph_size()
+    del written
+    gc.collect()
+    manifest = {"format": FORMAT, "termgraph": __version__, "graphs": sizes, "default_graph": default_size}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return sizes
 
 
