@@ -31,7 +31,7 @@ class LoadedData:
         return {row["g"].value: int(row["n"].value) for row in self.store.query(query)}
 
     def default_graph_size(self) -> int:
-        return len(list(self.store.quads_for_pattern(None, None, None, ox.DefaultGraph())))
+        return sum(1 for _ in self.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))  # (no list)
 
 
 def rdf_format(path: Path) -> ox.RdfFormat:
