@@ -537,3 +537,43 @@ def test_the_per_client_cap_and_preemption_hold_in_front_of_a_store(servers):
     assert heavy[0] == "Overloaded" and heavy[1] < 3.0  # stopped for the light client
     assert light[0] == "answered" and light[1] < 3.0
     pool.close()
+
+
+def dropping_store(drops: int, then_answer: bool = True):
+    """A SPARQL store on loopback that closes the first `drops` connections without a word, then
+    (with `then_answer`) answers one query `true` (an ASK's XML result). Returns (url, thread)."""
+    import socket
+    import threading
+
+    server = socket.create_server(("127.0.0.1", 0))
+    answer = (b'<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head/>'
+              b"<boolean>true</boolean></sparql>")
+
+    def serve():
+        for n in range(drops + then_answer):
+            conn, _ = server.accept()
+            conn.recv(65536)
+            if n >= drops:
+                conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/sparql-results+xml\r\n"
+                             b"Connection: close\r\nContent-Length: %d\r\n\r\n%s" % (len(answer), answer))
+            conn.close()
+        server.close()
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    return f"http://127.0.0.1:{server.getsockname()[1]}/sparql", thread
+
+
+@pytest.mark.live
+def test_a_query_whose_connection_broke_is_asked_once_more_then_refused():
+    import asyncio
+
+    url, thread = dropping_store(drops=1)  # a replica that went away mid-answer, then a good one
+    pool = remote_pool(url, workers=1, timeout=10.0)
+    assert asyncio.run(attempt(pool, "a", "ASK {}"))[0] == "answered"
+    pool.close()
+    thread.join(5)
+    url, thread = dropping_store(drops=2, then_answer=False)  # broken twice: a clear 502, no third try
+    pool = remote_pool(url, workers=1, timeout=10.0)
+    assert asyncio.run(attempt(pool, "a", "ASK {}"))[0] == "BackendError"
+    pool.close()
+    thread.join(5)

@@ -259,25 +259,35 @@ class RemoteSlot:
         source = self.source
         accept = "application/sparql-results+xml" if form in ("SELECT", "ASK") else GRAPH_ACCEPT
         params = request_params(job.query, job, shape, source.graphs, examine(job.query)[1])
-        cap = job.max_bytes * RAW_FACTOR
-        try:
-            async with source.http().stream("POST", source.url, content=str(httpx.QueryParams(params)).encode(),
-                                            headers={"Accept": accept, "Content-Type": protocol.FORM}) as r:
-                body = bytearray()
-                async for chunk in r.aiter_bytes():
-                    body += chunk
-                    if len(body) > cap:
-                        raise errors.ResultTooLarge(f"the result is larger than {job.max_bytes} bytes; "
-                                                    "narrow the query or add LIMIT")
-        except httpx.HTTPError as exc:
-            source.failures += 1
-            raise BackendError(f"the SPARQL store did not answer ({type(exc).__name__}); retry later") from None
+        content = str(httpx.QueryParams(params)).encode()
+        for attempt in (1, 2):
+            try:
+                r, body = await self.post(content, accept, job.max_bytes)
+                break
+            except httpx.HTTPError as exc:
+                if attempt == 1 and isinstance(exc, (httpx.RemoteProtocolError, httpx.ReadError)):
+                    continue  # the connection broke (a replica behind a load balancer stopped while
+                    # answering): a query is read-only, so it is asked once more
+                source.failures += 1
+                raise BackendError(f"the SPARQL store did not answer ({type(exc).__name__}); retry later") from None
         if 400 <= r.status_code < 500:
             raise errors.QuerySyntaxError(f"the SPARQL store refused the query: {store_message(r, bytes(body))}")
         if r.status_code != 200:
             source.failures += 1
             raise BackendError(f"the SPARQL store failed (HTTP {r.status_code}): {store_message(r, bytes(body))}")
         return r.headers.get("content-type", ""), bytes(body)
+
+    async def post(self, content: bytes, accept: str, max_bytes: int) -> tuple[httpx.Response, bytearray]:
+        """The store's response to one POST of the query, its body read up to the raw cap."""
+        async with self.source.http().stream("POST", self.source.url, content=content,
+                                             headers={"Accept": accept, "Content-Type": protocol.FORM}) as r:
+            body = bytearray()
+            async for chunk in r.aiter_bytes():
+                body += chunk
+                if len(body) > max_bytes * RAW_FACTOR:
+                    raise errors.ResultTooLarge(f"the result is larger than {max_bytes} bytes; "
+                                                "narrow the query or add LIMIT")
+        return r, body
 
     def stop(self) -> None:
         if self.task is not None:
