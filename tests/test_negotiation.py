@@ -87,3 +87,14 @@ def test_mediatype_over_format(params, expected):
 ])
 def test_result_type(form, accept, html, expected):
     assert protocol.result_type(accept, form, html=html) == expected
+
+
+def test_result_types_are_cached_only_for_headers_of_ordinary_length():
+    protocol.cached_result_type.cache_clear()
+    long_accept = ", ".join(f"application/x-{i};q=0.1" for i in range(60)) + ", text/turtle"
+    assert len(long_accept) > protocol.CACHED_UP_TO
+    assert protocol.result_type(long_accept, "CONSTRUCT") == "text/turtle"
+    assert protocol.result_type("text/turtle", "CONSTRUCT") == "text/turtle"
+    assert protocol.result_type("text/turtle", "CONSTRUCT") == "text/turtle"
+    info = protocol.cached_result_type.cache_info()
+    assert (info.currsize, info.hits) == (1, 1)  # the short header only, asked twice

@@ -66,3 +66,13 @@ def test_an_error_gets_the_error_handlers_answer():
     sent = call(QueryPathMiddleware(router, refusing, on_error), "GET", "/sparql")
     assert sent[0]["status"] == 400
     assert body(sent) == b'{"error":{"status":400,"type":"BadRequest","message":"no"}}'
+
+
+def test_the_base_url_is_cached_per_ordinary_host_and_computed_for_a_long_one(client):
+    from termgraph.web.routes.sparql import own_base
+
+    own_base.cache_clear()
+    for host in ("example.org", "example.org", "h" * 300):
+        r = client.get("/sparql", headers={"Host": host, "Accept": "application/n-triples"})
+        assert r.status_code == 200 and f"<http://{host}/sparql>".encode() in r.content
+    assert own_base.cache_info().currsize == 1

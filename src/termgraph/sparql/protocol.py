@@ -235,7 +235,16 @@ def offered_for(form: str, html: bool = False) -> list[str]:
     return offered + (["text/html"] if html else [])
 
 
-@functools.lru_cache(maxsize=1024)  # clients send a handful of distinct Accept headers
+CACHED_UP_TO = 512  # characters of Accept and format: longer requests are negotiated uncached
+
+
 def result_type(accept: str | None, form: str, override: str | None = None, html: bool = False) -> str:
     """The media type for a result of this form (SELECT/ASK or CONSTRUCT/DESCRIBE)."""
+    if len(accept or "") + len(override or "") > CACHED_UP_TO:  # the cache's memory stays small
+        return negotiate(accept, offered_for(form, html), override)
+    return cached_result_type(accept, form, override, html)
+
+
+@functools.lru_cache(maxsize=1024)  # clients send a handful of distinct Accept headers
+def cached_result_type(accept: str | None, form: str, override: str | None, html: bool) -> str:
     return negotiate(accept, offered_for(form, html), override)

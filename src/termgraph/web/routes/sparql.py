@@ -62,9 +62,10 @@ def public_base(request: Request, state: ServiceState) -> str:
     if proto and host and peer in state.settings.trusted_proxies and proto.split(",")[0].strip() in ("http", "https"):
         prefix = request.scope.get("root_path", "")
         return f"{proto.split(',')[0].strip()}://{host.split(',')[0].strip()}{prefix}/"
-    scope = request.scope
-    return own_base(scope.get("scheme", "http"), request.headers.get("host"),
-                    tuple(scope["server"]) if scope.get("server") else None,
+    scope, host = request.scope, request.headers.get("host")
+    if host is not None and len(host) > 255:  # longer than any host name and port: not cached
+        return str(request.base_url)
+    return own_base(scope.get("scheme", "http"), host, tuple(scope["server"]) if scope.get("server") else None,
                     scope.get("app_root_path", scope.get("root_path", "")))
 
 
