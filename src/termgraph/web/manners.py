@@ -9,8 +9,9 @@
     else If-Modified-Since not older than Last-Modified;
   - gzip (deterministic: no timestamp; level GZIP_LEVEL) for a body of `gzip_min` bytes or more
     when the client accepts it; such answers say `Vary: Accept-Encoding`, their 304s too.
-  A streamed answer (a large query result, web/streaming.py: it carries its ETag and a marker
-  header) is never held: it passes through chunk by chunk, compressed on the fly.
+  A streamed answer (a large query result, web/streaming.py: it carries a marker header and, for
+  a GET, its ETag) is never held: it passes through chunk by chunk, compressed on the fly; the
+  marker is removed whatever the method.
 """
 
 from __future__ import annotations

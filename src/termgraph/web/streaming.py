@@ -6,9 +6,10 @@ previous one is handed to the client's connection (back-pressure: the server's m
 grow with the result or with a client that reads slowly). A client that reads nothing for
 SEND_TIMEOUT seconds is cut off, so a reader that stalls cannot hold a file for ever.
 
-The response carries the ETag of its bytes (the worker hashed them while writing) and the marker
-header STREAMED, so that RepresentationMiddleware (manners.py) answers conditional requests and
-compresses without holding the body (and removes the marker).
+The response carries the marker header STREAMED and, answering a GET, the ETag of its bytes (the
+worker hashed them while writing), so that RepresentationMiddleware (manners.py) answers
+conditional requests and compresses without holding the body; it removes the marker from every
+answer, a POST's included.
 """
 
 from __future__ import annotations
