@@ -13,6 +13,7 @@ they shape the dataset and messages, and decide nothing about safety.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -43,11 +44,23 @@ class QueryShape:
     from_named: list[str] = field(default_factory=list)
 
 
-def tokens(text: str):
-    for m in TOKEN.finditer(text):
-        kind = m.lastgroup
-        if kind not in ("ws", "comment"):
-            yield kind, m.group()
+LEXED_CACHED_UP_TO = 4096  # characters: a query this short is lexed once however often it is read
+
+
+def tokens(text: str) -> tuple[tuple[str, str], ...]:
+    """The query's tokens (kind, text), comments and white space left out. A request's query is
+    read by several checks (and a client often sends the same one again): a short one is lexed
+    once and kept among the last few."""
+    return lexed(text) if len(text) <= LEXED_CACHED_UP_TO else scan(text)
+
+
+@functools.lru_cache(maxsize=64)
+def lexed(text: str) -> tuple[tuple[str, str], ...]:
+    return scan(text)
+
+
+def scan(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple((m.lastgroup, m.group()) for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment"))
 
 
 def expand(kind: str, value: str, prefixes: dict[str, str], base: str) -> str:
@@ -60,7 +73,7 @@ def expand(kind: str, value: str, prefixes: dict[str, str], base: str) -> str:
 
 def inspect(text: str, predeclared: dict[str, str] | None = None) -> QueryShape:
     """Find the query form and FROM graphs; raise ForbiddenQuery for updates, SERVICE, LOAD."""
-    toks = list(tokens(text))
+    toks = tokens(text)
     prefixes: dict[str, str] = dict(predeclared or {})
     base = ""
     shape = QueryShape(form=None)

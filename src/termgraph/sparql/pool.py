@@ -18,9 +18,12 @@ import sys
 import time
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
+
 from termgraph import errors
 from termgraph.sparql.fairness import ClientLedger, FairnessSettings
-from termgraph.sparql.jobs import Answer, Job  # noqa: F401 - the pool's public names
+from termgraph.sparql import bounded
+from termgraph.sparql.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
 from termgraph.sparql.workers import ProcessWorker as Worker, ProcessWorkers
 
 
@@ -42,7 +45,9 @@ class Waiter:
 
 class QueryPool:
     """`store`: the loaded store (or an on-disk store's folder) for process workers, forked
-    from it; or None with `source`, any worker source (e.g. remote.RemoteWorkers)."""
+    from it; or None with `source`, any worker source (e.g. remote.RemoteWorkers).
+    `here`: the dataset as a store in this process (the loaded one, or the on-disk store's own
+    read-only handle), on which the queries bounded by their shape run (bounded.py)."""
 
     def __init__(self, store, settings: PoolSettings, source=None, known: set[str] | None = None,
                  spool_dir=None):
@@ -52,6 +57,8 @@ class QueryPool:
 
                 known = known_graphs(store)
             source = ProcessWorkers(store, known, settings.memory_limit, spool_dir)
+        self.here = store if isinstance(store, ox.Store) else None
+        self.known = known
         self.source, self.settings = source, settings
         self.ledger = ClientLedger(settings.fairness)
         # replace() forks workers in these threads (spawning blocks); jobs go over the pipes on the loop
@@ -97,6 +104,8 @@ class QueryPool:
         deadline = time.monotonic() + self.settings.timeout
         await self.source.screen(job)  # refusals that need no worker (remote stores)
         self.ledger.admit(client)
+        if self.here is not None and bounded.runs_here(self.here, job.query, job.dataset.given()):
+            return self.run_here(job, client)
         started, cost = None, [None]
         try:
             worker = await self.acquire(client, deadline)
@@ -105,6 +114,18 @@ class QueryPool:
             return await self.call(worker, job, deadline, cost)
         finally:
             self.ledger.finished(client, started, cost[0])
+
+    def run_here(self, job: Job, client: str) -> Answer:
+        """Run a bounded job in this process (admitted already), charging its CPU time."""
+        started, cpu = self.ledger.started(client), time.thread_time()
+        try:
+            return execute(self.here, job, self.known)
+        except errors.TermgraphError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - mapped as a worker's reply would be
+            raise errors.from_wire(errors.to_wire(exc)) from None
+        finally:
+            self.ledger.finished(client, started, time.thread_time() - cpu)
 
     async def call(self, worker: Worker, job: Job, deadline: float, cost: list) -> Answer:
         """Run the job on the worker; cost[0] gets the seconds it reported (None if stopped)."""

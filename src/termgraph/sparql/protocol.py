@@ -25,6 +25,9 @@ class Dataset:
     default_graph_uris: tuple[str, ...] = ()
     named_graph_uris: tuple[str, ...] = ()
 
+    def given(self) -> bool:
+        return bool(self.default_graph_uris or self.named_graph_uris)
+
 
 @dataclass(frozen=True)
 class QueryRequest:

@@ -20,7 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from termgraph import __version__
 from termgraph import errors
 from termgraph.web import manners
-from termgraph.web.query_path import QueryPathMiddleware
+from termgraph.web.query_path import QueryEndpoint, TermgraphApp
 from termgraph.web.routes import browse, pages, sparql, terms
 from termgraph.web import render
 from termgraph.web.service import ServiceState
@@ -80,19 +80,28 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(Exception, unexpected_error)
 
 
-def add_middleware(app: FastAPI, state: ServiceState) -> None:
-    """Innermost first: the short way for queries (query_path.py); ETag, 304 and gzip; then HEAD;
-    CORS; the security headers outermost."""
-    app.add_middleware(QueryPathMiddleware, handler=sparql.sparql, on_error=termgraph_error)
-    app.add_middleware(manners.RepresentationMiddleware, last_modified=state_loaded_at(state), gzip_min=GZIP_MIN_BYTES)
-    app.add_middleware(manners.HeadMiddleware)
-    app.add_middleware(
-        CORSMiddleware, allow_origins=["*"], allow_credentials=False,
-        allow_methods=["GET", "POST", "HEAD", "OPTIONS"], allow_headers=["*"],
-        expose_headers=["Link", "Content-Type", "Content-Length", "Retry-After", "ETag", "Last-Modified", "Vary"],
-        max_age=86400,
-    )
-    app.add_middleware(manners.SecurityHeadersMiddleware)  # outermost: on every response
+def middleware(state: ServiceState) -> list:
+    """termgraph's middleware, outermost first, as (class, options): the security headers on
+    every response; CORS; HEAD; ETag, 304 and gzip. Every route gets it; so do queries, which
+    take the short way in (query_path.py)."""
+    return [
+        (manners.SecurityHeadersMiddleware, {}),
+        (CORSMiddleware, {
+            "allow_origins": ["*"], "allow_credentials": False,
+            "allow_methods": ["GET", "POST", "HEAD", "OPTIONS"], "allow_headers": ["*"],
+            "expose_headers": ["Link", "Content-Type", "Content-Length", "Retry-After", "ETag", "Last-Modified",
+                               "Vary"],
+            "max_age": 86400}),
+        (manners.HeadMiddleware, {}),
+        (manners.RepresentationMiddleware, {"last_modified": state_loaded_at(state), "gzip_min": GZIP_MIN_BYTES}),
+    ]
+
+
+def add_middleware(app: TermgraphApp, state: ServiceState) -> None:
+    layers = middleware(state)
+    for cls, options in reversed(layers):  # each added layer goes outside the ones before it
+        app.add_middleware(cls, **options)
+    app.use_query_path(layers, QueryEndpoint(sparql.sparql, termgraph_error, unexpected_error))
 
 
 def state_loaded_at(state: ServiceState) -> float:
@@ -107,7 +116,7 @@ def create_app(state: ServiceState) -> FastAPI:
     async def lifespan(app: FastAPI):
         yield
 
-    app = FastAPI(
+    app = TermgraphApp(
         title="termgraph",
         version=__version__,
         description="A knowledge graph of AI terminology: every claim of every source, with a read-only "

@@ -110,7 +110,8 @@ def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) 
         progress(f"starting {settings.workers} query worker(s) on the store in {settings.store_dir}")
     pool.start()
     try:
-        return ServiceState(settings, open_store(settings), sizes, pool, workdir)
+        pool.here = open_store(settings)  # the bounded queries run on it here (sparql/bounded.py)
+        return ServiceState(settings, pool.here, sizes, pool, workdir)
     except BaseException:
         pool.close()
         raise

@@ -1,0 +1,243 @@
+"""Queries whose cost their text bounds, answered in the server's own process.
+
+Every other query goes to a worker process, so that it can be stopped at its time limit and its
+memory bounded whatever it asks. For a query that cannot run long on any data, that hop (the
+job pickled, the pipe both ways, two process switches) is most of what it costs: about 0.5 ms of
+a worker's CPU and as much of the server's, for an ASK the engine answers in 0.1 ms. So a query
+of one of these shapes (after PREFIX and BASE), and nothing else, runs here:
+
+- ``ASK [WHERE] { [GRAPH g {] s p o [.] [}] }``: one triple pattern; the engine looks it up in an
+  index and stops at the first match.
+- ``SELECT [DISTINCT] (* | ?v ...) [WHERE] { ...one triple pattern, the same way... } [LIMIT n] [OFFSET n]``
+  and ``DESCRIBE <iri> ...`` (no WHERE): only when the pattern, or the described resources'
+  triples (blank nodes followed, as DESCRIBE does), match at most MATCHES_HERE quads, counted in
+  the store before running by reading at most that many.
+
+No variable may appear twice (the engine would scan and compare), and the request names no
+dataset (FROM, default-graph-uri, named-graph-uri). A term is read exactly (an IRI, a prefixed
+name, ``a``) or, when it is not (a literal, a relative IRI), counted as matching anything, so the
+count is never below the truth. Any token outside these shapes sends the query to a worker.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from termgraph.namespaces import RDF
+from termgraph.sparql import guard
+
+MATCHES_HERE = 1000  # quads a SELECT's pattern or a DESCRIBE may match to be answered here
+TERM_KINDS = ("iri", "pname", "var", "string")
+ABSOLUTE = re.compile(r"^[A-Za-z][\w+.-]*:")
+
+
+@dataclass(frozen=True)
+class Shape:
+    """A recognised query: its form, its pattern (s, p, o as terms or None for "any"), its graph
+    (None: the default graph; "any": GRAPH ?g), and the resources a DESCRIBE names."""
+    form: str
+    pattern: tuple = ()
+    graph: object = None
+    described: tuple = ()
+
+
+class Reader:
+    """The query's tokens, read left to right; `fail()` ends the reading (not recognised)."""
+
+    def __init__(self, text: str):
+        # The grammar ends a comment at CR as at LF; the lexer only at LF.
+        self.toks, self.i = guard.tokens(text.replace("\r", "\n")), 0
+        self.prefixes: dict[str, str | None] = {}
+
+    def peek(self, ahead: int = 0) -> tuple[str, str]:
+        j = self.i + ahead
+        return self.toks[j] if j < len(self.toks) else ("end", "")
+
+    def take(self) -> tuple[str, str]:
+        tok = self.peek()
+        self.i += 1
+        return tok
+
+    def word(self, *words: str) -> bool:
+        kind, value = self.peek()
+        if kind == "word" and value.upper() in words:
+            self.i += 1
+            return True
+        return False
+
+    def mark(self, value: str) -> bool:
+        if self.peek() == ("other", value):
+            self.i += 1
+            return True
+        return False
+
+
+class NotBounded(Exception):
+    """The query is not of a shape this module recognises."""
+
+
+def expect(ok: bool) -> None:
+    if not ok:
+        raise NotBounded
+
+
+def prologue(r: Reader) -> None:
+    """PREFIX and BASE declarations; a prefix bound to a relative IRI is not read exactly."""
+    while True:
+        if r.word("PREFIX"):
+            (k1, name), (k2, iri) = r.take(), r.take()
+            expect(k1 == "pname" and name.endswith(":") and name.count(":") == 1 and k2 == "iri")
+            r.prefixes[name[:-1]] = iri[1:-1] if ABSOLUTE.match(iri[1:-1]) else None
+        elif r.word("BASE"):
+            expect(r.take()[0] == "iri")
+        else:
+            return
+
+
+def term(r: Reader, position: str):
+    """One term of the pattern: a NamedNode read exactly, a variable name ("?x"), or None (any)."""
+    kind, value = r.take()
+    if kind == "word" and value == "a" and position == "p":
+        return ox.NamedNode(RDF + "type")
+    expect(kind in TERM_KINDS)
+    if kind == "var":
+        return "?" + value[1:]
+    if kind == "string":
+        literal_suffix(r)
+        expect(position == "o")
+        return None
+    return named(r, kind, value)
+
+
+def named(r: Reader, kind: str, value: str):
+    """An IRI or prefixed name; None (any) when it cannot be read exactly here (a relative IRI:
+    the engine resolves it against a base)."""
+    if kind == "iri":
+        iri = value[1:-1]
+    else:
+        expect(not value.endswith("."))  # "ex:a." is ex:a and a full stop
+        prefix, _, local = value.partition(":")
+        namespace = r.prefixes.get(prefix)
+        iri = None if namespace is None else namespace + local
+    if iri is None or not ABSOLUTE.match(iri):
+        return None
+    try:
+        return ox.NamedNode(iri)
+    except ValueError:
+        return None
+
+
+def literal_suffix(r: Reader) -> None:
+    """A literal's language tag (@en, @en-GB) or datatype (^^iri); nothing else follows a string."""
+    if r.mark("@"):
+        expect(r.take()[0] == "word")
+        while r.mark("-"):
+            expect(r.take()[0] == "word")
+    elif r.peek() == ("other", "^") and r.peek(1) == ("other", "^"):
+        r.i += 2
+        expect(r.take()[0] in ("iri", "pname"))
+
+
+def group(r: Reader) -> tuple[tuple, object]:
+    """``{ [GRAPH g {] s p o [.] [}] }``: the pattern and its graph."""
+    expect(r.mark("{"))
+    graph, names = None, []
+    if r.word("GRAPH"):
+        kind, value = r.take()
+        expect(kind in ("iri", "pname", "var"))
+        if kind == "var":
+            graph = "any"
+            names.append("?" + value[1:])
+        else:
+            graph = named(r, kind, value) or "any"
+        expect(r.mark("{"))
+    pattern = (term(r, "s"), term(r, "p"), term(r, "o"))
+    r.mark(".")
+    expect(r.mark("}") and (graph is None or r.mark("}")))
+    names += [t for t in pattern if isinstance(t, str)]
+    expect(len(names) == len(set(names)))
+    return pattern, graph
+
+
+def modifiers(r: Reader) -> None:
+    """LIMIT and OFFSET with plain numbers, in either order; nothing after them."""
+    while r.word("LIMIT", "OFFSET"):
+        digits = ""
+        while r.peek()[0] == "other" and r.peek()[1].isdigit():
+            digits += r.take()[1]
+        expect(bool(digits))
+    expect(r.peek()[0] == "end")
+
+
+def read_shape(text: str) -> Shape:
+    """The query's shape, or NotBounded."""
+    expect("\\u" not in text and "\\U" not in text)  # the engine decodes these before it reads the query
+    r = Reader(text)
+    prologue(r)
+    if r.word("ASK"):
+        r.word("WHERE")
+        pattern, graph = group(r)
+        expect(r.peek()[0] == "end")
+        return Shape("ASK", pattern, graph)
+    if r.word("DESCRIBE"):
+        described = []
+        while r.peek()[0] in ("iri", "pname"):
+            described.append(named(r, *r.take()))
+        expect(bool(described) and all(described) and r.peek()[0] == "end")
+        return Shape("DESCRIBE", described=tuple(described))
+    expect(r.word("SELECT"))
+    r.word("DISTINCT", "REDUCED")
+    if not r.mark("*"):
+        expect(r.peek()[0] == "var")
+        while r.peek()[0] == "var":
+            r.take()
+    r.word("WHERE")
+    pattern, graph = group(r)
+    modifiers(r)
+    return Shape("SELECT", pattern, graph)
+
+
+def exact(t):
+    return t if isinstance(t, ox.NamedNode) else None
+
+
+def matches_at_most(store: ox.Store, shape: Shape, limit: int) -> bool:
+    """Whether the shape's pattern (or description) matches at most `limit` quads."""
+    if shape.form == "DESCRIBE":
+        return description_at_most(store, shape.described, limit)
+    s, p, o = (exact(t) for t in shape.pattern)
+    graph = ox.DefaultGraph() if shape.graph is None else exact(shape.graph)
+    found = store.quads_for_pattern(s, p, o, graph)
+    return sum(1 for _ in itertools.islice(found, limit + 1)) <= limit
+
+
+def description_at_most(store: ox.Store, resources, limit: int) -> bool:
+    """DESCRIBE's triples in the default graph (each resource's, and a blank object's, in turn)."""
+    todo, seen, count = list(resources), set(), 0
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
+            count += 1
+            if count > limit:
+                return False
+            if isinstance(quad.object, ox.BlankNode):
+                todo.append(quad.object)
+    return True
+
+
+def runs_here(store: ox.Store, query: str, has_dataset: bool) -> bool:
+    """Whether the query is bounded by its shape (and, but for an ASK, by its matches in the store)."""
+    if has_dataset:
+        return False
+    try:
+        shape = read_shape(query)
+    except NotBounded:
+        return False
+    return shape.form == "ASK" or matches_at_most(store, shape, MATCHES_HERE)

@@ -1,0 +1,119 @@
+"""Queries bounded by their shape (sparql/bounded.py): which run in the server's process, and
+every way a query is sent to a worker instead."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from termgraph.sparql import bounded
+
+E = "http://e/"
+
+
+def store_with(n: int) -> ox.Store:
+    """n triples <s0> <p> "0" ...; <big> has n triples; <b0> describes through a blank node."""
+    store = ox.Store()
+    p = ox.NamedNode(E + "p")
+    for i in range(n):
+        store.add(ox.Quad(ox.NamedNode(f"{E}s{i}"), p, ox.Literal(str(i)), ox.DefaultGraph()))
+        store.add(ox.Quad(ox.NamedNode(E + "big"), p, ox.Literal(str(i)), ox.DefaultGraph()))
+    blank = ox.BlankNode()
+    store.add(ox.Quad(ox.NamedNode(E + "b0"), p, blank, ox.DefaultGraph()))
+    for i in range(n):
+        store.add(ox.Quad(blank, p, ox.Literal(str(i)), ox.DefaultGraph()))
+    store.add(ox.Quad(ox.NamedNode(E + "s1"), p, ox.Literal("in g"), ox.NamedNode(E + "g")))
+    return store
+
+
+SMALL, LARGE = store_with(10), store_with(bounded.MATCHES_HERE + 1)
+
+HERE = [
+    "ASK { ?s ?p ?o }",
+    "ask where { ?s ?p ?o . }",
+    f"PREFIX e: <{E}> ASK {{ e:s1 e:p \"1\"@en-GB }}",
+    f"PREFIX e: <{E}> ASK {{ e:s1 e:p \"1\"^^<http://www.w3.org/2001/XMLSchema#string> }}",
+    f"ASK {{ GRAPH <{E}g> {{ ?s a ?o }} }}",
+    f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+    "# a comment\nASK { ?s ?p ?o } # another",
+    f"SELECT ?o WHERE {{ <{E}s1> <{E}p> ?o }} LIMIT 10 OFFSET 2",
+    f"SELECT DISTINCT * {{ ?s <{E}p> ?o }}",
+    f"SELECT $o {{ <{E}s1> ?p ?o }}",
+    f"BASE <{E}> PREFIX e: <{E}> DESCRIBE e:s1 <{E}s2>",
+    f"DESCRIBE <{E}b0>",
+]
+
+
+@pytest.mark.parametrize("query", HERE)
+def test_queries_of_a_bounded_shape_run_here(query):
+    assert bounded.runs_here(SMALL, query, has_dataset=False)
+    SMALL.query(query)  # (and are queries the engine reads)
+
+
+WORKERS = [
+    "ASK { ?s ?p ?o . ?a ?b ?c }",  # two patterns
+    "ASK { ?x ?p ?x }",  # a variable twice: the engine scans and compares
+    "ASK { ?x ?p $x }",  # ?x and $x are one variable
+    "ASK { GRAPH ?g { ?g ?p ?o } }",
+    "ASK { ?s ?p ?o FILTER (?o != 1) }",
+    "ASK { ?s ?p ?o OPTIONAL { ?o ?q ?r } }",
+    "ASK { ?s ?p ?o } VALUES ?s { <http://e/s1> }",
+    "ASK FROM <http://e/g> { ?s ?p ?o }",
+    f"ASK {{ ?s <{E}p>/<{E}p> ?o }}",  # a path
+    f"ASK {{ ?s <{E}p>* ?o }}",
+    "ASK { ?s ?p 1 }",  # a number (not read here)
+    "ASK { ?s ?p true }",
+    "ASK { _:b ?p ?o }",  # blank nodes
+    "ASK { [] ?p ?o }",
+    "ASK { ?s ?p ?o \\u007D",  # escapes are decoded before the engine reads the query
+    "ASK { ?s ?p \"\\u0022 } \" }",
+    f"SELECT * {{ <{E}s1> ?p ?o # the grammar ends a comment at CR\r . ?a ?b ?c \n}}",
+    f"PREFIX e: <{E}> SELECT * {{ ?s ?p e:s1.}}",  # e:s1 and a full stop, not <…s1.>
+    "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }",
+    "SELECT ?s { ?s ?p ?o } ORDER BY ?s",
+    "SELECT ?s { ?s ?p ?o } GROUP BY ?s",
+    f"SELECT ?s {{ {{ SELECT ?s {{ ?s ?p ?o }} }} }}",
+    f"CONSTRUCT WHERE {{ <{E}s1> ?p ?o }}",
+    f"DESCRIBE ?s WHERE {{ ?s ?p ?o }}",
+    "DESCRIBE *",
+    f"DESCRIBE <{E}s1> FROM <{E}g>",
+    "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+    "",
+]
+
+
+@pytest.mark.parametrize("query", WORKERS)
+def test_every_other_shape_goes_to_a_worker(query):
+    assert not bounded.runs_here(SMALL, query, has_dataset=False)
+
+
+def test_a_request_naming_its_dataset_goes_to_a_worker():
+    assert not bounded.runs_here(SMALL, "ASK { ?s ?p ?o }", has_dataset=True)
+
+
+@pytest.mark.parametrize("query", [
+    f"SELECT * {{ ?s <{E}p> ?o }}",  # more matches than MATCHES_HERE
+    f"SELECT * {{ <{E}big> ?p ?o }}",
+    f"SELECT ?s {{ ?s <{E}p> \"1\" }}",  # a literal counts as any term: never below the truth
+    "SELECT * { <s1> ?p ?o }",  # a relative IRI (resolved by the engine) counts as any term
+    f"PREFIX e: <s/> SELECT * {{ e:1 ?p ?o }}",  # so does a prefix bound to one
+    f"SELECT * {{ GRAPH ?g {{ ?s <{E}p> ?o }} }}",
+    f"DESCRIBE <{E}big>",
+    f"DESCRIBE <{E}b0>",  # its blank node's triples count too
+])
+def test_a_select_or_describe_matching_more_than_the_cap_goes_to_a_worker(query):
+    assert bounded.runs_here(SMALL, query, has_dataset=False)
+    assert not bounded.runs_here(LARGE, query, has_dataset=False)
+
+
+def test_an_ask_runs_here_however_many_triples_match():
+    assert bounded.runs_here(LARGE, f"ASK {{ ?s <{E}p> ?o }}", has_dataset=False)
+
+
+def test_the_cap_counts_exactly_at_the_limit():
+    store = ox.Store()
+    for i in range(bounded.MATCHES_HERE):
+        store.add(ox.Quad(ox.NamedNode(f"{E}s{i}"), ox.NamedNode(E + "p"), ox.Literal("x"), ox.DefaultGraph()))
+    assert bounded.runs_here(store, f"SELECT * {{ ?s <{E}p> ?o }}", has_dataset=False)
+    store.add(ox.Quad(ox.NamedNode(E + "one-more"), ox.NamedNode(E + "p"), ox.Literal("x"), ox.DefaultGraph()))
+    assert not bounded.runs_here(store, f"SELECT * {{ ?s <{E}p> ?o }}", has_dataset=False)
