@@ -21,6 +21,7 @@ count is never below the truth. Any token outside these shapes sends the query t
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -173,6 +174,21 @@ def modifiers(r: Reader) -> None:
     expect(r.peek()[0] == "end")
 
 
+def shape_of(text: str) -> Shape | None:
+    """The query's shape, or None; a short query's is kept among the last few read."""
+    return cached_shape(text) if len(text) <= guard.LEXED_CACHED_UP_TO else uncached_shape(text)
+
+
+def uncached_shape(text: str) -> Shape | None:
+    try:
+        return read_shape(text)
+    except NotBounded:
+        return None
+
+
+cached_shape = functools.lru_cache(maxsize=64)(uncached_shape)
+
+
 def read_shape(text: str) -> Shape:
     """The query's shape, or NotBounded."""
     expect("\\u" not in text and "\\U" not in text)  # the engine decodes these before it reads the query
@@ -236,8 +252,5 @@ def runs_here(store: ox.Store, query: str, has_dataset: bool) -> bool:
     """Whether the query is bounded by its shape (and, but for an ASK, by its matches in the store)."""
     if has_dataset:
         return False
-    try:
-        shape = read_shape(query)
-    except NotBounded:
-        return False
-    return shape.form == "ASK" or matches_at_most(store, shape, MATCHES_HERE)
+    shape = shape_of(query)
+    return shape is not None and (shape.form == "ASK" or matches_at_most(store, shape, MATCHES_HERE))

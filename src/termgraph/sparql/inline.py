@@ -42,7 +42,8 @@ class InlinePool:
     def attach(self) -> None:
         self.lock = asyncio.Lock()
 
-    async def run(self, job: Job, client: str = "local") -> Answer:
+    async def run(self, job: Job, client: str = "local", is_disconnected=None, poll: float = 0.25) -> Answer:
+        """Run the job (a thread cannot be stopped: `is_disconnected` and `poll` are not used)."""
         if self.lock is None:
             self.attach()
         async with self.lock:

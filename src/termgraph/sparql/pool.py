@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import contextlib
 import itertools
 import sys
 import time
@@ -25,6 +26,9 @@ from termgraph.sparql.fairness import ClientLedger, FairnessSettings
 from termgraph.sparql import bounded
 from termgraph.sparql.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
 from termgraph.sparql.workers import ProcessWorker as Worker, ProcessWorkers
+
+
+DISCONNECT_POLL = 0.25  # seconds between checks that the client of a running query is still there
 
 
 @dataclass(frozen=True)
@@ -97,8 +101,11 @@ class QueryPool:
                 "status": "ok" if alive == self.settings.workers else "degraded"}
 
     # --- running a query -----------------------------------------------------------------------
-    async def run(self, job: Job, client: str = "local") -> Answer:
-        """Run a job for a client within the time limit (counted from now)."""
+    async def run(self, job: Job, client: str = "local", is_disconnected=None,
+                  poll: float = DISCONNECT_POLL) -> Answer:
+        """Run a job for a client within the time limit (counted from now); with
+        `is_disconnected`, a job that waits for or runs on a worker is cancelled (its worker
+        freed) as soon as the client goes away."""
         if self.draining:
             raise errors.Overloaded("the service is shutting down; retry shortly").with_retry_after(5)
         deadline = time.monotonic() + self.settings.timeout
@@ -108,10 +115,11 @@ class QueryPool:
             return self.run_here(job, client)
         started, cost = None, [None]
         try:
-            worker = await self.acquire(client, deadline)
-            started = worker.started = self.ledger.started(client)
-            worker.client = client
-            return await self.call(worker, job, deadline, cost)
+            with watching(is_disconnected, poll):
+                worker = await self.acquire(client, deadline)
+                started = worker.started = self.ledger.started(client)
+                worker.client = client
+                return await self.call(worker, job, deadline, cost)
         finally:
             self.ledger.finished(client, started, cost[0])
 
@@ -242,9 +250,18 @@ class QueryPool:
             return
 
 
-async def run_while_connected(pool, job: Job, client: str, is_disconnected, poll: float = 0.25) -> Answer:
-    """Run a job, cancelling it (and freeing its worker) as soon as the client goes away: every
-    `poll` seconds a check runs beside it (a query that ends sooner costs one timer, no task)."""
+async def run_while_connected(pool, job: Job, client: str, is_disconnected, poll: float = DISCONNECT_POLL) -> Answer:
+    """Run a job, cancelling it (and freeing its worker) as soon as the client goes away."""
+    return await pool.run(job, client, is_disconnected, poll)
+
+
+@contextlib.contextmanager
+def watching(is_disconnected, poll: float = DISCONNECT_POLL):
+    """Inside, the current task is cancelled when `is_disconnected()` turns true: every `poll`
+    seconds a check runs beside it (a query that ends sooner costs one timer, no task)."""
+    if is_disconnected is None:
+        yield
+        return
     loop, running = asyncio.get_running_loop(), asyncio.current_task()
     watch: dict = {}
 
@@ -259,7 +276,7 @@ async def run_while_connected(pool, job: Job, client: str, is_disconnected, poll
 
     watch["timer"] = loop.call_later(poll, check)
     try:
-        return await pool.run(job, client)
+        yield
     finally:
         watch["timer"].cancel()
         if "task" in watch and not watch["task"].done():
