@@ -41,6 +41,8 @@ HERE = [
     f"SELECT $o {{ <{E}s1> ?p ?o }}",
     f"BASE <{E}> PREFIX e: <{E}> DESCRIBE e:s1 <{E}s2>",
     f"DESCRIBE <{E}b0>",
+    "ASK {}",
+    "SELECT * WHERE { }",
 ]
 
 
@@ -78,6 +80,9 @@ WORKERS = [
     "DESCRIBE *",
     f"DESCRIBE <{E}s1> FROM <{E}g>",
     "INSERT DATA { <http://e/a> <http://e/b> <http://e/c> }",
+    "ASK { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",  # so a query run here never has SERVICE
+    "SELECT * { SERVICE ?x { ?s ?p ?o } }",
+    "ASK { GRAPH <http://e/g> { } }",
     "",
 ]
 

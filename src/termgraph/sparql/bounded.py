@@ -7,7 +7,7 @@ a worker's CPU and as much of the server's, for an ASK the engine answers in 0.1
 of one of these shapes (after PREFIX and BASE), and nothing else, runs here:
 
 - ``ASK [WHERE] { [GRAPH g {] s p o [.] [}] }``: one triple pattern; the engine looks it up in an
-  index and stops at the first match.
+  index and stops at the first match. Also ``ASK {}`` and ``SELECT * {}``: no pattern at all.
 - ``SELECT [DISTINCT] (* | ?v ...) [WHERE] { ...one triple pattern, the same way... } [LIMIT n] [OFFSET n]``
   and ``DESCRIBE <iri> ...`` (no WHERE): only when the pattern, or the described resources'
   triples (blank nodes followed, as DESCRIBE does), match at most MATCHES_HERE quads, counted in
@@ -144,7 +144,7 @@ def literal_suffix(r: Reader) -> None:
 
 
 def group(r: Reader) -> tuple[tuple, object]:
-    """``{ [GRAPH g {] s p o [.] [}] }``: the pattern and its graph."""
+    """``{ [GRAPH g {] s p o [.] [}] }`` or ``{}``: the pattern and its graph."""
     expect(r.mark("{"))
     graph, names = None, []
     if r.word("GRAPH"):
@@ -156,6 +156,8 @@ def group(r: Reader) -> tuple[tuple, object]:
         else:
             graph = named(r, kind, value) or "any"
         expect(r.mark("{"))
+    if graph is None and r.mark("}"):
+        return (), None  # an empty group: one solution, no data read
     pattern = (term(r, "s"), term(r, "p"), term(r, "o"))
     r.mark(".")
     expect(r.mark("}") and (graph is None or r.mark("}")))
@@ -225,6 +227,8 @@ def matches_at_most(store: ox.Store, shape: Shape, limit: int) -> bool:
     """Whether the shape's pattern (or description) matches at most `limit` quads."""
     if shape.form == "DESCRIBE":
         return description_at_most(store, shape.described, limit)
+    if not shape.pattern:
+        return True
     s, p, o = (exact(t) for t in shape.pattern)
     graph = ox.DefaultGraph() if shape.graph is None else exact(shape.graph)
     found = store.quads_for_pattern(s, p, o, graph)
