@@ -13,6 +13,8 @@ from hypothesis import strategies as st
 
 
 QUICK = "SELECT ?l WHERE { <https://w3id.org/termgraph/concept/foundation-model> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
+# as quick, but it goes to a worker (a FILTER is no shape the server answers itself: sparql/bounded.py)
+QUICK_ON_A_WORKER = QUICK[:-1] + 'FILTER (lang(?l) = "en") }'
 
 
 # --- fuzzing ---------------------------------------------------------------------------------------
@@ -234,7 +236,7 @@ def test_a_hostile_query_ends_within_the_limit_and_others_keep_their_latency(poo
     latencies = []
     while thread.is_alive() and len(latencies) < 20:
         start = time.monotonic()
-        assert client.get("/sparql", params={"query": QUICK}).status_code == 200
+        assert client.get("/sparql", params={"query": QUICK_ON_A_WORKER}).status_code == 200
         latencies.append(time.monotonic() - start)
     thread.join(30)
     r = result["r"]
