@@ -13,6 +13,7 @@ the data is read from disk and shared through the page cache instead of copied p
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import os
@@ -52,10 +53,21 @@ def derive_in_memory(settings: Settings, work: Path, progress, prepare) -> None:
     work.mkdir()
     data.store.dump(str(work / SNAPSHOT), format=ox.RdfFormat.N_QUADS)
     del data
-    gc.collect()
+    release_memory()
     store = ox.Store(str(work))
     store.bulk_load(path=str(work / SNAPSHOT), format=ox.RdfFormat.N_QUADS)
     compact(store)
+
+
+def release_memory() -> None:
+    """Give the freed in-memory store back to the system. glibc keeps freed memory in the main
+    thread's heap, which the bulk loader's threads (each with its own heap) cannot use: without
+    this the build peaked at the in-memory store plus the bulk loader's buffers all the same."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def derive_on_disk(settings: Settings, work: Path, progress, prepare) -> None:
