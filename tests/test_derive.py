@@ -124,3 +124,46 @@ def test_the_service_description_counts_the_default_graph(data):
     assert service_description.default_size(data.store) == int(count) == data.default_graph_size()
     triples = service_description.describe("http://example.org/sparql", data.graph_sizes(), data.store)
     assert not any(t.object == ox.NamedNode(ns.SD + "UnionDefaultGraph") for t in triples)
+
+
+def test_the_default_graph_is_every_named_graph_but_the_views_plus_the_derived_facts(data):
+    """What the module docstring says it holds, exactly: each triple of each named graph except
+    the source views, the view descriptions and the undisputed statements, each once."""
+    rows = derive.claim_rows(data.store)
+    held = {q.object.value for q in data.store.quads_for_pattern(
+        None, ox.NamedNode(ns.TG + "hasClaim"), None, ox.NamedNode(ns.GRAPH_DISAGREEMENTS))}
+    expected = set(derive.view_descriptions({r.source for r in rows}) + derive.undisputed_triples(rows, held))
+    for q in data.store.quads_for_pattern(None, None, None, None):
+        if isinstance(q.graph_name, ox.NamedNode) and not q.graph_name.value.startswith(VIEW):
+            expected.add(ox.Triple(q.subject, q.predicate, q.object))
+    default = [ox.Triple(q.subject, q.predicate, q.object)
+               for q in data.store.quads_for_pattern(None, None, None, ox.DefaultGraph())]
+    assert len(default) == len(set(default)) and set(default) == expected
+
+
+def test_copying_into_the_default_graph_skips_the_views_and_stores_a_triple_once():
+    N = ox.NamedNode
+    a, p, b, c = N("http://example.org/a"), N("http://example.org/p"), N("http://example.org/b"), N("http://example.org/c")
+    store = ox.Store()
+    store.extend([ox.Quad(a, p, b, N("http://example.org/g1")), ox.Quad(a, p, b, N("http://example.org/g2")),
+                  ox.Quad(a, p, c, N(VIEW + "004")), ox.Quad(b, p, c, ox.DefaultGraph())])
+    derive.copy_into_default_graph(store)
+    assert sorted(map(str, store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == sorted(
+        [str(ox.Quad(a, p, b, ox.DefaultGraph())), str(ox.Quad(b, p, c, ox.DefaultGraph()))])
+
+
+def test_skolemising_only_the_quads_with_blank_nodes_names_them_as_the_whole_graph_would():
+    """RDFC-1.0 labels a blank node from the quads it is in: canonicalising the whole graph (as
+    termgraph did) and only its quads with blank nodes give the same IRIs, and the rest stays."""
+    N, g = ox.NamedNode, ox.NamedNode("http://example.org/g")
+    x, y, p, q = ox.BlankNode("x"), ox.BlankNode("y"), N("http://example.org/p"), N("http://example.org/q")
+    quads = [ox.Quad(N("http://example.org/a"), p, x, g), ox.Quad(x, q, y, g), ox.Quad(y, q, ox.Literal("1"), g),
+             ox.Quad(N("http://example.org/a"), p, N("http://example.org/b"), g), ox.Quad(y, p, x, g)]
+    whole = ox.Dataset(quads)
+    whole.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    expected = {str(ox.Quad(skolem.skolem_term(t.subject, g), t.predicate, skolem.skolem_term(t.object, g), g))
+                for t in whole}
+    store = ox.Store()
+    store.extend(quads)
+    skolem.skolemise(store)
+    assert {str(t) for t in store} == expected and len(store) == len(quads)

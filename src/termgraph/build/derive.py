@@ -97,14 +97,14 @@ def rules_folder(root: Path) -> Path:
     return own if own.is_dir() else default_root() / "queries" / "disagreements"
 
 
-def default_graph_triples(store: ox.Store, extra: list[ox.Triple]) -> set[ox.Triple]:
-    """Every triple of every named graph except the source views, plus `extra`, as one set."""
-    triples = set(extra)
-    for q in store.quads_for_pattern(None, None, None, None):
-        name = q.graph_name
+def copy_into_default_graph(store: ox.Store) -> None:
+    """Copy every triple of every named graph except the source views into the default graph,
+    inside Oxigraph: the default graph is a set, so a triple in several graphs is stored once.
+    One update per graph keeps the update's own buffer small; no Python object is made per triple
+    (a Python set of every triple took a third of the build's memory on large graphs)."""
+    for name in sorted(store.named_graphs(), key=str):
         if isinstance(name, ox.NamedNode) and not name.value.startswith(ns.GRAPH_VIEW):
-            triples.add(ox.Triple(q.subject, q.predicate, q.object))
-    return triples
+            store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
 
 
 def add_derived_graphs(store: ox.Store, root: Path) -> list[str]:
@@ -116,6 +116,7 @@ def add_derived_graphs(store: ox.Store, root: Path) -> list[str]:
     store.extend(views + found_quads)
     extra = view_descriptions({r.source for r in rows}) + undisputed_triples(rows, disputed)
     default = ox.DefaultGraph()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in default_graph_triples(store, extra))
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in extra)
+    copy_into_default_graph(store)
     names = sorted({q.graph_name.value for q in views})
     return names + [ns.GRAPH_DISAGREEMENTS]

@@ -13,6 +13,7 @@ import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -116,15 +117,15 @@ SELECT ?claim ?s ?p ?o (EXISTS { ?p a owl:SymmetricProperty } AS ?symmetric) WHE
 """
 
 
-def key_quads(store: ox.Store) -> list[ox.Quad]:
-    out = []
+def key_quads(store: ox.Store) -> Iterator[ox.Quad]:
+    """Two quads per claim, made as the store takes them (a list of them all is large)."""
+    statement, terms = N(BUILD + "statement"), N(BUILD + "terms")
     for r in store.query(KEYED, use_default_graph_as_union=True):
         s, p, o = r["s"], r["p"], r["o"]
         pair = sorted((str(s), str(o)))
         ends = pair if r["symmetric"].value == "true" else (str(s), str(o))
-        out += [ox.Quad(r["claim"], N(BUILD + "statement"), L(f"{ends[0]} {p} {ends[1]}"), SCRATCH),
-                ox.Quad(r["claim"], N(BUILD + "terms"), L(" ".join(pair)), SCRATCH)]
-    return out
+        yield ox.Quad(r["claim"], statement, L(f"{ends[0]} {p} {ends[1]}"), SCRATCH)
+        yield ox.Quad(r["claim"], terms, L(" ".join(pair)), SCRATCH)
 
 
 @contextmanager

@@ -16,8 +16,8 @@ import pyoxigraph as ox
 GENID = "/.well-known/genid/"
 
 
-def has_blank_nodes(quads: list[ox.Quad]) -> bool:
-    return any(isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode) for q in quads)
+def has_blank_node(q: ox.Quad) -> bool:
+    return isinstance(q.subject, ox.BlankNode) or isinstance(q.object, ox.BlankNode)
 
 
 def skolem_term(term, graph: ox.NamedNode):
@@ -25,9 +25,11 @@ def skolem_term(term, graph: ox.NamedNode):
 
 
 def skolemise_graph(store: ox.Store, graph: ox.NamedNode) -> None:
-    """Replace the graph's blank nodes by IRIs derived from their canonical labels."""
-    quads = list(store.quads_for_pattern(None, None, None, graph))
-    if not has_blank_nodes(quads):
+    """Replace the graph's blank nodes by IRIs derived from their canonical labels. Only the
+    quads with a blank node are canonicalised and replaced: RDFC-1.0 labels a blank node from the
+    quads it is in, so the others change nothing (and stay in the store as they are)."""
+    quads = [q for q in store.quads_for_pattern(None, None, None, graph) if has_blank_node(q)]
+    if not quads:
         return
     dataset = ox.Dataset(quads)
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)

@@ -13,6 +13,7 @@ the data is read from disk and shared through the page cache instead of copied p
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import json
 import os
@@ -42,15 +43,31 @@ def check_target(target: Path) -> None:
 
 
 def derive_in_memory(settings: Settings, work: Path, progress, prepare) -> None:
-    """The fast way: validate, load and derive in memory (as `serve` does), then write every
-    quad into the new store with Oxigraph's bulk loader. Needs the memory of an in-memory load,
-    once; serving from the store then does not."""
+    """The fast way: validate, load and derive in memory (as `serve` does), write the snapshot
+    from memory, free the in-memory store, then fill the new store from the snapshot with
+    Oxigraph's bulk loader. Needs the memory of an in-memory load, once, but never that and the
+    bulk loader's buffers (about 2 GB) at the same time; serving from the store then does not."""
     data = loader.validated(settings, progress, prepare)
     if progress:
         progress(f"writing the store in {work.name}")
+    work.mkdir()
+    data.store.dump(str(work / SNAPSHOT), format=ox.RdfFormat.N_QUADS)
+    del data
+    release_memory()
     store = ox.Store(str(work))
-    store.bulk_extend(data.store.quads_for_pattern(None, None, None, None))
-    finish(store, data.store, work)
+    store.bulk_load(path=str(work / SNAPSHOT), format=ox.RdfFormat.N_QUADS)
+    compact(store)
+
+
+def release_memory() -> None:
+    """Give the freed in-memory store back to the system. glibc keeps freed memory in the main
+    thread's heap, which the bulk loader's threads (each with its own heap) cannot use: without
+    this the build peaked at the in-memory store plus the bulk loader's buffers all the same."""
+    gc.collect()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
 
 
 def derive_on_disk(settings: Settings, work: Path, progress, prepare) -> None:
@@ -62,11 +79,15 @@ def derive_on_disk(settings: Settings, work: Path, progress, prepare) -> None:
 
 
 def finish(store: ox.Store, source: ox.Store, work: Path) -> None:
-    """Compact and flush the store (it closes when its last reference goes: the caller's
-    return), and write its snapshot from `source` (the same quads; fastest from memory)."""
+    """Compact the store and write its snapshot from `source` (the same quads)."""
+    compact(store)
+    source.dump(str(work / SNAPSHOT), format=ox.RdfFormat.N_QUADS)
+
+
+def compact(store: ox.Store) -> None:
+    """Compact and flush the store (it closes when its last reference goes: the caller's return)."""
     store.optimize()
     store.flush()
-    source.dump(str(work / SNAPSHOT), format=ox.RdfFormat.N_QUADS)
 
 
 def build_store(settings: Settings, target: Path, progress: Callable[[str], None] | None = None,
