@@ -10,8 +10,10 @@ of one of these shapes (after PREFIX and BASE), and nothing else, runs here:
   index and stops at the first match. Also ``ASK {}`` and ``SELECT * {}``: no pattern at all.
 - ``SELECT [DISTINCT] (* | ?v ...) [WHERE] { ...one triple pattern, the same way... } [LIMIT n] [OFFSET n]``
   and ``DESCRIBE <iri> ...`` (no WHERE): only when the pattern, or the described resources'
-  triples (blank nodes followed, as DESCRIBE does), match at most MATCHES_HERE quads, counted in
-  the store before running by reading at most that many.
+  triples, match at most MATCHES_HERE quads, counted in the store before running by reading at
+  most that many (a SELECT with LIMIT + OFFSET within that and no DISTINCT needs no count).
+  termgraph's data holds no blank node (each becomes a stable IRI at load: build/skolem.py), so
+  a DESCRIBE's triples are the described resources' own.
 
 No variable may appear twice (the engine would scan and compare), and the request names no
 dataset (FROM, default-graph-uri, named-graph-uri). A term is read exactly (an IRI, a prefixed
@@ -22,7 +24,6 @@ count is never below the truth. Any token outside these shapes sends the query t
 from __future__ import annotations
 
 import functools
-import itertools
 import re
 from dataclasses import dataclass
 
@@ -31,7 +32,7 @@ import pyoxigraph as ox
 from termgraph.namespaces import RDF
 from termgraph.sparql import guard
 
-MATCHES_HERE = 1000  # quads a SELECT's pattern or a DESCRIBE may match to be answered here
+MATCHES_HERE = 256  # quads a SELECT's pattern or a DESCRIBE may match to be answered here
 TERM_KINDS = ("iri", "pname", "var", "string")
 ABSOLUTE = re.compile(r"^[A-Za-z][\w+.-]*:")
 
@@ -44,6 +45,8 @@ class Shape:
     pattern: tuple = ()
     graph: object = None
     described: tuple = ()
+    distinct: bool = False
+    reads: int | None = None  # a SELECT's LIMIT + OFFSET, when it has a LIMIT
 
 
 class Reader:
@@ -166,14 +169,19 @@ def group(r: Reader) -> tuple[tuple, object]:
     return pattern, graph
 
 
-def modifiers(r: Reader) -> None:
-    """LIMIT and OFFSET with plain numbers, in either order; nothing after them."""
-    while r.word("LIMIT", "OFFSET"):
+def modifiers(r: Reader) -> int | None:
+    """LIMIT and OFFSET with plain numbers, in either order, nothing after them: LIMIT + OFFSET
+    when there is a LIMIT, else None."""
+    numbers: dict[str, int] = {}
+    while r.peek()[0] == "word" and r.peek()[1].upper() in ("LIMIT", "OFFSET"):
+        word = r.take()[1].upper()
         digits = ""
         while r.peek()[0] == "other" and r.peek()[1].isdigit():
             digits += r.take()[1]
-        expect(bool(digits))
+        expect(bool(digits) and word not in numbers)
+        numbers[word] = int(digits)
     expect(r.peek()[0] == "end")
+    return numbers["LIMIT"] + numbers.get("OFFSET", 0) if "LIMIT" in numbers else None
 
 
 def shape_of(text: str) -> Shape | None:
@@ -208,48 +216,43 @@ def read_shape(text: str) -> Shape:
         expect(bool(described) and all(described) and r.peek()[0] == "end")
         return Shape("DESCRIBE", described=tuple(described))
     expect(r.word("SELECT"))
-    r.word("DISTINCT", "REDUCED")
+    distinct = r.word("DISTINCT", "REDUCED")
     if not r.mark("*"):
         expect(r.peek()[0] == "var")
         while r.peek()[0] == "var":
             r.take()
     r.word("WHERE")
     pattern, graph = group(r)
-    modifiers(r)
-    return Shape("SELECT", pattern, graph)
+    return Shape("SELECT", pattern, graph, distinct=distinct, reads=modifiers(r))
 
 
-def exact(t):
-    return t if isinstance(t, ox.NamedNode) else None
+def exact(t) -> str:
+    """A pattern's term in a counting query: the IRI read exactly, else a fresh variable."""
+    return str(t) if isinstance(t, ox.NamedNode) else None
+
+
+def count_query(shape: Shape, limit: int) -> str:
+    """A query counting, in the engine and up to `limit` + 1, the quads the shape may read."""
+    if shape.form == "DESCRIBE":
+        pattern = " UNION ".join(f"{{ {iri} ?p ?o }}" for iri in shape.described)
+    else:
+        s, p, o = (exact(t) or v for t, v in zip(shape.pattern, ("?s", "?p", "?o")))
+        pattern = f"{s} {p} {o}"
+        if shape.graph is not None:
+            pattern = f"GRAPH {exact(shape.graph) or '?g'} {{ {pattern} }}"
+    return f"SELECT (COUNT(*) AS ?n) {{ SELECT * {{ {pattern} }} LIMIT {limit + 1} }}"
 
 
 def matches_at_most(store: ox.Store, shape: Shape, limit: int) -> bool:
-    """Whether the shape's pattern (or description) matches at most `limit` quads."""
-    if shape.form == "DESCRIBE":
-        return description_at_most(store, shape.described, limit)
-    if not shape.pattern:
+    """Whether the shape's pattern (or the described resources' triples) matches at most `limit`
+    quads: counted by the engine, which reads at most `limit` + 1 of them (a Python object per
+    quad would cost more than the query). A SELECT whose LIMIT and OFFSET together are within
+    `limit`, without DISTINCT (which may read on to find new rows), reads no more than that."""
+    if shape.form != "DESCRIBE" and not shape.pattern:
         return True
-    s, p, o = (exact(t) for t in shape.pattern)
-    graph = ox.DefaultGraph() if shape.graph is None else exact(shape.graph)
-    found = store.quads_for_pattern(s, p, o, graph)
-    return sum(1 for _ in itertools.islice(found, limit + 1)) <= limit
-
-
-def description_at_most(store: ox.Store, resources, limit: int) -> bool:
-    """DESCRIBE's triples in the default graph (each resource's, and a blank object's, in turn)."""
-    todo, seen, count = list(resources), set(), 0
-    while todo:
-        node = todo.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        for quad in store.quads_for_pattern(node, None, None, ox.DefaultGraph()):
-            count += 1
-            if count > limit:
-                return False
-            if isinstance(quad.object, ox.BlankNode):
-                todo.append(quad.object)
-    return True
+    if shape.form == "SELECT" and not shape.distinct and shape.reads is not None and shape.reads <= limit:
+        return True
+    return int(next(iter(store.query(count_query(shape, limit))))["n"].value) <= limit
 
 
 def runs_here(store: ox.Store, query: str, has_dataset: bool) -> bool:
