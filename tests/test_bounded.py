@@ -135,3 +135,14 @@ def test_the_count_reads_the_pattern_as_the_engine_does():
     assert next(iter(SMALL.query(bounded.count_query(shape, 5))))["n"].value == "2"
     shape = bounded.read_shape(f"SELECT * {{ GRAPH ?g {{ ?s <{E}p> ?o }} }}")  # named graphs only
     assert next(iter(LARGE.query(bounded.count_query(shape, 5))))["n"].value == "1"
+
+
+def test_a_decision_is_remembered_per_store_and_query_text(monkeypatch):
+    small, large = bounded.Decider(SMALL), bounded.Decider(LARGE)
+    query = f"SELECT * {{ ?s <{E}p> ?o }}"
+    assert small(query, has_dataset=False) and not large(query, has_dataset=False)
+    counted = []
+    monkeypatch.setattr(bounded, "count_query", lambda *a: counted.append(a) or "SELECT (0 AS ?n) {}")
+    assert small(query, has_dataset=False) and not large(query, has_dataset=False)
+    assert counted == []  # the served data never changes: asked again, nothing is counted
+    assert not small(query, has_dataset=True)

@@ -261,3 +261,20 @@ def runs_here(store: ox.Store, query: str, has_dataset: bool) -> bool:
         return False
     shape = shape_of(query)
     return shape is not None and (shape.form == "ASK" or matches_at_most(store, shape, MATCHES_HERE))
+
+
+class Decider:
+    """`runs_here` for one store, remembered for the last few query texts: the served data never
+    changes, so neither does the answer (and a client often sends the same query again)."""
+
+    def __init__(self, store: ox.Store):
+        self.store = store
+        self.remembered = functools.lru_cache(maxsize=256)(self.decide)
+
+    def decide(self, query: str) -> bool:
+        return runs_here(self.store, query, has_dataset=False)
+
+    def __call__(self, query: str, has_dataset: bool) -> bool:
+        if has_dataset:
+            return False
+        return self.remembered(query) if len(query) <= guard.LEXED_CACHED_UP_TO else self.decide(query)

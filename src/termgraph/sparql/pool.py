@@ -61,7 +61,7 @@ class QueryPool:
 
                 known = known_graphs(store)
             source = ProcessWorkers(store, known, settings.memory_limit, spool_dir)
-        self.here = store if isinstance(store, ox.Store) else None
+        self.here = store if isinstance(store, ox.Store) else None  # (see the property)
         self.known = known
         self.source, self.settings = source, settings
         self.ledger = ClientLedger(settings.fairness)
@@ -74,6 +74,16 @@ class QueryPool:
         self.closed = False
         self.draining = False
         self.failures = 0
+
+    @property
+    def here(self):
+        return self._here
+
+    @here.setter
+    def here(self, store) -> None:
+        """The store the bounded queries run on here (None: every query goes to a worker)."""
+        self._here = store
+        self.decider = bounded.Decider(store) if store is not None else None
 
     # --- start and stop ----------------------------------------------------------------------
     def start(self) -> None:
@@ -111,7 +121,7 @@ class QueryPool:
         deadline = time.monotonic() + self.settings.timeout
         await self.source.screen(job)  # refusals that need no worker (remote stores)
         self.ledger.admit(client)
-        if self.here is not None and bounded.runs_here(self.here, job.query, job.dataset.given()):
+        if self.decider is not None and self.decider(job.query, job.dataset.given()):
             return self.run_here(job, client)
         started, cost = None, [None]
         try:
