@@ -12,12 +12,14 @@ timed apart: it is done once) loads the store's N-Quads snapshot into memory wit
 the same dataset by `POST /store`), RSS and PSS of the whole process tree after loading, p50 of the cheap
 queries (ASK, DESCRIBE of one resource; sequential, after a warm-up). For termgraph also: how
 long a worker stopped at the time limit takes to be replaced (a query that runs past a 2 s limit,
-then /health polled until every worker is idle again).
+then /health polled until every worker is idle again). Last, both servers up at once, the cheap
+queries in alternating rounds: the difference of the p50s with the machine in the same state.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import shutil
@@ -49,19 +51,43 @@ def tree_memory(pid: int) -> tuple[float, float]:
     return sum(i.rss for i in infos) / 2**20, sum(i.pss for i in infos) / 2**20
 
 
+def accept_for(query: str) -> str:
+    return "application/n-triples" if "DESCRIBE" in query else "application/sparql-results+json"
+
+
+def timer(client: httpx.Client, url: str, query: str):
+    """A function that sends the query once and returns its time in ms."""
+    headers = {"Content-Type": "application/sparql-query", "Accept": accept_for(query)}
+
+    def once() -> float:
+        t = time.perf_counter()
+        r = client.post(url, content=query.encode(), headers=headers)
+        assert r.status_code == 200, r.text[:200]
+        return (time.perf_counter() - t) * 1000
+    return once
+
+
 def p50(url: str, query: str, n: int = 200) -> float:
-    accept = "application/n-triples" if query.lstrip(P).startswith("DESCRIBE") or "DESCRIBE" in query else \
-        "application/sparql-results+json"
     with httpx.Client(timeout=60) as client:
-        def once() -> float:
-            t = time.perf_counter()
-            r = client.post(url, content=query.encode(), headers={"Content-Type": "application/sparql-query",
-                                                                  "Accept": accept})
-            assert r.status_code == 200, r.text[:200]
-            return (time.perf_counter() - t) * 1000
+        once = timer(client, url, query)
         for _ in range(20):
             once()
         return statistics.median(once() for _ in range(n))
+
+
+def side_by_side(urls: dict[str, str], query: str, rounds: int = 8, per_round: int = 50) -> dict[str, float]:
+    """Each endpoint's p50 for the query, measured in alternating rounds while all are up, so
+    that every server meets the machine in the same state (a 2-core machine's speed drifts)."""
+    times: dict[str, list[float]] = {name: [] for name in urls}
+    with httpx.Client(timeout=60) as client:
+        timers = {name: timer(client, url, query) for name, url in urls.items()}
+        for once in timers.values():
+            for _ in range(20):
+                once()
+        for _ in range(rounds):
+            for name, once in timers.items():
+                times[name] += [once() for _ in range(per_round)]
+    return {name: statistics.median(xs) for name, xs in times.items()}
 
 
 def replacement_seconds(base: str) -> float:
@@ -85,8 +111,10 @@ def build_store(extra: list[Path], target: Path) -> float:
     return time.monotonic() - t0
 
 
-def termgraph(data: list[str], workers: int, timeout: float) -> dict:
-    """`data`: the extra files, or --store DIR --in-memory."""
+@contextlib.contextmanager
+def termgraph_up(data: list[str], workers: int, timeout: float):
+    """`termgraph serve` running (`data`: the extra files, or --store DIR --in-memory); yields
+    its base URL and its load time and memory."""
     port = free_port()
     t0 = time.monotonic()
     proc = subprocess.Popen([str(BIN / "termgraph"), "serve", "--port", str(port), "--workers", str(workers),
@@ -96,17 +124,15 @@ def termgraph(data: list[str], workers: int, timeout: float) -> dict:
     try:
         wait_up(base + "sparql", proc, limit=1800)
         load = time.monotonic() - t0
-        row = dict(zip(("rss", "pss"), tree_memory(proc.pid)), load=load)
-        row.update({name: p50(base + "sparql", q) for name, q in CHEAP.items()})
-        if timeout <= 5:
-            row["replace"] = statistics.median(replacement_seconds(base) for _ in range(5))
-        return row
+        yield base, dict(zip(("rss", "pss"), tree_memory(proc.pid)), load=load)
     finally:
         proc.terminate()
         proc.wait(30)
 
 
-def oxigraph(nquads: Path) -> dict:
+@contextlib.contextmanager
+def oxigraph_up(nquads: Path):
+    """Oxigraph server in memory, sent the N-Quads; yields its query URL, load time and memory."""
     port = free_port()
     t0 = time.monotonic()
     proc = subprocess.Popen([str(BIN / "oxigraph"), "serve", "--bind", f"127.0.0.1:{port}"],
@@ -118,12 +144,38 @@ def oxigraph(nquads: Path) -> dict:
             r = httpx.post(url + "store", content=f, headers={"Content-Type": "application/n-quads"}, timeout=1800)
         assert r.status_code in (200, 204), r.text[:200]
         load = time.monotonic() - t0
-        row = dict(zip(("rss", "pss"), tree_memory(proc.pid)), load=load)
-        row.update({name: p50(url + "query", q) for name, q in CHEAP.items()})
-        return row
+        yield url + "query", dict(zip(("rss", "pss"), tree_memory(proc.pid)), load=load)
     finally:
         proc.terminate()
         proc.wait(30)
+
+
+def termgraph(data: list[str], workers: int, timeout: float) -> dict:
+    with termgraph_up(data, workers, timeout) as (base, row):
+        row.update({name: p50(base + "sparql", q) for name, q in CHEAP.items()})
+        if timeout <= 5:
+            row["replace"] = statistics.median(replacement_seconds(base) for _ in range(5))
+        return row
+
+
+def oxigraph(nquads: Path) -> dict:
+    with oxigraph_up(nquads) as (url, row):
+        row.update({name: p50(url, q) for name, q in CHEAP.items()})
+        return row
+
+
+def print_side_by_side(from_store: list[str], workers: int, nquads: Path) -> None:
+    """Both servers up at once, the cheap queries in alternating rounds."""
+    with termgraph_up(from_store, workers, 120.0) as (base, _), oxigraph_up(nquads) as (url, _):
+        urls = {"termgraph": base + "sparql", "Oxigraph server": url}
+        found = {name: side_by_side(urls, q) for name, q in CHEAP.items()}
+    print("\nSide by side (both up, 8 alternating rounds of 50 of each query; p50 ms):\n")
+    print("| | " + " | ".join(f"{name} p50 ms" for name in CHEAP) + " |")
+    print("|---|" + "---:|" * len(CHEAP))
+    for server in urls:
+        print(f"| {server} | " + " | ".join(f"{found[name][server]:.2f}" for name in CHEAP) + " |")
+    print("| difference | " + " | ".join(f"{found[n]['termgraph'] - found[n]['Oxigraph server']:+.2f}"
+                                      for n in CHEAP) + " |")
 
 
 def main() -> None:
@@ -162,6 +214,7 @@ def main() -> None:
                      f"{r['ASK']:.2f}" if "ASK" in r else "", f"{r['DESCRIBE one resource']:.2f}" if "ASK" in r else "",
                      f"{r['replace']:.3f}" if "replace" in r else ""]
             print(f"| {name} | " + " | ".join(cells) + " |")
+        print_side_by_side(from_store, args.workers, nquads)
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
