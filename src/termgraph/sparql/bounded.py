@@ -50,7 +50,7 @@ class Shape:
 
 
 class Reader:
-    """The query's tokens, read left to right; `fail()` ends the reading (not recognised)."""
+    """The query's tokens, read left to right (`expect` ends the reading: not recognised)."""
 
     def __init__(self, text: str):
         # The grammar ends a comment at CR as at LF; the lexer only at LF.
@@ -226,7 +226,7 @@ def read_shape(text: str) -> Shape:
     return Shape("SELECT", pattern, graph, distinct=distinct, reads=modifiers(r))
 
 
-def exact(t) -> str:
+def exact(t) -> str | None:
     """A pattern's term in a counting query: the IRI read exactly, else a fresh variable."""
     return str(t) if isinstance(t, ox.NamedNode) else None
 
