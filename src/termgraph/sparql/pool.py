@@ -120,8 +120,9 @@ class QueryPool:
             raise errors.Overloaded("the service is shutting down; retry shortly").with_retry_after(5)
         deadline = time.monotonic() + self.settings.timeout
         await self.source.screen(job)  # refusals that need no worker (remote stores)
-        self.ledger.admit(client)
-        if self.decider is not None and self.decider(job.query, job.dataset.given()):
+        here = self.decider is not None and self.decider(job.query, job.dataset.given())
+        self.ledger.admit(client)  # (decided first: nothing between admitting and counting out can fail)
+        if here:
             return self.run_here(job, client)
         started, cost = None, [None]
         try:
