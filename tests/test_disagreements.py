@@ -176,6 +176,45 @@ def test_within_one_source_near_misses():
                  claim("001-001", *LLM_DISTINCT_GEN, "Asserts")) == []
 
 
+# Many claims on each side: a rule joins each claim with the witnesses of a position (one claim
+# from each of up to two sources, see disagreements.key_quads), so every claim on either side must
+# still be found, whichever side has the many and whichever claims became the witnesses.
+MANY_SIDES = [
+    ("opposite-stances", [(BERT_GEN, "Asserts", None)] * 2, [(BERT_GEN, "Denies", None)]),
+    ("opposite-stances", [(BERT_GEN, "Denies", None)] * 2, [(BERT_GEN, "Qualifies", "Hedged")]),
+    ("opposite-stances", [(LLM_SUB_GEN, "Qualifies", "Conditional")] * 2, [(LLM_SUB_GEN, "Asserts", None)]),
+    ("hedging-difference", [(LLM_SUB_GEN, "Asserts", None)] * 2, [(LLM_SUB_GEN, "Qualifies", "Hedged")]),
+    ("hedging-difference", [(LLM_SUB_GEN, "Qualifies", "Hedged")] * 2, [(LLM_SUB_GEN, "Asserts", None)]),
+    ("incompatible-relations", [(LLM_SUB_GEN, "Asserts", None)] * 2, [(LLM_DISTINCT_GEN, "Asserts", None)]),
+]
+
+
+@pytest.mark.parametrize("rule, many, few", MANY_SIDES)
+def test_every_claim_on_either_side_is_found_however_many_sources_share_a_position(rule, many, few):
+    """Sources 010-016 each make the many side's claims twice (ids -001, -002); source 020 makes
+    the few side's; all of them are in the one disagreement."""
+    claims = [claim(f"0{src}-00{k}", *what, stance, q) for src in range(10, 17) for k, (what, stance, q) in
+              enumerate(many, 1)] + [claim(f"020-00{k}", *what, stance, q) for k, (what, stance, q) in enumerate(few, 1)]
+    ids = tuple(sorted(c.split()[0].removeprefix("claim:") for c in claims))
+    assert found(rule, *claims) == [ids]
+
+
+def test_a_position_has_at_most_two_witnesses_from_different_sources():
+    claims = [claim(f"0{src}-00{k}", *BERT_GEN, "Asserts") for src in (10, 11, 12) for k in (1, 2)]
+    claims.append(claim("013-001", *BERT_GEN, "Denies"))
+    store = store_with(*claims)
+    witness, source = ox.NamedNode(disagreements.BUILD + "witness"), ox.NamedNode(ns.PROV + "wasDerivedFrom")
+    with disagreements.join_keys(store):
+        positions: dict[str, list[str]] = {}
+        for q in store.quads_for_pattern(None, witness, None, disagreements.SCRATCH):
+            positions.setdefault(q.subject.value, []).append(
+                next(store.quads_for_pattern(q.object, source, None)).object.value)
+    asserted, denied = sorted((sorted(s.rsplit("/", 1)[-1] for s in sources) for sources in positions.values()),
+                              key=len, reverse=True)
+    assert len(set(asserted)) == 2 and set(asserted) <= {"010", "011", "012"} and denied == ["013"]
+    assert not store.contains_named_graph(disagreements.SCRATCH)
+
+
 @pytest.mark.parametrize("rule", sorted(RULES))
 def test_a_rule_finds_nothing_in_agreeing_claims(rule):
     assert found(rule, claim("000-001", *LLM_SUB_GEN, "Asserts"), claim("004-001", *LLM_SUB_GEN, "Asserts")) == []

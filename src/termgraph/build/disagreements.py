@@ -102,30 +102,66 @@ def find_all(store: ox.Store, rules: list[Rule]) -> list[Found]:
         return [found for rule in rules for found in run_rule(store, rule)]
 
 
-# While the rules run, each claim carries two join keys in a scratch graph (removed afterwards,
-# never served): build:statement, the statement it is about (the same for two claims about one
+# While the rules run, the claims carry join keys in a scratch graph (removed afterwards, never
+# served): build:statement, the statement a claim is about (the same for two claims about one
 # statement, either way round for an owl:SymmetricProperty), and build:terms, the two terms it
-# relates in either order. A rule joins two claims on a key, one index lookup per claim, where
+# relates in either order (build:sourceTerms: the same with its source first). A rule joins two claims on a key, one index lookup per claim, where
 # joining on ?s, ?p and ?o one by one matched every pair of claims about a common term first
-# (quadratic: a minute and 4 GB on a graph of 6,000 claims). See queries/disagreements/README.md.
+# (quadratic: a minute and 4 GB on a graph of 6,000 claims). Joining every claim with every other
+# claim on a key is still quadratic when many sources make claims about one statement or one pair
+# of terms; so each position (one subject, predicate, object, stance and qualification) also gets a
+# node with the keys (build:onStatement, build:onTerms) and one claim from each of up to two
+# sources (build:witness). A claim pairs with some claim of a position, from another source,
+# exactly when it pairs with one of the position's witnesses; a rule whose condition on a pair is
+# symmetric therefore finds the same claims by joining each claim with the witnesses only, a
+# number of rows in proportion to the claims. See queries/disagreements/README.md.
 BUILD = "urn:termgraph:build#"
 SCRATCH = N("urn:termgraph:build")
+POSITION = "urn:termgraph:build:position/"
 KEYED = ns.sparql_prefixes() + """
-SELECT ?claim ?s ?p ?o (EXISTS { ?p a owl:SymmetricProperty } AS ?symmetric) WHERE {
+SELECT ?claim ?s ?p ?o ?stance ?qualification ?source (EXISTS { ?p a owl:SymmetricProperty } AS ?symmetric)
+WHERE {
   ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o .
+  OPTIONAL { ?claim tg:stance ?stance }
+  OPTIONAL { ?claim tg:qualification ?qualification }
+  OPTIONAL { ?claim prov:wasDerivedFrom ?source }
 }
 """
+FULL = object()  # a position that has its two witnesses
 
 
 def key_quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """Two quads per claim, made as the store takes them (a list of them all is large)."""
+    """Three quads per claim, and its position's keys and witnesses, made as the store takes them (a
+    list of them all is large); what is remembered per position is a digest and one source."""
     statement, terms = N(BUILD + "statement"), N(BUILD + "terms")
+    witnesses: dict[bytes, object] = {}
     for r in store.query(KEYED, use_default_graph_as_union=True):
         s, p, o = r["s"], r["p"], r["o"]
         pair = sorted((str(s), str(o)))
         ends = pair if r["symmetric"].value == "true" else (str(s), str(o))
-        yield ox.Quad(r["claim"], statement, L(f"{ends[0]} {p} {ends[1]}"), SCRATCH)
-        yield ox.Quad(r["claim"], terms, L(" ".join(pair)), SCRATCH)
+        said, between = L(f"{ends[0]} {p} {ends[1]}"), L(" ".join(pair))
+        yield ox.Quad(r["claim"], statement, said, SCRATCH)
+        yield ox.Quad(r["claim"], terms, between, SCRATCH)
+        if r["source"] is not None:
+            yield ox.Quad(r["claim"], N(BUILD + "sourceTerms"), L(f"{r['source']} {between.value}"), SCRATCH)
+        if r["stance"] is not None and r["source"] is not None:
+            yield from witness_quads(witnesses, r, said, between)
+
+
+def witness_quads(witnesses: dict[bytes, object], r: ox.QuerySolution, said: ox.Literal,
+                  between: ox.Literal) -> Iterator[ox.Quad]:
+    key = "\t".join(str(r[v]) for v in ("s", "p", "o", "stance", "qualification"))
+    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
+    node, source, first = N(POSITION + digest.hex()), r["source"].value, witnesses.get(digest)
+    if first is None:
+        witnesses[digest] = source
+        yield ox.Quad(node, N(BUILD + "onStatement"), said, SCRATCH)
+        yield ox.Quad(node, N(BUILD + "onTerms"), between, SCRATCH)
+    elif first is FULL or first == source:
+        return
+    else:
+        witnesses[digest] = FULL
+    yield ox.Quad(node, N(BUILD + "witness"), r["claim"], SCRATCH)
 
 
 @contextmanager
