@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from termgraph.errors import ForbiddenQuery, QueryTooComplex
 
@@ -37,11 +37,11 @@ UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "
 FORM_WORDS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
 
 
-@dataclass
+@dataclass(frozen=True)
 class QueryShape:
     form: str | None  # SELECT, CONSTRUCT, DESCRIBE, ASK, or None when no form was found
-    from_graphs: list[str] = field(default_factory=list)
-    from_named: list[str] = field(default_factory=list)
+    from_graphs: tuple[str, ...] = ()
+    from_named: tuple[str, ...] = ()
 
 
 LEXED_CACHED_UP_TO = 4096  # characters: a query this short is lexed once however often it is read
@@ -72,11 +72,23 @@ def expand(kind: str, value: str, prefixes: dict[str, str], base: str) -> str:
 
 
 def inspect(text: str, predeclared: dict[str, str] | None = None) -> QueryShape:
-    """Find the query form and FROM graphs; raise ForbiddenQuery for updates, SERVICE, LOAD."""
+    """Find the query form and FROM graphs; raise ForbiddenQuery for updates, SERVICE, LOAD.
+    A request's query is read by the route and again by the engine: a short one's shape is
+    worked out once and kept among the last few (a shape is immutable)."""
+    known = tuple(predeclared.items()) if predeclared else ()
+    return inspected(text, known) if len(text) <= LEXED_CACHED_UP_TO else read_shape(text, known)
+
+
+@functools.lru_cache(maxsize=64)
+def inspected(text: str, predeclared: tuple[tuple[str, str], ...]) -> QueryShape:
+    return read_shape(text, predeclared)
+
+
+def read_shape(text: str, predeclared: tuple[tuple[str, str], ...]) -> QueryShape:
     toks = tokens(text)
-    prefixes: dict[str, str] = dict(predeclared or {})
-    base = ""
-    shape = QueryShape(form=None)
+    prefixes: dict[str, str] = dict(predeclared)
+    base, form = "", None
+    graphs: dict[bool, list[str]] = {False: [], True: []}  # FROM, FROM NAMED
     i = 0
     while i < len(toks):
         kind, value = toks[i]
@@ -87,17 +99,17 @@ def inspect(text: str, predeclared: dict[str, str] | None = None) -> QueryShape:
             continue
         if word == "BASE" and i + 1 < len(toks):
             base = expand(*toks[i + 1], prefixes, base)
-        elif word in UPDATE_WORDS and shape.form is None:
+        elif word in UPDATE_WORDS and form is None:
             raise ForbiddenQuery(f"{word} is an update: this endpoint is read-only and accepts queries only")
-        elif word in FORM_WORDS and shape.form is None:
-            shape.form = word
+        elif word in FORM_WORDS and form is None:
+            form = word
         elif word == "FROM" and i + 1 < len(toks):
             named = toks[i + 1][1].upper() == "NAMED"
             kind2, value2 = toks[i + 2] if named and i + 2 < len(toks) else toks[i + 1]
             if kind2 in ("iri", "pname"):
-                (shape.from_named if named else shape.from_graphs).append(expand(kind2, value2, prefixes, base))
+                graphs[named].append(expand(kind2, value2, prefixes, base))
         i += 1
-    return shape
+    return QueryShape(form, tuple(graphs[False]), tuple(graphs[True]))
 
 
 ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
