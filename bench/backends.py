@@ -33,6 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import httpx
 import psutil
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -127,8 +128,6 @@ def start(mode: str, extra: list[Path], work: Path, urls: dict, nquads: Path, bu
 
 
 def latencies(url: str, warmup: int, repeats: int) -> dict[str, tuple[float, float]]:
-    import httpx
-
     out = {}
     with httpx.Client(timeout=300) as client:
         for name in QUERIES:
@@ -136,10 +135,11 @@ def latencies(url: str, warmup: int, repeats: int) -> dict[str, tuple[float, flo
                 for _ in range(warmup):
                     one(client, url, name)
                 times = sorted(one(client, url, name) for _ in range(repeats))
-            except SystemExit as exc:  # an error or the time limit: shown as such, the rest goes on
-                print(f"  {name}: {exc}", flush=True)
+            except (SystemExit, httpx.HTTPError) as exc:  # an error or a time limit: shown as
+                print(f"  {name}: {exc!r}", flush=True)     # such, the rest goes on
                 times = [float("inf")]
             out[name] = (statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))])
+            print(f"    {name}: p50 {out[name][0] * 1e3:,.1f} ms", flush=True)
     return out
 
 
@@ -149,8 +149,9 @@ def measure(mode: str, extra, work, urls, nquads, warmup: int, repeats: int, sec
     try:
         lat = latencies(url, warmup, repeats)
         try:
-            rps = throughput(url, 4, 100_000, seconds)
-        except SystemExit:  # a query of the mix failed: no throughput figure
+            rps = throughput(url, 4, 100_000, seconds) if seconds > 0 else float("nan")
+        except (SystemExit, httpx.HTTPError) as exc:  # a query of the mix failed or outlasted the
+            print(f"  throughput: {exc!r}", flush=True)  # client's timeout: no throughput figure
             rps = float("nan")
         rss, pss = tree_memory(pids)
     finally:
@@ -191,7 +192,7 @@ def main() -> None:
     parser.add_argument("--modes", default=",".join(MODES))
     parser.add_argument("--repeats", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3, help="unmeasured runs of each query first")
-    parser.add_argument("--seconds", type=float, default=10, help="throughput: seconds per mode")
+    parser.add_argument("--seconds", type=float, default=10, help="throughput: seconds per mode (0: none)")
     parser.add_argument("--built", type=Path, default=None,
                         help="measure a store already built (its dataset.nq for the reference) instead of --sizes")
     args = parser.parse_args()
