@@ -193,8 +193,9 @@ MANY_SIDES = [
 def test_every_claim_on_either_side_is_found_however_many_sources_share_a_position(rule, many, few):
     """Sources 010-016 each make the many side's claims twice (ids -001, -002); source 020 makes
     the few side's; all of them are in the one disagreement."""
-    claims = [claim(f"0{src}-00{k}", *what, stance, q) for src in range(10, 17) for k, (what, stance, q) in
-              enumerate(many, 1)] + [claim(f"020-00{k}", *what, stance, q) for k, (what, stance, q) in enumerate(few, 1)]
+    claims = [claim(f"0{src}-00{k}", *what, stance, q)
+              for src in range(10, 17) for k, (what, stance, q) in enumerate(many, 1)]
+    claims += [claim(f"020-00{k}", *what, stance, q) for k, (what, stance, q) in enumerate(few, 1)]
     ids = tuple(sorted(c.split()[0].removeprefix("claim:") for c in claims))
     assert found(rule, *claims) == [ids]
 

@@ -14,7 +14,8 @@ import pytest
 from termgraph.build import disagreements
 from tests.test_disagreements import RULES, claim, store_with
 
-PAIRWISE = {r.name: r for r in disagreements.read_rules(Path(__file__).parent / "fixtures" / "pairwise-rules")}
+PAIRWISE_DIR = Path(__file__).parent / "fixtures" / "pairwise-rules"
+PAIRWISE = {r.name: r for r in disagreements.read_rules(PAIRWISE_DIR)}
 TERMS = ["concept:large-language-model", "concept:generative-ai"]
 SYSTEMS = ["system:bert", "system:gpt-4"]
 RELATIONS = ["rdfs:subClassOf", "tg:distinctFrom", "tg:overlapsWith", "tg:synonymousWith", "tg:poweredBy",

@@ -105,9 +105,10 @@ def find_all(store: ox.Store, rules: list[Rule]) -> list[Found]:
 # While the rules run, the claims carry join keys in a scratch graph (removed afterwards, never
 # served): build:statement, the statement a claim is about (the same for two claims about one
 # statement, either way round for an owl:SymmetricProperty), and build:terms, the two terms it
-# relates in either order (build:sourceTerms: the same with its source first). A rule joins two claims on a key, one index lookup per claim, where
-# joining on ?s, ?p and ?o one by one matched every pair of claims about a common term first
-# (quadratic: a minute and 4 GB on a graph of 6,000 claims). Joining every claim with every other
+# relates in either order (build:sourceTerms: the same with its source first). A rule joins two
+# claims on a key, one index lookup per claim, where joining on ?s, ?p and ?o one by one matched
+# every pair of claims about a common term first (quadratic: a minute and 4 GB on a graph of
+# 6,000 claims). Joining every claim with every other
 # claim on a key is still quadratic when many sources make claims about one statement or one pair
 # of terms; so each position (one subject, predicate, object, stance and qualification) also gets a
 # node with the keys (build:onStatement, build:onTerms) and one claim from each of up to two
@@ -131,8 +132,8 @@ FULL = object()  # a position that has its two witnesses
 
 
 def key_quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """Three quads per claim, and its position's keys and witnesses, made as the store takes them (a
-    list of them all is large); what is remembered per position is a digest and one source."""
+    """Three quads per claim, and its position's keys and witnesses, made as the store takes
+    them (a list of them all is large); what is remembered per position: a digest, one source."""
     statement, terms = N(BUILD + "statement"), N(BUILD + "terms")
     witnesses: dict[bytes, object] = {}
     for r in store.query(KEYED, use_default_graph_as_union=True):
