@@ -76,15 +76,15 @@ def inspect(text: str, predeclared: dict[str, str] | None = None) -> QueryShape:
     A request's query is read by the route and again by the engine: a short one's shape is
     worked out once and kept among the last few (a shape is immutable)."""
     known = tuple(predeclared.items()) if predeclared else ()
-    return inspected(text, known) if len(text) <= LEXED_CACHED_UP_TO else read_shape(text, known)
+    return inspected(text, known) if len(text) <= LEXED_CACHED_UP_TO else find_shape(text, known)
 
 
 @functools.lru_cache(maxsize=64)
 def inspected(text: str, predeclared: tuple[tuple[str, str], ...]) -> QueryShape:
-    return read_shape(text, predeclared)
+    return find_shape(text, predeclared)
 
 
-def read_shape(text: str, predeclared: tuple[tuple[str, str], ...]) -> QueryShape:
+def find_shape(text: str, predeclared: tuple[tuple[str, str], ...]) -> QueryShape:
     toks = tokens(text)
     prefixes: dict[str, str] = dict(predeclared)
     base, form = "", None
