@@ -204,7 +204,7 @@ def test_a_position_has_at_most_two_witnesses_from_different_sources():
     claims = [claim(f"0{src}-00{k}", *BERT_GEN, "Asserts") for src in (10, 11, 12) for k in (1, 2)]
     claims.append(claim("013-001", *BERT_GEN, "Denies"))
     store = store_with(*claims)
-    witness, source = ox.NamedNode(disagreements.BUILD + "witness"), ox.NamedNode(ns.PROV + "wasDerivedFrom")
+    witness, source = disagreements.WITNESS, ox.NamedNode(ns.PROV + "wasDerivedFrom")
     with disagreements.join_keys(store):
         positions: dict[str, list[str]] = {}
         for q in store.quads_for_pattern(None, witness, None, disagreements.SCRATCH):

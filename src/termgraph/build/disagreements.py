@@ -119,6 +119,8 @@ def find_all(store: ox.Store, rules: list[Rule]) -> list[Found]:
 BUILD = "urn:termgraph:build#"
 SCRATCH = N("urn:termgraph:build")
 POSITION = "urn:termgraph:build:position/"
+STATEMENT, TERMS, SOURCE_TERMS = N(BUILD + "statement"), N(BUILD + "terms"), N(BUILD + "sourceTerms")
+ON_STATEMENT, ON_TERMS, WITNESS = N(BUILD + "onStatement"), N(BUILD + "onTerms"), N(BUILD + "witness")
 KEYED = ns.sparql_prefixes() + """
 SELECT ?claim ?s ?p ?o ?stance ?qualification ?source (EXISTS { ?p a owl:SymmetricProperty } AS ?symmetric)
 WHERE {
@@ -134,17 +136,16 @@ FULL = object()  # a position that has its two witnesses
 def key_quads(store: ox.Store) -> Iterator[ox.Quad]:
     """Three quads per claim, and its position's keys and witnesses, made as the store takes
     them (a list of them all is large); what is remembered per position: a digest, one source."""
-    statement, terms = N(BUILD + "statement"), N(BUILD + "terms")
     witnesses: dict[bytes, object] = {}
     for r in store.query(KEYED, use_default_graph_as_union=True):
         s, p, o = r["s"], r["p"], r["o"]
         pair = sorted((str(s), str(o)))
         ends = pair if r["symmetric"].value == "true" else (str(s), str(o))
         said, between = L(f"{ends[0]} {p} {ends[1]}"), L(" ".join(pair))
-        yield ox.Quad(r["claim"], statement, said, SCRATCH)
-        yield ox.Quad(r["claim"], terms, between, SCRATCH)
+        yield ox.Quad(r["claim"], STATEMENT, said, SCRATCH)
+        yield ox.Quad(r["claim"], TERMS, between, SCRATCH)
         if r["source"] is not None:
-            yield ox.Quad(r["claim"], N(BUILD + "sourceTerms"), L(f"{r['source']} {between.value}"), SCRATCH)
+            yield ox.Quad(r["claim"], SOURCE_TERMS, L(f"{r['source']} {between.value}"), SCRATCH)
         if r["stance"] is not None and r["source"] is not None:
             yield from witness_quads(witnesses, r, said, between)
 
@@ -156,13 +157,13 @@ def witness_quads(witnesses: dict[bytes, object], r: ox.QuerySolution, said: ox.
     node, source, first = N(POSITION + digest.hex()), r["source"].value, witnesses.get(digest)
     if first is None:
         witnesses[digest] = source
-        yield ox.Quad(node, N(BUILD + "onStatement"), said, SCRATCH)
-        yield ox.Quad(node, N(BUILD + "onTerms"), between, SCRATCH)
+        yield ox.Quad(node, ON_STATEMENT, said, SCRATCH)
+        yield ox.Quad(node, ON_TERMS, between, SCRATCH)
     elif first is FULL or first == source:
         return
     else:
         witnesses[digest] = FULL
-    yield ox.Quad(node, N(BUILD + "witness"), r["claim"], SCRATCH)
+    yield ox.Quad(node, WITNESS, r["claim"], SCRATCH)
 
 
 @contextmanager
