@@ -8,6 +8,7 @@ ResultTooLarge instead of filling memory.
 
 from __future__ import annotations
 
+import functools
 import io
 import json
 from dataclasses import dataclass
@@ -144,11 +145,24 @@ NO_PREFIXES = {RDF.N_TRIPLES, RDF.N_QUADS}
 
 def serialize_result(form: str, value, media_type: str, cap: int) -> bytes:
     """Serialise a query result natively into `media_type`, failing past `cap` bytes."""
+    if isinstance(value, ox.QueryBoolean):
+        body = boolean_result(media_type, bool(value))
+        if len(body) > cap:
+            raise too_large(cap)
+        return body
     if form in ("SELECT", "ASK"):
         return capped(cap, lambda out: value.serialize(out, SOLUTION_FORMATS[media_type]))
     if isinstance(value, ox.QueryTriples) and BY_MEDIA_TYPE[media_type].ox in NO_PREFIXES:
         return capped(cap, lambda out: value.serialize(out, BY_MEDIA_TYPE[media_type].ox))
     return serialize_rdf(value, media_type, cap)
+
+
+@functools.lru_cache(maxsize=None)
+def boolean_result(media_type: str, value: bool) -> bytes:
+    """An ASK answer in a results format: pyoxigraph's own bytes for true or false, written once
+    per format (the serialiser's call costs more than the query of a one-pattern ASK)."""
+    answer = ox.Store().query("ASK {}" if value else "ASK { FILTER(false) }")
+    return capped(1 << 20, lambda out: answer.serialize(out, SOLUTION_FORMATS[media_type]))
 
 
 def serialize_rdf(items, media_type: str, cap: int = 1 << 62, prefixes: dict[str, str] = ns.PREFIXES) -> bytes:

@@ -15,6 +15,7 @@ import tempfile
 from dataclasses import dataclass
 
 from termgraph import errors
+from termgraph.sparql import engine, formats, guard, protocol
 from termgraph.sparql.protocol import Dataset
 
 
@@ -64,8 +65,6 @@ def spool(form: str, media: str, body: bytes, spool_dir: str | None, tag: bool =
 
 def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | None = None) -> Answer:
     """Run one job against a store (in the worker process). `known`: the store's graph names."""
-    from termgraph.sparql import engine, formats, guard, protocol
-
     try:  # results are lazy: evaluation goes on while they are serialised
         result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known,
                             screen_service=job.screen_service)

@@ -12,7 +12,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -81,20 +80,10 @@ def add_error_handlers(app: FastAPI) -> None:
 
 
 def middleware(state: ServiceState) -> list:
-    """termgraph's middleware, outermost first, as (class, options): the security headers on
-    every response; CORS; HEAD; ETag, 304 and gzip. Every route gets it; so do queries, which
-    take the short way in (query_path.py)."""
-    return [
-        (manners.SecurityHeadersMiddleware, {}),
-        (CORSMiddleware, {
-            "allow_origins": ["*"], "allow_credentials": False,
-            "allow_methods": ["GET", "POST", "HEAD", "OPTIONS"], "allow_headers": ["*"],
-            "expose_headers": ["Link", "Content-Type", "Content-Length", "Retry-After", "ETag", "Last-Modified",
-                               "Vary"],
-            "max_age": 86400}),
-        (manners.HeadMiddleware, {}),
-        (manners.RepresentationMiddleware, {"last_modified": state_loaded_at(state), "gzip_min": GZIP_MIN_BYTES}),
-    ]
+    """termgraph's middleware, outermost first, as (class, options): one layer (manners.py) for
+    the security headers and CORS on every response, HEAD, ETag, 304 and gzip. Every route gets
+    it; so do queries, which take the short way in (query_path.py)."""
+    return [(manners.Manners, {"last_modified": state_loaded_at(state), "gzip_min": GZIP_MIN_BYTES})]
 
 
 def add_middleware(app: TermgraphApp, state: ServiceState) -> None:

@@ -25,7 +25,7 @@ class TargetTooLong(Exception):
 
 def error_response(error: TermgraphError, reason: bytes) -> bytes:
     """The whole answer, as the app would send it: the JSON error envelope, then close."""
-    from termgraph.web.manners import SECURITY_HEADERS
+    from termgraph.web.policy import SECURITY_HEADERS
 
     body = json.dumps(envelope(error), separators=(",", ":")).encode()
     head = [b"HTTP/1.1 %d %s" % (error.status, reason), b"content-type: application/json",
@@ -102,6 +102,13 @@ def protocol_with_header_timeout(seconds: float, max_target: int | None = None, 
             self.disarm()
             self.head_bytes = None
             super().on_headers_complete()
+            if self.cycle is not None:
+                self.cycle.transport = HeadWithBody(self.transport, self.cycle)
+
+        def on_response_complete(self) -> None:
+            if self.cycle is not None and isinstance(self.cycle.transport, HeadWithBody):
+                self.cycle.transport.flush()  # (a HEAD answer, which writes no body)
+            super().on_response_complete()
 
         def connection_lost(self, exc) -> None:
             self.disarm()
@@ -122,6 +129,39 @@ def protocol_with_header_timeout(seconds: float, max_target: int | None = None, 
                 self.transport.close()
 
     return HeaderTimeoutProtocol
+
+
+class HeadWithBody:
+    """A response's transport as its request cycle sees it: the status line and headers are held
+    until the first write of the body and go out with it in one system call (writelines), so that
+    a small answer reaches the client as one segment, not two (two writes to a socket cost two
+    wake-ups of the reader: about a tenth of a millisecond of an ASK's time). An interim 100
+    Continue, written before the response starts, is not held; the head of an answer that writes
+    no body (HEAD) is sent when the response completes, and before the transport is closed."""
+
+    def __init__(self, transport, cycle):
+        self.transport, self.cycle, self.held, self.done = transport, cycle, None, False
+
+    def write(self, data) -> None:
+        if self.held is not None:
+            held, self.held, self.done = self.held, None, True
+            self.transport.writelines([held, data])
+        elif not self.done and self.cycle.response_started:
+            self.held = bytes(data)
+        else:
+            self.transport.write(data)
+
+    def flush(self) -> None:
+        if self.held is not None:
+            held, self.held, self.done = self.held, None, True
+            self.transport.write(held)
+
+    def close(self) -> None:
+        self.flush()
+        self.transport.close()
+
+    def __getattr__(self, name):
+        return getattr(self.transport, name)
 
 
 def raise_open_file_limit() -> int:

@@ -1,8 +1,8 @@
-"""HTTP manners for every route, as ASGI middleware: HEAD, conditional GET (ETag, 304), gzip.
+"""HTTP manners for every route, as one ASGI layer that handles each answer's headers once.
 
-- HeadMiddleware: HEAD on any GET route runs the GET and sends its status and headers (the
-  same Content-Length and Content-Type) with no body.
-- RepresentationMiddleware, for a 200 answer to a GET:
+- HEAD on any GET route runs the GET and sends its status and headers (the same Content-Length
+  and Content-Type) with no body.
+- For a 200 answer to a GET (or HEAD):
   - a weak ETag (a hash of its uncompressed body) and a Last-Modified (when the served dataset
     was loaded: it never changes while served);
   - 304 Not Modified, with those headers and no body, for If-None-Match with a matching tag, or
@@ -10,22 +10,25 @@
   - gzip (deterministic: no timestamp; level GZIP_LEVEL) for a body of `gzip_min` bytes or more
     when the client accepts it; such answers say `Vary: Accept-Encoding`, their 304s too.
   A streamed answer (a large query result, web/streaming.py: it carries a marker header and, for
-  a GET, its ETag) is never held: it passes through chunk by chunk, compressed on the fly; the
-  marker is removed whatever the method.
+  a GET, its ETag) is never held: it passes through chunk by chunk, compressed on the fly.
+- Every answer, whatever its status: CORS and the security headers (the rules: policy.py), the
+  streaming marker removed; a CORS preflight is answered here.
+
+One layer rather than one per concern: each layer wraps `send` and copies the answer's headers,
+which on a cheap query (an ASK) cost as much as the query itself.
 """
 
 from __future__ import annotations
 
-import base64
-import functools
 import gzip
 import hashlib
-import re
 import time
 import zlib
 from email.utils import formatdate, parsedate_to_datetime
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
+
+from termgraph.web import policy
 
 STREAMED = b"x-termgraph-streamed"  # set by web/streaming.py, removed here
 # Fast compression, as nginx's default (gzip_comp_level 1): a 1 MB query result compresses in
@@ -41,22 +44,6 @@ async def swallow(message) -> None:
 
 def now() -> float:
     return time.time()
-
-
-class HeadMiddleware:
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http" or scope["method"] != "HEAD":
-            return await self.app(scope, receive, send)
-
-        async def no_body(message):
-            if message["type"] == "http.response.body":
-                message = {**message, "body": b""}
-            await send(message)
-
-        await self.app({**scope, "method": "GET"}, receive, no_body)
 
 
 def etag_of(body: bytes) -> str:
@@ -103,16 +90,29 @@ def add_vary(headers: MutableHeaders, field: str) -> None:
         headers["vary"] = ", ".join([headers["vary"], field]) if "vary" in headers else field
 
 
-def unmarked(send):
-    """`send`, with the STREAMED marker taken out of a response's headers."""
-    async def without_marker(message):
+def header(request: dict, name: bytes) -> str | None:
+    """A request header's (first) value as text; `request` maps lower-case names to values."""
+    value = request.get(name)
+    return None if value is None else value.decode("latin-1")
+
+
+class Outgoing:
+    """The last step of every answer: the streaming marker out, CORS and the security headers
+    in, and for HEAD no body."""
+
+    def __init__(self, send, origin: bytes | None, head: bool):
+        self.downstream, self.origin, self.head = send, origin, head
+
+    async def send(self, message) -> None:
         if message["type"] == "http.response.start":
-            message = {**message, "headers": [(k, v) for k, v in message.get("headers", []) if k != STREAMED]}
-        await send(message)
-    return without_marker
+            headers = [(k, v) for k, v in message.get("headers", []) if k != STREAMED]
+            message = {**message, "headers": policy.with_security_headers(policy.with_cors(headers, self.origin))}
+        elif self.head and message["type"] == "http.response.body":
+            message = {**message, "body": b""}
+        await self.downstream(message)
 
 
-class RepresentationMiddleware:
+class Manners:
     def __init__(self, app, last_modified: float, gzip_min: int = 4096):
         self.app = app
         self.last_modified = last_modified
@@ -122,8 +122,22 @@ class RepresentationMiddleware:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        if scope["method"] != "GET":  # (a POST's answer: no validators, but never the marker)
-            return await self.app(scope, receive, unmarked(send))
+        request = dict(reversed(scope["headers"]))  # the first of repeated headers wins
+        method = scope["method"]
+        if policy.is_preflight(method, request):
+            status, headers, body = policy.preflight(request)
+            await send({"type": "http.response.start", "status": status,
+                        "headers": policy.with_security_headers(headers)})
+            return await send({"type": "http.response.body", "body": body})
+        out = Outgoing(send, request.get(b"origin"), method == "HEAD")
+        if method not in ("GET", "HEAD"):  # (a POST's answer: no validators)
+            return await self.app(scope, receive, out.send)
+        if method == "HEAD":
+            scope = {**scope, "method": "GET"}
+        await self.app(scope, receive, self.representing(request, out.send))
+
+    def representing(self, request: dict, send):
+        """`send` for a GET: a 200 answer held until whole (or a streamed one passed through)."""
         start, chunks = {}, []
 
         async def collect(message):
@@ -133,7 +147,7 @@ class RepresentationMiddleware:
                     start["passthrough"] = True
                     await send(message)
                 elif any(k == STREAMED for k, _ in message.get("headers", [])):
-                    start["stream"] = await self.begin_stream(scope, message, send)
+                    start["stream"] = await self.begin_stream(request, message, send)
             elif "stream" in start:
                 await start["stream"](message)
             elif start.get("passthrough"):
@@ -141,22 +155,18 @@ class RepresentationMiddleware:
             else:
                 chunks.append(message.get("body", b""))
                 if not message.get("more_body", False):
-                    await self.finish(scope, start, b"".join(chunks), send)
+                    await self.finish(request, start, b"".join(chunks), send)
+        return collect
 
-        await self.app(scope, receive, collect)
-
-    async def begin_stream(self, scope, start: dict, send):
+    async def begin_stream(self, request: dict, start: dict, send):
         """Send the start of a streamed answer (or a 304); return what sends each chunk."""
         headers = MutableHeaders(raw=[(k, v) for k, v in start["headers"] if k != STREAMED])
-        request = Headers(scope=scope)
         headers["last-modified"] = self.http_date
         add_vary(headers, "Accept-Encoding")
         if self.fresh(request, headers["etag"], headers["last-modified"]):
-            kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEPT_ON_304]
-            await send({"type": "http.response.start", "status": 304, "headers": kept})
-            await send({"type": "http.response.body", "body": b""})
+            await self.not_modified(headers, send)
             return swallow
-        if not accepts_gzip(request.get("accept-encoding")):
+        if not accepts_gzip(header(request, b"accept-encoding")):
             await send({**start, "headers": headers.raw})
             return send
         del headers["content-length"]
@@ -170,19 +180,24 @@ class RepresentationMiddleware:
             await send({**message, "body": body})
         return compress
 
-    def fresh(self, request: Headers, etag: str, last_modified: str) -> bool:
-        if_none = request.get("if-none-match")
+    def fresh(self, request: dict, etag: str, last_modified: str) -> bool:
+        if_none = header(request, b"if-none-match")
         if if_none is not None:
             return tags_match(if_none, etag)
         try:
             stamp = parsedate_to_datetime(last_modified).timestamp()
         except (TypeError, ValueError, IndexError):
             stamp = self.last_modified
-        return not_modified_since(request.get("if-modified-since"), stamp)
+        return not_modified_since(header(request, b"if-modified-since"), stamp)
 
-    async def finish(self, scope, start: dict, body: bytes, send) -> None:
+    @staticmethod
+    async def not_modified(headers: MutableHeaders, send) -> None:
+        kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEPT_ON_304]
+        await send({"type": "http.response.start", "status": 304, "headers": kept})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def finish(self, request: dict, start: dict, body: bytes, send) -> None:
         headers = MutableHeaders(raw=list(start["headers"]))
-        request = Headers(scope=scope)
         headers["etag"] = etag = headers.get("etag") or etag_of(body)
         if "last-modified" not in headers:
             headers["last-modified"] = self.http_date
@@ -190,80 +205,10 @@ class RepresentationMiddleware:
         if compressible:
             add_vary(headers, "Accept-Encoding")
         if self.fresh(request, etag, headers["last-modified"]):
-            kept = [(k, v) for k, v in headers.raw if k.decode("latin-1").lower() in KEPT_ON_304]
-            await send({"type": "http.response.start", "status": 304, "headers": kept})
-            await send({"type": "http.response.body", "body": b""})
-            return
-        if compressible and accepts_gzip(request.get("accept-encoding")):
+            return await self.not_modified(headers, send)
+        if compressible and accepts_gzip(header(request, b"accept-encoding")):
             body = gzip.compress(body, compresslevel=GZIP_LEVEL, mtime=0)
             headers["content-encoding"] = "gzip"
         headers["content-length"] = str(len(body))
         await send({"type": "http.response.start", "status": 200, "headers": headers.raw})
         await send({"type": "http.response.body", "body": body})
-
-
-# YASGUI's results table (its column resizer, in yasgui.min.js) adds two fixed <style> blocks: its
-# table CSS, and a cursor while a column is dragged. They are allowed by their SHA-256 hashes, not
-# with 'unsafe-inline' (tests/test_linked_data.py recomputes the first from the vendored file).
-YASR_STYLE_HASHES = (
-    "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='",
-    "'sha256-c0O6TmFAkgpNbHxKAa1BrveWHHopjEtC47i0PzMudxg='",
-)
-
-# Every response, whatever its status: no MIME sniffing, no framing by other sites (clickjacking),
-# no referrer leaked to the sites a page links to, no plugins, forms and <base> only to this site,
-# and everything a page loads (scripts, styles, images, fonts, fetches, workers) from this site
-# only: no inline script (page data travels in data-* attributes or JSON data blocks), no eval,
-# no style attribute, no inline style block but the two above.
-CSP = "; ".join([
-    "default-src 'self'",
-    "script-src 'self'",
-    " ".join(["style-src 'self'", *YASR_STYLE_HASHES]),
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "worker-src 'self'",
-    "frame-ancestors 'none'",
-    "base-uri 'self'",
-    "form-action 'self'",
-    "object-src 'none'",
-])
-SECURITY_HEADERS = [
-    (b"x-content-type-options", b"nosniff"),
-    (b"x-frame-options", b"DENY"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"content-security-policy", CSP.encode()),
-]
-
-
-def policy_with_inline_styles(html: str) -> str:
-    """The policy, also allowing the page's own <style> blocks by their hash (pyLODE's ontology
-    page embeds its CSS): still no inline script, no style attribute, no other inline style."""
-    blocks = re.findall(r"<style[^>]*>(.*?)</style>", html, flags=re.S | re.I)
-    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(b.encode()).digest()).decode()}'" for b in blocks]
-    return CSP.replace("style-src 'self'", " ".join(["style-src 'self'", *hashes]))
-
-
-@functools.lru_cache(maxsize=8)
-def policy_for_file(path: str, mtime_ns: int) -> str:
-    """`policy_with_inline_styles` for an HTML file, once per version of the file."""
-    with open(path, encoding="utf-8") as page:
-        return policy_with_inline_styles(page.read())
-
-
-class SecurityHeadersMiddleware:
-    def __init__(self, app):
-        self.app = app
-
-    async def __call__(self, scope, receive, send):
-        if scope["type"] != "http":
-            return await self.app(scope, receive, send)
-
-        async def with_headers(message):
-            if message["type"] == "http.response.start":
-                present = {k.lower() for k, _ in message.get("headers", [])}
-                extra = [(k, v) for k, v in SECURITY_HEADERS if k not in present]
-                message = {**message, "headers": list(message.get("headers", [])) + extra}
-            await send(message)
-
-        await self.app(scope, receive, with_headers)

@@ -2,9 +2,9 @@
 
 Starlette's and FastAPI's own layers (error middleware, telemetry hook, body limit, router,
 dependency solving) cost a few tenths of a millisecond per request: as much as the server spends
-on a cheap query (an ASK). A query request skips them: `TermgraphApp` hands it to a stack of
-termgraph's own middleware, the same classes in the same order as every other route gets
-(app.py's `MIDDLEWARE`: security headers, CORS, HEAD, ETag, 304, gzip), around `QueryEndpoint`,
+on a cheap query (an ASK). A query request skips them: `TermgraphApp` hands it to termgraph's own
+middleware, the same layer every other route gets (app.py's `middleware`, manners.py: security
+headers, CORS, HEAD, ETag, 304, gzip), around `QueryEndpoint`,
 which calls the same handler (routes/sparql.py) and the same error handlers (app.py) the router
 would. Everything else (OPTIONS, PUT, every other path) goes through FastAPI as usual.
 """

@@ -7,7 +7,7 @@ grow with the result or with a client that reads slowly). A client that reads no
 SEND_TIMEOUT seconds is cut off, so a reader that stalls cannot hold a file for ever.
 
 The response carries the marker header STREAMED and, answering a GET, the ETag of its bytes (the
-worker hashed them while writing), so that RepresentationMiddleware (manners.py) answers
+worker hashed them while writing), so that manners.py answers
 conditional requests and compresses without holding the body; it removes the marker from every
 answer, a POST's included.
 """

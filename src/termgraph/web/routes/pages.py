@@ -1,6 +1,6 @@
 """The landing page, the health check, the ontology (and its version IRI), the dataset's VoID
 (also at /.well-known/void), the concept scheme, every named graph at its own IRI, the release
-downloads and the offline API docs. HEAD, ETag and gzip come from the middleware (manners.py)."""
+downloads and the offline API docs. HEAD, ETag and gzip come from manners.py."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from termgraph.build.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
 from termgraph.sparql import formats, protocol
 from termgraph.web import render
-from termgraph.web.manners import policy_for_file
+from termgraph.web.policy import policy_for_file
 from termgraph.web.routes.sparql import graph_response, public_base, state_of
 
 router = APIRouter()

@@ -7,6 +7,7 @@ import json
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
+from starlette.requests import ClientDisconnect
 from fastapi.responses import Response
 
 from termgraph import namespaces as ns
@@ -41,15 +42,21 @@ def state_of(request: Request) -> ServiceState:
 
 
 async def read_body(request: Request, cap: int) -> bytes:
+    """The request body, refused (413) as soon as it is known to be longer than `cap`: read from
+    the ASGI messages themselves (Starlette's stream() adds a generator per request)."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > cap:
         raise PayloadTooLarge(f"the request body is larger than {cap} bytes")
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
+    body = b""
+    while True:
+        message = await request.receive()
+        if message["type"] == "http.disconnect":
+            raise ClientDisconnect()
+        body += message.get("body", b"")
         if len(body) > cap:
             raise PayloadTooLarge(f"the request body is larger than {cap} bytes")
-    return bytes(body)
+        if not message.get("more_body", False):
+            return body
 
 
 def public_base(request: Request, state: ServiceState) -> str:
@@ -108,7 +115,7 @@ async def sparql(request: Request) -> Response:
     settings = state.settings
     body = await read_body(request, settings.max_body_bytes) if request.method == "POST" else b""
     limits = protocol.Limits(settings.max_body_bytes, settings.max_query_string)
-    parsed = protocol.parse_request(request.method, request.url.query, request.headers.get("content-type"),
+    parsed = protocol.parse_request(request.method, query_string(request), request.headers.get("content-type"),
                                     body, limits)
     if parsed is None:
         return service_description(request, state)
@@ -116,11 +123,19 @@ async def sparql(request: Request) -> Response:
     media = protocol.result_type(request.headers.get("accept"), form, parsed.format, html=True)
     sent_as = media if media != "text/html" else HTML_CARRIER[form in ("SELECT", "ASK")]
     job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), settings.max_result_bytes,
-              tag=request.method == "GET")  # (HEAD arrives here as GET: manners.HeadMiddleware)
+              tag=request.method == "GET")  # (HEAD arrives here as GET: manners.py)
     answer = await run_job(request, state, job)
     if media == "text/html":
         return results_page(request, parsed.query, answer)
     return result_response(answer, {"Vary": "Accept"})
+
+
+def query_string(request: Request) -> str:
+    """The query string as sent (what `request.url.query` gives, without building the whole URL)."""
+    try:
+        return request.scope.get("query_string", b"").decode()
+    except UnicodeDecodeError:
+        raise BadRequest("the query string is not UTF-8: percent-encode the query") from None
 
 
 HTML_CARRIER = {True: "application/sparql-results+json", False: "application/n-triples"}
