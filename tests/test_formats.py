@@ -139,3 +139,16 @@ def test_table():
                                      "|-------------|----------------------|\n"
                                      "| concept:llm | large language model |\n"
                                      "(1 row)")
+
+
+@pytest.mark.parametrize("media", sorted(formats.SOLUTION_FORMATS))
+@pytest.mark.parametrize("query", ["ASK { ?s ?p ?o }", "ASK { ?s <urn:none> ?o }"])
+def test_an_ask_answer_has_the_serialiser_s_own_bytes_in_every_format(media, query):
+    store = ox.Store()
+    for t in GRAPH:
+        store.add(ox.Quad(t.subject, t.predicate, t.object))
+    expected = formats.capped(10_000, lambda out: store.query(query).serialize(out, formats.SOLUTION_FORMATS[media]))
+    assert formats.serialize_result("ASK", store.query(query), media, 10_000) == expected
+    assert (b"true" in expected) == query.startswith("ASK { ?s ?p")
+    with pytest.raises(ResultTooLarge, match="larger than 3 bytes"):
+        formats.serialize_result("ASK", store.query(query), media, 3)

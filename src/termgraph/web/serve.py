@@ -38,6 +38,7 @@ def uvicorn_options(settings: Settings) -> dict:
         "limit_concurrency": settings.max_connections,
         "timeout_graceful_shutdown": max(settings.shutdown_grace, settings.query_timeout + 5),
         "log_level": "warning",
+        "access_log": False,  # (not shown at level warning, but uvicorn would still format each line)
     }
 
 
