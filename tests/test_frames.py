@@ -30,7 +30,7 @@ def test_messages_both_ways(size):
         t = threading.Thread(target=echo)
         t.start()
         await frames.send(ours, payload)
-        reply = await frames.receive(ours)
+        reply = await frames.Inbox(ours).receive()
         t.join()
         return reply
 
@@ -45,7 +45,7 @@ def test_an_end_that_goes_away_is_eoferror():
     theirs.sendall(b"\x00\x00\x00\x10abc")  # a frame announcing 16 bytes, cut short
     theirs.close()
     with pytest.raises(EOFError):
-        asyncio.run(frames.receive(ours))
+        asyncio.run(frames.Inbox(ours).receive())
     ours.close()
 
 
@@ -65,10 +65,26 @@ def test_a_message_arriving_a_few_bytes_at_a_time_is_read_whole():
     async def main():
         t = threading.Thread(target=trickle)
         t.start()
-        got = await frames.receive(ours)
+        got = await frames.Inbox(ours).receive()
         t.join()
         return got
 
     assert asyncio.run(main()) == message == pickle.loads(framed[4:])
     ours.close()
     theirs.close()
+
+
+def test_messages_arriving_together_are_read_one_after_the_other():
+    ours, conn = pair()
+    messages = [("stream", "/tmp/x", "CONSTRUCT", "application/n-triples", 300_000), ("more", 400_000),
+                ("ok", b"z" * 100_000, 0.5)]
+    for message in messages:
+        conn.send(message)  # all in the socket before the first is read
+
+    async def main():
+        inbox = frames.Inbox(ours)
+        return [await inbox.receive() for _ in messages]
+
+    assert asyncio.run(main()) == messages
+    ours.close()
+    conn.close()

@@ -127,6 +127,13 @@ def too_large(cap: int) -> ResultTooLarge:
 def capped(cap: int, write) -> bytes:
     """Run write(out) into a CappedWriter; ResultTooLarge past `cap` bytes."""
     out = CappedWriter(cap)
+    fill(out, cap, write)
+    return out.getvalue()
+
+
+def fill(out, cap: int, write) -> None:
+    """Run write(out) into a capped sink (one that takes nothing past `cap` and sets `overflow`:
+    a CappedWriter, or a worker's SpoolWriter); ResultTooLarge past `cap` bytes."""
     try:
         write(out)
     except OSError:
@@ -135,7 +142,6 @@ def capped(cap: int, write) -> bytes:
         raise
     if out.overflow:
         raise too_large(cap)
-    return out.getvalue()
 
 
 # Formats with no prefix syntax: a CONSTRUCT or DESCRIBE result is written by pyoxigraph's own
@@ -145,16 +151,25 @@ NO_PREFIXES = {RDF.N_TRIPLES, RDF.N_QUADS}
 
 def serialize_result(form: str, value, media_type: str, cap: int) -> bytes:
     """Serialise a query result natively into `media_type`, failing past `cap` bytes."""
+    out = CappedWriter(cap)
+    write_result(form, value, media_type, out, cap)
+    return out.getvalue()
+
+
+def write_result(form: str, value, media_type: str, out, cap: int) -> None:
+    """Write a query result into the capped sink `out` as the serialiser produces it (natively
+    where pyoxigraph can; a format with prefixes, or JSON-LD compacted, is written whole)."""
     if isinstance(value, ox.QueryBoolean):
         body = boolean_result(media_type, bool(value))
         if len(body) > cap:
             raise too_large(cap)
-        return body
+        return fill(out, cap, lambda sink: sink.write(body))
     if form in ("SELECT", "ASK"):
-        return capped(cap, lambda out: value.serialize(out, SOLUTION_FORMATS[media_type]))
+        return fill(out, cap, lambda sink: value.serialize(sink, SOLUTION_FORMATS[media_type]))
     if isinstance(value, ox.QueryTriples) and BY_MEDIA_TYPE[media_type].ox in NO_PREFIXES:
-        return capped(cap, lambda out: value.serialize(out, BY_MEDIA_TYPE[media_type].ox))
-    return serialize_rdf(value, media_type, cap)
+        return fill(out, cap, lambda sink: value.serialize(sink, BY_MEDIA_TYPE[media_type].ox))
+    body = serialize_rdf(value, media_type, cap)
+    fill(out, cap, lambda sink: sink.write(body))
 
 
 @functools.lru_cache(maxsize=None)

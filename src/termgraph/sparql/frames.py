@@ -78,16 +78,23 @@ async def read_exactly(sock: socket.socket, size: int, have: bytes = b"") -> byt
     return buf
 
 
-async def receive(sock: socket.socket):
-    """The next message; EOFError when the worker has gone. A worker sends one message per job,
-    so whatever arrives with the length is the start of its body."""
-    data = await read_some(sock, READ)
-    data = await read_exactly(sock, 4, data) if len(data) < 4 else data
-    (size,) = struct.unpack("!i", data[:4])
-    start = 4
-    if size == -1:
-        data = await read_exactly(sock, 12, data) if len(data) < 12 else data
-        (size,), start = struct.unpack("!Q", data[4:12]), 12
-    if len(data) < start + size:
-        data = await read_exactly(sock, start + size, data)
-    return pickle.loads(memoryview(data)[start:start + size])
+class Inbox:
+    """The messages arriving on one socket, in order. Bytes read past the end of one message are
+    kept for the next: a worker answering a streamed job sends several in a row (jobs.py)."""
+
+    def __init__(self, sock: socket.socket):
+        self.sock, self.pending = sock, b""
+
+    async def receive(self):
+        """The next message; EOFError when the worker has gone."""
+        data = self.pending or await read_some(self.sock, READ)
+        data = await read_exactly(self.sock, 4, data) if len(data) < 4 else data
+        (size,) = struct.unpack("!i", data[:4])
+        start = 4
+        if size == -1:
+            data = await read_exactly(self.sock, 12, data) if len(data) < 12 else data
+            (size,), start = struct.unpack("!Q", data[4:12]), 12
+        if len(data) < start + size:
+            data = await read_exactly(self.sock, start + size, data)
+        self.pending = bytes(data[start + size:])
+        return pickle.loads(memoryview(data)[start:start + size])

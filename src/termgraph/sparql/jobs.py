@@ -1,15 +1,21 @@
 """A query job, its answer, and how a worker runs one (run, then serialise, capped in size).
 
 A result of more than SPOOL_OVER bytes is not sent through the worker's pipe: the worker writes
-it into the spool folder and answers with the file's path, its size and a hash of its bytes; the
-server streams it to the client from there as fast as the client reads (web/streaming.py), so
-the server's memory does not grow with large results or slow readers, and the worker is free
-for the next query as soon as the file is written.
+it into the spool folder as the serialiser produces it and answers with the file's path, its
+size and (for an answer that needs an ETag) a hash of its bytes; the server streams it to the
+client from there as fast as the client reads (web/streaming.py), so the server's memory does
+not grow with large results or slow readers, and the worker is free for the next query as soon
+as the file is written. For a job marked `stream` (a POST's answer, which has no ETag), the
+worker also says as soon as the file exists, and then each time it has written PROGRESS_EVERY
+more bytes, so that the server sends them on while the rest is still being evaluated
+(following.py): the messages ("stream", path, form, media type, size), then ("more", size),
+before the usual final reply.
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import os
 import tempfile
 from dataclasses import dataclass
@@ -29,9 +35,11 @@ class Job:
     max_bytes: int
     screen_service: bool = True  # False only in tests of the sandbox: no client can set it
     tag: bool = True  # hash a spooled result for its ETag (False for a POST: its answer has none)
+    stream: bool = False  # report a spooled result's progress, for sending it while it is written
 
 
 SPOOL_OVER = 256 << 10  # bytes: larger results go through a file, streamed to the client
+PROGRESS_EVERY = 64 << 10  # bytes written between two progress reports of a streamed job
 
 
 @dataclass(frozen=True)
@@ -42,6 +50,7 @@ class Answer:
     path: str | None = None  # the spooled result (the server unlinks it when it opens it)
     size: int = 0
     digest: str = ""  # sha256 of the spooled bytes, hex (an ETag without reading them again), if asked
+    following: object = None  # a result still being written (following.Following): server side only
 
     def read(self) -> bytes:
         """The whole body, spooled or not (for answers turned into a page)."""
@@ -52,26 +61,118 @@ class Answer:
             return f.read()
 
 
+class SpoolWriter(io.RawIOBase):
+    """The serialiser's sink in a worker: the first SPOOL_OVER bytes in memory, the rest in a file
+    of the spool folder (with no folder, all in memory), written as the serialiser goes. Past
+    `cap` it takes nothing more (a short write, which ends the serialiser) and sets `overflow`;
+    a failure to write the file is kept in `failure`. `notify` (a streamed job's) is sent the
+    progress messages (see the module's docstring); `head` is the answer's (form, media type)."""
+
+    def __init__(self, cap: int, spool_dir: str | None, head: tuple[str, str], tag: bool = True, notify=None):
+        super().__init__()
+        self.cap, self.spool_dir, self.head, self.tag, self.notify = cap, spool_dir, head, tag, notify
+        self.size = self.reported = 0
+        self.chunks: list[bytes] = []
+        self.file = self.path = self.hash = self.failure = None
+        self.overflow = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if self.overflow or self.failure or self.size + len(data) > self.cap:
+            self.overflow = self.failure is None
+            return 0
+        try:
+            self.take(bytes(data))
+        except OSError as exc:  # the spool folder's disk
+            self.failure = exc
+            return 0
+        return len(data)
+
+    def take(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.file is None:
+            self.chunks.append(data)
+            if self.spool_dir is not None and self.size > SPOOL_OVER:
+                self.open()
+            return
+        self.file.write(data)
+        if self.hash is not None:
+            self.hash.update(data)
+        if self.notify is not None and self.size - self.reported >= PROGRESS_EVERY:
+            self.report("more", self.size)
+
+    def open(self) -> None:
+        fd, self.path = tempfile.mkstemp(prefix=f"result-{os.getpid()}-", dir=self.spool_dir)  # (ProcessWorker.kill)
+        self.file = os.fdopen(fd, "wb")
+        self.hash = hashlib.sha256() if self.tag else None
+        for chunk in self.chunks:
+            self.file.write(chunk)
+            if self.hash is not None:
+                self.hash.update(chunk)
+        self.chunks = []
+        if self.notify is not None:
+            self.report("stream", self.path, *self.head, self.size)
+
+    def report(self, *message) -> None:
+        self.file.flush()
+        self.reported = self.size
+        self.notify(message)
+
+    def answer(self) -> Answer:
+        form, media = self.head
+        if self.file is None:
+            return Answer(form, media, b"".join(self.chunks))
+        self.file.close()
+        return Answer(form, media, b"", self.path, self.size, self.hash.hexdigest() if self.hash else "")
+
+    def discard(self) -> None:
+        """After a failure: the file, if there is one, removed."""
+        if self.file is not None:
+            self.file.close()
+            os.unlink(self.path)
+            self.file = None
+
+
 def spool(form: str, media: str, body: bytes, spool_dir: str | None, tag: bool = True) -> Answer:
     """The answer, its body moved into a file of the spool folder when it is large (and hashed
     for its ETag when `tag`)."""
-    if spool_dir is None or len(body) <= SPOOL_OVER:
-        return Answer(form, media, body)
-    fd, path = tempfile.mkstemp(prefix=f"result-{os.getpid()}-", dir=spool_dir)  # (see ProcessWorker.kill)
-    with os.fdopen(fd, "wb") as f:
-        f.write(body)
-    return Answer(form, media, b"", path, len(body), hashlib.sha256(body).hexdigest() if tag else "")
+    sink = SpoolWriter(len(body), spool_dir, (form, media), tag)
+    sink.write(body)
+    if sink.failure is not None:
+        sink.discard()
+        raise sink.failure
+    return sink.answer()
 
 
-def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | None = None) -> Answer:
-    """Run one job against a store (in the worker process). `known`: the store's graph names."""
+def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | None = None, notify=None) -> Answer:
+    """Run one job against a store (in the worker process). `known`: the store's graph names;
+    `notify`: where a streamed job's progress messages go (the worker's pipe)."""
+    sink = None
     try:  # results are lazy: evaluation goes on while they are serialised
         result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known,
                             screen_service=job.screen_service)
         media = protocol.result_type(job.accept, result.form, job.format)
-        body = formats.serialize_result(result.form, result.value, media, job.max_bytes)
-    except OSError:  # the sandbox refused a socket (SERVICE)
-        raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None
+        sink = SpoolWriter(job.max_bytes, spool_dir, (result.form, media), job.tag, notify if job.stream else None)
+        formats.write_result(result.form, result.value, media, sink, job.max_bytes)
+        if sink.failure is not None:
+            raise sink.failure
+        return sink.answer()
+    except OSError:
+        failure = sink.failure if sink is not None else None
+        discard(sink)
+        if failure is not None:
+            raise errors.InternalError(f"the result could not be written to the spool folder: {failure}") from None
+        raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None  # the sandbox refused a socket (SERVICE)
     except (RuntimeError, ValueError) as exc:  # the engine's evaluation errors, about the query
+        discard(sink)
         raise errors.QueryEvaluationError(f"the query could not be evaluated: {exc}") from None
-    return spool(result.form, media, body, spool_dir, job.tag)
+    except BaseException:
+        discard(sink)
+        raise
+
+
+def discard(sink: SpoolWriter | None) -> None:
+    if sink is not None:
+        sink.discard()

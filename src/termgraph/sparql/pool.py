@@ -23,6 +23,7 @@ import pyoxigraph as ox
 
 from termgraph import errors
 from termgraph.sparql.fairness import ClientLedger, FairnessSettings
+from termgraph.sparql.following import Following
 from termgraph.sparql import bounded
 from termgraph.sparql.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
 from termgraph.sparql.workers import ProcessWorker as Worker, ProcessWorkers
@@ -124,15 +125,19 @@ class QueryPool:
         self.ledger.admit(client)  # (decided first: nothing between admitting and counting out can fail)
         if here:
             return self.run_here(job, client)
-        started, cost = None, [None]
+        started, cost, answer = None, [None], None
         try:
             with watching(is_disconnected, poll):
                 worker = await self.acquire(client, deadline)
                 started = worker.started = self.ledger.started(client)
                 worker.client = client
-                return await self.call(worker, job, deadline, cost)
+                answer = await self.call(worker, job, deadline, cost)
+                return answer
         finally:
-            self.ledger.finished(client, started, cost[0])
+            if answer is not None and answer.following is not None:  # charged when it ends
+                answer.following.on_end = lambda cpu: self.ledger.finished(client, started, cpu)
+            else:
+                self.ledger.finished(client, started, cost[0])
 
     def run_here(self, job: Job, client: str) -> Answer:
         """Run a bounded job in this process (admitted already), charging its CPU time."""
@@ -152,10 +157,23 @@ class QueryPool:
         try:
             reply = await worker.exchange(job, deadline)
         finally:
-            self.release(worker, healthy=reply is not None and reply[0] in ("ok", "error"))
+            if reply is None or reply[0] != "stream":  # (a streamed answer keeps its worker)
+                self.release(worker, healthy=reply is not None and reply[0] in ("ok", "error"))
+        if reply is not None and reply[0] == "stream":
+            return self.following(worker, reply, deadline)
         if reply is not None and reply[0] in ("ok", "error"):
             cost[0] = reply[-1]
         return self.answer(worker, reply)
+
+    def following(self, worker: Worker, reply: tuple, deadline: float) -> Answer:
+        """A large answer sent on while its worker still writes it (following.py)."""
+        _, path, form, media, size = reply
+        try:
+            follow = Following(worker, path, size, deadline, self.settings.timeout, self.release)
+        except OSError:
+            self.release(worker, healthy=False)
+            raise
+        return Answer(form, media, b"", None, 0, "", follow)
 
     def answer(self, worker: Worker, reply) -> Answer:
         if reply is None:

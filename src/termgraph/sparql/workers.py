@@ -6,8 +6,10 @@ A worker source has `start()` (before any thread starts), `spawn()` (blocking: a
 `async screen(job)` (refuse a job up front, before it waits for a worker) and `close()`.
 A worker has `pid` (None when it is not a process), `client`, `started`, `preempted`,
 `async exchange(job, deadline)` -> the reply tuple ("ok", Answer, cost) or
-("error", wire, cost) or ("died",), or None at the deadline; `stop()` (preemption: the
-exchange then ends with ("died",)) and `kill()` (for good).
+("error", wire, cost) or ("died",), or None at the deadline, or for a streamed job whose
+result is large ("stream", path, form, media type, size), after which `async follow(deadline)`
+gives the next messages until the reply; `stop()` (preemption: the exchange then ends with
+("died",)) and `kill()` (for good).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class ProcessWorker:
     def __init__(self, pid: int, conn, spool_dir: str | None = None):
         self.pid, self.conn, self.spool_dir = pid, conn, spool_dir
         self.sock: socket.socket | None = None  # the same pipe, for the event loop (frames.py)
+        self.inbox: frames.Inbox | None = None
         self.client: str | None = None
         self.started: float | None = None
         self.preempted = False
@@ -41,10 +44,22 @@ class ProcessWorker:
         the pool then replaces the worker."""
         if self.sock is None:
             self.sock = socket.socket(fileno=os.dup(self.conn.fileno()))
+            self.inbox = frames.Inbox(self.sock)
         try:
             async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
                 await frames.send(self.sock, job)
-                return await frames.receive(self.sock)
+                return await self.inbox.receive()
+        except asyncio.TimeoutError:
+            return None
+        except (OSError, EOFError):
+            return ("died",)
+
+    async def follow(self, deadline: float) -> tuple | None:
+        """The worker's next message about a job it is still answering (a streamed one: jobs.py),
+        as `exchange` gives its first: None at the deadline, ("died",) if it has gone."""
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                return await self.inbox.receive()
         except asyncio.TimeoutError:
             return None
         except (OSError, EOFError):
@@ -71,8 +86,8 @@ class ProcessWorker:
 class ProcessWorkers:
     """Workers forked from one zygote. `data`: the loaded in-memory store (shared copy-on-write),
     or the folder of an on-disk store that each worker opens read-only after it is forked.
-    `known`: the dataset's graph names. Results over `spool.SPOOL_OVER` bytes are written into
-    `spool_dir` and streamed from there (see spool.py)."""
+    `known`: the dataset's graph names. Results over `jobs.SPOOL_OVER` bytes are written into
+    `spool_dir` and streamed from there (see jobs.py)."""
 
     def __init__(self, data, known: set[str], memory_limit: int, spool_dir: Path | None = None):
         self.data, self.known, self.memory_limit = data, known, memory_limit

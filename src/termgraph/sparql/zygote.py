@@ -143,7 +143,7 @@ def serve_jobs(conn: Connection, store, known: set[str], spool_dir: str | None =
             return 0
         cpu = time.process_time()
         try:
-            reply = ("ok", execute(store, job, known, spool_dir))
+            reply = ("ok", execute(store, job, known, spool_dir, conn.send))
         except errors.TermgraphError as exc:
             reply = ("error", errors.to_wire(exc))
         except MemoryError:

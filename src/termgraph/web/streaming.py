@@ -1,30 +1,37 @@
 """Large query results, streamed from the file the worker spooled them into (sparql/jobs.py).
 
 The file is opened and at once unlinked, so it goes away with its last handle whatever happens
-to the connection; it is read one chunk at a time, and the next chunk is read only once the
-previous one is handed to the client's connection (back-pressure: the server's memory does not
-grow with the result or with a client that reads slowly). A client that reads nothing for
-SEND_TIMEOUT seconds is cut off, so a reader that stalls cannot hold a file for ever.
+to the connection; it is read one chunk at a time (from the page cache on the event loop when
+it is there, else in a thread), and the next chunk is read only once the previous one is handed
+to the client's connection (back-pressure: the server's memory does not grow with the result or
+with a client that reads slowly). A client that reads nothing for SEND_TIMEOUT seconds is cut
+off, so a reader that stalls cannot hold a file for ever.
 
-The response carries the marker header STREAMED and, answering a GET, the ETag of its bytes (the
-worker hashed them while writing), so that manners.py answers
+A finished file (SpooledResponse) carries the marker header STREAMED and, answering a GET, the
+ETag of its bytes (the worker hashed them while writing), so that manners.py answers
 conditional requests and compresses without holding the body; it removes the marker from every
-answer, a POST's included.
+answer, a POST's included. A POST's answer may instead be sent while its worker is still
+writing it (FollowingResponse, sparql/following.py): chunked, with no Content-Length, and cut
+off (never completed) if the query fails after its first bytes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
+from termgraph import errors
+from termgraph.sparql.following import read_at
 from termgraph.sparql.jobs import Answer
 from termgraph.web.manners import STREAMED, etag_of_digest
 
 CHUNK = 256 << 10
 SEND_TIMEOUT = 60.0
+log = logging.getLogger("termgraph")
 
 
 class SpooledResponse(Response):
@@ -32,6 +39,7 @@ class SpooledResponse(Response):
         self.status_code, self.background, self.media_type = 200, None, answer.media_type
         self.file = open(answer.path, "rb")  # noqa: SIM115 - closed when sent (or dropped)
         os.unlink(answer.path)
+        self.size = answer.size
         self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] + [
             (b"content-type", answer.media_type.encode("latin-1")),
             (b"content-length", str(answer.size).encode()),
@@ -41,9 +49,11 @@ class SpooledResponse(Response):
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            offset = 0
             while True:
-                chunk = await asyncio.to_thread(self.file.read, CHUNK)
-                more = len(chunk) == CHUNK
+                chunk = await read_at(self.file, offset, CHUNK)
+                offset += len(chunk)
+                more = offset < self.size
                 await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": more}),
                                        SEND_TIMEOUT)
                 if not more:
@@ -54,8 +64,39 @@ class SpooledResponse(Response):
             self.file.close()
 
 
+class FollowingResponse(Response):
+    def __init__(self, answer: Answer, headers: dict[str, str]):  # noqa: D107 - no body in memory
+        self.status_code, self.background, self.media_type = 200, None, answer.media_type
+        self.following = answer.following
+        self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] + [
+            (b"content-type", answer.media_type.encode("latin-1"))]
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gone = asyncio.ensure_future(receive())  # (the request is read: this ends when the client goes)
+        chunks = self.following.chunks(CHUNK)
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
+            async for chunk in chunks:
+                if gone.done():
+                    return  # the client went away: its query is stopped (Following.end)
+                await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": True}),
+                                       SEND_TIMEOUT)
+            await send({"type": "http.response.body", "body": b""})
+        except errors.TermgraphError as exc:  # after the first bytes: the connection is cut
+            log.warning("a streamed answer was cut off: %s", exc.message)
+        except (asyncio.TimeoutError, OSError):
+            return  # the client stopped reading or went away
+        finally:
+            gone.cancel()
+            await chunks.aclose()
+            self.following.end()
+
+
 def result_response(answer: Answer, headers: dict[str, str]):
-    """The answer as a response: streamed from its file when spooled, else in one piece."""
+    """The answer as a response: sent as its worker writes it, streamed from its file when
+    spooled, else in one piece."""
+    if answer.following is not None:
+        return FollowingResponse(answer, headers)
     if answer.path is not None:
         return SpooledResponse(answer, headers)
     return Response(answer.body, media_type=answer.media_type, headers=headers)

@@ -123,7 +123,8 @@ async def sparql(request: Request) -> Response:
     media = protocol.result_type(request.headers.get("accept"), form, parsed.format, html=True)
     sent_as = media if media != "text/html" else HTML_CARRIER[form in ("SELECT", "ASK")]
     job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), settings.max_result_bytes,
-              tag=request.method == "GET")  # (HEAD arrives here as GET: manners.py)
+              tag=request.method == "GET",  # (HEAD arrives here as GET: manners.py)
+              stream=request.method == "POST" and media != "text/html")  # (no ETag to send first)
     answer = await run_job(request, state, job)
     if media == "text/html":
         return results_page(request, parsed.query, answer)

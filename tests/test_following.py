@@ -1,0 +1,240 @@
+"""A POST's large answer sent while its worker still writes it (sparql/jobs.py SpoolWriter,
+sparql/following.py, web/streaming.py FollowingResponse): what the worker reports, what the
+server hands out and when it lets the worker go; live, the whole answer, and the connection cut
+when the query fails, runs out of time or loses its client after the first bytes."""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import http.client
+import json
+import os
+import socket
+import time
+import urllib.parse
+import urllib.request
+
+import pytest
+
+from termgraph import errors
+from termgraph.sparql.following import Following, read_at
+from termgraph.sparql.jobs import PROGRESS_EVERY, SPOOL_OVER, Answer, SpoolWriter
+
+LINE = b"<urn:s> <urn:p> \"" + b"x" * 100 + b"\" .\n"
+HEAD = ("CONSTRUCT", "application/n-triples")
+
+
+def write_lines(sink: SpoolWriter, n: int) -> bytes:
+    for _ in range(n):
+        sink.write(LINE)
+    return LINE * n
+
+
+def test_a_small_result_stays_in_memory_and_reports_nothing(tmp_path):
+    told = []
+    sink = SpoolWriter(10 << 20, str(tmp_path), HEAD, tag=False, notify=told.append)
+    body = write_lines(sink, 10)
+    assert sink.answer() == Answer(*HEAD, body) and told == [] and os.listdir(tmp_path) == []
+
+
+def test_a_large_streamed_result_is_reported_when_its_file_opens_and_every_progress_step(tmp_path):
+    told = []
+    sink = SpoolWriter(10 << 20, str(tmp_path), HEAD, tag=False, notify=told.append)
+    body = write_lines(sink, 2 * SPOOL_OVER // len(LINE))
+    answer = sink.answer()
+    assert told[0][:4] == ("stream", answer.path, *HEAD) and told[0][4] > SPOOL_OVER
+    steps = [size for kind, size in told[1:]]
+    assert all(kind == "more" for kind, _ in told[1:]) and steps == sorted(steps)
+    assert all(b - a >= PROGRESS_EVERY for a, b in zip([told[0][4]] + steps, steps))
+    assert len(body) - steps[-1] < PROGRESS_EVERY + len(LINE)
+    assert (answer.size, answer.digest) == (len(body), "") and open(answer.path, "rb").read() == body
+
+
+def test_a_tagged_result_is_hashed_whole_and_an_unstreamed_one_reports_nothing(tmp_path):
+    sink = SpoolWriter(10 << 20, str(tmp_path), HEAD, tag=True)
+    body = write_lines(sink, 2 * SPOOL_OVER // len(LINE))
+    assert sink.answer().digest == hashlib.sha256(body).hexdigest()
+
+
+def test_past_the_cap_nothing_more_is_taken_and_a_discarded_file_is_gone(tmp_path):
+    sink = SpoolWriter(SPOOL_OVER + 1000, str(tmp_path), HEAD, tag=False)
+    write_lines(sink, SPOOL_OVER // len(LINE) + 20)
+    assert sink.overflow and sink.write(LINE) == 0 and sink.size <= SPOOL_OVER + 1000
+    sink.discard()
+    assert os.listdir(tmp_path) == []
+
+
+class Worker:
+    """Stands for a process worker: gives the messages it is given, in order."""
+
+    def __init__(self, messages):
+        self.messages = list(messages)
+
+    async def follow(self, deadline):
+        return self.messages.pop(0)
+
+
+def following(tmp_path, body: bytes, reported: int, messages) -> tuple[Following, list]:
+    path = tmp_path / "result-1-x"
+    path.write_bytes(body)
+    released = []
+    follow = Following(Worker(messages), str(path), reported, time.monotonic() + 5, 5.0,
+                       lambda worker, healthy: released.append(healthy))
+    return follow, released
+
+
+def collect(follow: Following, most: int = 1000) -> list[bytes]:
+    async def main():
+        return [chunk async for chunk in follow.chunks(most)]
+    return asyncio.run(main())
+
+
+def test_bytes_are_handed_out_as_reported_then_the_worker_released_and_charged(tmp_path):
+    body = bytes(range(256)) * 20
+    follow, released = following(tmp_path, body, 1000, [("more", 3000), ("ok", Answer(*HEAD, b"", None, len(body)), 0.25)])
+    charged = []
+    follow.on_end = charged.append
+    chunks = collect(follow)
+    assert b"".join(chunks) == body and [len(c) for c in chunks] == [1000, 1000, 1000, 1000, 1000, 120]
+    assert released == [True] and charged == [0.25] and os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize("message, error", [
+    (("error", errors.to_wire(errors.ResultTooLarge("the result is larger than 9 bytes")), 0.1), errors.ResultTooLarge),
+    (None, errors.QueryTimeout),
+    (("died",), errors.QueryTooExpensive),
+])
+def test_a_failure_after_the_first_bytes_is_raised_and_the_worker_let_go(tmp_path, message, error):
+    follow, released = following(tmp_path, b"a" * 2000, 1500, [message])
+    charged = []
+    follow.on_end = charged.append
+    got = []
+
+    async def main():
+        async for chunk in follow.chunks(1000):
+            got.append(chunk)
+    with pytest.raises(error):
+        asyncio.run(main())
+    assert b"".join(got) == b"a" * 1500
+    assert released == [message is not None and message[0] == "error"]  # else stopped and replaced
+    assert charged == [0.1 if message and message[0] == "error" else None]
+
+
+def test_a_reader_that_stops_early_stops_the_worker(tmp_path):
+    follow, released = following(tmp_path, b"a" * 2000, 1500, [])
+
+    async def main():
+        chunks = follow.chunks(1000)
+        await chunks.__anext__()
+        await chunks.aclose()
+    asyncio.run(main())
+    assert released == [False]
+    follow.end()  # once only
+    assert released == [False]
+
+
+def test_read_at_reads_from_an_offset(tmp_path):
+    path = tmp_path / "f"
+    path.write_bytes(b"0123456789")
+    with open(path, "rb") as f:
+        assert asyncio.run(read_at(f, 3, 4)) == b"3456"
+        assert asyncio.run(read_at(f, 8, 4)) == b"89"
+        assert asyncio.run(read_at(f, 10, 4)) == b""
+
+
+# --- live: a real server, its process workers --------------------------------------------------
+
+ALL = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
+ENDLESS = "CONSTRUCT { ?a <http://e/p> ?b } WHERE { ?a ?x ?y . ?b ?z ?w }"
+
+
+def post(url: str, query: str, accept: str = "text/tab-separated-values") -> http.client.HTTPResponse:
+    request = urllib.request.Request(url + "sparql", data=query.encode(), method="POST",
+                                     headers={"Content-Type": "application/sparql-query", "Accept": accept})
+    return urllib.request.urlopen(request, timeout=60)
+
+
+def health(url: str) -> dict:
+    """The pool's health (a 503 while a worker is being replaced says the same, degraded)."""
+    try:
+        with urllib.request.urlopen(url + "health", timeout=10) as r:
+            data = json.loads(r.read())
+    except urllib.error.HTTPError as degraded:
+        data = json.loads(degraded.read())
+    return data.get("executor", data)
+
+
+def settled(url: str, limit: float) -> dict:
+    """/health once every worker is back and idle (or the last look after `limit` seconds)."""
+    end = time.monotonic() + limit
+    while True:
+        h = health(url)
+        if (h["workers"] == h["expected"] and not h["busy"]) or time.monotonic() > end:
+            return h
+        time.sleep(0.05)
+
+
+@pytest.fixture(scope="module")
+def server():
+    from .test_live_limits import start
+
+    url, proc = start({"TERMGRAPH_WORKERS": "1", "TERMGRAPH_QUERY_TIMEOUT": "3",
+                       "TERMGRAPH_MAX_RESULT_BYTES": str(20 << 20)})
+    yield url
+    proc.terminate()
+    proc.wait(30)
+
+
+@pytest.mark.live
+def test_a_large_post_answer_is_sent_chunked_and_whole(server):
+    with post(server, ALL) as r:
+        streamed, headers = r.read(), r.headers
+    assert headers["Transfer-Encoding"] == "chunked" and "Content-Length" not in headers
+    get = urllib.request.Request(server + "sparql?query=" + urllib.parse.quote(ALL),
+                                 headers={"Accept": "text/tab-separated-values", "Accept-Encoding": "identity"})
+    with urllib.request.urlopen(get, timeout=60) as r:
+        whole = r.read()
+        assert int(r.headers["Content-Length"]) == len(whole) and r.headers["ETag"]
+    assert len(streamed) > 2 * SPOOL_OVER and streamed == whole
+    assert settled(server, 5)["busy"] == 0
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("case", ["time limit", "client gone"])
+def test_a_stream_cut_off_stops_its_worker_and_a_fresh_one_serves(server, case):
+    before = health(server)
+    started = time.monotonic()
+    if case == "time limit":
+        with post(server, ENDLESS, accept="application/n-triples") as r:
+            with pytest.raises(http.client.IncompleteRead):
+                r.read()  # some megabytes, then the 3 s limit cuts the connection
+        assert 2.5 < time.monotonic() - started < 10
+    else:
+        port = int(server.rsplit(":", 1)[1].strip("/"))
+        s = socket.create_connection(("127.0.0.1", port))
+        body = ENDLESS.encode()
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                  b"Accept: application/n-triples\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+        assert s.recv(100).startswith(b"HTTP/1.1 200 OK")
+        s.close()  # gone, long before the time limit
+    after = settled(server, 5)
+    assert after["workers"] == after["expected"] and after["busy"] == 0
+    assert time.monotonic() - started < 10
+    with post(server, "ASK {}", accept="application/sparql-results+json") as r:
+        assert r.read() == b'{"head":{},"boolean":true}'
+    assert before["expected"] == after["expected"]
+
+
+@pytest.mark.live
+def test_a_stream_past_the_size_cap_is_cut_off_but_a_get_gets_the_422(server):
+    query = "SELECT ?a ?y ?b ?w WHERE { ?a ?x ?y . ?b ?z ?w } LIMIT 300000"  # ~60 MB: past the 20 MB cap
+    with post(server, query) as r:
+        with pytest.raises(http.client.IncompleteRead):
+            r.read()
+    get = urllib.request.Request(server + "sparql?query=" + urllib.parse.quote(query),
+                                 headers={"Accept": "text/tab-separated-values"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(get, timeout=60)
+    assert refused.value.code == 422 and b"larger than" in refused.value.read()
+    assert settled(server, 5)["busy"] == 0
