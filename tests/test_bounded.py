@@ -146,3 +146,46 @@ def test_a_decision_is_remembered_per_store_and_query_text(monkeypatch):
     assert small(query, has_dataset=False) and not large(query, has_dataset=False)
     assert counted == []  # the served data never changes: asked again, nothing is counted
     assert not small(query, has_dataset=True)
+
+
+LOOKUPS = [
+    "ASK { ?s ?p ?o }", "ASK {}", "ask where { ?s ?p ?o . }", f"ASK {{ <{E}s1> ?p ?o }}", f"ASK {{ <{E}s1> <{E}p> ?o }}",
+    f"ASK {{ <{E}nobody> ?p ?o }}", f"ASK {{ ?s <{E}q> ?o }}", f"ASK {{ ?s a ?o }}", f"ASK {{ <{E}big> ?p ?o }}",
+    f"PREFIX e: <{E}> ASK {{ e:s1 e:p ?o }}", f"ASK {{ GRAPH <{E}g> {{ ?s ?p ?o }} }}",
+    f"ASK {{ GRAPH <{E}g> {{ <{E}s2> ?p ?o }} }}", f"ASK {{ GRAPH <{E}none> {{ ?s ?p ?o }} }}",
+    f"ASK {{ ?s ?p <{E}s1> }}", f"ASK {{ GRAPH <{E}g> {{ ?s ?p <{E}s1> }} }}",
+]
+
+
+@pytest.mark.parametrize("query", LOOKUPS)
+@pytest.mark.parametrize("store", [SMALL, ox.Store()], ids=["data", "empty"])
+def test_an_exact_ask_is_answered_by_one_lookup_as_the_engine_answers_it(query, store):
+    found = bounded.ask_by_lookup(store, query)
+    assert found is not None and bool(found) == bool(store.query(query))
+    assert isinstance(found, ox.QueryBoolean)
+
+
+@pytest.mark.parametrize("query", [
+    f"PREFIX e: <{E}> ASK {{ e:s1 e:p \"1\" }}",  # a literal: not read exactly
+    "ASK { GRAPH ?g { ?s ?p ?o } }",  # any named graph: the engine (the index would read the default graph too)
+    "ASK { <s1> ?p ?o }",  # a relative IRI
+    "PREFIX e: <s/> ASK { e:x ?p ?o }",
+    f"ASK FROM <{E}g> {{ ?s ?p ?o }}",
+    "SELECT * { ?s ?p ?o }",
+    f"ASK {{ ?s ?p ?o . ?o ?q ?r }}",
+])
+def test_any_other_query_is_left_to_the_engine(query):
+    assert bounded.ask_by_lookup(SMALL, query) is None
+
+
+def test_the_engine_runs_an_exact_ask_by_lookup_but_not_one_with_a_dataset(monkeypatch):
+    from termgraph.sparql import engine
+    from termgraph.sparql.protocol import Dataset
+
+    looked_up = []
+    original = bounded.ask_by_lookup
+    monkeypatch.setattr(bounded, "ask_by_lookup", lambda store, text: looked_up.append(text) or original(store, text))
+    assert bool(engine.run(SMALL, f"ASK {{ GRAPH <{E}g> {{ ?s ?p ?o }} }}").value)
+    assert looked_up == [f"ASK {{ GRAPH <{E}g> {{ ?s ?p ?o }} }}"]
+    assert not bool(engine.run(SMALL, "ASK { ?s ?p ?o }", Dataset((E + "none",), ())).value)
+    assert len(looked_up) == 1

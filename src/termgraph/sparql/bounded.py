@@ -47,6 +47,7 @@ class Shape:
     described: tuple = ()
     distinct: bool = False
     reads: int | None = None  # a SELECT's LIMIT + OFFSET, when it has a LIMIT
+    exact: bool = False  # every term and the graph read exactly (no literal, relative IRI, GRAPH ?g)
 
 
 class Reader:
@@ -208,7 +209,8 @@ def read_shape(text: str) -> Shape:
         r.word("WHERE")
         pattern, graph = group(r)
         expect(r.peek()[0] == "end")
-        return Shape("ASK", pattern, graph)
+        exact = None not in pattern and (graph is None or isinstance(graph, ox.NamedNode))
+        return Shape("ASK", pattern, graph, exact=exact)
     if r.word("DESCRIBE"):
         described = []
         while r.peek()[0] in ("iri", "pname"):
@@ -278,3 +280,23 @@ class Decider:
         if has_dataset:
             return False
         return self.remembered(query) if len(query) <= guard.LEXED_CACHED_UP_TO else self.decide(query)
+
+
+# The engine's two answers to an ASK, made once (pyoxigraph makes no QueryBoolean otherwise).
+TRUE, FALSE = (ox.Store().query(q) for q in ("ASK {}", "ASK { FILTER(false) }"))
+
+
+def ask_by_lookup(store: ox.Store, query: str):
+    """An ASK of at most one triple pattern, in the default graph or one named graph, every term
+    read exactly: its answer (the engine's QueryBoolean) from one lookup in the store's indexes,
+    without the engine's set-up for each query, which is most of what such an ASK costs. None
+    for any other query (the engine answers it). The caller has checked the query and that the
+    request names no dataset (engine.prepare)."""
+    shape = shape_of(query)
+    if shape is None or shape.form != "ASK" or not shape.exact:
+        return None
+    if not shape.pattern:
+        return TRUE
+    s, p, o = (t if isinstance(t, ox.NamedNode) else None for t in shape.pattern)
+    graph = ox.DefaultGraph() if shape.graph is None else shape.graph
+    return TRUE if next(iter(store.quads_for_pattern(s, p, o, graph)), None) is not None else FALSE

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from termgraph.sparql import guard
+from termgraph.sparql import bounded, guard
 from termgraph.sparql.protocol import Dataset
 from termgraph.errors import ForbiddenQuery, QuerySyntaxError
 
@@ -66,6 +66,10 @@ def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default:
     """Run a read-only query. Raises QuerySyntaxError or ForbiddenQuery with a clear message.
     `prefixes` are predeclared (the query may still declare its own)."""
     form, options = prepare(store, text, dataset, union_default, prefixes, known, screen_service)
+    if form == "ASK" and not dataset.given() and not union_default:
+        found = bounded.ask_by_lookup(store, text)
+        if found is not None:
+            return Result("ASK", found)
     if base_iri:
         options["base_iri"] = base_iri
     try:
