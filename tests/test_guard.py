@@ -55,3 +55,12 @@ def test_a_kept_shape_is_kept_per_predeclared_prefixes():
     assert guard.inspect(query, {"x": E}).from_graphs == (E + "a",)
     assert guard.inspect(query, {"x": E + "other/"}).from_graphs == (E + "other/a",)
     assert guard.inspect(query).from_graphs == ("x:a",)
+
+
+def test_predeclared_prefixes_may_be_given_as_their_items():
+    from termgraph import namespaces as ns
+
+    assert ns.PREFIX_ITEMS == tuple(ns.PREFIXES.items())  # PREFIXES is never changed after
+    query = "SELECT * FROM concept:x WHERE { ?s ?p ?o }"
+    assert guard.inspect(query, ns.PREFIX_ITEMS) == guard.inspect(query, ns.PREFIXES)
+    assert guard.inspect(query, ns.PREFIX_ITEMS).from_graphs == (ns.CONCEPT + "x",)

@@ -51,6 +51,7 @@ PREFIXES = {
     "oa": OA,
     "schema": SCHEMA,
 }
+PREFIX_ITEMS = tuple(PREFIXES.items())  # (a key for caches: PREFIXES never changes)
 
 # Properties whose claims say the same thing whichever way round they are written.
 SYMMETRIC = frozenset(

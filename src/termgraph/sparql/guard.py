@@ -71,11 +71,12 @@ def expand(kind: str, value: str, prefixes: dict[str, str], base: str) -> str:
     return prefixes.get(prefix, prefix + ":") + local
 
 
-def inspect(text: str, predeclared: dict[str, str] | None = None) -> QueryShape:
+def inspect(text: str, predeclared: dict[str, str] | tuple | None = None) -> QueryShape:
     """Find the query form and FROM graphs; raise ForbiddenQuery for updates, SERVICE, LOAD.
     A request's query is read by the route and again by the engine: a short one's shape is
-    worked out once and kept among the last few (a shape is immutable)."""
-    known = tuple(predeclared.items()) if predeclared else ()
+    worked out once and kept among the last few (a shape is immutable). `predeclared`: a dict
+    of prefixes, or its items as a tuple (namespaces.PREFIX_ITEMS: not rebuilt per request)."""
+    known = predeclared if isinstance(predeclared, tuple) else tuple(predeclared.items()) if predeclared else ()
     return inspected(text, known) if len(text) <= LEXED_CACHED_UP_TO else find_shape(text, known)
 
 

@@ -154,6 +154,8 @@ def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | Non
         result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known,
                             screen_service=job.screen_service)
         media = protocol.result_type(job.accept, result.form, job.format)
+        if spool_dir is None:  # (in the server's process: the answer stays in memory)
+            return Answer(result.form, media, formats.serialize_result(result.form, result.value, media, job.max_bytes))
         sink = SpoolWriter(job.max_bytes, spool_dir, (result.form, media), job.tag, notify if job.stream else None)
         formats.write_result(result.form, result.value, media, sink, job.max_bytes)
         if sink.failure is not None:

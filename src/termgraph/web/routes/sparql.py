@@ -119,7 +119,7 @@ async def sparql(request: Request) -> Response:
                                     body, limits)
     if parsed is None:
         return service_description(request, state)
-    form = guard.inspect(parsed.query, ns.PREFIXES).form or "SELECT"
+    form = guard.inspect(parsed.query, ns.PREFIX_ITEMS).form or "SELECT"
     media = protocol.result_type(request.headers.get("accept"), form, parsed.format, html=True)
     sent_as = media if media != "text/html" else HTML_CARRIER[form in ("SELECT", "ASK")]
     job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), settings.max_result_bytes,
