@@ -238,3 +238,15 @@ def test_a_stream_past_the_size_cap_is_cut_off_but_a_get_gets_the_422(server):
         urllib.request.urlopen(get, timeout=60)
     assert refused.value.code == 422 and b"larger than" in refused.value.read()
     assert settled(server, 5)["busy"] == 0
+
+
+def test_a_worker_stopped_for_a_lighter_client_says_so(tmp_path):
+    follow, released = following(tmp_path, b"a" * 2000, 1500, [("died",)])
+    follow.worker.preempted = True
+
+    async def main():
+        async for _ in follow.chunks(1000):
+            pass
+    with pytest.raises(errors.Overloaded, match="lighter|less query time"):
+        asyncio.run(main())
+    assert released == [False]

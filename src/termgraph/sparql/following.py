@@ -63,6 +63,8 @@ class Following:
         elif kind == "error":
             self.final, self.cost = message, message[-1]
             raise errors.from_wire(message[1])
+        elif getattr(self.worker, "preempted", False):
+            raise errors.Overloaded("the query was stopped to serve clients that used less query time recently")
         else:
             raise errors.QueryTooExpensive("the query's worker stopped before the answer was complete")
 
