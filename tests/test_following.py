@@ -66,38 +66,57 @@ def test_past_the_cap_nothing_more_is_taken_and_a_discarded_file_is_gone(tmp_pat
 
 
 class Worker:
-    """Stands for a process worker: gives the messages it is given, in order."""
+    """Stands for a process worker: gives the messages it is given, in order (then waits)."""
 
     def __init__(self, messages):
         self.messages = list(messages)
 
     async def follow(self, deadline):
+        if not self.messages:
+            await asyncio.sleep(3600)  # still at work
         return self.messages.pop(0)
 
 
-def following(tmp_path, body: bytes, reported: int, messages) -> tuple[Following, list]:
+def following(tmp_path, body: bytes, reported: int, messages) -> tuple[Following, list, list]:
+    """A Following over a file holding `body` (call inside the event loop)."""
     path = tmp_path / "result-1-x"
     path.write_bytes(body)
-    released = []
+    released, charged = [], []
     follow = Following(Worker(messages), str(path), reported, time.monotonic() + 5, 5.0,
                        lambda worker, healthy: released.append(healthy))
-    return follow, released
+    follow.when_done(charged.append)
+    return follow, released, charged
 
 
-def collect(follow: Following, most: int = 1000) -> list[bytes]:
-    async def main():
-        return [chunk async for chunk in follow.chunks(most)]
-    return asyncio.run(main())
+async def collect(follow: Following, most: int = 1000, got: list | None = None) -> list[bytes]:
+    got = [] if got is None else got
+    async for chunk in follow.chunks(most):
+        got.append(chunk)
+    return got
 
 
 def test_bytes_are_handed_out_as_reported_then_the_worker_released_and_charged(tmp_path):
     body = bytes(range(256)) * 20
-    follow, released = following(tmp_path, body, 1000, [("more", 3000), ("ok", Answer(*HEAD, b"", None, len(body)), 0.25)])
-    charged = []
-    follow.on_end = charged.append
-    chunks = collect(follow)
+    final = ("ok", Answer(*HEAD, b"", None, len(body)), 0.25)
+
+    async def main():
+        follow, released, charged = following(tmp_path, body, 1000, [("more", 3000), final])
+        return await collect(follow), released, charged
+    chunks, released, charged = asyncio.run(main())
     assert b"".join(chunks) == body and [len(c) for c in chunks] == [1000, 1000, 1000, 1000, 1000, 120]
     assert released == [True] and charged == [0.25] and os.listdir(tmp_path) == []
+
+
+def test_the_worker_is_let_go_at_its_final_reply_however_slowly_the_client_reads(tmp_path):
+    body = b"b" * 5000
+
+    async def main():
+        follow, released, charged = following(tmp_path, body, 1000, [("ok", Answer(*HEAD, b"", None, 5000), 0.5)])
+        for _ in range(5):
+            await asyncio.sleep(0)  # nothing read yet
+        assert released == [True] and charged == [0.5]
+        return b"".join(await collect(follow))
+    assert asyncio.run(main()) == body
 
 
 @pytest.mark.parametrize("message, error", [
@@ -106,32 +125,60 @@ def test_bytes_are_handed_out_as_reported_then_the_worker_released_and_charged(t
     (("died",), errors.QueryTooExpensive),
 ])
 def test_a_failure_after_the_first_bytes_is_raised_and_the_worker_let_go(tmp_path, message, error):
-    follow, released = following(tmp_path, b"a" * 2000, 1500, [message])
-    charged = []
-    follow.on_end = charged.append
-    got = []
+    got: list[bytes] = []
 
     async def main():
-        async for chunk in follow.chunks(1000):
-            got.append(chunk)
+        follow, _, _ = following(tmp_path, b"a" * 2000, 1500, [message])
+        await collect(follow, got=got)
     with pytest.raises(error):
         asyncio.run(main())
     assert b"".join(got) == b"a" * 1500
-    assert released == [message is not None and message[0] == "error"]  # else stopped and replaced
-    assert charged == [0.1 if message and message[0] == "error" else None]
+
+
+@pytest.mark.parametrize("message, healthy, cost", [
+    (("error", errors.to_wire(errors.ResultTooLarge("too large")), 0.1), True, 0.1),
+    (None, False, None),
+    (("died",), False, None),
+])
+def test_after_a_failure_the_worker_is_kept_only_if_it_replied(tmp_path, message, healthy, cost):
+    async def main():
+        follow, released, charged = following(tmp_path, b"a" * 2000, 1500, [message])
+        with pytest.raises(errors.TermgraphError):
+            await collect(follow)
+        return released, charged
+    assert asyncio.run(main()) == ([healthy], [cost])
 
 
 def test_a_reader_that_stops_early_stops_the_worker(tmp_path):
-    follow, released = following(tmp_path, b"a" * 2000, 1500, [])
-
     async def main():
+        follow, released, charged = following(tmp_path, b"a" * 2000, 1500, [])
         chunks = follow.chunks(1000)
         await chunks.__anext__()
         await chunks.aclose()
-    asyncio.run(main())
-    assert released == [False]
-    follow.end()  # once only
-    assert released == [False]
+        await asyncio.sleep(0)
+        follow.close()  # once only
+        await asyncio.sleep(0)
+        return released, charged
+    assert asyncio.run(main()) == ([False], [None])
+
+
+def test_a_reader_that_never_starts_still_lets_the_worker_go(tmp_path):
+    async def main():
+        follow, released, charged = following(tmp_path, b"a" * 2000, 1500, [])
+        follow.close()  # before the worker's reader ever ran
+        await asyncio.sleep(0)
+        return released, charged
+    assert asyncio.run(main()) == ([False], [None])
+
+
+def test_a_worker_stopped_for_a_lighter_client_says_so(tmp_path):
+    async def main():
+        follow, released, _ = following(tmp_path, b"a" * 2000, 1500, [("died",)])
+        follow.worker.preempted = True
+        with pytest.raises(errors.Overloaded, match="less query time"):
+            await collect(follow)
+        return released
+    assert asyncio.run(main()) == [False]
 
 
 def test_read_at_reads_from_an_offset(tmp_path):
@@ -240,13 +287,20 @@ def test_a_stream_past_the_size_cap_is_cut_off_but_a_get_gets_the_422(server):
     assert settled(server, 5)["busy"] == 0
 
 
-def test_a_worker_stopped_for_a_lighter_client_says_so(tmp_path):
-    follow, released = following(tmp_path, b"a" * 2000, 1500, [("died",)])
-    follow.worker.preempted = True
 
-    async def main():
-        async for _ in follow.chunks(1000):
-            pass
-    with pytest.raises(errors.Overloaded, match="lighter|less query time"):
-        asyncio.run(main())
-    assert released == [False]
+@pytest.mark.live
+def test_a_client_that_reads_slowly_holds_no_worker(server):
+    port = int(server.rsplit(":", 1)[1].strip("/"))
+    slow = socket.socket()
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    slow.connect(("127.0.0.1", port))
+    body = b"SELECT ?s ?p ?o ?y WHERE { GRAPH ?g { ?s ?p ?o } ?x ?q ?y } LIMIT 60000"  # ~14 MB: more than the buffers
+    slow.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                 b"Accept: text/tab-separated-values\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body))
+    try:
+        assert slow.recv(100).startswith(b"HTTP/1.1 200 OK")  # and then it reads nothing more
+        assert settled(server, 5)["busy"] == 0  # its one worker is free while the answer waits
+        with post(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", accept="text/csv") as r:
+            assert r.read().startswith(b"n\r\n")
+    finally:
+        slow.close()

@@ -3,17 +3,17 @@
 A worker writes a result of more than SPOOL_OVER bytes into a file of the spool folder as the
 serialiser produces it; for a job marked `stream` it says so as soon as the file exists, and
 then every PROGRESS_EVERY bytes (jobs.py). `Following` hands out the bytes the worker has
-reported, waiting for its next message when it has handed out all of them, so that the client
-gets the first part of a large answer without waiting for the last, and the transfer overlaps
-the evaluation (as Oxigraph server's own streaming answers do). The worker never waits for the
-client (it writes a file), so a slow reader holds only its own connection, never a worker.
+reported, so that the client gets the first part of a large answer without waiting for the
+last, and the transfer overlaps the evaluation (as Oxigraph server's own streaming answers do).
 
-The worker stays with the query until its final reply: then it is released and the client's
-ledger charged (the pool's `release` and `on_end`). A failure after the first bytes (the result
-passing the size cap, an evaluation error, the time limit, the worker stopped for a lighter
-client or gone) raises from `chunks`; the response then cuts the connection, so that the
-client sees an incomplete answer, never a shorter one that looks whole. A reader that stops
-early (the client went away) stops the worker too.
+The worker's messages are read as they come, whatever the client reads: the worker is released
+(and the client's ledger charged: the pool's `release`, `when_done`) as soon as its final reply
+is in, so a slow reader holds only its own connection and the file, never a worker. A failure
+after the first bytes (the result passing the size cap, an evaluation error, the time limit, the
+worker stopped for a lighter client or gone) is raised from `chunks` once the bytes before it
+are handed out; the response then cuts the connection, so that the client sees an incomplete
+answer, never a shorter one that looks whole. A reader that stops before the worker has
+finished (the client went away) stops the worker too.
 """
 
 from __future__ import annotations
@@ -26,30 +26,36 @@ from termgraph import errors
 
 class Following:
     def __init__(self, worker, path: str, size: int, deadline: float, timeout: float, release):
+        """Call inside the event loop: the worker's messages are read from here on."""
         self.file = open(path, "rb")  # noqa: SIM115 - closed at the end of `chunks`
         os.unlink(path)  # gone with its last handle, whatever happens
         self.worker, self.deadline, self.timeout, self.release = worker, deadline, timeout, release
-        self.available, self.final, self.cost = size, None, None
-        self.on_end = None  # called once with the CPU seconds the worker reported (None if stopped)
-        self.ended = False
+        self.available, self.final, self.failure, self.cost = size, None, None, None
+        self.progress = asyncio.Event()
+        self.done, self.on_done = False, None
+        self.reader = asyncio.get_running_loop().create_task(self.read_worker())
+        self.reader.add_done_callback(self.reader_done)  # (also when cancelled before it ran)
 
-    async def chunks(self, most: int):
-        """The answer's bytes, in pieces of at most `most`, as the worker reports them written."""
-        offset = 0
-        try:
-            while True:
-                if offset < self.available:
-                    data = await read_at(self.file, offset, min(most, self.available - offset))
-                    if not data:
-                        raise errors.InternalError("the spooled result is shorter than its worker reported")
-                    offset += len(data)
-                    yield data
-                elif self.final is not None:
-                    return
-                else:
-                    self.take(await self.worker.follow(self.deadline))
-        finally:
-            self.end()
+    def when_done(self, charge) -> None:
+        """`charge(cpu)` once the worker is let go: the CPU seconds it reported, None if stopped."""
+        self.on_done = charge
+        if self.done:
+            charge(self.cost)
+
+    async def read_worker(self) -> None:
+        while self.final is None and self.failure is None:
+            try:
+                self.take(await self.worker.follow(self.deadline))
+            except errors.TermgraphError as exc:
+                self.failure = exc
+            self.progress.set()
+
+    def reader_done(self, task: asyncio.Task) -> None:
+        if self.final is None and self.failure is None:  # cancelled (the reader went away), or a bug
+            bug = None if task.cancelled() else task.exception()
+            self.failure = errors.InternalError(f"the worker's messages could not be read: {bug!r}")
+        self.progress.set()
+        self.let_go()
 
     def take(self, message) -> None:
         """The worker's next message: more bytes, its final reply, or a failure (raised)."""
@@ -68,16 +74,42 @@ class Following:
         else:
             raise errors.QueryTooExpensive("the query's worker stopped before the answer was complete")
 
-    def end(self) -> None:
-        """Once: the file closed, the worker released (stopped and replaced unless it sent its
-        final reply) and the client's ledger charged."""
-        if self.ended:
+    def let_go(self) -> None:
+        """Once: the worker released (stopped and replaced unless it sent its final reply), the
+        client charged."""
+        if self.done:
             return
-        self.ended = True
-        self.file.close()
+        self.done = True
         self.release(self.worker, healthy=self.final is not None)
-        if self.on_end is not None:
-            self.on_end(self.cost)
+        if self.on_done is not None:
+            self.on_done(self.cost)
+
+    async def chunks(self, most: int):
+        """The answer's bytes, in pieces of at most `most`, as the worker reports them written."""
+        offset = 0
+        try:
+            while True:
+                if offset < self.available:
+                    data = await read_at(self.file, offset, min(most, self.available - offset))
+                    if not data:
+                        raise errors.InternalError("the spooled result is shorter than its worker reported")
+                    offset += len(data)
+                    yield data
+                elif self.failure is not None:
+                    raise self.failure
+                elif self.final is not None:
+                    return
+                else:
+                    self.progress.clear()
+                    await self.progress.wait()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """The file closed; a worker still at work stopped (its reader cancelled: `let_go`)."""
+        self.file.close()
+        if not self.reader.done():
+            self.reader.cancel()
 
 
 async def read_at(file, offset: int, size: int) -> bytes:

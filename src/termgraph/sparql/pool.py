@@ -135,7 +135,7 @@ class QueryPool:
                 return answer
         finally:
             if answer is not None and answer.following is not None:  # charged when it ends
-                answer.following.on_end = lambda cpu: self.ledger.finished(client, started, cpu)
+                answer.following.when_done(lambda cpu: self.ledger.finished(client, started, cpu))
             else:
                 self.ledger.finished(client, started, cost[0])
 

@@ -78,7 +78,7 @@ class FollowingResponse(Response):
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             async for chunk in chunks:
                 if gone.done():
-                    return  # the client went away: its query is stopped (Following.end)
+                    return  # the client went away: its query, if still running, is stopped (Following.close)
                 await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": True}),
                                        SEND_TIMEOUT)
             await send({"type": "http.response.body", "body": b""})
@@ -89,7 +89,7 @@ class FollowingResponse(Response):
         finally:
             gone.cancel()
             await chunks.aclose()
-            self.following.end()
+            self.following.close()
 
 
 def result_response(answer: Answer, headers: dict[str, str]):
