@@ -111,3 +111,13 @@ def test_the_base_url_is_cached_per_ordinary_host_and_computed_for_a_long_one(cl
         r = client.get("/sparql", headers={"Host": host, "Accept": "application/n-triples"})
         assert r.status_code == 200 and f"<http://{host}/sparql>".encode() in r.content
     assert own_base.cache_info().currsize == 1
+
+
+def test_a_client_gone_while_sending_its_query_gets_no_answer_and_no_error_logged(caplog):
+    from starlette.requests import ClientDisconnect
+
+    async def gone(request):
+        raise ClientDisconnect()
+    with caplog.at_level("ERROR"):
+        assert call(QueryEndpoint(gone, on_error, on_unexpected), "POST", "/sparql") == []
+    assert caplog.text == ""

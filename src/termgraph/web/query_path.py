@@ -12,7 +12,7 @@ would. Everything else (OPTIONS, PUT, every other path) goes through FastAPI as 
 from __future__ import annotations
 
 from fastapi import FastAPI
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
 from termgraph import errors
 
@@ -40,6 +40,8 @@ class QueryEndpoint:
         request = Request(scope, receive)
         try:
             response = await self.handler(request)
+        except ClientDisconnect:
+            return  # gone while sending its request: no one to answer, nothing went wrong here
         except errors.TermgraphError as exc:
             response = await self.on_error(request, exc)
         except Exception as exc:  # noqa: BLE001 - the envelope every other route gives
