@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from termgraph.namespaces import RDF
-from termgraph.sparql import guard
+from termgraph.sparql import formats, guard
 
 MATCHES_HERE = 256  # quads a SELECT's pattern or a DESCRIBE may match to be answered here
 TERM_KINDS = ("iri", "pname", "var", "string")
@@ -282,10 +282,6 @@ class Decider:
         return self.remembered(query) if len(query) <= guard.LEXED_CACHED_UP_TO else self.decide(query)
 
 
-# The engine's two answers to an ASK, made once (pyoxigraph makes no QueryBoolean otherwise).
-TRUE, FALSE = (ox.Store().query(q) for q in ("ASK {}", "ASK { FILTER(false) }"))
-
-
 def ask_by_lookup(store: ox.Store, query: str):
     """An ASK of at most one triple pattern, in the default graph or one named graph, every term
     read exactly: its answer (the engine's QueryBoolean) from one lookup in the store's indexes,
@@ -296,7 +292,7 @@ def ask_by_lookup(store: ox.Store, query: str):
     if shape is None or shape.form != "ASK" or not shape.exact:
         return None
     if not shape.pattern:
-        return TRUE
+        return formats.ask_answer(True)
     s, p, o = (t if isinstance(t, ox.NamedNode) else None for t in shape.pattern)
     graph = ox.DefaultGraph() if shape.graph is None else shape.graph
-    return TRUE if next(iter(store.quads_for_pattern(s, p, o, graph)), None) is not None else FALSE
+    return formats.ask_answer(next(iter(store.quads_for_pattern(s, p, o, graph)), None) is not None)

@@ -172,12 +172,18 @@ def write_result(form: str, value, media_type: str, out, cap: int) -> None:
     fill(out, cap, lambda sink: sink.write(body))
 
 
+@functools.lru_cache(maxsize=2)
+def ask_answer(value: bool) -> ox.QueryBoolean:
+    """The engine's own answer to an ASK, true or false (pyoxigraph makes no QueryBoolean
+    otherwise): for an ASK answered without the engine (bounded.ask_by_lookup)."""
+    return ox.Store().query("ASK {}" if value else "ASK { FILTER(false) }")
+
+
 @functools.lru_cache(maxsize=None)
 def boolean_result(media_type: str, value: bool) -> bytes:
     """An ASK answer in a results format: pyoxigraph's own bytes for true or false, written once
     per format (the serialiser's call costs more than the query of a one-pattern ASK)."""
-    answer = ox.Store().query("ASK {}" if value else "ASK { FILTER(false) }")
-    return capped(1 << 20, lambda out: answer.serialize(out, SOLUTION_FORMATS[media_type]))
+    return capped(1 << 20, lambda out: ask_answer(value).serialize(out, SOLUTION_FORMATS[media_type]))
 
 
 def serialize_rdf(items, media_type: str, cap: int = 1 << 62, prefixes: dict[str, str] = ns.PREFIXES) -> bytes:
