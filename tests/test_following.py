@@ -14,12 +14,14 @@ import socket
 import time
 import urllib.parse
 import urllib.request
+from types import SimpleNamespace
 
 import pytest
 
 from termgraph import errors
 from termgraph.sparql.following import Following, read_at
 from termgraph.sparql.jobs import PROGRESS_EVERY, SPOOL_OVER, Answer, SpoolWriter
+from termgraph.sparql.pool import PoolSettings, QueryPool
 
 LINE = b"<urn:s> <urn:p> \"" + b"x" * 100 + b"\" .\n"
 HEAD = ("CONSTRUCT", "application/n-triples")
@@ -68,6 +70,8 @@ def test_past_the_cap_nothing_more_is_taken_and_a_discarded_file_is_gone(tmp_pat
 class Worker:
     """Stands for a process worker: gives the messages it is given, in order (then waits)."""
 
+    preempted = False
+
     def __init__(self, messages):
         self.messages = list(messages)
 
@@ -82,8 +86,11 @@ def following(tmp_path, body: bytes, reported: int, messages) -> tuple[Following
     path = tmp_path / "result-1-x"
     path.write_bytes(body)
     released, charged = [], []
-    follow = Following(Worker(messages), str(path), reported, time.monotonic() + 5, 5.0,
-                       lambda worker, healthy: released.append(healthy))
+    worker = Worker(messages)
+    pool = SimpleNamespace(settings=PoolSettings(timeout=5.0))  # what the pool's `answer` reads
+    follow = Following(worker, str(path), reported, time.monotonic() + 5,
+                       lambda worker, healthy: released.append(healthy),
+                       lambda reply: QueryPool.answer(pool, worker, reply))
     follow.when_done(charged.append)
     return follow, released, charged
 

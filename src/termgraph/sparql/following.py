@@ -25,11 +25,12 @@ from termgraph import errors
 
 
 class Following:
-    def __init__(self, worker, path: str, size: int, deadline: float, timeout: float, release):
-        """Call inside the event loop: the worker's messages are read from here on."""
+    def __init__(self, worker, path: str, size: int, deadline: float, release, judge):
+        """Call inside the event loop: the worker's messages are read from here on. `release`
+        and `judge` are the pool's: `judge(reply)` raises the error a failed reply means."""
         self.file = open(path, "rb")  # noqa: SIM115 - closed at the end of `chunks`
         os.unlink(path)  # gone with its last handle, whatever happens
-        self.worker, self.deadline, self.timeout, self.release = worker, deadline, timeout, release
+        self.worker, self.deadline, self.release, self.judge = worker, deadline, release, judge
         self.available, self.final, self.failure, self.cost = size, None, None, None
         self.progress = asyncio.Event()
         self.done, self.on_done = False, None
@@ -58,21 +59,18 @@ class Following:
         self.let_go()
 
     def take(self, message) -> None:
-        """The worker's next message: more bytes, its final reply, or a failure (raised)."""
-        if message is None:
-            raise errors.QueryTimeout(f"the query ran longer than {self.timeout:g} s and was stopped")
-        kind = message[0]
+        """The worker's next message: more bytes, its final reply, or a failure (None at the
+        deadline, an error reply, the worker gone), raised as the pool's `judge` names it."""
+        kind = message[0] if message is not None else None
         if kind == "more":
             self.available = message[1]
         elif kind == "ok":
             self.available, self.final, self.cost = message[1].size, message, message[-1]
-        elif kind == "error":
-            self.final, self.cost = message, message[-1]
-            raise errors.from_wire(message[1])
-        elif getattr(self.worker, "preempted", False):
-            raise errors.Overloaded("the query was stopped to serve clients that used less query time recently")
         else:
-            raise errors.QueryTooExpensive("the query's worker stopped before the answer was complete")
+            if kind == "error":
+                self.final, self.cost = message, message[-1]
+            self.judge(message)
+            raise errors.InternalError(f"a worker's message not understood: {kind!r}")
 
     def let_go(self) -> None:
         """Once: the worker released (stopped and replaced unless it sent its final reply), the

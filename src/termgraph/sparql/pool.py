@@ -169,13 +169,14 @@ class QueryPool:
         """A large answer sent on while its worker still writes it (following.py)."""
         _, path, form, media, size = reply
         try:
-            follow = Following(worker, path, size, deadline, self.settings.timeout, self.release)
+            follow = Following(worker, path, size, deadline, self.release, lambda reply: self.answer(worker, reply))
         except OSError:
             self.release(worker, healthy=False)
             raise
         return Answer(form, media, b"", None, 0, "", follow)
 
     def answer(self, worker: Worker, reply) -> Answer:
+        """The answer of an "ok" reply; for any other, the error it means, raised."""
         if reply is None:
             raise errors.QueryTimeout(f"the query ran longer than {self.settings.timeout:g} s and was "
                                       "stopped; narrow it or add LIMIT")
