@@ -173,3 +173,19 @@ def test_a_killed_workers_unfinished_result_is_removed(tmp_path):
     ProcessWorker(child.pid, Pipe(), str(tmp_path)).kill()
     assert child.wait(5) == -9
     assert os.listdir(tmp_path) == [f"result-{child.pid}0-def"]
+
+
+def test_a_spooled_file_shorter_than_its_size_is_cut_off_not_sent_for_ever(tmp_path):
+    import asyncio
+
+    answer = spool("CONSTRUCT", "application/n-triples", big_body(), str(tmp_path))
+    with open(answer.path, "r+b") as f:
+        f.truncate(answer.size // 2)  # as if the file had lost its end
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    asyncio.run(asyncio.wait_for(SpooledResponse(answer, {})(None, None, send), 10))
+    bodies = [m for m in sent if m["type"] == "http.response.body"]
+    assert sum(len(m["body"]) for m in bodies) == answer.size // 2 and bodies[-1]["more_body"]

@@ -34,14 +34,18 @@ SEND_TIMEOUT = 60.0
 log = logging.getLogger("termgraph")
 
 
+def raw_headers(headers: dict[str, str], media_type: str) -> list[tuple[bytes, bytes]]:
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] + [
+        (b"content-type", media_type.encode("latin-1"))]
+
+
 class SpooledResponse(Response):
     def __init__(self, answer: Answer, headers: dict[str, str]):  # noqa: D107 - no body in memory
         self.status_code, self.background, self.media_type = 200, None, answer.media_type
         self.file = open(answer.path, "rb")  # noqa: SIM115 - closed when sent (or dropped)
         os.unlink(answer.path)
         self.size = answer.size
-        self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] + [
-            (b"content-type", answer.media_type.encode("latin-1")),
+        self.raw_headers = raw_headers(headers, answer.media_type) + [
             (b"content-length", str(answer.size).encode()),
             (STREAMED, b"1"),
         ] + ([(b"etag", etag_of_digest(answer.digest).encode())] if answer.digest else [])
@@ -52,6 +56,8 @@ class SpooledResponse(Response):
             offset = 0
             while True:
                 chunk = await read_at(self.file, offset, CHUNK)
+                if not chunk:
+                    return  # shorter than its worker said: cut off, never completed
                 offset += len(chunk)
                 more = offset < self.size
                 await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": more}),
@@ -68,8 +74,7 @@ class FollowingResponse(Response):
     def __init__(self, answer: Answer, headers: dict[str, str]):  # noqa: D107 - no body in memory
         self.status_code, self.background, self.media_type = 200, None, answer.media_type
         self.following = answer.following
-        self.raw_headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()] + [
-            (b"content-type", answer.media_type.encode("latin-1"))]
+        self.raw_headers = raw_headers(headers, answer.media_type)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         gone = asyncio.ensure_future(receive())  # (the request is read: this ends when the client goes)
