@@ -108,11 +108,11 @@ def find_all(store: ox.Store, rules: list[Rule]) -> list[Found]:
 # relates in either order (build:sourceTerms: the same with its source first). A rule joins two
 # claims on a key, one index lookup per claim, where joining on ?s, ?p and ?o one by one matched
 # every pair of claims about a common term first (quadratic: a minute and 4 GB on a graph of
-# 6,000 claims). Joining every claim with every other
-# claim on a key is still quadratic when many sources make claims about one statement or one pair
-# of terms; so each position (one subject, predicate, object, stance and qualification) also gets a
-# node with the keys (build:onStatement, build:onTerms) and one claim from each of up to two
-# sources (build:witness). A claim pairs with some claim of a position, from another source,
+# 6,000 claims). Joining every claim with every other claim on a key is still quadratic when
+# many sources make claims about one statement or one pair of terms; so each position (one
+# subject, predicate, object, stance and qualification) also gets a node with the keys
+# (build:onStatement, build:onTerms) and one claim from each of up to two sources
+# (build:witness). A claim pairs with some claim of a position, from another source,
 # exactly when it pairs with one of the position's witnesses; a rule whose condition on a pair is
 # symmetric therefore finds the same claims by joining each claim with the witnesses only, a
 # number of rows in proportion to the claims. See queries/disagreements/README.md.
