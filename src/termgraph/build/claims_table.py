@@ -19,7 +19,8 @@ from termgraph.errors import TermgraphError
 COLUMNS = ("id", "subject", "predicate", "object", "lang", "stance", "qualification",
            "quote", "prefix", "suffix", "note")
 STANCES = {"asserts": ns.TG + "Asserts", "denies": ns.TG + "Denies", "qualifies": ns.TG + "Qualifies"}
-QUALIFICATIONS = {"hedged": ns.TG + "Hedged", "conditional": ns.TG + "Conditional", "partial": ns.TG + "Partial"}
+QUALIFICATIONS = {"hedged": ns.TG + "Hedged", "conditional": ns.TG + "Conditional",
+                  "only-when": ns.TG + "OnlyWhen", "partial": ns.TG + "Partial"}
 CLAIM_ID = re.compile(r"^(\d{3})-(\d{3,})$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
@@ -101,7 +102,7 @@ def check_choices(cells: dict[str, str], problems: list) -> tuple[str | None, st
     if qual and qual not in QUALIFICATIONS:
         problems.append(("qualification", f"{qual!r} is not one of {', '.join(QUALIFICATIONS)} (or empty)"))
     elif stance == "qualifies" and not qual:
-        problems.append(("qualification", "a qualifies claim needs one of hedged, conditional, partial"))
+        problems.append(("qualification", "a qualifies claim needs one of hedged, conditional, only-when, partial"))
     elif stance in STANCES and stance != "qualifies" and qual:
         problems.append(("qualification", f"must be empty unless stance is qualifies (stance is {stance})"))
     return STANCES.get(stance), QUALIFICATIONS.get(qual, "")

@@ -22,11 +22,14 @@ LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "tg:shortTitle")
 
 # How a stance reads in a sentence, and in a title's answer.
 VERB = {"Asserts": ("states", "state"), "Denies": ("denies", "deny"),
-        "Hedged": ("states with a hedge", "state with a hedge"), "Partial": ("holds only in part", "hold only in part"),
-        "Conditional": ("holds only under a condition", "hold only under a condition"),
+        "Hedged": ("states with a hedge", "state with a hedge"),
+        "Partial": ("says it holds usually or in part", "say it holds usually or in part"),
+        "Conditional": ("says it holds under a condition", "say it holds under a condition"),
+        "OnlyWhen": ("says it holds only under a condition, and not otherwise",
+                     "say it holds only under a condition, and not otherwise"),
         "Qualifies": ("qualifies", "qualify")}
-ANSWER = {"Asserts": "yes", "Denies": "no", "Hedged": "perhaps", "Partial": "only in part",
-          "Conditional": "only under a condition", "Qualifies": "with qualification"}
+ANSWER = {"Asserts": "yes", "Denies": "no", "Hedged": "perhaps", "Partial": "usually or in part",
+          "Conditional": "under a condition", "OnlyWhen": "only under a condition", "Qualifies": "with qualification"}
 LEAD = {
     "OppositeStances": "Sources take opposite stances on one statement",
     "IncompatibleRelations": "Sources relate these terms in ways that cannot all hold",

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SH
 
 from termgraph import namespaces as ns
 from termgraph.errors import ValidationFailed
-from termgraph.build import claims_table, claims_turtle, quotes
+from termgraph.build import claims_table, claims_turtle, quotes, retired
 from termgraph.build.claims_vocab import load_vocabulary, shorten
 from termgraph.build.files import DataFile, project_files, shape_targets, shapes_files
 from termgraph.build.syntax import syntax_error
@@ -162,6 +162,7 @@ def curator_problems(root: Path, seeds: Path) -> list[str]:
     vocab = load_vocabulary(root)
     claims, problems = table_problems(root, vocab)
     problems += claims_table.declared_problems(claims, vocab)
+    problems += retired.problems(root, claims)
     problems += quote_problems(claims, vocab, [root / "data" / "sources", seeds])
     stale, _ = claims_turtle.drift(root, vocab)
     problems += [claims_table.Problem(f"data/claims/{p.name}", None, None, f"differs from data/claims/{p.stem}.csv "

@@ -14,6 +14,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.build import retired
 from termgraph.build.quotes import Quote, problem
 from termgraph.curate import table
 from termgraph.curate.draft import draft_paths
@@ -24,7 +25,7 @@ from termgraph.errors import TermgraphError
 YES = {"y", "yes", "x", "1", "true", "accept", "accepted", "ok", "✓"}
 NO = {"", "n", "no", "0", "false", "reject", "rejected", "-"}
 STANCES = {"asserts", "denies", "qualifies"}
-QUALIFICATIONS = {"hedged", "conditional", "partial"}
+QUALIFICATIONS = {"hedged", "conditional", "only-when", "partial"}
 ENTITY_CLASSES = {"system": ns.TG + "AISystem", "org": ns.SCHEMA + "Organization"}
 ENTITIES_TTL = "data/curated/systems.ttl"
 
@@ -107,15 +108,16 @@ def check_stance(row: dict[str, str], place: str) -> list[str]:
     if row["stance"] not in STANCES:
         out.append(f"{place}, column stance: {row['stance']!r} is not one of asserts, denies, qualifies")
     if row["stance"] == "qualifies" and row["qualification"] not in QUALIFICATIONS:
-        out.append(f"{place}, column qualification: a qualifies row needs hedged, conditional or partial")
+        out.append(f"{place}, column qualification: a qualifies row needs hedged, conditional, only-when or partial")
     if row["stance"] != "qualifies" and row["qualification"]:
         out.append(f"{place}, column qualification: only a qualifies row has a qualification")
     return out
 
 
-def next_ids(existing: list[dict[str, str]], number: str, count: int) -> list[str]:
+def next_ids(existing: list[dict[str, str]], number: str, count: int, retired_up_to: int = 0) -> list[str]:
+    """The next numbers after the highest ever used: in the table, or retired (never reused)."""
     used = [int(r["id"].rsplit("-", 1)[1]) for r in existing if re.fullmatch(rf"{number}-\d+", r["id"])]
-    first = max(used, default=0) + 1
+    first = max(used + [retired_up_to]) + 1
     return [f"{number}-{i:03d}" for i in range(first, first + count)]
 
 
@@ -157,7 +159,7 @@ def accept(root: Path, number: str) -> Outcome:
 def commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris) -> Outcome:
     claims_csv = root / "data" / "claims" / f"{number}.csv"
     existing = table.read_rows(claims_csv, table.COLUMNS) if claims_csv.is_file() else []
-    ids = next_ids(existing, number, len(chosen))
+    ids = next_ids(existing, number, len(chosen), retired.highest(root, number))
     moved = [{**{c: row[c] for c in table.COLUMNS}, "id": new_id} for new_id, (_, row) in zip(ids, chosen)]
     if block:
         path = root / ENTITIES_TTL
