@@ -50,6 +50,13 @@ FIXTURES = {
         f"<{G}claims/000> {{ {claim('000-001', 'system:x', 'rdf:type', 'concept:y', 'Denies')} }}",
         ns.SYSTEM + "x"),
     "unlabelled-terms": (f"<{G}ontology> {{ tg:Unlabelled a owl:Class . }}", ns.TG + "Unlabelled"),
+    "quotes-from-headings": (
+        f"<{G}curated> {{ {SOURCE} }}\n<{G}claims/000> {{ "
+        f"{claim('000-001', 'concept:x', 'tg:overlapsWith', 'concept:y', quote='This post provides a brief overview of what each term means, where they overlap, and how they differ.')} "
+        + claim('000-002', 'concept:x', 'tg:hasCharacteristic', '"a specialised approach"@en',
+                quote='Large Language Models: A Specialised Approach')
+        + claim('000-003', 'system:x', 'skos:altLabel', '"X"@en', quote='Very Large Model (VLM)') + " }",
+        ns.CLAIM + "000-001"),
     # owned by the claims-table helper; a flat claim whose quote holds a hedge cue, with no note
     "asserts-with-hedge-cue": (
         f"<{G}curated> {{ {SOURCE} }}\n<{G}claims/000> {{ "
@@ -98,3 +105,12 @@ def test_denied_statement_in_the_denying_sources_own_view_is_caught():
             f"{claim('000-002', 'system:x', 'rdf:type', 'concept:y', 'Asserts')} }}")
     rows = rows_of(fixture_store(trig), ROOT / "queries" / "qc" / "denied-statements-asserted.rq")
     assert {"claim": ns.CLAIM + "000-001", "graph": G + "view/000"} in rows
+
+
+def test_quotes_from_headings_finds_headings_and_contents_lines_but_not_names_or_checked_ones():
+    trig = FIXTURES["quotes-from-headings"][0]
+    checked = (f"\n<{G}claims/001> {{ claim:001-001 a tg:Claim ; rdf:predicate tg:hasCharacteristic ; "
+               "skos:editorialNote \"Heading checked: the title states it.\"@en ; tg:evidence [ oa:hasSelector "
+               "[ oa:exact \"Models: A General Approach\" ] ] . }")
+    rows = rows_of(fixture_store(trig + checked), ROOT / "queries" / "qc" / "quotes-from-headings.rq")
+    assert [r["claim"].rsplit("/", 1)[-1] for r in rows] == ["000-001", "000-002"]

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 from termgraph import namespaces as ns
+from termgraph.build import curated_disagreements
 from termgraph.build.claims_table import Claim, Problem, read_table
 from termgraph.build.claims_vocab import Vocabulary, shorten
 
@@ -76,14 +77,19 @@ def tables(root: Path) -> list[Path]:
 
 
 def generated(root: Path, vocab: Vocabulary) -> tuple[dict[Path, str], list[Problem]]:
-    """{Turtle path: the text its table generates} for every table without a problem, and the problems."""
-    texts, problems = {}, []
+    """{Turtle path: the text its table generates} for every table without a problem (the claims
+    tables, and the curated disagreements' table, which names claims), and the problems."""
+    texts, problems, claims = {}, [], []
     for table in tables(root):
-        text, found = generate(table, vocab, f"data/claims/{table.name}")
+        display = f"data/claims/{table.name}"
+        found_claims, found = read_table(table, vocab, display)
         problems += found
-        if text is not None:
-            texts[table.with_suffix(".ttl")] = text
-    return texts, problems
+        claims += found_claims
+        if not found:
+            texts[table.with_suffix(".ttl")] = render(found_claims, display)
+    curated, found = curated_disagreements.generated(root, claims)
+    texts.update(curated)
+    return texts, problems + found
 
 
 def drift(root: Path, vocab: Vocabulary) -> tuple[list[Path], list[Problem]]:

@@ -13,7 +13,7 @@ from rdflib.namespace import RDF, SH
 
 from termgraph import namespaces as ns
 from termgraph.errors import ValidationFailed
-from termgraph.build import claims_table, claims_turtle, quotes, retired
+from termgraph.build import claims_table, claims_turtle, curated_disagreements, quotes, retired
 from termgraph.build.claims_vocab import load_vocabulary, shorten
 from termgraph.build.files import DataFile, project_files, shape_targets, shapes_files
 from termgraph.build.syntax import syntax_error
@@ -164,10 +164,16 @@ def curator_problems(root: Path, seeds: Path) -> list[str]:
     problems += claims_table.declared_problems(claims, vocab)
     problems += retired.problems(root, claims)
     problems += quote_problems(claims, vocab, [root / "data" / "sources", seeds])
-    stale, _ = claims_turtle.drift(root, vocab)
-    problems += [claims_table.Problem(f"data/claims/{p.name}", None, None, f"differs from data/claims/{p.stem}.csv "
+    stale, from_tables = claims_turtle.drift(root, vocab)
+    # the claims tables' problems are listed above; the curated disagreements' table is checked here
+    problems += [p for p in from_tables if p.file == curated_disagreements.TABLE]
+    problems += [claims_table.Problem(rel(p, root), None, None, f"differs from {rel(p.with_suffix('.csv'), root)} "
                                       "(edit the CSV, then run: termgraph claims generate)") for p in stale]
     return [p.line() for p in problems]
+
+
+def rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def claim_rows(root: Path) -> dict[str, str]:
