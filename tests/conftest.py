@@ -54,6 +54,8 @@ def small_copy(dest: Path) -> Path:
 
     for sub in ("ontology", "shapes", "data/curated"):
         shutil.copytree(ROOT / sub, dest / sub)
+    for name in ("disagreements.csv", "disagreements.ttl"):  # they name claims of every source
+        (dest / "data" / "curated" / name).unlink()
     (dest / "data" / "claims").mkdir()
     for name in ("000.csv", "000.ttl"):
         shutil.copy(ROOT / "data" / "claims" / name, dest / "data" / "claims")

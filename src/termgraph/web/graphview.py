@@ -49,7 +49,7 @@ def model(store: ox.Store) -> dict:
                                            "kind": r["kind"].value, "iri": r["node"].value})
     edges: dict[tuple, dict] = {}
     stances: dict[tuple, dict] = defaultdict(dict)
-    disputed = dis.by_claim(dis.read(store))
+    disputed = dis.by_claim([d for d in dis.read(store) if d.real])
     contested: set[tuple] = set()
     for r in store.query(EDGES):
         s, p, o = r["s"].value, r["p"].value, r["o"].value

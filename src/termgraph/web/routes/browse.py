@@ -118,8 +118,9 @@ def disagreements(request: Request) -> Response:
         raise BadRequest(f"kind={params['kind']}: not a kind of disagreement found here (one of: {names})")
     sources, rows = tables.matrix(state.store, state.cache, term, kind)
     listed = [d for d in found if (not term or term in d.about) and (not kind or d.kind == kind)]
+    firmness = [d for d in dis.firmness(state.store, state.cache) if not kind and (not term or term in d.about)]
     return render.page(request, "disagreements.html", title="Where sources disagree", sources=sources, rows=rows,
-                       found=listed, kinds=kinds, term=graphview.short_id(term) if term else "", kind=params.get("kind", ""),
+                       found=listed, firmness=firmness, kinds=kinds, term=graphview.short_id(term) if term else "", kind=params.get("kind", ""),
                        choices=pick(request))
 
 

@@ -77,7 +77,7 @@ def disagreement(rule: str, name: str, request: Request) -> Response:
     media = chosen_type(request)
     if media != "text/html":
         return as_rdf(request, iri, media, headers)
-    found = dis.find(dis.cached(state.store, state.cache), iri)
+    found = dis.find(dis.every(state.store, state.cache), iri)
     if found is None:
         raise NotFound(f"<{iri}> is not a disagreement in the graph")
     who = describe.names(state.store, state.cache)
