@@ -168,3 +168,15 @@ def test_skolemising_only_the_quads_with_blank_nodes_names_them_as_the_whole_gra
     store.extend(quads)
     skolem.skolemise(store)
     assert {str(t) for t in store} == expected and len(store) == len(quads)
+
+
+def test_a_source_view_states_nothing_is_both_in_owl_too():
+    N = ox.NamedNode
+    rows = [row("004-001", ns.CONCEPT + "a", ns.TG + "disjointWith", ns.CONCEPT + "b", "Asserts", "004"),
+            row("004-002", ns.CONCEPT + "a", ns.TG + "distinctFrom", ns.CONCEPT + "c", "Asserts", "004"),
+            row("002-001", ns.CONCEPT + "a", ns.TG + "disjointWith", ns.CONCEPT + "d", "Denies", "002")]
+    view = N(ns.GRAPH_VIEW + "004")
+    assert derive.source_view_quads(rows) == [
+        ox.Quad(N(ns.CONCEPT + "a"), N(ns.TG + "disjointWith"), N(ns.CONCEPT + "b"), view),
+        ox.Quad(N(ns.CONCEPT + "a"), N(ns.OWL + "disjointWith"), N(ns.CONCEPT + "b"), view),
+        ox.Quad(N(ns.CONCEPT + "a"), N(ns.TG + "distinctFrom"), N(ns.CONCEPT + "c"), view)]
