@@ -3,7 +3,9 @@
 The default graph is the store's own default graph, which termgraph builds at load (see
 termgraph.build.derive: no statement a source disputes is a plain triple there), unless the
 request names its own dataset (FROM / FROM NAMED in the query, or default-graph-uri /
-named-graph-uri in the protocol). Every named graph stays reachable with GRAPH.
+named-graph-uri in the protocol, which win): then the default graph is the merge of the graphs
+named for it, empty when only named graphs are named. With no dataset named, every named graph
+stays reachable with GRAPH.
 """
 
 from __future__ import annotations
@@ -29,15 +31,20 @@ def known_graphs(store: ox.Store) -> set[str]:
 
 
 def query_options(shape: guard.QueryShape, dataset: Dataset, union_default: bool) -> dict:
-    """The pyoxigraph options for the dataset: protocol parameters override FROM / FROM NAMED."""
-    default = list(dataset.default_graph_uris) or shape.from_graphs
-    named = list(dataset.named_graph_uris) or shape.from_named
-    if not default and not named:
+    """The pyoxigraph options for the dataset (SPARQL 1.1 Query §13.2, Protocol §2.1.4).
+
+    A protocol dataset (default-graph-uri / named-graph-uri) replaces the query's FROM / FROM
+    NAMED as a whole; a dataset that names only named graphs has an empty default graph, and
+    one that names only default graphs has no named graphs. With no dataset named anywhere, the
+    store's default graph (or the union of the graphs, `union_default`) and every named graph."""
+    if dataset.given():
+        default, named = dataset.default_graph_uris, dataset.named_graph_uris
+    elif shape.from_graphs or shape.from_named:
+        default, named = shape.from_graphs, shape.from_named
+    else:
         return {"use_default_graph_as_union": union_default}
-    options: dict = {}
-    options["default_graph"] = [ox.NamedNode(g) for g in default] if default else [ox.DefaultGraph()]
-    options["named_graphs"] = [ox.NamedNode(g) for g in named]
-    return options
+    return {"default_graph": [ox.NamedNode(g) for g in default],
+            "named_graphs": [ox.NamedNode(g) for g in named]}
 
 
 def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = False,

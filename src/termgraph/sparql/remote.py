@@ -51,14 +51,21 @@ class BackendError(errors.TermgraphError):
 def request_params(text: str, job: Job, shape: guard.QueryShape, graphs: list[str],
                    reads: frozenset | None = ALL_GRAPHS) -> list[tuple[str, str]]:
     """The protocol parameters sent to the store: the query (with the request's base IRI) and
-    the dataset. Protocol graph parameters win over FROM; FROM alone is left to the query.
+    the dataset. Protocol graph parameters win over FROM / FROM NAMED; a query with FROM is left
+    to the store; FROM NAMED alone is sent as protocol parameters with an empty default graph.
     `reads`: the named graphs the query may read (examine): only those of the dataset are listed."""
     query = f"BASE <{job.base_iri}>\n{text}" if job.base_iri else text
     params = [("query", query)]
     default, named = job.dataset.default_graph_uris, job.dataset.named_graph_uris
-    if not default and not named:
-        if shape.from_graphs or shape.from_named:
-            return params
+    if default or named:
+        pass  # the protocol dataset replaces the query's FROM / FROM NAMED as a whole
+    elif shape.from_named and not shape.from_graphs:
+        # FROM NAMED alone means an empty default graph (SPARQL 1.1 Query §13.2): sent as that
+        # dataset, not left to each store's reading of it.
+        named = shape.from_named
+    elif shape.from_graphs:
+        return params
+    else:
         default = (DEFAULT_GRAPH,)
         named = tuple(graphs) if reads is ALL_GRAPHS else tuple(g for g in graphs if g in (reads or ()))
     if not default:  # named graphs only: the default graph is empty, as in memory
