@@ -33,8 +33,8 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_validate_exit_0_when_valid(capsys, broken_root):
-    code, out, _ = run(capsys, "--root", str(broken_root), "validate")
+def test_validate_exit_0_when_valid(capsys, broken_root, seeds):
+    code, out, _ = run(capsys, "--root", str(broken_root), "validate", "--seeds", str(seeds))
     from termgraph.build.files import project_files
 
     assert code == 0 and out == (f"valid: {len(project_files(broken_root))} files conform to the shapes\n"
@@ -50,10 +50,10 @@ def broken_root(tmp_path):
     return small_copy(tmp_path / "root")
 
 
-def test_validate_exit_1_with_report_when_invalid(capsys, broken_root):
+def test_validate_exit_1_with_report_when_invalid(capsys, broken_root, seeds):
     path = broken_root / "data" / "claims" / "000.ttl"
     path.write_text(path.read_text().replace("tg:stance tg:Denies", "tg:stance tg:Maybe", 1))
-    code, out, _ = run(capsys, "--root", str(broken_root), "validate")
+    code, out, _ = run(capsys, "--root", str(broken_root), "validate", "--seeds", str(seeds))
     assert code == 1
     assert "invalid" in out and "tgsh:ClaimStanceShape" in out and "claim:000-" in out
 

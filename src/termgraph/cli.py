@@ -18,7 +18,6 @@ from termgraph.sparql import engine, formats
 from termgraph.build.files import user_files
 from termgraph.errors import BadSetting, PortInUse, TermgraphError
 from termgraph.paths import default_root
-from termgraph.paths import default_seeds
 from termgraph.settings import settings_from_env
 
 def example_query_file(root: Path) -> str:
@@ -64,7 +63,10 @@ def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check the claims tables (quotes, declared terms, generated files) and the SHACL shapes "
                        "(exit 0 valid, 1 invalid, 2 unreadable)",
-                       epilog="example: termgraph validate")
+                       epilog="example: termgraph validate --seeds ../shared/seeds")
+    p.add_argument("--seeds", type=Path, default=None, metavar="DIR",
+                   help="the folder of source texts the quotes are checked against (default: TERMGRAPH_SEEDS, "
+                        "else ../shared/seeds beside the checkout)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("claims", help="claims tables: generate data/claims/NNN.ttl from NNN.csv, or check they agree",
@@ -134,7 +136,10 @@ def progress(message: str) -> None:
 
 
 def cmd_validate(args, settings) -> int:
-    problems = validate.curator_problems(settings.root, default_seeds(settings.root))
+    from termgraph.build.texts import seeds_folder
+
+    settings = settings.with_(seeds=args.seeds) if args.seeds else settings
+    problems = validate.curator_problems(settings.root, seeds_folder(settings))
     report = validate.check(settings.root)
     print(validate.located(report, settings.root).text())
     for line in problems:
