@@ -95,7 +95,28 @@ def test_query_from_file(capsys, root):
 
 def test_syntax_error_is_a_message_and_exit_2(capsys):
     code, out, err = run(capsys, "query", "SELEC ?x WHERE { ?x ?p ?o }")
-    assert code == 2 and "syntax error" in err.lower() and "Traceback" not in err
+    assert code == 2 and err == ("termgraph: error: SPARQL syntax error: not a query form: SELEC; a query begins "
+                                 "with SELECT, CONSTRUCT, ASK or DESCRIBE (after any PREFIX and BASE lines)\n")
+
+
+@pytest.mark.parametrize("query,word", [("PREFIX x: <http://e/> BASE <http://e/> ASKK { ?x ?p ?o }", "ASKK"),
+                                        ("?x WHERE {}", "?x"), ("{ }", "{")])
+def test_a_query_without_a_form_says_which_word_came_instead(capsys, query, word):
+    code, _, err = run(capsys, "query", query)
+    assert code == 2 and f"not a query form: {word};" in err
+
+
+def test_a_syntax_error_after_the_form_says_what_was_expected_where(capsys):
+    code, _, err = run(capsys, "query", "SELECT ?x WHERE { ?x ?p ?o ")
+    assert code == 2 and "SPARQL syntax error at line 1, column" in err and "expected" in err
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out == f"termgraph {version('termgraph')}\n"
 
 
 def test_updates_are_refused(capsys):
@@ -213,7 +234,7 @@ def test_the_help_examples_name_real_files(root, help_text):
 
 def test_a_format_that_does_not_fit_the_result_is_one_line(capsys):
     code, _, err = run(capsys, "query", "ASK {}", "--format", "turtle")
-    assert code == 2 and err == "termgraph: error: --format turtle does not fit a ASK result; use one of json, xml, csv, tsv\n"
+    assert code == 2 and err == "termgraph: error: --format turtle does not fit an ASK result; use one of json, xml, csv, tsv\n"
 
 
 def test_the_readme_command_line_block_is_the_real_help(root, help_text):

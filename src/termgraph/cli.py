@@ -51,6 +51,18 @@ examples:
 QUERY_FORMATS = ["table"] + formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH)
 
 
+def installed_version() -> str:
+    """termgraph's version as installed (its package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("termgraph")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from termgraph import __version__
+
+        return __version__
+
+
 def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="termgraph",
@@ -58,6 +70,7 @@ def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
         epilog=examples(root or default_root()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"termgraph {installed_version()}")
     parser.add_argument("--root", type=Path, help="folder with ontology/, data/, shapes/ (default: termgraph's own)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -181,6 +194,11 @@ def read_query(args) -> str:
     return args.query
 
 
+def article(word: str) -> str:
+    """'a' or 'an' before a query form's name as it is read out: an ASK, a SELECT."""
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 def cmd_query(args, settings) -> int:
     text = read_query(args)
     data = loader.load(settings)
@@ -197,7 +215,7 @@ def cmd_query(args, settings) -> int:
         kind = formats.SOLUTIONS if result.form in ("SELECT", "ASK") else formats.GRAPH
         chosen = formats.BY_NAME[fmt]
         if not chosen.can_carry(kind):
-            raise TermgraphError(f"--format {fmt} does not fit a {result.form} result; use one of "
+            raise TermgraphError(f"--format {fmt} does not fit {article(result.form)} {result.form} result; use one of "
                                  f"{', '.join(formats.format_names(kind))}")
         body = formats.serialize_result(result.form, result.value, chosen.media_type, settings.max_result_bytes)
         sys.stdout.buffer.write(body)

@@ -107,8 +107,29 @@ def undeclared_prefixes(text: str, predeclared: dict[str, str] | None = None) ->
     return sorted({p for p in used if p not in declared}, key=used.index)
 
 
+def first_word(text: str) -> tuple[str, str] | None:
+    """The query's first token after its prologue (PREFIX p: <iri>, BASE <iri>), or None."""
+    toks = list(guard.tokens(text))
+    i = 0
+    while i < len(toks) and toks[i][0] == "word" and toks[i][1].upper() in ("PREFIX", "BASE"):
+        i += 3 if toks[i][1].upper() == "PREFIX" else 2
+    return toks[i] if i < len(toks) else None
+
+
+def form_problem(text: str) -> str | None:
+    """'not a query form: SELEC …' when the query does not begin with one of the four forms."""
+    first = first_word(text)
+    if first is None or (first[0] == "word" and first[1].upper() in guard.FORM_WORDS):
+        return None
+    return (f"not a query form: {first[1]}; a query begins with SELECT, CONSTRUCT, ASK or DESCRIBE "
+            "(after any PREFIX and BASE lines)")
+
+
 def syntax_message(text: str, message: str, prefixes: dict[str, str] | None = None) -> str:
     """The engine's syntax error as one readable line: where, what, and for a prefix the fix."""
+    wrong_form = form_problem(text)
+    if wrong_form:
+        return "SPARQL syntax error: " + wrong_form
     unknown = undeclared_prefixes(text, prefixes)
     if "Prefix not found" in message and unknown:
         known = f" (predeclared: {', '.join(sorted(prefixes))})" if prefixes else ""
