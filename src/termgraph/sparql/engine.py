@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from termgraph import namespaces as ns
 from termgraph.sparql import bounded, guard
 from termgraph.sparql.protocol import Dataset
 from termgraph.errors import ForbiddenQuery, QuerySyntaxError
@@ -123,6 +124,14 @@ def form_problem(text: str) -> str | None:
         return None
     return (f"not a query form: {first[1]}; a query begins with SELECT, CONSTRUCT, ASK or DESCRIBE "
             "(after any PREFIX and BASE lines)")
+
+
+def declared(text: str, prefixes: dict[str, str] | None = None) -> str:
+    """The query with a PREFIX line for each predeclared prefix it uses without declaring it (for a
+    store elsewhere, which knows none of termgraph's prefixes); unchanged when it needs none."""
+    prefixes = ns.PREFIXES if prefixes is None else prefixes
+    needed = [p for p in undeclared_prefixes(text) if p in prefixes]
+    return "".join(f"PREFIX {p}: <{prefixes[p]}>\n" for p in needed) + text
 
 
 def syntax_message(text: str, message: str, prefixes: dict[str, str] | None = None) -> str:

@@ -22,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+from dataclasses import replace
 
 import httpx
 import pyoxigraph as ox
 
 from termgraph import errors
-from termgraph.sparql import formats, guard, protocol
+from termgraph.sparql import engine, formats, guard, protocol
 from termgraph.sparql.jobs import Answer, Job, spool
 
 RAW_FACTOR = 4  # the store's XML / N-Triples may be this many times the capped result
@@ -197,10 +198,11 @@ class RemoteWorkers:
 
     async def screen(self, job: Job) -> None:
         """No sandbox reaches into another server: refuse here what it must not be sent."""
-        guard.check_complexity(job.query)  # as in memory (engine.prepare): too deep a query is refused
-        shape = guard.inspect(job.query)
-        guard.refuse_service(job.query)
-        refusal = await asyncio.to_thread(screen, job.query)
+        text = engine.declared(job.query)  # termgraph's prefixes, predeclared as in memory
+        guard.check_complexity(text)  # as in memory (engine.prepare): too deep a query is refused
+        shape = guard.inspect(text)
+        guard.refuse_service(text)
+        refusal = await asyncio.to_thread(screen, text)
         if refusal:
             raise errors.ForbiddenQuery(refusal)
         guard.check_graphs(shape, set(self.graphs))
@@ -255,6 +257,7 @@ class RemoteSlot:
         return ("ok", self.task.result(), time.monotonic() - began)
 
     async def answer(self, job: Job) -> Answer:
+        job = replace(job, query=engine.declared(job.query))  # termgraph's prefixes, as in screen()
         shape = guard.inspect(job.query)
         form = shape.form or "SELECT"
         media = protocol.result_type(job.accept, form, job.format)
