@@ -38,7 +38,9 @@ def holds(name: str | None) -> str:
 
 def cell(term) -> dict:
     if isinstance(term, ox.NamedNode):
-        return {"iri": term.value, "short": formats.shorten(term.value)}
+        # an ontology term links to the ontology's page (not every term has an anchor of its own there)
+        href = "/ontology" if term.value.startswith(ns.TG) else render.local_path(term.value)
+        return {"iri": term.value, "href": href, "short": formats.shorten(term.value)}
     if isinstance(term, ox.BlankNode):
         return {"text": "_:" + term.value}
     return {"text": term.value}
@@ -48,7 +50,8 @@ def page(request: Request, name: str | None, quads: list, size: int) -> HTMLResp
     triples = sorted({(q.subject, q.predicate, q.object) for q in quads}, key=str)[:SHOWN]
     here = request.url.remove_query_params(["_mediatype", "format"])
     downloads = [(f.name, str(here.include_query_params(_mediatype=f.name))) for f in formats.of_kind(formats.GRAPH)]
-    title = f"Graph {formats.shorten(name)}" if name else "The default graph"
+    title = ("The default graph" if name is None
+             else f"Graph {name[len(ns.GRAPH):]}" if name.startswith(ns.GRAPH) else f"Graph <{name}>")
     return render.page(request, "graph.html", title=title, name=name, holds=holds(name), size=size,
                        rows=[[cell(t) for t in triple] for triple in triples], downloads=downloads,
                        headers={"Vary": "Accept"})

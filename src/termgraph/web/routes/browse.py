@@ -171,7 +171,7 @@ def query_ui(request: Request) -> Response:
         # termgraph's prefixes are predeclared at /sparql: the examples need no PREFIX lines
         examples.append({"name": example_name(text), "query": text})
     return render.page(request, "query.html", title="Query", examples=json.dumps(examples),
-                       prefixes=[p for p, _ in ns.PREFIX_ITEMS])
+                       prefixes=[p for p, _ in ns.PREFIX_ITEMS], predeclared=json.dumps(ns.PREFIXES))
 
 
 def example_name(text: str) -> str:

@@ -2,6 +2,22 @@
 // the example queries come as JSON in a data block (not run as a script: the CSP allows no inline script)
 const EXAMPLES = JSON.parse(document.getElementById("example-queries").textContent);
 localStorage.clear();
+// termgraph's prefixes are predeclared at /sparql: the editor knows them too (no "Prefix 'tg' is not
+// defined" on a query that runs), and the results table writes IRIs with them
+const PREDECLARED = JSON.parse(document.getElementById("predeclared").textContent);
+const sparqlMode = Yasgui.Yasqe.modes && Yasgui.Yasqe.modes.sparql11;
+if (sparqlMode) {
+  Yasgui.Yasqe.modes.sparql11 = function (...args) {
+    const mode = sparqlMode.apply(this, args);
+    const start = mode.startState;
+    mode.startState = function (...more) {
+      const state = start.apply(this, more);
+      Object.assign(state.prefixes, PREDECLARED);
+      return state;
+    };
+    return mode;
+  };
+}
 // An error comes back as termgraph's JSON ({"error": {"status", "type", "message"}}): show its
 // message as a sentence, not the raw JSON.
 function errorMessage(error) {
@@ -33,6 +49,7 @@ const yasgui = new Yasgui(document.getElementById("yasgui"), {
   endpointCatalogueOptions: {getData: () => []},
   persistenceId: null,
   yasqe: {autocompleters: [], editorHeight: "260px"},
+  yasr: {prefixes: PREDECLARED},
 });
 const select = document.getElementById("examples");
 EXAMPLES.forEach((ex, i) => { const o = document.createElement("option"); o.value = i; o.textContent = ex.name; select.appendChild(o); });
