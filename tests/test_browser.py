@@ -28,7 +28,8 @@ AXE = ROOT / "tests" / "vendor" / "axe-core-4.11.0" / "axe.min.js"
 PAGES = ["", "concepts", "concept/large-language-model", "concept/generative-ai", "system/bert", "source/000",
          "claim/004-015", "disagreements", "disagreement/fixture/bert-generative",
          "compare?a=concept/large-language-model&b=concept/foundation-model", "compare?a=source/002&b=source/004",
-         "search?q=LLM", "viewer", "query", "no/such/page"]
+         "search?q=LLM", "viewer", "query", "sparql", "rdf-graphs?graph=https%3A%2F%2Fw3id.org%2Ftermgraph%2Fgraph%2Fview%2F004",
+         "no/such/page"]
 
 
 @pytest.fixture(scope="module")
@@ -274,6 +275,42 @@ def test_query_ui_runs_a_query_and_shows_rows(page, server):
     page.mouse.move(grip["x"] + 80, grip["y"] + 5, steps=8)
     page.mouse.up()
     assert any(after > was + 20 for after, was in zip(page.evaluate(widths), before)), (before, page.evaluate(widths))
+
+
+def test_query_ui_runs_an_example_without_prefix_lines_and_shows_whole_cells(page, server):
+    page.goto(server + "query")
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=60_000)
+    query = page.evaluate("yasgui.getTab().getQuery()")
+    assert "PREFIX" not in query and "tg:" in query
+    assert page.locator(".yasqe .gutterErrorBar *").count() == 0  # the editor knows the predeclared prefixes
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table tbody tr", timeout=60_000)
+    assert page.locator(".yasr table.ellipseTable").count() == 0
+    cut = page.evaluate("[...document.querySelectorAll('.yasr table tbody td')].filter(td => td.scrollWidth > td.clientWidth + 1).length")
+    assert cut == 0
+    assert page.locator(".yasr table tbody td a", has_text="source:000").count() > 0  # IRIs with the prefixes
+    shot(page, "query-results-1400")
+
+
+def test_query_ui_shows_an_error_as_a_sentence(page, server):
+    page.goto(server + "query")
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=60_000)
+    page.evaluate("yasgui.getTab().setQuery('SELEC ?x WHERE { ?x ?p ?o }') && null")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".query-error", timeout=60_000)
+    text = page.locator(".query-error").inner_text()
+    assert "The query was not run (400 QuerySyntaxError)" in text and "not a query form: SELEC" in text
+    assert "{" not in text
+    shot(page, "query-error-1400")
+
+
+def test_a_named_graphs_link_opens_a_page(page, server):
+    page.goto(server + "sparql")
+    assert page.get_by_label("Query").count() == 1
+    page.locator("a", has_text="https://w3id.org/termgraph/graph/view/004").click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Graph view/004"
+    assert page.locator("table.triples tbody tr").count() > 10
 
 
 def test_pages_fit_400_px_and_are_kept_as_screenshots(browser, server):
