@@ -135,6 +135,8 @@ def test_from_the_landing_page_two_clicks_answer_is_an_llm_a_kind_of_generative_
 
 def test_term_page_claims_table_filters_by_source_relation_and_stance(page, server):
     page.goto(server + "concept/large-language-model")
+    assert not page.locator("select[data-col=source]").is_visible()  # folded away until asked for
+    page.locator("#every-claim > summary").click()
     rows = page.locator("#claims tr[data-source]")
     total = rows.count()
     page.select_option("select[data-col=source]", "https://w3id.org/termgraph/source/004")
@@ -143,6 +145,25 @@ def test_term_page_claims_table_filters_by_source_relation_and_stance(page, serv
     assert 0 < len(shown) < total
     assert all(r.get_attribute("data-source").endswith("/004") and r.get_attribute("data-stance") == "denies"
                for r in shown)
+
+
+def test_a_term_page_opens_with_its_summary_and_contents_and_stacks_its_tables_on_a_phone(browser, server):
+    context, pg, _, violations = open_page(browser, server, 400)
+    pg.goto(server + "concept/large-language-model")
+    summary = pg.locator("section.summary")
+    assert summary.is_visible() and "They disagree on whether" in summary.inner_text()
+    assert summary.bounding_box()["y"] < 700  # the answer comes first, above the fold
+    pg.locator("nav.toc a", has_text="Every claim").click()
+    assert pg.locator("#every-claim").get_attribute("open") is not None  # the contents link opens it
+    cells = pg.evaluate("[...document.querySelectorAll('table#claims tr[data-source]')].slice(0, 5)"
+                        ".map(tr => [getComputedStyle(tr).display, tr.querySelector('blockquote').getBoundingClientRect().width])")
+    assert all(display == "block" and width > 250 for display, width in cells), cells  # whole lines, not fragments
+    pg.locator("#every-claim > summary").click()
+    height = pg.evaluate("document.documentElement.scrollHeight")
+    shot(pg, "large-language-model-summary-400")
+    context.close()
+    assert height < 60_000, height  # (274,000 px before: every claim unfolded, quotes in two-letter columns)
+    assert violations == [], violations
 
 
 def test_matrix_cell_shows_its_quote_on_focus_and_links_to_the_claim(page, server):
