@@ -237,6 +237,49 @@ def test_an_edge_shows_who_says_so_with_quotes_in_the_panel(page, server):
     shot(page, "viewer-edge-panel")
 
 
+def test_viewer_labels_are_readable_and_an_edge_counts_its_sources(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    sizes = page.evaluate("""() => ({zoom: cy.zoom(), node: parseFloat(cy.nodes()[0].style('font-size')),
+        edge: parseFloat(cy.edges()[0].style('font-size'))})""")
+    assert sizes["node"] * sizes["zoom"] >= 10 and sizes["edge"] * sizes["zoom"] >= 9, sizes
+    core = page.evaluate("""() => cy.nodes('[?core]').map(n => { const p = n.renderedPosition();
+        return p.x >= 0 && p.y >= 0 && p.x <= cy.width() && p.y <= cy.height(); })""")
+    assert core and all(core)  # the core terms in view at 1400 px
+    edge = "concept/large-language-model|sub class of|concept/generative-ai"
+    tally = page.evaluate(f"() => cy.getElementById({json.dumps(edge)}).data('tally')")
+    yes = len({c["source"] for c in page.evaluate(f"() => cy.getElementById({json.dumps(edge)}).data('claims')")
+               if c["stance"] == "asserts"})
+    assert tally.startswith(f"{yes} yes") and "with reservations" in tally
+    page.evaluate(f"() => cy.getElementById({json.dumps(edge)}).emit('tap')")
+    assert page.locator("#panel .tally").inner_text() == f"Sources: {tally}."
+
+
+def test_finding_a_term_keeps_core_terms_in_view(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    page.fill("#search", "GPT-4")
+    page.click("#find button[type=submit]")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Found GPT-4')")
+    seen = page.evaluate("""() => cy.nodes('[?core], .found').map(n => { const p = n.renderedPosition();
+        return [n.id(), p.x >= 0 && p.y >= 0 && p.x <= cy.width() && p.y <= cy.height()]; })""")
+    inside = dict(seen)
+    assert inside["system/gpt-4"] and sum(inside.values()) >= 3, seen  # the term found and core terms beside it
+    assert page.evaluate("() => cy.zoom()") >= 0.7
+    shot(page, "viewer-find-gpt-4")
+
+
+def test_only_no_draws_each_denial_labelled(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    page.uncheck("input.stance[value=asserts]")
+    page.uncheck("input.stance[value=qualifies]")
+    labels = page.evaluate("() => cy.edges(':visible').map(e => [e.style('label'), e.hasClass('denial')])")
+    assert labels and all(denial and label.startswith(("is not", "does not")) and " no" in label
+                          for label, denial in labels), labels
+    shot(page, "viewer-only-no")
+
+
 def test_a_source_filter_hides_other_sources_lines_and_what_they_leave_unconnected(page, server):
     page.goto(server + "viewer")
     drawn(page)
