@@ -9,7 +9,6 @@ import pytest
 from termgraph.build import store as disk
 from termgraph.build import texts
 from termgraph.cli import main
-from termgraph.errors import ValidationFailed
 from termgraph.settings import Settings
 
 from .conftest import app_client, inline_state, small_copy
@@ -40,10 +39,8 @@ def test_validate_without_the_texts_fails_in_one_line(capsys, bare_root):
                    "folder that holds them with termgraph validate --seeds DIR or TERMGRAPH_SEEDS=DIR\n")
 
 
-def test_validate_reads_the_texts_from_the_flag_or_termgraph_seeds(capsys, bare_root, seeds, monkeypatch):
-    assert run(capsys, "--root", str(bare_root), "validate", "--seeds", str(seeds))[0] == 0
-    monkeypatch.setenv("TERMGRAPH_SEEDS", str(seeds))
-    code, out, _ = run(capsys, "--root", str(bare_root), "validate")
+def test_validate_reads_the_texts_from_the_flag(capsys, bare_root, seeds):
+    code, out, _ = run(capsys, "--root", str(bare_root), "validate", "--seeds", str(seeds))
     assert code == 0 and "verbatim quotes" in out
 
 
@@ -53,11 +50,12 @@ def test_validate_names_a_seeds_folder_without_the_text(capsys, bare_root, tmp_p
     assert code == 2 and f"from data/sources/ and {tmp_path / 'elsewhere'}; point at" in err
 
 
-def test_validate_with_the_texts_catches_a_fabricated_quote(capsys, bare_root, seeds):
+def test_validate_with_the_texts_from_termgraph_seeds_catches_a_fabricated_quote(capsys, bare_root, seeds, monkeypatch):
     table = bare_root / "data" / "claims" / "000.csv"
     table.write_text(table.read_text(encoding="utf-8").replace(
         "generative artificial intelligence (AI)", "LLMs are NOT a subset of foundation models", 1), encoding="utf-8")
-    code, out, _ = run(capsys, "--root", str(bare_root), "validate", "--seeds", str(seeds))
+    monkeypatch.setenv("TERMGRAPH_SEEDS", str(seeds))
+    code, out, _ = run(capsys, "--root", str(bare_root), "validate")
     assert code == 1
     assert f"not a verbatim substring of {TEXT_000} (copy the passage exactly as the text has it): " \
            "'LLMs are NOT a subset of foundation models'" in out
@@ -96,13 +94,11 @@ def test_build_store_warns_in_one_line_when_the_texts_are_absent(bare_root, tmp_
     assert warnings == ["warning: " + texts.absent_line([TEXT_000], bare_root.parent / "shared" / "seeds")]
 
 
-def test_a_fabricated_quote_stops_build_store_and_the_service(bare_root, seeds, tmp_path):
+def test_a_fabricated_quote_stops_the_service(bare_root, seeds):
+    """(build-store runs the same check, texts.check_store, on the store it has written.)"""
     claims = bare_root / "data" / "claims" / "000.ttl"
     assert FIRST_QUOTE in claims.read_text(encoding="utf-8")
     claims.write_text(claims.read_text(encoding="utf-8").replace(FIRST_QUOTE, FABRICATED, 1), encoding="utf-8")
-    settings = Settings(root=bare_root, seeds=seeds)
-    with pytest.raises(ValidationFailed, match="not a verbatim substring of 000_c3058e96d281f648.txt"):
-        disk.build_store(settings, tmp_path / "db")
-    assert not (tmp_path / "db").exists()
-    with pytest.raises(ValidationFailed, match="LLMs are NOT a subset"):
-        inline_state(settings)
+    with pytest.raises(texts.QuotesNotVerbatim, match="1 quote\\(s\\) not verbatim in their source's text\n.*claim/000-001: "
+                       "not a verbatim substring of 000_c3058e96d281f648.txt .*'LLMs are NOT a subset"):
+        inline_state(Settings(root=bare_root, seeds=seeds))

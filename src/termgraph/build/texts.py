@@ -15,7 +15,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from termgraph.build import quotes
-from termgraph.errors import TermgraphError, ValidationFailed
+from termgraph.errors import TermgraphError
 from termgraph.paths import default_seeds
 from termgraph.settings import Settings
 
@@ -27,6 +27,12 @@ POINT = "point at the folder that holds them with termgraph validate --seeds DIR
 
 class QuotesNotChecked(TermgraphError):
     """Some source texts are absent, so the quotes could not be checked (exit 2)."""
+
+
+class QuotesNotVerbatim(TermgraphError):
+    """A quote is not in its source's text (exit 1, like data that fails the shapes)."""
+
+    exit_code = 1
 
 
 def seeds_folder(settings: Settings) -> Path:
@@ -63,13 +69,13 @@ class QuoteStatus:
 
 def check_store(store: ox.Store, settings: Settings) -> QuoteStatus:
     """Check every quote in the store against its source's text when every text is present;
-    otherwise a status saying they were not checked. Raises ValidationFailed for a quote that
-    is not in its text (as the SHACL gate does for a shape)."""
+    otherwise a status saying they were not checked. Raises QuotesNotVerbatim for a quote that
+    is not in its text (exit 1, as the SHACL gate does for a shape)."""
     found = quotes.quotes(store, union=False)
     absent = missing({q.source_file for q in found}, settings)
     if absent:
         return QuoteStatus(False, absent_line(absent, seeds_folder(settings)))
     problems = quotes.check_quotes(store, seeds_folder(settings), settings.root / SOURCES_DIR, found)
     if problems:
-        raise ValidationFailed("\n".join(problems), len(problems))
+        raise QuotesNotVerbatim(f"{len(problems)} quote(s) not verbatim in their source's text\n" + "\n".join(problems))
     return QuoteStatus(True, f"every quote ({len(found)}) checked against its source's text")
