@@ -113,8 +113,11 @@ def inline_state(settings: Settings, prepare=None, data=None):
     data = data if data is not None else loader.load(settings)
     if prepare:
         prepare(data.store)
+    from termgraph.web.service import with_quote_status
+
     workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
-    return ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir)
+    return with_quote_status(ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir),
+                             None)
 
 
 TEST_SETTINGS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,

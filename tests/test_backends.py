@@ -29,6 +29,7 @@ from termgraph.web.service import build_state
 
 from . import test_w3c_protocol as w3c
 from .conftest import ROOT, W3C_GRAPHS, add_w3c_graphs
+from . import test_endpoint as endpoint
 from .test_readme import EXAMPLES
 
 LIMITS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,
@@ -166,6 +167,12 @@ def test_w3c_protocol_from_the_store(store_client, test):
 
 
 @pytest.mark.live
+@pytest.mark.parametrize("case", list(endpoint.DATASET_CASES))
+def test_the_dataset_of_a_request_from_the_store(store_client, case):
+    endpoint.test_the_dataset_of_a_request(store_client, case)
+
+
+@pytest.mark.live
 def test_a_worker_stopped_at_the_time_limit_is_replaced_by_one_that_reopens_the_store(store_client):
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     pool = store_client.app.state.termgraph.pool
@@ -237,6 +244,14 @@ def test_a_request_without_a_dataset_gets_the_dataset_explicitly():
     job = Job("SELECT * { ?s ?p ?o }", Dataset(("urn:g1",), ()), None, None, None, 100)
     assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"])[1:] == [
         ("default-graph-uri", "urn:g1")]
+    job = Job("SELECT * FROM NAMED <urn:g2> { ?s ?p ?o }", Dataset(), None, None, None, 100)
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"])[1:] == [
+        ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
+    job = Job("SELECT * FROM <urn:g1> FROM NAMED <urn:g2> { ?s ?p ?o }", Dataset(), None, None, None, 100)
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"]) == [("query", job.query)]
+    job = Job("SELECT * FROM <urn:g1> { ?s ?p ?o }", Dataset((), ("urn:g2",)), None, None, None, 100)
+    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"])[1:] == [
+        ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
 
 
 @pytest.mark.parametrize("query,reason", [
@@ -381,6 +396,12 @@ def test_readme_examples_through_each_backend(backend_client, query, shown):
 @pytest.mark.parametrize("test", QUERIES, ids=lambda t: str(t).rsplit("#", 1)[-1])
 def test_w3c_protocol_through_each_backend(backend_client, test):
     w3c.test_query_protocol(backend_client, test)
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("case", list(endpoint.DATASET_CASES))
+def test_the_dataset_of_a_request_through_each_backend(backend_client, case):
+    endpoint.test_the_dataset_of_a_request(backend_client, case)
 
 
 @pytest.mark.live

@@ -291,6 +291,21 @@ def test_viewer_gets_the_core_terms_neighbourhood_not_the_whole_graph(client):
         assert all(c["quote"] and c["name"] and c["claim"].startswith("claim/") for c in e["data"]["claims"])
 
 
+def test_viewer_draws_one_edge_per_pair_of_terms_and_relation(client):
+    """A symmetric relation said both ways round ('A is distinct from B', 'B is distinct from A') is
+    one edge carrying both claims; each edge says how to deny its relation (for 'only no')."""
+    edges = [e["data"] for e in client.get("/viewer/neighbourhood.json?cap=60").json()["elements"]["edges"]]
+    pairs = [(frozenset((e["source"], e["target"])) if e["symmetric"] else (e["source"], e["target"]), e["relation"])
+             for e in edges]
+    assert len(pairs) == len(set(pairs))
+    distinct = next(e for e in edges if e["relation"] == "is distinct from"
+                    and {e["source"], e["target"]} == {"concept/large-language-model", "concept/foundation-model"})
+    says = {(c["claim"], c["says"]) for c in distinct["claims"]}
+    assert len(says) == len(distinct["claims"]) >= 2 and distinct["denied"] == "is not distinct from"
+    kind = next(e for e in edges if e["id"] == "concept/large-language-model|sub class of|concept/generative-ai")
+    assert kind["symmetric"] is False and kind["denied"] == "is not a kind of"
+
+
 def test_viewer_neighbourhood_is_capped_keeping_the_node_asked_for(client):
     data = client.get("/viewer/neighbourhood.json?node=concept/generative-ai&cap=5").json()
     ids = [n["data"]["id"] for n in data["elements"]["nodes"]]

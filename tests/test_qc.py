@@ -61,6 +61,17 @@ FIXTURES = {
     "asserts-with-hedge-cue": (
         f"<{G}curated> {{ {SOURCE} }}\n<{G}claims/000> {{ "
         f"{claim('000-001', 'system:x', 'rdf:type', 'concept:y', quote='X is often a Y')} }}", ns.CLAIM + "000-001"),
+    # a quote holding UTF-8 read as Windows-1252 (a curly apostrophe, a box-drawing line)
+    "quotes-with-mojibake": (
+        f"<{G}curated> {{ {SOURCE} }}\n<{G}claims/000> {{ "
+        f"{claim('000-001', 'system:x', 'rdf:type', 'concept:y', quote='OpenAIâ€™s GPT-4 â”€â”€')} }}", ns.CLAIM + "000-001"),
+}
+# Rows a QC query still returns on the data, each waiting for a curator's change (data/claims is
+# edited by its owner): the test fails when one is fixed (take it out here) or another appears.
+KNOWN = {
+    # 002-015's evidence is a box-drawing diagram the text as received holds mis-decoded: to be
+    # replaced by a sentence quote of 002, or noted (#29, #24)
+    "quotes-with-mojibake": [ns.CLAIM + "002-015"],
 }
 
 
@@ -87,7 +98,7 @@ def test_there_are_qc_queries():
 
 @pytest.mark.parametrize("path", QC, ids=lambda p: p.stem)
 def test_qc_query_returns_no_rows(data, path):
-    assert rows_of(data.store, path) == []
+    assert [next(iter(row.values())) for row in rows_of(data.store, path)] == KNOWN.get(path.stem, [])
 
 
 @pytest.mark.parametrize("path", QC, ids=lambda p: p.stem)

@@ -18,7 +18,6 @@ from termgraph.sparql import engine, formats
 from termgraph.build.files import user_files
 from termgraph.errors import BadSetting, PortInUse, TermgraphError
 from termgraph.paths import default_root
-from termgraph.paths import default_seeds
 from termgraph.settings import settings_from_env
 
 def example_query_file(root: Path) -> str:
@@ -52,6 +51,18 @@ examples:
 QUERY_FORMATS = ["table"] + formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH)
 
 
+def installed_version() -> str:
+    """termgraph's version as installed (its package metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("termgraph")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        from termgraph import __version__
+
+        return __version__
+
+
 def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="termgraph",
@@ -59,12 +70,16 @@ def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
         epilog=examples(root or default_root()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"termgraph {installed_version()}")
     parser.add_argument("--root", type=Path, help="folder with ontology/, data/, shapes/ (default: termgraph's own)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check the claims tables (quotes, declared terms, generated files) and the SHACL shapes "
                        "(exit 0 valid, 1 invalid, 2 unreadable)",
-                       epilog="example: termgraph validate")
+                       epilog="example: termgraph validate --seeds ../shared/seeds")
+    p.add_argument("--seeds", type=Path, default=None, metavar="DIR",
+                   help="the folder of source texts the quotes are checked against (default: TERMGRAPH_SEEDS, "
+                        "else ../shared/seeds beside the checkout)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("claims", help="claims tables: generate data/claims/NNN.ttl from NNN.csv, or check they agree",
@@ -134,7 +149,10 @@ def progress(message: str) -> None:
 
 
 def cmd_validate(args, settings) -> int:
-    problems = validate.curator_problems(settings.root, default_seeds(settings.root))
+    from termgraph.build.texts import seeds_folder
+
+    settings = settings.with_(seeds=args.seeds) if args.seeds else settings
+    problems = validate.curator_problems(settings.root, seeds_folder(settings))
     report = validate.check(settings.root)
     print(validate.located(report, settings.root).text())
     for line in problems:
@@ -176,6 +194,11 @@ def read_query(args) -> str:
     return args.query
 
 
+def article(word: str) -> str:
+    """'a' or 'an' before a query form's name as it is read out: an ASK, a SELECT."""
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 def cmd_query(args, settings) -> int:
     text = read_query(args)
     data = loader.load(settings)
@@ -192,7 +215,7 @@ def cmd_query(args, settings) -> int:
         kind = formats.SOLUTIONS if result.form in ("SELECT", "ASK") else formats.GRAPH
         chosen = formats.BY_NAME[fmt]
         if not chosen.can_carry(kind):
-            raise TermgraphError(f"--format {fmt} does not fit a {result.form} result; use one of "
+            raise TermgraphError(f"--format {fmt} does not fit {article(result.form)} {result.form} result; use one of "
                                  f"{', '.join(formats.format_names(kind))}")
         body = formats.serialize_result(result.form, result.value, chosen.media_type, settings.max_result_bytes)
         sys.stdout.buffer.write(body)

@@ -38,6 +38,7 @@ class Settings:
     store_dir: Path | None = None  # serve from this on-disk store (written by termgraph build-store DIR)
     store_in_memory: bool = False  # with store_dir: copy the built store into memory at start
     backend: str | None = None  # send queries to this SPARQL 1.1 endpoint (filled by termgraph publish)
+    seeds: Path | None = None  # the folder of source texts; None: ../shared/seeds beside the checkout
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -101,6 +102,7 @@ ENV = {
     "TERMGRAPH_STORE": ("store_dir", Path, "a folder written by termgraph build-store"),
     "TERMGRAPH_STORE_IN_MEMORY": ("store_in_memory", boolean, "1 or 0"),
     "TERMGRAPH_BACKEND": ("backend", str, "a SPARQL endpoint URL, such as http://127.0.0.1:7878/query"),
+    "TERMGRAPH_SEEDS": ("seeds", Path, "the folder holding the source texts, such as ../shared/seeds"),
 }
 
 

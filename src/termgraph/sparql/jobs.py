@@ -21,6 +21,7 @@ import tempfile
 from dataclasses import dataclass
 
 from termgraph import errors
+from termgraph import namespaces as ns
 from termgraph.sparql import engine, formats, guard, protocol
 from termgraph.sparql.protocol import Dataset
 
@@ -152,7 +153,7 @@ def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | Non
     sink = None
     try:  # results are lazy: evaluation goes on while they are serialised
         result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known,
-                            screen_service=job.screen_service)
+                            screen_service=job.screen_service, prefixes=ns.PREFIXES)  # predeclared, as in the CLI
         media = protocol.result_type(job.accept, result.form, job.format)
         if spool_dir is None:  # (in the server's process: the answer stays in memory)
             return Answer(result.form, media, formats.serialize_result(result.form, result.value, media, job.max_bytes))

@@ -22,12 +22,13 @@ from __future__ import annotations
 import asyncio
 import functools
 import time
+from dataclasses import replace
 
 import httpx
 import pyoxigraph as ox
 
 from termgraph import errors
-from termgraph.sparql import formats, guard, protocol
+from termgraph.sparql import engine, formats, guard, protocol
 from termgraph.sparql.jobs import Answer, Job, spool
 
 RAW_FACTOR = 4  # the store's XML / N-Triples may be this many times the capped result
@@ -51,14 +52,21 @@ class BackendError(errors.TermgraphError):
 def request_params(text: str, job: Job, shape: guard.QueryShape, graphs: list[str],
                    reads: frozenset | None = ALL_GRAPHS) -> list[tuple[str, str]]:
     """The protocol parameters sent to the store: the query (with the request's base IRI) and
-    the dataset. Protocol graph parameters win over FROM; FROM alone is left to the query.
+    the dataset. Protocol graph parameters win over FROM / FROM NAMED; a query with FROM is left
+    to the store; FROM NAMED alone is sent as protocol parameters with an empty default graph.
     `reads`: the named graphs the query may read (examine): only those of the dataset are listed."""
     query = f"BASE <{job.base_iri}>\n{text}" if job.base_iri else text
     params = [("query", query)]
     default, named = job.dataset.default_graph_uris, job.dataset.named_graph_uris
-    if not default and not named:
-        if shape.from_graphs or shape.from_named:
-            return params
+    if default or named:
+        pass  # the protocol dataset replaces the query's FROM / FROM NAMED as a whole
+    elif shape.from_named and not shape.from_graphs:
+        # FROM NAMED alone means an empty default graph (SPARQL 1.1 Query §13.2): sent as that
+        # dataset, not left to each store's reading of it.
+        named = shape.from_named
+    elif shape.from_graphs:
+        return params
+    else:
         default = (DEFAULT_GRAPH,)
         named = tuple(graphs) if reads is ALL_GRAPHS else tuple(g for g in graphs if g in (reads or ()))
     if not default:  # named graphs only: the default graph is empty, as in memory
@@ -190,10 +198,11 @@ class RemoteWorkers:
 
     async def screen(self, job: Job) -> None:
         """No sandbox reaches into another server: refuse here what it must not be sent."""
-        guard.check_complexity(job.query)  # as in memory (engine.prepare): too deep a query is refused
-        shape = guard.inspect(job.query)
-        guard.refuse_service(job.query)
-        refusal = await asyncio.to_thread(screen, job.query)
+        text = engine.declared(job.query)  # termgraph's prefixes, predeclared as in memory
+        guard.check_complexity(text)  # as in memory (engine.prepare): too deep a query is refused
+        shape = guard.inspect(text)
+        guard.refuse_service(text)
+        refusal = await asyncio.to_thread(screen, text)
         if refusal:
             raise errors.ForbiddenQuery(refusal)
         guard.check_graphs(shape, set(self.graphs))
@@ -248,6 +257,7 @@ class RemoteSlot:
         return ("ok", self.task.result(), time.monotonic() - began)
 
     async def answer(self, job: Job) -> Answer:
+        job = replace(job, query=engine.declared(job.query))  # termgraph's prefixes, as in screen()
         shape = guard.inspect(job.query)
         form = shape.form or "SELECT"
         media = protocol.result_type(job.accept, form, job.format)

@@ -27,6 +27,7 @@ class ServiceState:
     workdir: Path
     downloads: dict[str, Path] = field(default_factory=dict)
     cache: dict = field(default_factory=dict)  # derived views of the (immutable) dataset
+    quotes: object = None  # build.texts.QuoteStatus: were the quotes checked against the texts?
 
     def close(self) -> None:
         self.pool.close()
@@ -67,7 +68,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         if settings.store_in_memory and not settings.store_dir:
             raise BadSetting("--in-memory copies a built store into memory: give it with --store DIR")
         if settings.store_dir and not settings.backend and not settings.store_in_memory:
-            return on_disk_state(settings, workdir, spool_dir, progress)
+            return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
         store, sizes = local_data(settings, progress, prepare)
         if settings.backend:
             from termgraph.sparql.remote import RemoteWorkers
@@ -82,10 +83,25 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             progress(f"starting {settings.workers} query worker(s)"
                      + (f" on {settings.backend}" if settings.backend else ""))
         pool.start()
-        return ServiceState(settings, store, sizes, pool, workdir)
+        return with_quote_status(ServiceState(settings, store, sizes, pool, workdir), progress)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+
+
+def with_quote_status(state: ServiceState, progress) -> ServiceState:
+    """The state, its quotes checked against the sources' texts (build/texts.py), or a warning
+    line when the texts are absent; a quote not in its text stops the service (exit 1)."""
+    from termgraph.build import texts
+
+    try:
+        state.quotes = texts.check_store(state.store, state.settings)
+    except BaseException:
+        state.close()
+        raise
+    if progress and not state.quotes.checked:
+        progress("warning: " + state.quotes.message)
+    return state
 
 
 def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int]]:

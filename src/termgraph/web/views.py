@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.web import wording
+from termgraph.web import readable, wording
 
 P = ns.sparql_prefixes()
 
@@ -50,9 +50,10 @@ class ClaimView:
     stance: str  # 'asserts' | 'denies' | 'qualifies'
     qualification: str | None  # 'hedged' | 'conditional' | 'partial' | None
     source: str
-    quote: str
+    quote: str  # as shown: mis-decoded characters repaired (readable.py); the data keeps it verbatim
     note: str | None
     names: "Names" = None
+    shown_how: str | None = None  # None (verbatim), "repaired" or "elided" (readable.Shown.how)
 
     @property
     def subject_iri(self) -> str | None:
@@ -140,10 +141,11 @@ def claim_rows(rows, who: Names) -> list[ClaimView]:
     seen: dict[str, ClaimView] = {}
     for r in rows:
         if r["claim"].value not in seen:
+            quote = readable.shown(r["quote"].value)
             seen[r["claim"].value] = ClaimView(
                 r["claim"].value, r["s"], r["p"].value, r["o"], wording.stance_name(r["stance"].value),
                 wording.stance_name(r["qualification"].value) if r["qualification"] is not None else None,
-                r["source"].value, r["quote"].value, value(r["note"]), who)
+                r["source"].value, quote.text, value(r["note"]), who, quote.how)
     return list(seen.values())
 
 

@@ -132,3 +132,11 @@ def article(label: str) -> str:
 def question(predicate: str, subject: str, obj: str) -> str:
     text = relation(predicate).question.format(s=article(subject), o=article(obj), bare_o=obj)
     return text[0].upper() + text[1:]
+
+
+# What a page says under a quote shown otherwise than verbatim (web/readable.py).
+REPAIRED = {
+    "repaired": "Characters the source's text holds mis-decoded are shown repaired; the data keeps the quote verbatim.",
+    "elided": "Characters the source's text holds mis-decoded beyond repair are shown as …; the data keeps the "
+              "quote verbatim.",
+}

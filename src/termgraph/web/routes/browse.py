@@ -4,6 +4,7 @@ graph exports."""
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -168,6 +169,19 @@ def query_ui(request: Request) -> Response:
     folder = state.settings.root / "queries" / "examples"
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        title = text.splitlines()[0].lstrip("# ").strip()
-        examples.append({"name": title[:60], "query": ns.sparql_prefixes() + text})
-    return render.page(request, "query.html", title="Query", examples=json.dumps(examples))
+        # termgraph's prefixes are predeclared at /sparql: the examples need no PREFIX lines
+        examples.append({"name": example_name(text), "query": text})
+    return render.page(request, "query.html", title="Query", examples=json.dumps(examples),
+                       prefixes=[p for p, _ in ns.PREFIX_ITEMS], predeclared=json.dumps(ns.PREFIXES))
+
+
+def example_name(text: str) -> str:
+    """An example's name: the first sentence of its leading comment (which may run over lines)."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("# ").strip())
+    words = " ".join(lines)
+    end = re.search(r"[?.](\s|$)", words)
+    return words[:end.start() + 1] if end else words

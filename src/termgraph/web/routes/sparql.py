@@ -196,7 +196,7 @@ def service_description(request: Request, state: ServiceState) -> Response:
         return render.page(request, "sparql.html", title="SPARQL endpoint", headers={"Vary": "Accept"},
                            endpoint=endpoint_url(request, state), sizes=state.sizes,
                            result_formats=formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH),
-                           description_formats=formats.format_names(formats.GRAPH))
+                           description_formats=formats.format_names(formats.GRAPH), prefixes=ns.PREFIX_ITEMS)
     triples = describe(endpoint_url(request, state), state.sizes, state.store, public_base(request, state))
     body = formats.serialize_rdf(triples, media, prefixes=SD_PREFIXES)
     return Response(body, media_type=media, headers={"Vary": "Accept"})
@@ -228,11 +228,15 @@ def rdf_graphs(request: Request) -> Response:
 def graph_response(request: Request, state: ServiceState, name: str | None) -> Response:
     """A named graph (or, with name None, the default graph) in the negotiated format."""
     offered = formats.media_types(formats.GRAPH) + [m for m in formats.media_types(formats.DATASET)
-                                                     if m not in formats.GRAPH_FORMATS]
+                                                     if m not in formats.GRAPH_FORMATS] + ["text/html"]
     media = protocol.negotiate(request.headers.get("accept"), offered, protocol.override_of(request.query_params))
     # A list, not pyoxigraph's iterator: an error's traceback keeps this frame, and the iterator
     # must not be dropped on another thread than the one that made it.
     quads = list(state.store.quads_for_pattern(None, None, None, ox.NamedNode(name) if name else ox.DefaultGraph()))
+    if media == "text/html":  # a browser following a graph's link gets a page, not a download
+        from termgraph.web import graphpage
+
+        return graphpage.page(request, name, quads, len(quads))
     if media in formats.DATASET_FORMATS and media not in formats.GRAPH_FORMATS:
         items = sorted(quads, key=str)
     else:

@@ -15,7 +15,7 @@ from termgraph import namespaces as ns
 from termgraph.errors import NotFound
 from termgraph.sparql import formats, protocol
 from termgraph.web import disagreements as dis
-from termgraph.web import render, termpage, wording
+from termgraph.web import render, termpage, termsummary, wording
 from termgraph.web import views as describe
 
 router = APIRouter()
@@ -104,13 +104,15 @@ def term(kind: str, name: str, request: Request) -> Response:
         return claim_page(request, view, found, headers)
     context = dict(view=view, kind=kind, kind_name=KIND_NAMES[kind], title=view.label, alternates=TERM_TYPES[1:],
                    top=iri in describe.top_concepts(state.store), filter_sources=[], filter_relations=[],
-                   blocks=[], examples=None, groups=[])
+                   blocks=[], examples=None, groups=[], summary=None)
     if kind != "source":
         context.update(blocks=termpage.blocks(state.store, view, found, state.cache),
                        examples=termpage.examples(view), groups=termpage.grouped(view))
+        context.update(summary=termsummary.summarise(view, context["blocks"]) if view.claims else None)
         context.update(filter_sources=sorted({(c.source, c.source_name) for c in view.claims}, key=lambda s: s[1].lower()),
                        filter_relations=sorted({(c.predicate, wording.relation(c.predicate).says) for c in view.claims},
                                                key=lambda r: r[1]))
+    context["contents"] = termsummary.contents(view, context)
     return render.page(request, "term.html", headers=headers, **context)
 
 
