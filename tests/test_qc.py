@@ -68,11 +68,7 @@ FIXTURES = {
 }
 # Rows a QC query still returns on the data, each waiting for a curator's change (data/claims is
 # edited by its owner): the test fails when one is fixed (take it out here) or another appears.
-KNOWN = {
-    # 002-015's evidence is a box-drawing diagram the text as received holds mis-decoded: to be
-    # replaced by a sentence quote of 002, or noted (#29, #24)
-    "quotes-with-mojibake": [ns.CLAIM + "002-015"],
-}
+KNOWN: dict[str, list[str]] = {}  # a QC query's rows that are known and accepted (none today)
 
 
 def rows_of(store, path):

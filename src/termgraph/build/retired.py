@@ -65,6 +65,17 @@ def problems(root: Path, claims: list[Claim]) -> list[Problem]:
     return found
 
 
+def reason(root: Path, claim_id: str) -> str | None:
+    """'retired on 2026-12-07: …' for a retired claim number, else None."""
+    path = root / FILE
+    if not path.is_file():
+        return None
+    for cells in csv.reader(path.read_text(encoding="utf-8").splitlines()[1:]):
+        if cells and cells[0].strip() == claim_id:
+            return f"retired on {cells[1].strip()}: {cells[2].strip()}" if len(cells) >= 3 else "retired"
+    return None
+
+
 def highest(root: Path, number: str) -> int:
     """The highest claim number of source NNN that was ever retired (0 if none)."""
     retired, _ = read(root)

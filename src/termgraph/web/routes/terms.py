@@ -12,7 +12,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from termgraph import namespaces as ns
-from termgraph.errors import NotFound
+from termgraph.build import retired
+from termgraph.errors import Gone, NotFound
 from termgraph.sparql import formats, protocol
 from termgraph.web import disagreements as dis
 from termgraph.web import render, termpage, termsummary, wording
@@ -92,6 +93,8 @@ def term(kind: str, name: str, request: Request) -> Response:
         raise NotFound(f"/{kind}/…: not a kind of termgraph resource ({', '.join(KINDS)})")
     state = request.app.state.termgraph
     iri = own_iri(f"{kind}/{name}")
+    if kind == "claim":
+        gone_if_retired(state, iri, name)
     media = chosen_type(request)
     headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
     if media != "text/html":
@@ -114,6 +117,16 @@ def term(kind: str, name: str, request: Request) -> Response:
                                                key=lambda r: r[1]))
     context["contents"] = termsummary.contents(view, context)
     return render.page(request, "term.html", headers=headers, **context)
+
+
+def gone_if_retired(state, iri: str, name: str) -> None:
+    """A retired claim number (data/claims/retired.csv) is 410 Gone, with the reason: its IRI was
+    published once and is never given to another claim."""
+    if any(True for _ in state.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)):
+        return
+    why = retired.reason(state.settings.root, name)
+    if why:
+        raise Gone(f"claim {name} was {why}")
 
 
 def claim_page(request: Request, view: describe.ResourceView, found: list, headers: dict) -> Response:
