@@ -298,10 +298,10 @@ def test_viewer_draws_one_edge_per_pair_of_terms_and_relation(client):
     pairs = [(frozenset((e["source"], e["target"])) if e["symmetric"] else (e["source"], e["target"]), e["relation"])
              for e in edges]
     assert len(pairs) == len(set(pairs))
-    distinct = next(e for e in edges if e["relation"] == "is distinct from"
+    distinct = next(e for e in edges if e["relation"] == "is a different concept from"
                     and {e["source"], e["target"]} == {"concept/large-language-model", "concept/foundation-model"})
     says = {(c["claim"], c["says"]) for c in distinct["claims"]}
-    assert len(says) == len(distinct["claims"]) >= 2 and distinct["denied"] == "is not distinct from"
+    assert len(says) == len(distinct["claims"]) >= 2 and distinct["denied"] == "is not a different concept from"
     kind = next(e for e in edges if e["id"] == "concept/large-language-model|sub class of|concept/generative-ai")
     assert kind["symmetric"] is False and kind["denied"] == "is not a kind of"
 
