@@ -267,6 +267,8 @@ def cmd_draft(args, settings) -> int:
               + (f" ({outcome.added[0]} to {outcome.added[-1]})" if outcome.added else ""))
         for iri in outcome.entities:
             print(f"declared new entity {iri} in {accept.ENTITIES_TTL}")
+        for warning in outcome.warnings:
+            print(f"termgraph: warning: {warning}", file=sys.stderr)
         if outcome.note:
             print(f"next: {outcome.note}")
         return 0

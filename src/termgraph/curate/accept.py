@@ -8,7 +8,7 @@ first, so rows may name them.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -42,6 +42,7 @@ class Outcome:
     added: list[str]  # new claim ids
     entities: list[str]  # new entity IRIs
     note: str | None = None  # what is left to do (when no Turtle generator is installed)
+    warnings: list[str] = field(default_factory=list)  # accepted, but worth a second look
 
 
 def accepted(row: dict[str, str], where: str) -> bool:
@@ -102,6 +103,24 @@ def check_row(row: dict[str, str], place: str, project: Project, known: set[str]
     return problems
 
 
+def moved(row: dict[str, str], place: str, text: str) -> str | None:
+    """A warning when a row's quote no longer overlaps the passage where the draft found it: an
+    edited quote that happens to occur elsewhere in the text is verbatim, but may not be the
+    passage the claim was drafted from."""
+    found = re.fullmatch(r"(\d+)-(\d+)", row.get("found_at", "").strip())
+    at = text.find(row["prefix"] + row["quote"] + row["suffix"])
+    if not found or at < 0 or not row["quote"]:
+        return None
+    start = at + len(row["prefix"])
+    end = start + len(row["quote"])
+    was_start, was_end = int(found[1]), int(found[2])
+    if start < was_end and was_start < end:
+        return None
+    return (f"{place}: the quote now stands at characters {start}-{end}, {min(abs(start - was_end), abs(was_start - end))} "
+            f"characters away from the passage the draft found (characters {was_start}-{was_end}, "
+            f"{text[was_start:was_end][:50]!r}); check that it is the passage you meant")
+
+
 def check_stance(row: dict[str, str], place: str) -> list[str]:
     out = []
     if row["stance"] not in STANCES:
@@ -151,7 +170,10 @@ def accept(root: Path, number: str) -> Outcome:
         problems += check_row(row, f"{where} row {row_number}", project, known, text, info.identifier)
     if problems:
         raise AcceptRefused(f"{len(problems)} problem(s), nothing changed:\n  " + "\n  ".join(problems))
-    return commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris)
+    warnings = [w for n, row in chosen if (w := moved(row, f"{where} row {n}", text))]
+    outcome = commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris)
+    outcome.warnings = warnings
+    return outcome
 
 
 def commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris) -> Outcome:

@@ -140,7 +140,7 @@ def to_row(d: Drafted, text: str, source_file: str) -> dict[str, str]:
     row = {"subject": node(f.subject, "system"), "predicate": f.predicate,
            "object": obj, "lang": "", "stance": f.stance, "qualification": f.qualification,
            "quote": text[d.start:d.end], "prefix": prefix, "suffix": suffix, "note": "",
-           "rule": f.rule, "confidence": f"{f.confidence:.2f}", "accept": ""}
+           "rule": f.rule, "confidence": f"{f.confidence:.2f}", "accept": "", "found_at": f"{d.start}-{d.end}"}
     found = problem(Quote("draft", source_file, row["quote"], prefix, suffix), text)
     if found:
         raise TermgraphError(f"drafting produced a quote that is not verbatim (a bug): {found}")

@@ -95,7 +95,7 @@ def add_from_selection(root: Path, number: str, quote: str, near: int, fields: d
     row = {c: "" for c in table.DRAFT_COLUMNS}
     row.update({k: str(v) for k, v in fields.items() if k in EDITABLE})
     row.update({"id": f"{number}-d{max(used, default=0) + 1:03d}", "quote": text[start:end], "prefix": prefix,
-                "suffix": suffix, "rule": "curator", "confidence": "1.00"})
+                "suffix": suffix, "rule": "curator", "confidence": "1.00", "found_at": f"{start}-{end}"})
     row["stance"] = row["stance"] or "asserts"
     problems = check_stance(row, "the new row")
     if problems:
