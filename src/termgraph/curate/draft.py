@@ -168,7 +168,7 @@ def rows_for(drafted: list[Drafted], text: str, source_file: str, number: str) -
 
 
 def entity_rows(drafted: list[Drafted], text: str) -> list[dict[str, str]]:
-    """New systems and organisations the rows name, one line each, with the first evidence."""
+    """New concepts, systems and organisations the rows name, one line each, with the first evidence."""
     out: dict[str, dict[str, str]] = {}
     for d in sorted(drafted, key=lambda d: d.start):
         f = d.found
@@ -176,7 +176,9 @@ def entity_rows(drafted: list[Drafted], text: str) -> list[dict[str, str]]:
         if isinstance(f.obj, Mention):
             roles.append((f.obj, "org" if f.predicate == "schema:creator" else "system"))
         for m, role in roles:
-            if m.kind == "new":
+            if m.new:
+                role = "concept"
+            if m.kind == "new" or m.new:
                 key = node(m, role)
                 out.setdefault(key, {"id": key, "kind": role, "label": m.label,
                                      "evidence": text[d.start:d.end], "rule": f.rule, "accept": ""})
