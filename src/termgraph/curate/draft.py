@@ -72,6 +72,8 @@ def learned_labels(project: Project, text: str, segments: list[Segment]) -> dict
     entities = {iri: replace(e, labels=list(e.labels)) for iri, e in project.entities.items()}
     for seg in segments:
         for f in synonymy_rules(mask(text, seg.start, seg.end, mentions), text):
+            if f.subject.iri not in entities:
+                continue  # a category the article names that the graph does not know yet
             labels = entities[f.subject.iri].labels
             if f.predicate == "skos:altLabel" and f.obj not in labels:
                 labels.append(f.obj)

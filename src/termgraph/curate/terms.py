@@ -34,6 +34,7 @@ conventional classic classical early older old future next these those which wha
 there here be is are was were using used use uses make makes making train training smaller tiny leading
 favorite favourite certain particular given base""".split())
 NOT_KIND_SUFFIX = re.compile(r"-(?:based|style|like|only|specific|trained|driven|powered|sized|scale|level)$")
+VERB_LIKE = re.compile(r"(?<!s)s$|ly$", re.I)  # a verb ("uses models") or an adverb before the head
 PHRASE = re.compile(rf"(?<![\w⟦-])((?:[a-zA-Z][a-z0-9]*(?:-[a-z0-9]+)*\s+)(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*\s+){{0,2}})({HEADS})(?![\w-])")
 
 
@@ -71,8 +72,8 @@ def phrases(article: str, start: int, end: int, taken: list[Mention]) -> list[Me
         words = m.group(1).split()
         while words and (words[0].lower() in NOT_KINDS or NOT_KIND_SUFFIX.search(words[0])):
             words.pop(0)
-        if not words or any(w.lower() in NOT_KINDS or NOT_KIND_SUFFIX.search(w) for w in words):
-            continue
+        if not words or any(w.lower() in NOT_KINDS or NOT_KIND_SUFFIX.search(w) or VERB_LIKE.search(w) for w in words):
+            continue  # "leverages models", "readily trained models": not a kind
         if m.group(2) == "AI" and len(words) > 1:
             continue  # "deep learning AI": too loose a phrase to propose
         s = m.end() - len(" ".join(words + [m.group(2)]))
