@@ -8,6 +8,7 @@ Every quote is checked verbatim (and made unique with prefix/suffix) before it i
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -36,6 +37,7 @@ class Drafted:
     found: Found
     start: int  # the quote's span in the article
     end: int
+    section: int = 0  # how many headings stand before it (set by find_all)
 
 
 def list_context(text: str, segments: list[Segment], mentions: list[Mention]) -> list[Drafted]:
@@ -113,7 +115,9 @@ def find_all(project: Project, text: str) -> list[Drafted]:
                 f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))
             out.append(Drafted(f, seg.start, seg.end))
     out += [Drafted(f, start, end) for f, start, end in table_rules(text, segments, mentions)]
-    return out + list_context(text, segments, mentions)
+    out += list_context(text, segments, mentions)
+    headings = [seg.start for seg in segments if seg.kind == "heading"]
+    return [replace(d, section=bisect_right(headings, d.start)) for d in out]
 
 
 def anchor(text: str, start: int, end: int) -> tuple[str, str]:
@@ -149,9 +153,24 @@ def to_row(d: Drafted, text: str, source_file: str) -> dict[str, str]:
     return row
 
 
+DEFINITIONS = ("skos:definition", "tg:additionalDefinition")
+
+
+def best_definitions(drafted: list[Drafted]) -> list[Drafted]:
+    """One definition per term and section, as a curator records it: the most explicit ("X refers
+    to", "X is defined as", then "A X is a …", then "Xs are …", then glossary lines), the first of
+    equals. (A term defined again under another heading keeps that definition too.)"""
+    best: dict[tuple, Drafted] = {}
+    for d in sorted(drafted, key=lambda d: (-d.found.confidence, d.start)):
+        if d.found.predicate in DEFINITIONS:
+            best.setdefault((d.found.subject.iri, d.section), d)
+    return [d for d in drafted if d.found.predicate not in DEFINITIONS or best[(d.found.subject.iri, d.section)] is d]
+
+
 def rows_for(drafted: list[Drafted], text: str, source_file: str, number: str) -> list[dict[str, str]]:
-    """One row per (claim, quote); the first definition of a term is its skos:definition, the
-    others tg:additionalDefinition; rows in the order of the text."""
+    """One row per (claim, quote); one definition per term and section, the first of a term its
+    skos:definition, the others tg:additionalDefinition; rows in the order of the text."""
+    drafted = best_definitions(drafted)
     rows, seen, defined = [], set(), set()
     for d in sorted(drafted, key=lambda d: (d.start, -d.found.confidence)):
         row = to_row(d, text, source_file)

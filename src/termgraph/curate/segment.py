@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 BULLET = re.compile(r"[ \t]*(?:[•●◦▪‣∙·*+\-–]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)])[ \t]+(?=\S)")
 RULER = re.compile(r"[\s|:+=_*\-–—]+")
+QUOTED = re.compile(r"(?:>[ \t]*)+")  # a block quotation's markers ("> "), not the text's words
 CELL_SPLIT = re.compile(r"\t+| {3,}|\s\|\s")
 
 
@@ -82,6 +83,10 @@ def is_heading(line: str) -> bool:
 def segment(text: str) -> list[Segment]:
     out: list[Segment] = []
     for block, (start, end) in enumerate(lines(text)):
+        if quoted := QUOTED.match(text, start, end):
+            start = quoted.end()
+            if start >= end:
+                continue  # an empty line of a block quotation
         line = text[start:end]
         bullet = BULLET.match(line)
         if RULER.fullmatch(line):
