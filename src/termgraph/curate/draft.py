@@ -69,7 +69,8 @@ def list_context(text: str, segments: list[Segment], mentions: list[Mention]) ->
 
 def learned_labels(project: Project, text: str, segments: list[Segment]) -> dict:
     """The entities with the abbreviations and other names the article itself introduces
-    ("large language models (LLMs)", "generative AI, or gen AI,") added, for the rest of it."""
+    ("large language models (LLMs)", "generative AI, or gen AI,") added, for the rest of it; and a
+    category named "<kind> AI" also as "<kind> models" / "<kind> systems" (generative models)."""
     mentions = Gazetteer(project.entities).find(text)
     entities = {iri: replace(e, labels=list(e.labels)) for iri, e in project.entities.items()}
     for seg in segments:
@@ -79,6 +80,11 @@ def learned_labels(project: Project, text: str, segments: list[Segment]) -> dict
             labels = entities[f.subject.iri].labels
             if f.predicate == "skos:altLabel" and f.obj not in labels:
                 labels.append(f.obj)
+    for entity in entities.values():  # "generative AI" is also said "generative models"
+        for label in list(entity.labels):
+            kind = re.fullmatch(r"([a-z][\w-]*) AI", label)
+            if entity.kind == "concept" and kind:
+                entity.labels += [f"{kind[1]} {head}" for head in ("model", "system") if f"{kind[1]} {head}" not in entity.labels]
     return entities
 
 
@@ -106,7 +112,9 @@ def nested_examples(found: list[Found]) -> list[Found]:
 def find_all(project: Project, text: str) -> list[Drafted]:
     segments = segment(text)
     mentions = Gazetteer(learned_labels(project, text, segments)).find(text)
-    pronouns = anaphora.resolve(text, segments, mentions)
+    named = sorted({n for seg in segments for n in mask(text, seg.start, seg.end, mentions).mentions},
+                   key=lambda n: n.start)  # with the new names and categories each segment proposes
+    pronouns = anaphora.resolve(text, segments, named)
     out = []
     for i, seg in enumerate(segments):
         m: Masked = mask(text, seg.start, seg.end, sorted(mentions + pronouns.get(i, []), key=lambda x: x.start))
