@@ -13,10 +13,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from termgraph.build.quotes import Quote, problem
-from termgraph.curate import anaphora, table
+from termgraph.curate import anaphora, structure, table
 from termgraph.curate.gazetteer import Gazetteer, Mention
 from termgraph.curate.masking import Masked, mask
-from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a
+from termgraph.curate.patterns import HEAD, LIST, PAREN, Found, S, is_a
 from termgraph.curate.relations import synonymy_rules
 from termgraph.curate.rules import segment_rules
 from termgraph.curate.project import Project, curie, load_project
@@ -29,7 +29,10 @@ INTRO = [re.compile(rf"(?:examples|instances|types|kinds)\s+of\s+(?:[\w-]+\s+){{
          # "The foundation models in generative AI include:": the list's kind is the subject's head
          re.compile(rf"^(?:(?:the|some|many|several|other)\s+)?(?:[\w-]+\s+){{0,2}}?{S('y')}{HEAD}"
                     rf"(?:\s+(?:in|of|for|from|by|used\s+in)\s+[^:]*?)?\s+(?:include|includes)\s*:$", re.I)]
-ITEM_HEAD = re.compile(rf"^(?:(?:\w+|⟦\d+⟧)\s*['’]s\s+)?{S('x')}{HEAD}{PAREN}\s*(?::|—|–|\s-\s|$)")
+ITEM_HEAD = re.compile(rf"^(?P<list>{LIST}){PAREN}\s*(?::|—|–|\s-\s|$)")
+# "Foundation models that are not LLMs:": the items are Ys, and (not) Zs
+INTRO_THAT = re.compile(rf"^(?:(?:the|some|many|several|other)\s+)?{S('y')}{HEAD}\s+(?:that|which)\s+(?P<rel>(?:are|is)\s+(?:not\s+)?)"
+                        rf"(?:(?:a|an)\s+)?(?:[\w-]+\s+){{0,2}}?{S('z')}{HEAD}\s*:$", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Drafted:
     found: Found
     start: int  # the quote's span in the article
     end: int
+    note: str = ""  # for the reviewer: the heading or sentence a line's claim depends on
     section: int = 0  # how many headings stand before it (set by find_all)
 
 
@@ -49,21 +53,26 @@ def list_context(text: str, segments: list[Segment], mentions: list[Mention]) ->
     blocks = sorted(firsts)
     for seg in segments:
         intro = mask(text, seg.start, seg.end, mentions)
-        hit = next((h for r in INTRO if (h := r.search(intro.text))), None)
+        hit = next((h for r in INTRO + [INTRO_THAT] if (h := r.search(intro.text))), None)
         if not hit or intro.mention(hit["y"]).kind != "concept":
             continue
+        kinds = [(intro.mention(hit["y"]), "")]
+        if "z" in hit.re.groupindex and intro.mention(hit["z"]).kind == "concept":
+            kinds.append((intro.mention(hit["z"]), hit["rel"]))
         bullets = False
         for block in [b for b in blocks if b > seg.block][:30]:
             item = firsts[block]
-            m = mask(text, item.start, item.end, mentions)
+            m = mask(text, item.start, item.end, mentions, listed=item.kind == "item")
             head = ITEM_HEAD.match(m.text)
             if bullets and item.kind == "sentence" and not head:
                 continue  # a paragraph describing the bullet above it
             if not head or item.kind == "heading":
                 break
             bullets = item.kind == "item"
-            for f in is_a(m.mention(head["x"]), intro.mention(hit["y"]), "", "", "list-under-intro", 0.7):
-                out.append(Drafted(f, item.start, item.end))
+            for x in structure.listed(m, head["list"]):
+                for y, rel in kinds:
+                    for f in is_a(x, y, rel, "", "list-under-intro", 0.7):
+                        out.append(Drafted(f, item.start, item.end, note=f"under: {text[seg.start:seg.end]}"))
     return out
 
 
@@ -115,13 +124,19 @@ def find_all(project: Project, text: str) -> list[Drafted]:
     named = sorted({n for seg in segments for n in mask(text, seg.start, seg.end, mentions).mentions},
                    key=lambda n: n.start)  # with the new names and categories each segment proposes
     pronouns = anaphora.resolve(text, segments, named)
+    topics = structure.topics(text, segments, named, pronouns)
+    defining = structure.defining_firsts(text, segments)
     out = []
     for i, seg in enumerate(segments):
-        m: Masked = mask(text, seg.start, seg.end, sorted(mentions + pronouns.get(i, []), key=lambda x: x.start))
+        m: Masked = mask(text, seg.start, seg.end, sorted(mentions + pronouns.get(i, []), key=lambda x: x.start),
+                         listed=seg.kind == "item")
         for f in nested_examples(segment_rules(m, text, seg.kind)):
             if any(p in (f.subject, f.obj) for p in pronouns.get(i, [])):
                 f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))
             out.append(Drafted(f, seg.start, seg.end))
+        topic, where = topics[i]
+        for f in structure.structure_rules(m, seg, topic, i in defining, text):
+            out.append(Drafted(f, seg.start, seg.end, note=f"about {topic.label or text[topic.start:topic.end]}: {where}"))
     out += [Drafted(f, start, end) for f, start, end in table_rules(text, segments, mentions)]
     out += list_context(text, segments, mentions)
     headings = [seg.start for seg in segments if seg.kind == "heading"]
@@ -153,7 +168,7 @@ def to_row(d: Drafted, text: str, source_file: str) -> dict[str, str]:
     prefix, suffix = anchor(text, d.start, d.end)
     row = {"subject": node(f.subject, "system"), "predicate": f.predicate,
            "object": obj, "lang": "", "stance": f.stance, "qualification": f.qualification,
-           "quote": text[d.start:d.end], "prefix": prefix, "suffix": suffix, "note": "",
+           "quote": text[d.start:d.end], "prefix": prefix, "suffix": suffix, "note": d.note,
            "rule": f.rule, "confidence": f"{f.confidence:.2f}", "accept": "", "found_at": f"{d.start}-{d.end}"}
     found = problem(Quote("draft", source_file, row["quote"], prefix, suffix), text)
     if found:

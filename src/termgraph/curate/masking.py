@@ -32,8 +32,14 @@ class Masked:
         return self.mentions[int(match_group)]
 
 
-def name_candidates(article: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
-    """Capitalised names not in the graph (RoBERTa, T5, Stable Diffusion): proposals only."""
+# After a list item's leading name: "Synthesia (videos)", "Jukebox by OpenAI", "Midjourney, DALL·E"
+ITEM_NAME_END = re.compile(r"\s*(?:$|[(,:;–—]|\s-\s|by\s)")
+
+
+def name_candidates(article: str, start: int, end: int, taken: list[Mention], listed: bool = False) -> list[Mention]:
+    """Capitalised names not in the graph (RoBERTa, T5, Stable Diffusion): proposals only. In a
+    list item (`listed`), a capitalised word that stands alone before "(", ",", "by" or the end
+    is a name too, even at the item's start."""
     out = []
     for m in NAME.finditer(article, start, end):
         s, e = m.start(), m.end()
@@ -41,7 +47,8 @@ def name_candidates(article: str, start: int, end: int, taken: list[Mention]) ->
             s += w.end()
         name = article[s:e]
         plain = not re.search(r"[A-Z0-9].*[A-Z0-9]|\d", name)
-        if name in NOT_NAMES or (plain and (s == start or article[start:s].rstrip().endswith((".", ":")))):
+        alone = listed and ITEM_NAME_END.match(article, e, end)
+        if name in NOT_NAMES or (plain and not alone and (s == start or article[start:s].rstrip().endswith((".", ":")))):
             continue  # a capital at the start of a sentence says nothing
         overlapping = [t for t in taken if t.start < e and s < t.end]
         versioned = len(overlapping) == 1 and overlapping[0].kind == "system" and overlapping[0].start == s and \
@@ -58,9 +65,9 @@ def name_candidates(article: str, start: int, end: int, taken: list[Mention]) ->
     return out
 
 
-def mask(article: str, start: int, end: int, mentions: list[Mention]) -> Masked:
+def mask(article: str, start: int, end: int, mentions: list[Mention], listed: bool = False) -> Masked:
     inside = [m for m in mentions if start <= m.start and m.end <= end]
-    names = name_candidates(article, start, end, inside)
+    names = name_candidates(article, start, end, inside, listed)
     names += terms.phrases(article, start, end, inside + names)
     inside = [m for m in inside if not any(n.start <= m.start and m.end <= n.end for n in names)]
     inside = sorted(inside + names, key=lambda m: m.start)
