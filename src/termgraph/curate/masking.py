@@ -33,7 +33,7 @@ class Masked:
 
 
 # After a list item's leading name: "Synthesia (videos)", "Jukebox by OpenAI", "Midjourney, DALL·E"
-ITEM_NAME_END = re.compile(r"\s*(?:$|[(,:;–—]|\s-\s|by\s)")
+ITEM_NAME_END = re.compile(r"\s*(?:$|[(,;]|by\s)")  # not before ":" or a dash: "Scale — …" is a glossary term
 
 
 def name_candidates(article: str, start: int, end: int, taken: list[Mention], listed: bool = False) -> list[Mention]:
