@@ -77,7 +77,10 @@ def sentences(text: str, start: int, end: int, kind: str, block: int) -> list[Se
 
 
 def is_heading(line: str) -> bool:
-    return len(line) <= 80 and not re.search(r"[.!?;,]$", line) and len(line.split()) <= 10
+    """A short line without a sentence's end; a short question on its own line ("What Is BERT?")
+    is a heading too (FAQ and explainer pages title their sections so)."""
+    return len(line) <= 80 and not re.search(r"[.!;,]$", line) and len(line.split()) <= 10 and \
+        not (line.endswith("?") and line.count("?") > 1)
 
 
 def segment(text: str) -> list[Segment]:
