@@ -23,7 +23,8 @@ ANY = r"⟦\d+⟧"
 PAREN = r"(?:\s*\([^()]*\))?"
 HEAD = (r"(?:\s+(?:models?|systems?|tools?|applications?|products?|techniques?|methods?|networks?|"
         r"approach(?:es)?|technolog(?:y|ies)|algorithms?))?")
-ITEM = rf"(?:the\s+)?(?:(?:\w+|{ANY})\s*['’]s\s+)?{ANY}{HEAD}{PAREN}(?:\s+by\s+{ANY})?"
+QUOTED = r"[\"“”‘’']?"  # a name in quotes: Modern "LLMs" like …
+ITEM = rf"(?:the\s+)?(?:(?:\w+|{ANY})\s*['’]s\s+)?{QUOTED}{ANY}{QUOTED}{HEAD}{PAREN}(?:\s+by\s+{ANY})?"
 CONJ = r"(?:(?:and|or)(?:\s+(?:even|also|then))?|&|as\s+well\s+as)"  # "…, and even multimodal models like …"
 LIST = rf"{ITEM}(?:\s*,\s*(?:{CONJ}\s+)?{ITEM})*(?:\s*,?\s*{CONJ}\s+{ITEM})?"
 ADV = r"(?:(?:\w+ly|also|often|now|still|thus|therefore)\s+)?"
@@ -73,6 +74,12 @@ LIST_TYPE_OF = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV
 # "Large language models (LLMs), a specialized kind of deep learning model, …": an appositive kind
 APPOSITIVE_KIND = re.compile(rf"{S('x')}{HEAD}{PAREN}\s*,\s*(?P<rel>(?:a|an|one)\s+(?:[\w-]+\s+){{0,2}}?(?:kind|type|form|class|"
                              rf"subset|category|variety|sort)\s+of\s+(?:[\w-]+\s+){{0,2}}?){S('y')}{HEAD}\s*,")
+# "CLIP and SAM are non-language-centric foundation models": each one listed is a Y
+LIST_COPULA = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}(?:not\s+)?(?:(?:all|both)\s+)?{DET}"
+                         rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b|their\b|its\b|our\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
+# "X describes models like A and B": the models named are Xs
+DESCRIBES = re.compile(rf"{S('x')}{HEAD}{QUOTED}\s+(?P<rel>(?:\w+\s+)?(?:describes?|refers?\s+to|denotes?|covers?|means?))\s+"
+                       rf"(?:[\w-]+\s+){{0,2}}?(?:models|systems|tools|programs|applications)\s*,?\s+(?:like|such\s+as|including)\s+(?P<list>{LIST})")
 SERVES_AS = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:serves?|served|acts?|acted|functions?|functioned)\s+as\s+{DET}"
                        rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
 
@@ -82,10 +89,14 @@ COMPOUND = re.compile(rf"\s+{S('z')}")  # "an LLM foundation model": a kind of b
 
 def is_a_rules(m: Masked) -> list[Found]:
     out = []
-    for hit in LIST_TYPE_OF.finditer(m.text):
-        ids = re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"]))
-        for i in ids if len(ids) > 1 else []:
-            out += is_a(m.mention(i), m.mention(hit["y"]), hit["rel"], before(m, hit.start()), "list-type-of", 0.85)
+    for regex, rule in ((LIST_TYPE_OF, "list-type-of"), (LIST_COPULA, "list-copula")):
+        for hit in regex.finditer(m.text):
+            ids = re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"]))
+            for i in ids if len(ids) > 1 else []:
+                out += is_a(m.mention(i), m.mention(hit["y"]), hit["rel"], before(m, hit.start()), rule, 0.85)
+    for hit in DESCRIBES.finditer(m.text):
+        for i in re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"])):
+            out += is_a(m.mention(i), m.mention(hit["x"]), "", before(m, hit.start()), "describes-like", 0.7)
     for regex, rule, conf in ((TYPE_OF, "type-of", 0.9), (COPULA, "copula-is-a", 0.75), (APPOSITIVE_KIND, "appositive-kind", 0.8),
                               (CONSIDERED, "considered-as", 0.7), (SERVES_AS, "serves-as-kind", 0.6)):
         for hit in regex.finditer(m.text):
@@ -100,7 +111,7 @@ def is_a_rules(m: Masked) -> list[Found]:
 
 
 HEARST = [
-    (re.compile(rf"{S('y')}{HEAD}\s*,?\s*\(?(?:such\s+as|like|including|e\.g\.,?|for\s+example,?|for\s+instance,?)\s+(?P<list>{LIST})"), "such-as", 0.85),
+    (re.compile(rf"{S('y')}{QUOTED}{HEAD}\s*,?\s*\(?(?:such\s+as|like|including|e\.g\.,?|for\s+example,?|for\s+instance,?)\s+(?P<list>{LIST})"), "such-as", 0.85),
     (re.compile(rf"(?i:examples|instances|types|kinds)\s+of\s+(?:\w+\s+){{0,2}}?{S('y')}{HEAD}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are|:))\s*:?\s*(?P<list>{LIST})"), "examples-of-include", 0.85),
     (re.compile(rf"^(?:(?:some|many|several|other)\s+(?:of\s+the\s+)?)?(?:(?:best|top|popular|notable|well-known|leading|common|major|prominent)\s+)?{S('y')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are))\s*:?\s*(?P<list>{LIST})\s*[.;]?$", re.I), "y-include-list", 0.75),
 ]
