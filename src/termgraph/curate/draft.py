@@ -35,6 +35,9 @@ INTRO_THAT = re.compile(rf"^(?:(?:the|some|many|several|other)\s+)?{S('y')}{HEAD
                         rf"(?:(?:a|an)\s+)?(?:[\w-]+\s+){{0,2}}?{S('z')}{HEAD}\s*:$", re.I)
 
 
+LABEL_LINE = re.compile(r"[^\W\d][\w -]{0,30}:\s")  # "Examples: A, B, C": what follows the label is a list
+
+
 @dataclass(frozen=True)
 class Drafted:
     found: Found
@@ -129,7 +132,7 @@ def find_all(project: Project, text: str) -> list[Drafted]:
     out = []
     for i, seg in enumerate(segments):
         m: Masked = mask(text, seg.start, seg.end, sorted(mentions + pronouns.get(i, []), key=lambda x: x.start),
-                         listed=seg.kind == "item")
+                         listed=seg.kind == "item" or bool(LABEL_LINE.match(text, seg.start, seg.end)))
         for f in nested_examples(segment_rules(m, text, seg.kind)):
             if any(p in (f.subject, f.obj) for p in pronouns.get(i, [])):
                 f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))

@@ -33,6 +33,8 @@ class Masked:
 
 
 # After a list item's leading name: "Synthesia (videos)", "Jukebox by OpenAI", "Midjourney, DALL·E"
+# "Zorblax and Quillon are …": a capital at a sentence's start, coordinated with a name
+COORDINATED = re.compile(r"\s*(?:,|\s(?:and|or|&))\s+(?:[A-Z][A-Za-z]*[A-Z0-9]|[A-Z][a-z]+[ ,.])")
 ITEM_NAME_END = re.compile(r"\s*(?:$|[(,;]|by\s)")  # not before ":" or a dash: "Scale — …" is a glossary term
 
 
@@ -47,7 +49,7 @@ def name_candidates(article: str, start: int, end: int, taken: list[Mention], li
             s += w.end()
         name = article[s:e]
         plain = not re.search(r"[A-Z0-9].*[A-Z0-9]|\d", name)
-        alone = listed and ITEM_NAME_END.match(article, e, end)
+        alone = listed and ITEM_NAME_END.match(article, e, end) or COORDINATED.match(article, e, end)
         if name in NOT_NAMES or (plain and not alone and (s == start or article[start:s].rstrip().endswith((".", ":")))):
             continue  # a capital at the start of a sentence says nothing
         overlapping = [t for t in taken if t.start < e and s < t.end]

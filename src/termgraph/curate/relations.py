@@ -37,6 +37,9 @@ BUILT_ON = [
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:based|built|founded)\s+(?:on|upon)\s+(?:top\s+of\s+)?{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "based-on", 0.8),
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:powered|driven|enabled)\s+by\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "powered-by", 0.8),
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|used|using|relies\s+on|rely\s+on|runs?\s+on|leverages?|builds?\s+on|draws?\s+on)\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}{HEAD}(?!\s*(?:architecture|-based|for\b))"), "uses", 0.65),
+    # "Generative AI leverages models like GANs, VAEs and transformers": each one listed
+    (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|used|using|relies\s+on|rely\s+on|leverages?|builds?\s+on|"
+                rf"draws?\s+on))\s+(?:[\w-]+\s+){{0,2}}?(?:like|such\s+as|including)\s+(?P<list>{LIST})"), "uses-like", 0.65),
     # "LLMs are artificial neural networks trained using ML": what the subject is trained with
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:is|are)\s+{DET}(?:[\w-]+\s+){{0,2}}?⟦\d+⟧{HEAD}\s+(?:pre-?)?trained\s+"
                 rf"(?:using|with|by)\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "trained-using", 0.7),
@@ -50,16 +53,18 @@ def built_on_rules(m: Masked) -> list[Found]:
     out = []
     for regex, rule, conf in BUILT_ON:
         for hit in regex.finditer(m.text):
-            s, o = m.mention(hit["s"]), m.mention(hit["o"])
-            if s.kind not in ("concept", "system") or o.kind not in ("concept", "system") or s.iri == o.iri:
-                continue
+            s = m.mention(hit["s"])
+            objects = [hit["o"]] if "o" in regex.groupindex else re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"]))
             if rule == "uses" and hit["rel"].lstrip().startswith("trained"):
                 continue  # "Ys trained using Z": the trained-using rule names whose training it is
-            predicate = "schema:isBasedOn" if s.kind == o.kind == "system" else "tg:poweredBy"
             st, q = cues.stance(hit["rel"], before(m, hit.start()))
             if st == "asserts" and re.search(r"\b(?:some|many|most)\s+⟦$", m.text[hit.start():hit.start("s")]):
                 st, q = "qualifies", "partial"
-            out.append(Found(s, predicate, o, st, q, rule, conf))
+            for o in map(m.mention, objects):
+                if s.kind not in ("concept", "system") or o.kind not in ("concept", "system") or s.iri == o.iri:
+                    continue
+                predicate = "schema:isBasedOn" if s.kind == o.kind == "system" else "tg:poweredBy"
+                out.append(Found(s, predicate, o, st, q, rule, conf))
     return out
 
 
