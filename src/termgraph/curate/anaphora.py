@@ -26,7 +26,7 @@ FRAME = re.compile(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVX]+)[.)]\s+)?(?:(?:what|who)\s+(
 def heading_topic(text: str, seg: Segment, mentions: list[Mention]) -> Mention | None:
     """The one term a heading names ("2. Large Language Models (LLMs)", "What Is BERT?")."""
     inside = [m for m in mentions if seg.start <= m.start and m.end <= seg.end]
-    if len({m.iri or m.label for m in inside}) != 1 or inside[0].kind not in ("concept", "system"):
+    if len({m.iri or m.label for m in inside}) != 1 or inside[0].kind not in ("concept", "system", "new"):
         return None
     m, rest, pos = inside[0], "", seg.start
     for other in inside:
@@ -37,7 +37,7 @@ def heading_topic(text: str, seg: Segment, mentions: list[Mention]) -> Mention |
 
 def sentence_subject(text: str, seg: Segment, mentions: list[Mention]) -> Mention | None:
     first = next((m for m in mentions if seg.start <= m.start < seg.end), None)
-    if first and first.kind in ("concept", "system") and SUBJECT.fullmatch(text[seg.start:first.start]):
+    if first and first.kind in ("concept", "system", "new") and SUBJECT.fullmatch(text[seg.start:first.start]):
         return first
     return None
 

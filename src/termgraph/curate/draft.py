@@ -14,7 +14,7 @@ from pathlib import Path
 
 from termgraph.build.quotes import Quote, problem
 from termgraph.curate import anaphora, structure, table
-from termgraph.curate.gazetteer import Gazetteer, Mention
+from termgraph.curate.gazetteer import Gazetteer, Mention, longest
 from termgraph.curate.masking import Masked, mask
 from termgraph.curate.patterns import HEAD, LIST, PAREN, Found, S, is_a
 from termgraph.curate.relations import synonymy_rules
@@ -121,11 +121,25 @@ def nested_examples(found: list[Found]) -> list[Found]:
     return found + extra
 
 
+def again(text: str, named: list[Mention], taken: list[Mention]) -> list[Mention]:
+    """Every other occurrence of a new name the article proposes somewhere ("What Is Zorblax?" …
+    "Zorblax is a chatbot."), where no other mention stands."""
+    labels = {m.label for m in named if m.kind == "new"}
+    out = []
+    for label in sorted(labels, key=len, reverse=True):
+        for hit in re.finditer(rf"(?<![\w-]){re.escape(label)}(?![\w-])", text):
+            if not any(t.start < hit.end() and hit.start() < t.end for t in taken + out):
+                out.append(Mention(hit.start(), hit.end(), "", "new", label))
+    return out
+
+
 def find_all(project: Project, text: str) -> list[Drafted]:
     segments = segment(text)
     mentions = Gazetteer(learned_labels(project, text, segments)).find(text)
-    named = sorted({n for seg in segments for n in mask(text, seg.start, seg.end, mentions).mentions},
+    named = sorted({n for seg in segments for n in mask(text, seg.start, seg.end, mentions, listed=seg.kind == "item").mentions},
                    key=lambda n: n.start)  # with the new names and categories each segment proposes
+    mentions = longest(mentions + again(text, named, mentions))
+    named = longest(named + again(text, named, named))
     pronouns = anaphora.resolve(text, segments, named)
     topics = structure.topics(text, segments, named, pronouns)
     defining = structure.defining_firsts(text, segments)

@@ -14,7 +14,8 @@ NAME = re.compile(r"(?<![\w⟦-])[A-Z][A-Za-z0-9]*(?:[-.+·‑][A-Za-z0-9]+)*(?:
 VERSION = re.compile(r"\s+\d+(?:\.\d+)*")  # "DALL·E 2" beside the known DALL·E: another system
 NOT_NAMES = frozenset("""I A An The This That These Those It Its They Their There Some Many Most All Each Every
 And Or But For In On Of To By With As At From Other Others Such Unlike While When If Key Examples Example
-Typical Popular Notable Top Best Both Also However Moreover Finally First Second Third""".split())
+Typical Popular Notable Top Best Both Also However Moreover Finally First Second Third What Who Why How Is Are
+Was Were Which Where Do Does Can""".split())
 
 
 @dataclass
