@@ -153,3 +153,30 @@ def test_pronouns_appositive_kinds_distinctions_and_training(project):
         ("system:zorblax", "schema:creator", "org:google", "asserts"),
         ("system:zorblax", "rdf:type", "concept:chatbot", "asserts"),
         ("system:zorblax", "rdf:type", "concept:foundation-model", "denies")}
+
+
+def test_an_aside_s_examples_share_the_class_and_maker_and_used_in_is_built_on(project):
+    text = ("Chatbots talk. Notable examples include OpenAI's Zorblax models (e.g., Zorblax-2 and Zorblax-3, used in "
+            "ChatGPT), Google's Quillon (used in Bard), and Brushy.\n")
+    assert claims(project, text) == {
+        ("system:zorblax", "schema:creator", "org:openai", "asserts"),
+        ("system:quillon", "schema:creator", "org:google", "asserts"),
+        ("system:zorblax", "rdf:type", "concept:chatbot", "asserts"),
+        ("system:quillon", "rdf:type", "concept:chatbot", "asserts"),
+        ("system:brushy", "rdf:type", "concept:chatbot", "asserts"),
+        ("system:zorblax-2", "schema:creator", "org:openai", "asserts"),
+        ("system:zorblax-3", "schema:creator", "org:openai", "asserts"),
+        ("system:zorblax-2", "rdf:type", "concept:chatbot", "asserts"),
+        ("system:zorblax-3", "rdf:type", "concept:chatbot", "asserts"),
+        ("system:chatgpt", "schema:isBasedOn", "system:zorblax-2", "asserts"),
+        ("system:chatgpt", "schema:isBasedOn", "system:zorblax-3", "asserts"),
+        ("system:bard", "schema:isBasedOn", "system:quillon", "asserts")}
+    # an aside that neither gives examples nor says where a name is used adds nothing
+    assert claims(project, "Image generators include Pixelwright (first released in 2019, later used widely).\n") == {
+        ("system:pixelwright", "rdf:type", "concept:image-generator", "asserts")}
+
+
+def test_as_ys_they_makes_the_previous_subject_a_kind_of_y(project):
+    assert claims(project, "Chatbots help people. As image generators, they draw pictures.\n") == {
+        ("concept:chatbot", "rdfs:subClassOf", "concept:image-generator", "asserts")}
+    assert claims(project, "Chatbots help people. When asked, they answer.\n") == set()

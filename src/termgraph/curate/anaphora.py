@@ -14,6 +14,8 @@ from termgraph.curate.segment import Segment
 LEADING = re.compile(r"(?:It|They|This\s+(?:term|model|technology|approach|system|field|concept)|"
                      r"These\s+(?:models|systems|terms|tools|technologies|networks)|Such\s+(?:models|systems))(?=\s)")
 INNER = re.compile(r"(?:(?<=, )|(?<=, but )|(?<=, and )|(?<=; ))(?:it|they)(?=\s+(?:is|are|can|could|may|might|also|was|were)\b)")
+# "As autoregressive language models, they work …": the pronoun after an opening clause is the subject
+OPENING = re.compile(r"(?:As|Like|Unlike|Being|While|Although|Though|Because|Since)\b[^,;.]{1,80},\s+(?P<p>it|they)\b")
 # "This refers to …", "This means …": the term the sentence before ended on
 THIS = re.compile(r"This(?=\s+(?:refers\s+to|means|describes|denotes|is\s+defined\s+as)\b)")
 # What may stand before a sentence's subject: "The short answer is: BERT is …", "The …"
@@ -45,13 +47,13 @@ def sentence_subject(text: str, seg: Segment, mentions: list[Mention]) -> Mentio
 def resolve(text: str, segments: list[Segment], mentions: list[Mention]) -> dict[int, list[Mention]]:
     """For each segment index, the pronoun mentions to add to it."""
     out: dict[int, list[Mention]] = {}
-    topic, last, block, ended = None, None, None, None
+    topic, last, block, ended, carried = None, None, None, None, None
     for i, seg in enumerate(segments):
         if seg.kind == "heading":
-            topic, last, ended = heading_topic(text, seg, mentions) or topic, None, None
+            topic, last, ended, carried = heading_topic(text, seg, mentions) or topic, None, None, None
             continue
         if seg.block != block:
-            block, last, ended = seg.block, None, None
+            block, last, ended, carried = seg.block, None, None, last or carried
         own = sentence_subject(text, seg, mentions)
         lead = LEADING.match(text, seg.start, seg.end)
         antecedent = last or topic
@@ -61,6 +63,10 @@ def resolve(text: str, segments: list[Segment], mentions: list[Mention]) -> dict
         for inner in INNER.finditer(text, seg.start, seg.end):
             if own:
                 added.append(Mention(inner.start(), inner.end(), own.iri, own.kind, own.label, own.new))
+        opening = OPENING.match(text, seg.start, seg.end)
+        if opening and not own and (last or topic or carried):
+            who = last or topic or carried  # the paragraph's, the section's, or the paragraph before's term
+            added.append(Mention(opening.start("p"), opening.end("p"), who.iri, who.kind, who.label, who.new))
         this = THIS.match(text, seg.start, seg.end)
         if this and ended and not own:
             added.append(Mention(this.start(), this.end(), ended.iri, ended.kind, ended.label, ended.new))

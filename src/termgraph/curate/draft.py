@@ -14,6 +14,7 @@ from pathlib import Path
 
 from termgraph.build.quotes import Quote, problem
 from termgraph.curate import anaphora, structure, table
+from termgraph.curate.asides import aside_rules
 from termgraph.curate.gazetteer import Gazetteer, Mention, longest
 from termgraph.curate.masking import Masked, mask
 from termgraph.curate.patterns import HEAD, LIST, PAREN, Found, S, is_a
@@ -152,7 +153,8 @@ def find_all(project: Project, text: str) -> list[Drafted]:
                 f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))
             out.append(Drafted(f, seg.start, seg.end))
         topic, where = topics[i]
-        for f in structure.structure_rules(m, seg, topic, i in defining, text):
+        by_structure = structure.structure_rules(m, seg, topic, i in defining, text)
+        for f in by_structure + aside_rules(m, by_structure):
             out.append(Drafted(f, seg.start, seg.end, note=f"about {topic.label or text[topic.start:topic.end]}: {where}"))
     out += [Drafted(f, start, end) for f, start, end in table_rules(text, segments, mentions)]
     out += list_context(text, segments, mentions)

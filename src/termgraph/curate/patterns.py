@@ -80,6 +80,8 @@ LIST_COPULA = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}
 # "X describes models like A and B": the models named are Xs
 DESCRIBES = re.compile(rf"{S('x')}{HEAD}{QUOTED}\s+(?P<rel>(?:\w+\s+)?(?:describes?|refers?\s+to|denotes?|covers?|means?))\s+"
                        rf"(?:[\w-]+\s+){{0,2}}?(?:models|systems|tools|programs|applications)\s*,?\s+(?:like|such\s+as|including)\s+(?P<list>{LIST})")
+# "As autoregressive language models, they …": the subject is one of them
+AS_KIND = re.compile(rf"^(?P<rel>As\s+(?:an?\s+)?(?:[\w-]+\s+){{0,2}}?){S('y')}{HEAD}\s*,\s*{S('x')}")
 SERVES_AS = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:serves?|served|acts?|acted|functions?|functioned)\s+as\s+{DET}"
                        rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
 
@@ -98,6 +100,7 @@ def is_a_rules(m: Masked) -> list[Found]:
         for i in re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"])):
             out += is_a(m.mention(i), m.mention(hit["x"]), "", before(m, hit.start()), "describes-like", 0.7)
     for regex, rule, conf in ((TYPE_OF, "type-of", 0.9), (COPULA, "copula-is-a", 0.75), (APPOSITIVE_KIND, "appositive-kind", 0.8),
+                              (AS_KIND, "as-kind", 0.7),
                               (CONSIDERED, "considered-as", 0.7), (SERVES_AS, "serves-as-kind", 0.6)):
         for hit in regex.finditer(m.text):
             x, y = m.mention(hit["x"]), m.mention(hit["y"])
