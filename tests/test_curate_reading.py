@@ -180,3 +180,10 @@ def test_as_ys_they_makes_the_previous_subject_a_kind_of_y(project):
     assert claims(project, "Chatbots help people. As image generators, they draw pictures.\n") == {
         ("concept:chatbot", "rdfs:subClassOf", "concept:image-generator", "asserts")}
     assert claims(project, "Chatbots help people. When asked, they answer.\n") == set()
+
+
+def test_a_product_named_after_another_name_is_its_own_system_but_a_maker_before_a_known_one_is_not(project):
+    text = "Popular chatbots include ChatGPT, Microsoft Copilot, Google Gemini, Meta AI and Bard. Using Bard is easy."
+    assert claims(project, text) == {(s, "rdf:type", "concept:chatbot", "asserts") for s in (
+        "system:chatgpt", "system:microsoft-copilot", "system:gemini", "system:bard")}
+    assert entities(project, text) == [("system:microsoft-copilot", "system", "Microsoft Copilot")]

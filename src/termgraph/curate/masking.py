@@ -56,6 +56,10 @@ def name_candidates(article: str, start: int, end: int, taken: list[Mention], li
         overlapping = [t for t in taken if t.start < e and s < t.end]
         versioned = len(overlapping) == 1 and overlapping[0].kind == "system" and overlapping[0].start == s and \
             VERSION.fullmatch(article, overlapping[0].end, e)
+        # "Microsoft Copilot": a known product's name after another capitalised name (not a
+        # known maker's, not a sentence's first word) is another product
+        versioned = versioned or len(overlapping) == 1 and overlapping[0].kind == "system" and overlapping[0].start > s \
+            and overlapping[0].end == e and s > start and not article[start:s].rstrip().endswith((".", ":"))
         if not versioned and any(t.kind != "concept" or t.start < s or t.end > e or (t.start, t.end) == (s, e)
                                  for t in overlapping):
             continue  # a known name, or a name that runs into one

@@ -24,7 +24,7 @@ PAREN = r"(?:\s*\([^()]*\))?"
 HEAD = (r"(?:\s+(?:models?|systems?|tools?|applications?|products?|techniques?|methods?|networks?|"
         r"approach(?:es)?|technolog(?:y|ies)|algorithms?))?")
 QUOTED = r"[\"“”‘’']?"  # a name in quotes: Modern "LLMs" like …
-ITEM = rf"(?:the\s+)?(?:(?:\w+|{ANY})\s*['’]s\s+)?{QUOTED}{ANY}{QUOTED}{HEAD}{PAREN}(?:\s+by\s+{ANY})?"
+ITEM = rf"(?:the\s+)?(?:(?:\w+|{ANY})\s*['’]s\s+|{ANY}\s+(?={ANY}))?{QUOTED}{ANY}{QUOTED}{HEAD}{PAREN}(?:\s+by\s+{ANY})?"
 CONJ = r"(?:(?:and|or)(?:\s+(?:even|also|then))?|&|as\s+well\s+as)"  # "…, and even multimodal models like …"
 LIST = rf"{ITEM}(?:\s*,\s*(?:{CONJ}\s+)?{ITEM})*(?:\s*,?\s*{CONJ}\s+{ITEM})?"
 ADV = r"(?:(?:\w+ly|also|often|now|still|thus|therefore)\s+)?"
@@ -43,6 +43,19 @@ class Found:
     qualification: str
     rule: str
     confidence: float
+
+
+def names_in(m: Masked, group: str) -> list[str]:
+    """The slots a matched list names, without what stands in parentheses, and without a term
+    that only ends a maker's product name ("Meta AI": not the concept AI)."""
+    inner = re.sub(r"\([^()]*\)", "", group)
+    out, prev, prev_end = [], None, -1
+    for hit in re.finditer(r"⟦(\d+)⟧", inner):
+        adjacent = prev is not None and not inner[prev_end:hit.start()].strip()
+        if not (adjacent and m.mention(prev).kind == "org" and m.mention(hit[1]).kind == "concept"):
+            out.append(hit[1])
+        prev, prev_end = hit[1], hit.end()
+    return out
 
 
 def before(m: Masked, pos: int) -> str:
@@ -93,11 +106,11 @@ def is_a_rules(m: Masked) -> list[Found]:
     out = []
     for regex, rule in ((LIST_TYPE_OF, "list-type-of"), (LIST_COPULA, "list-copula")):
         for hit in regex.finditer(m.text):
-            ids = re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"]))
+            ids = names_in(m, hit["list"])
             for i in ids if len(ids) > 1 else []:
                 out += is_a(m.mention(i), m.mention(hit["y"]), hit["rel"], before(m, hit.start()), rule, 0.85)
     for hit in DESCRIBES.finditer(m.text):
-        for i in re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"])):
+        for i in names_in(m, hit["list"]):
             out += is_a(m.mention(i), m.mention(hit["x"]), "", before(m, hit.start()), "describes-like", 0.7)
     for regex, rule, conf in ((TYPE_OF, "type-of", 0.9), (COPULA, "copula-is-a", 0.75), (APPOSITIVE_KIND, "appositive-kind", 0.8),
                               (AS_KIND, "as-kind", 0.7),
@@ -137,7 +150,7 @@ def hearst_rules(m: Masked) -> list[Found]:
                     m.mention(i).kind not in ("system", "new") for i in re.findall(r"⟦(\d+)⟧", hit["list"])):
                 continue  # only names of systems are listed this way
             rel = hit.groupdict().get("rel") or ""
-            for i in re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"])):
+            for i in names_in(m, hit["list"]):
                 out += is_a(m.mention(i), y, rel if cues.NEGATION.search(rel) else "", "", rule, conf)
     return out
 
