@@ -187,3 +187,41 @@ def test_a_product_named_after_another_name_is_its_own_system_but_a_maker_before
     assert claims(project, text) == {(s, "rdf:type", "concept:chatbot", "asserts") for s in (
         "system:chatgpt", "system:microsoft-copilot", "system:gemini", "system:bard")}
     assert entities(project, text) == [("system:microsoft-copilot", "system", "Microsoft Copilot")]
+
+
+# Tables under a caption
+
+
+def rowset(project, text: str) -> set[tuple]:
+    return {(r["subject"], r["predicate"], r["object"]) for r in rows(project, text) if r["rule"] == "caption-row"}
+
+
+def test_category_rows_under_a_caption_are_kinds_of_its_category_with_their_members(project):
+    text = ("An overview of foundation models\n\nKind | Examples | Notes\nSparse expert models | Zorblax-2, Quillon-3 | popular\n"
+            "Speech models | Brushy-7, Pixelwright-X | niche\n")
+    assert rowset(project, text) == {
+        ("concept:sparse-expert-model", "rdfs:subClassOf", "concept:foundation-model"),
+        ("concept:speech-model", "rdfs:subClassOf", "concept:foundation-model")} | {
+        (s, "rdf:type", c) for s, c in (("system:zorblax-2", "concept:sparse-expert-model"),
+                                        ("system:quillon-3", "concept:sparse-expert-model"),
+                                        ("system:brushy-7", "concept:speech-model"),
+                                        ("system:pixelwright-x", "concept:speech-model"))} | {
+        (s, "rdf:type", "concept:foundation-model") for s in (
+            "system:zorblax-2", "system:quillon-3", "system:brushy-7", "system:pixelwright-x")}
+    assert {r["note"] for r in rows(project, text) if r["rule"] == "caption-row"} == {"under: An overview of foundation models"}
+
+
+def test_glued_table_cells_and_footnote_numbers_are_read_apart(project):
+    text = ("A summary of foundation models\nType | Examples\nDiffusion models (DMs)PicturesZORBLAX41, Bard72Extra notes\n"
+            "Speech models (SMs)SoundsQuillon-2, GeminiVarious\n")
+    got = rowset(project, text)
+    assert {s for s, p, o in got if o == "concept:diffusion-model"} == {"system:zorblax", "system:bard"}
+    assert {s for s, p, o in got if o == "concept:speech-model"} == {"system:quillon-2", "system:gemini"}
+    for r in rows(project, text):
+        assert text.count(r["prefix"] + r["quote"] + r["suffix"]) == 1
+
+
+def test_caption_rows_need_two_rows_in_a_row_and_no_prose(project):
+    assert rowset(project, "A summary of foundation models\n\nDiffusion models | Zorblax-2, Quillon-3\n\nSome prose follows.\n") == set()
+    assert rowset(project, "A summary of foundation models\n\nDiffusion models are programs. Zorblax-2 and Quillon-3 exist.\n"
+                           "Speech models include Brushy-7 and Pixel-X.\n") == set()

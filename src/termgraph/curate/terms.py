@@ -33,6 +33,7 @@ commercial public private big huge massive giant sophisticated capable strong st
 conventional classic classical early older old future next these those which what whose how why when where
 there here be is are was were using used use uses make makes making train training smaller tiny leading
 favorite favourite certain particular given base""".split())
+SIZES = frozenset({"large", "small"})  # a size that names a kind only before another modifier
 NOT_KIND_SUFFIX = re.compile(r"-(?:based|style|like|only|specific|trained|driven|powered|sized|scale|level)$")
 VERB_LIKE = re.compile(r"(?<!s)s$|ly$", re.I)  # a verb ("uses models") or an adverb before the head
 PHRASE = re.compile(rf"(?<![\w⟦-])((?:[a-zA-Z][a-z0-9]*(?:-[a-z0-9]+)*\s+)(?:[a-z][a-z0-9]*(?:-[a-z0-9]+)*\s+){{0,2}})({HEADS})(?![\w-])")
@@ -70,9 +71,11 @@ def phrases(article: str, start: int, end: int, taken: list[Mention]) -> list[Me
     out = []
     for m in PHRASE.finditer(article, start, end):
         words = m.group(1).split()
-        while words and (words[0].lower() in NOT_KINDS or NOT_KIND_SUFFIX.search(words[0])):
-            words.pop(0)
-        if not words or any(w.lower() in NOT_KINDS or NOT_KIND_SUFFIX.search(w) or VERB_LIKE.search(w) for w in words):
+        while words and (words[0].lower() in NOT_KINDS or NOT_KIND_SUFFIX.search(words[0])) and not (
+                words[0].lower() in SIZES and len(words) > 1 and words[1].lower() not in NOT_KINDS):
+            words.pop(0)  # "large" stays in "large vision models", not in "large models"
+        if not words or any((w.lower() in NOT_KINDS and not (k == 0 and w.lower() in SIZES)) or NOT_KIND_SUFFIX.search(w)
+                            or VERB_LIKE.search(w) for k, w in enumerate(words)):
             continue  # "leverages models", "readily trained models": not a kind
         if m.group(2) == "AI" and len(words) > 1:
             continue  # "deep learning AI": too loose a phrase to propose
