@@ -188,3 +188,34 @@ def test_a_draft_without_the_found_at_column_is_still_read_and_accepted(drafted)
     assert all(r["found_at"] == "" for r in table.read_rows(claims, table.DRAFT_COLUMNS))
     outcome = accept(drafted, "005")
     assert len(outcome.added) == 1 and outcome.warnings == []
+
+
+def test_a_new_concept_is_declared_in_concepts_ttl_with_its_accepted_definition(tmp_path, seeds):
+    from termgraph.curate.draft import run_draft
+    from termgraph.curate.sources import add_source
+    from tests.curate_helpers import project_copy
+
+    root = project_copy(tmp_path, seeds)
+    article = tmp_path / "sparse.txt"
+    article.write_text("Sparse expert models are models that send each token to a few experts.\n"
+                       "Sparse expert models are a kind of foundation model.\n", encoding="utf-8")
+    add_source(root, article, "Sparse experts")
+    run_draft(root, "005")
+    claims, ents = draft_paths(root, "005")
+    assert [(e["id"], e["kind"], e["label"]) for e in table.read_rows(ents, table.ENTITY_COLUMNS)] == [
+        ("concept:sparse-expert-model", "concept", "sparse expert model")]
+    # without its definition the concept cannot be declared: refused, nothing changed
+    mark(root, lambda r: r.update(accept="y" if r["predicate"] == "rdfs:subClassOf" else ""),
+         entities=lambda e: e.update(accept="y"))
+    before = snapshot(root)
+    with pytest.raises(AcceptRefused, match="the new concept concept:sparse-expert-model needs a definition"):
+        accept(root, "005")
+    assert snapshot(root) == before
+    mark(root, lambda r: r.update(accept="y"))
+    outcome = accept(root, "005")
+    assert outcome.entities == ["https://w3id.org/termgraph/concept/sparse-expert-model"]
+    ttl = (root / "data/curated/concepts.ttl").read_text(encoding="utf-8")
+    assert ('<https://w3id.org/termgraph/concept/sparse-expert-model> a <https://w3id.org/termgraph/ontology#Concept>'
+            in ttl and '"models that send each token to a few experts"@en' in ttl)
+    assert "sparse-expert-model" not in (root / "data/curated/systems.ttl").read_text(encoding="utf-8")
+    assert load_project(root).entities["https://w3id.org/termgraph/concept/sparse-expert-model"].kind == "concept"
