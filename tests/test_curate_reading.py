@@ -225,3 +225,26 @@ def test_caption_rows_need_two_rows_in_a_row_and_no_prose(project):
     assert rowset(project, "A summary of foundation models\n\nDiffusion models | Zorblax-2, Quillon-3\n\nSome prose follows.\n") == set()
     assert rowset(project, "A summary of foundation models\n\nDiffusion models are programs. Zorblax-2 and Quillon-3 exist.\n"
                            "Speech models include Brushy-7 and Pixel-X.\n") == set()
+
+
+def test_a_narrower_category_introduced_with_its_acronym_is_proposed_and_found_again(project):
+    text = ("Small language models (SLMs) are language models with far fewer parameters than LLMs.\n\n"
+            "The term small language model refers to models that can run on a phone.\n\n"
+            "Some SLMs, such as Zorblax-3, are trained on synthetic data.\n")
+    assert claims(project, text) == {
+        ("concept:small-language-model", "skos:altLabel", "SLM", "asserts"),
+        ("concept:small-language-model", "rdfs:subClassOf", "concept:language-model", "asserts"),
+        ("concept:small-language-model", "skos:definition", "models that can run on a phone", "asserts"),
+        ("system:zorblax-3", "rdf:type", "concept:small-language-model", "asserts")}
+    assert entities(project, text)[0] == ("concept:small-language-model", "concept", "small language model")
+    # without the acronym, "small" before a known category is only a size
+    assert not any(c[0] == "concept:small-language-model" for c in claims(project, "Small language models are cheap to run.\n"))
+
+
+def test_a_maker_column_names_each_row_system_s_maker_and_title_case_headings_name_no_phrases(project):
+    text = ("How Zorblax-3 Compares\n\nKey Features\n\nModel | Maker | Parameters\nZorblax-3 mini | Cirrus Labs | 3.8B\n"
+            "Quillon 2B | Google | 2B\n")
+    assert claims(project, text) == {("system:zorblax-3", "schema:creator", "org:cirrus-labs", "asserts"),
+                                     ("system:quillon-2b", "schema:creator", "org:google", "asserts")}
+    assert ("system:features", "system", "Features") not in entities(project, text)
+    assert not any(e[2].startswith("Zorblax-3 Compares") for e in entities(project, text))

@@ -19,7 +19,8 @@ from termgraph.curate.caption import caption_rows
 from termgraph.curate.gazetteer import Gazetteer, Mention, longest
 from termgraph.curate.masking import Masked, mask
 from termgraph.curate.patterns import HEAD, LIST, PAREN, Found, S, is_a
-from termgraph.curate.relations import synonymy_rules
+from termgraph.curate.relations import acronym_of, singular, synonymy_rules
+from termgraph.curate.terms import ACRONYM_AFTER
 from termgraph.curate.rules import segment_rules
 from termgraph.curate.project import Project, curie, load_project
 from termgraph.curate.segment import Segment, segment
@@ -124,21 +125,29 @@ def nested_examples(found: list[Found]) -> list[Found]:
 
 
 def again(text: str, named: list[Mention], taken: list[Mention]) -> list[Mention]:
-    """Every other occurrence of a new name the article proposes somewhere ("What Is Zorblax?" …
-    "Zorblax is a chatbot."), where no other mention stands."""
-    labels = {m.label for m in named if m.kind == "new"}
+    """Every other occurrence of a new name or category the article proposes somewhere ("What Is
+    Zorblax?" … "Zorblax is a chatbot."; "small language models (SLMs)" … "SLMs"), where no other
+    mention stands."""
+    labels = {m.label: m for m in named if m.kind == "new" or m.new}
+    for m in [m for m in named if m.new]:  # "small language models (SLMs)": SLM too
+        acronym = ACRONYM_AFTER.match(text, m.end)
+        if acronym and acronym_of(acronym["acr"], text[m.start:m.end]):
+            labels.setdefault(singular(acronym["acr"]), m)
     out = []
-    for label in sorted(labels, key=len, reverse=True):
-        for hit in re.finditer(rf"(?<![\w-]){re.escape(label)}(?![\w-])", text):
-            if not any(t.start < hit.end() and hit.start() < t.end for t in taken + out):
-                out.append(Mention(hit.start(), hit.end(), "", "new", label))
+    for label, m in sorted(labels.items(), key=lambda kv: (not kv[1].new, -len(kv[0]))):  # categories first
+        forms = re.escape(label) + (r"(?:s|es)?" if m.new else "")
+        for hit in re.finditer(rf"(?<![\w-]){forms}(?![\w-])", text, 0 if m.kind == "new" or label.isupper() else re.I):
+            if not any(t.start < hit.end() and hit.start() < t.end and not (hit.start() <= t.start and t.end <= hit.end())
+                       for t in taken + out):  # a known term inside it ("language model") gives way
+                out.append(replace(m, start=hit.start(), end=hit.end(), label=label))
     return out
 
 
 def find_all(project: Project, text: str) -> list[Drafted]:
     segments = segment(text)
     mentions = Gazetteer(learned_labels(project, text, segments)).find(text)
-    named = sorted({n for seg in segments for n in mask(text, seg.start, seg.end, mentions, listed=seg.kind == "item").mentions},
+    named = sorted({n for seg in segments for n in mask(text, seg.start, seg.end, mentions, listed=seg.kind == "item",
+                                                         heading=seg.kind == "heading").mentions},
                    key=lambda n: n.start)  # with the new names and categories each segment proposes
     mentions = longest(mentions + again(text, named, mentions))
     named = longest(named + again(text, named, named))
@@ -148,7 +157,8 @@ def find_all(project: Project, text: str) -> list[Drafted]:
     out = []
     for i, seg in enumerate(segments):
         m: Masked = mask(text, seg.start, seg.end, sorted(mentions + pronouns.get(i, []), key=lambda x: x.start),
-                         listed=seg.kind == "item" or bool(LABEL_LINE.match(text, seg.start, seg.end)))
+                         listed=seg.kind in ("item", "cell") or bool(LABEL_LINE.match(text, seg.start, seg.end)),
+                         heading=seg.kind == "heading")
         for f in nested_examples(segment_rules(m, text, seg.kind)):
             if any(p in (f.subject, f.obj) for p in pronouns.get(i, [])):
                 f = replace(f, rule=f.rule + "+pronoun", confidence=round(f.confidence * 0.7, 2))
@@ -247,8 +257,10 @@ def entity_rows(drafted: list[Drafted], text: str) -> list[dict[str, str]]:
                 role = "concept"
             if m.kind == "new" or m.new:
                 key = node(m, role)
-                out.setdefault(key, {"id": key, "kind": role, "label": m.label,
-                                     "evidence": text[d.start:d.end], "rule": f.rule, "accept": ""})
+                row = out.setdefault(key, {"id": key, "kind": role, "label": m.label,
+                                           "evidence": text[d.start:d.end], "rule": f.rule, "accept": ""})
+                if m.new and len(m.label) > len(row["label"]):
+                    row["label"] = m.label  # "small language model", not its acronym "SLM"
     return list(out.values())
 
 

@@ -10,6 +10,7 @@ from termgraph.curate import terms
 from termgraph.curate.gazetteer import Mention
 
 SLOT = r"⟦(\d+)⟧"
+is_category = terms.is_category_name
 NAME = re.compile(r"(?<![\w⟦-])[A-Z][A-Za-z0-9]*(?:[-.+·‑][A-Za-z0-9]+)*(?:[ \t]+[A-Z0-9][A-Za-z0-9]*(?:[-.+·‑][A-Za-z0-9]+)*){0,3}(?![\w⟧])")
 VERSION = re.compile(r"\s+\d+(?:\.\d+)*")  # "DALL·E 2" beside the known DALL·E: another system
 NOT_NAMES = frozenset("""I A An The This That These Those It Its They Their There Some Many Most All Each Every
@@ -39,19 +40,26 @@ COORDINATED = re.compile(r"\s*(?:,|\s(?:and|or|&))\s+(?:[A-Z][A-Za-z]*[A-Z0-9]|[
 ITEM_NAME_END = re.compile(r"\s*(?:$|[(,;]|by\s)")  # not before ":" or a dash: "Scale — …" is a glossary term
 
 
-def name_candidates(article: str, start: int, end: int, taken: list[Mention], listed: bool = False) -> list[Mention]:
+def name_candidates(article: str, start: int, end: int, taken: list[Mention], listed: bool = False,
+                    heading: bool = False) -> list[Mention]:
     """Capitalised names not in the graph (RoBERTa, T5, Stable Diffusion): proposals only. In a
     list item (`listed`), a capitalised word that stands alone before "(", ",", "by" or the end
     is a name too, even at the item's start."""
     out = []
     for m in NAME.finditer(article, start, end):
         s, e = m.start(), m.end()
+        stripped = []
         while (w := re.match(r"(\S+)\s+", article[s:e])) and w.group(1) in NOT_NAMES:
             s += w.end()
+            stripped.append(w.group(1))
+        if heading and (rest := re.match(r"(\S+)((?:\s+[A-Z][a-z]+)+)$", article[s:e])) and not is_category(article[s:e]):
+            e = s + len(rest.group(1))  # a title-case heading: "SLMs Relate to …" names SLMs, not "SLMs Relate"
         name = article[s:e]
         plain = not re.search(r"[A-Z0-9].*[A-Z0-9]|\d", name)
         alone = listed and ITEM_NAME_END.match(article, e, end) or COORDINATED.match(article, e, end)
-        if name in NOT_NAMES or (plain and not alone and (s == start or article[start:s].rstrip().endswith((".", ":")))):
+        opening = s == start or article[start:s].rstrip().endswith((".", ":")) or (
+            stripped and not {"What", "Who"} & set(stripped))  # "Key Features": still the line's first word
+        if name in NOT_NAMES or (plain and not alone and opening):
             continue  # a capital at the start of a sentence says nothing
         overlapping = [t for t in taken if t.start < e and s < t.end]
         versioned = len(overlapping) == 1 and overlapping[0].kind == "system" and overlapping[0].start == s and \
@@ -72,10 +80,12 @@ def name_candidates(article: str, start: int, end: int, taken: list[Mention], li
     return out
 
 
-def mask(article: str, start: int, end: int, mentions: list[Mention], listed: bool = False) -> Masked:
+def mask(article: str, start: int, end: int, mentions: list[Mention], listed: bool = False,
+         heading: bool = False) -> Masked:
     inside = [m for m in mentions if start <= m.start and m.end <= end]
-    names = name_candidates(article, start, end, inside, listed)
+    names = name_candidates(article, start, end, inside, listed, heading)
     names += terms.phrases(article, start, end, inside + names)
+    names += terms.introduced(article, start, end, [m for m in inside if not any(n.start < m.end and m.start < n.end for n in names)])
     inside = [m for m in inside if not any(n.start <= m.start and m.end <= n.end for n in names)]
     inside = sorted(inside + names, key=lambda m: m.start)
     parts, starts, ends, pos = [], [], [], start

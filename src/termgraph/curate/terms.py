@@ -88,3 +88,28 @@ def phrases(article: str, start: int, end: int, taken: list[Mention]) -> list[Me
             continue
         out.append(category(s, m.end(), article[s:m.end()]))
     return out
+
+
+ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9]{1,9})\)")
+
+
+def introduced(article: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
+    """"Small language models (SLMs)": one or two words before a known category, with the
+    whole phrase's acronym after it, name a narrower category the article introduces."""
+    from termgraph.curate.relations import acronym_of
+
+    out = []
+    for known in taken:
+        if known.kind != "concept" or not HEAD_WORD.search(known.label.split()[-1] + "s") or known.start <= start:
+            continue
+        acronym = ACRONYM_AFTER.match(article, known.end, end)
+        before = re.search(r"(?:(?<![\w-])[A-Za-z][\w-]*[ \t]+){1,2}$", article[max(start, known.start - 40):known.start])
+        if not acronym or not before:
+            continue
+        for words in (before.group().split()[-n:] for n in (2, 1)):
+            s = known.start - len(" ".join(words)) - 1
+            phrase = article[s:known.end]
+            if s >= start and acronym_of(acronym["acr"], phrase) and not any(w.lower() in ("the", "a", "an") for w in words):
+                out.append(category(s, known.end, phrase))
+                break
+    return out
