@@ -248,3 +248,20 @@ def test_a_maker_column_names_each_row_system_s_maker_and_title_case_headings_na
                                      ("system:quillon-2b", "schema:creator", "org:google", "asserts")}
     assert ("system:features", "system", "Features") not in entities(project, text)
     assert not any(e[2].startswith("Zorblax-3 Compares") for e in entities(project, text))
+
+
+def test_an_ascii_tree_is_a_taxonomy(project):
+    text = ("Artificial intelligence\n├── Machine learning\n│   └── Deep learning models\n│       ├── Large language models (LLMs): text\n"
+            "│       │   └── Zorblax-3\n│       └── Diffusion models\n└── Chatbots - talking programs\n    └── See the list below\n")
+    got = rows(project, text)
+    assert {(r["subject"], r["predicate"], r["object"]) for r in got if r["rule"] == "tree-branch"} == {
+        ("concept:machine-learning", "rdfs:subClassOf", "concept:artificial-intelligence"),
+        ("concept:deep-learning-model", "rdfs:subClassOf", "concept:machine-learning"),
+        ("concept:large-language-model", "rdfs:subClassOf", "concept:deep-learning-model"),
+        ("system:zorblax-3", "rdf:type", "concept:large-language-model"),
+        ("concept:diffusion-model", "rdfs:subClassOf", "concept:deep-learning-model"),
+        ("concept:chatbot", "rdfs:subClassOf", "concept:artificial-intelligence")}
+    assert next(r for r in got if r["subject"] == "system:zorblax-3")["note"] == "under: Large language models (LLMs): text"
+    plain = "Chatbots\n|-- Image generators\n|   `-- Zorblax-3\n`-- Some notes on chatbots and image generators\n"
+    assert {(r["subject"], r["object"]) for r in rows(project, plain) if r["rule"] == "tree-branch"} == {
+        ("concept:image-generator", "concept:chatbot"), ("system:zorblax-3", "concept:image-generator")}

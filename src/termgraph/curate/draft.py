@@ -16,6 +16,7 @@ from termgraph.build.quotes import Quote, problem
 from termgraph.curate import anaphora, structure, table
 from termgraph.curate.asides import aside_rules
 from termgraph.curate.caption import caption_rows
+from termgraph.curate.trees import tree_rules
 from termgraph.curate.gazetteer import Gazetteer, Mention, longest
 from termgraph.curate.masking import Masked, mask
 from termgraph.curate.patterns import HEAD, LIST, PAREN, Found, S, is_a
@@ -169,6 +170,7 @@ def find_all(project: Project, text: str) -> list[Drafted]:
             out.append(Drafted(f, seg.start, seg.end, note=f"about {topic.label or text[topic.start:topic.end]}: {where}"))
     out += [Drafted(f, start, end) for f, start, end in table_rules(text, segments, mentions)]
     out += list_context(text, segments, mentions)
+    out += [Drafted(f, start, end, note=note) for f, start, end, note in tree_rules(text, segments, mentions)]
     systems = [e for e in project.entities.values() if e.kind == "system"]
     out += [Drafted(f, start, end, note=f"under: {caption}") for f, start, end, caption in
             caption_rows(text, segments, mentions, systems)]

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 
 BULLET = re.compile(r"[ \t]*(?:[•●◦▪‣∙·*+\-–]|\(?[0-9]{1,2}[.)]|\(?[a-zA-Z][.)])[ \t]+(?=\S)")
 RULER = re.compile(r"[\s|:+=_*\-–—]+")
+# An ASCII tree's drawing before a node's label: "├── ", "│   └── ", "|-- ", "`-- ", "+-- "
+TREE = re.compile(r"[ \t│┃|]*(?:[├└┣┗]|[|`+\\](?=[-─]))[─━\-–]+>?[ \t]*(?=\S)")
 QUOTED = re.compile(r"(?:>[ \t]*)+")  # a block quotation's markers ("> "), not the text's words
 CELL_SPLIT = re.compile(r"\t+| {3,}|\s\|\s")
 
@@ -25,7 +27,7 @@ CELL_SPLIT = re.compile(r"\t+| {3,}|\s\|\s")
 class Segment:
     start: int
     end: int
-    kind: str  # heading | item | cell | sentence
+    kind: str  # heading | item | cell | sentence | node (of an ASCII tree)
     block: int  # index of the line it comes from
 
     def text(self, article: str) -> str:
@@ -94,7 +96,9 @@ def segment(text: str) -> list[Segment]:
         bullet = BULLET.match(line)
         if RULER.fullmatch(line):
             continue  # a table's ruler (---|---), or a horizontal rule: no words
-        if bullet:
+        if tree := TREE.match(line):
+            out.append(Segment(start + tree.end(), end, "node", block))
+        elif bullet:
             out += sentences(text, start + bullet.end(), end, "item", block)
         elif CELL_SPLIT.search(line):
             out += cells(text, start, end, block)
