@@ -265,3 +265,15 @@ def test_an_ascii_tree_is_a_taxonomy(project):
     plain = "Chatbots\n|-- Image generators\n|   `-- Zorblax-3\n`-- Some notes on chatbots and image generators\n"
     assert {(r["subject"], r["object"]) for r in rows(project, plain) if r["rule"] == "tree-branch"} == {
         ("concept:image-generator", "concept:chatbot"), ("system:zorblax-3", "concept:image-generator")}
+
+
+def test_markdown_marks_and_links_and_a_kind_made_by(project):
+    text = ("## Image generators\n\n**Examples:** [Brushy-2](https://example.org/b), Pixelwright-X and [Midjourney](#)\n\n"
+            "Zorblax-3 is a chatbot made by Google. Bard is a chatbot used by many people.\n")
+    assert claims(project, text) == {
+        ("system:brushy-2", "rdf:type", "concept:image-generator", "asserts"),
+        ("system:pixelwright-x", "rdf:type", "concept:image-generator", "asserts"),
+        ("system:midjourney", "rdf:type", "concept:image-generator", "asserts"),
+        ("system:zorblax-3", "rdf:type", "concept:chatbot", "asserts"),
+        ("system:zorblax-3", "schema:creator", "org:google", "asserts"),
+        ("system:bard", "rdf:type", "concept:chatbot", "asserts")}

@@ -22,7 +22,7 @@ THIS = re.compile(r"This(?=\s+(?:refers\s+to|means|describes|denotes|is\s+define
 SUBJECT = re.compile(r"(?:[^:.⟦]{0,40}:\s+)?(?:(?:A|An|The)\s+)?$")
 MARKUP = re.compile(r"^[\s#*\[]*|[\]\s:.*?]*(?:\(#\))?[\s:.*?]*$")
 # A heading's numbering ("2.", "II.") and question form ("What Are …?") around its one term
-FRAME = re.compile(r"^\s*(?:(?:\d+(?:\.\d+)*|[IVX]+)[.)]\s+)?(?:(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?)?", re.I)
+FRAME = re.compile(r"^[\s#*]*(?:(?:\d+(?:\.\d+)*|[IVX]+)[.)]\s+)?(?:(?:what|who)\s+(?:is|are)\s+(?:an?\s+|the\s+)?)?", re.I)
 
 
 def heading_topic(text: str, seg: Segment, mentions: list[Mention]) -> Mention | None:

@@ -22,9 +22,10 @@ from termgraph.curate.patterns import LIST, Found, is_a
 from termgraph.curate.segment import Segment
 
 QUANTIFIER = r"(?:(?:some|many|other|notable|well-known|known|popular|common|famous|typical|key|prominent|major|leading)\s+)*"
-EXAMPLES = re.compile(rf"^{QUANTIFIER}(?:examples?|ones|instances)\s*(?:include|includes|are|:)\s*:?\s*(?P<list>{LIST})\s*[.;]?$",
+MARKS = r"[\s*_#>]*"  # markdown emphasis or heading marks around a label: **Examples:**
+EXAMPLES = re.compile(rf"^{MARKS}{QUANTIFIER}(?:examples?|ones|instances)\s*(?:include|includes|are|:)\s*:?{MARKS}(?P<list>{LIST})\s*[.;]?$",
                       re.I)
-BASIS = re.compile(rf"^(?:the\s+|a\s+)?(?:basis|foundation|backbone|base)\s+(?:for|of)\s+[^⟦]*?"
+BASIS = re.compile(rf"^{MARKS}(?:the\s+|a\s+)?(?:basis|foundation|backbone|base)\s+(?:for|of)\s+[^⟦]*?"
                    rf"(?:(?:like|such\s+as|including|e\.g\.,?)\s+)?(?P<list>{LIST})\s*[.;]?$", re.I)
 DEFINING_HEADING = re.compile(r"^\W*(?:concept|definition|overview|meaning|description|what\s+it\s+is)\W*$", re.I)
 
