@@ -277,3 +277,12 @@ def test_markdown_marks_and_links_and_a_kind_made_by(project):
         ("system:zorblax-3", "rdf:type", "concept:chatbot", "asserts"),
         ("system:zorblax-3", "schema:creator", "org:google", "asserts"),
         ("system:bard", "rdf:type", "concept:chatbot", "asserts")}
+
+
+def test_a_new_system_is_named_by_the_full_name_the_article_spells_out(project):
+    text = "Image generators include ZBX and Brushy-2.\n\nAbbreviations: ZBX, Zorblax Beta Xtreme; GPT, Generative Pre-trained Transformer.\n"
+    assert ("system:zorblax-beta-xtreme", "rdf:type", "concept:image-generator", "asserts") in claims(project, text)
+    assert ("system:zorblax-beta-xtreme", "system", "Zorblax Beta Xtreme") in entities(project, text)
+    # an abbreviation that does not spell the words out is not taken for them
+    assert ("system:zbx", "rdf:type", "concept:image-generator", "asserts") in claims(
+        project, "Image generators include ZBX and Brushy-2.\n\nAbbreviations: ZBX, Quite Another Name.\n")

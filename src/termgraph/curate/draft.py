@@ -175,7 +175,30 @@ def find_all(project: Project, text: str) -> list[Drafted]:
     out += [Drafted(f, start, end, note=f"under: {caption}") for f, start, end, caption in
             caption_rows(text, segments, mentions, systems)]
     headings = [seg.start for seg in segments if seg.kind == "heading"]
-    return [replace(d, section=bisect_right(headings, d.start)) for d in out]
+    full = expansions(text)
+    return [replace(expanded(d, full), section=bisect_right(headings, d.start)) for d in out]
+
+
+# "SAM, Segment Anything Model;" (an abbreviations note) or "Segment Anything Model (SAM)"
+SPELLED_OUT = re.compile(r"(?<![\w-])(?P<acr>[A-Z][A-Za-z0-9]{1,9}),\s+(?P<exp>[A-Z][\w-]*(?:\s+[A-Za-z][\w-]*){1,6})(?=[;.\n])"
+                         r"|(?P<exp2>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){1,6})\s+\((?P<acr2>[A-Z][A-Za-z0-9]{1,9})\)")
+
+
+def expansions(text: str) -> dict[str, str]:
+    """The abbreviations the article spells out, to name a new system by its full name."""
+    out = {}
+    for hit in SPELLED_OUT.finditer(text):
+        acr, exp = (hit["acr"], hit["exp"]) if hit["acr"] else (hit["acr2"], hit["exp2"])
+        if acronym_of(acr, exp):
+            out.setdefault(acr, exp)
+    return out
+
+
+def expanded(d: Drafted, full: dict[str, str]) -> Drafted:
+    """A row naming a new system by an abbreviation the article spells out names it in full."""
+    f = d.found
+    fix = lambda m: replace(m, label=full[m.label]) if isinstance(m, Mention) and m.kind == "new" and m.label in full else m  # noqa: E731
+    return replace(d, found=replace(f, subject=fix(f.subject), obj=fix(f.obj)))
 
 
 def anchor(text: str, start: int, end: int) -> tuple[str, str]:
