@@ -26,7 +26,7 @@ MARKS = r"[\s*_#>]*"  # markdown emphasis or heading marks around a label: **Exa
 EXAMPLES = re.compile(rf"^{MARKS}{QUANTIFIER}(?:examples?|ones|instances)\s*(?:include|includes|are|:)\s*:?{MARKS}(?P<list>{LIST})\s*[.;]?$",
                       re.I)
 BASIS = re.compile(rf"^{MARKS}(?:the\s+|a\s+)?(?:basis|foundation|backbone|base)\s+(?:for|of)\s+[^⟦]*?"
-                   rf"(?:(?:like|such\s+as|including|e\.g\.,?)\s+)?(?P<list>{LIST})\s*[.;]?$", re.I)
+                   rf"(?:(?:⟦\d+⟧|[\w-]+)\s+)*?(?:(?:like|such\s+as|including|e\.g\.,?)\s+)?(?P<list>{LIST})\s*[.;]?$", re.I)
 DEFINING_HEADING = re.compile(r"^\W*(?:concept|definition|overview|meaning|description|what\s+it\s+is)\W*$", re.I)
 
 
