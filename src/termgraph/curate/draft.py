@@ -1,7 +1,8 @@
 """`termgraph draft NNN`: propose claims for a registered source, for a curator to review.
 
-Writes data/claims/NNN.draft.csv (the claims table's columns + rule, confidence, accept) and
-data/claims/NNN.entities.draft.csv (systems and organisations the graph does not know yet).
+Writes data/claims/NNN.draft.csv (the claims table's columns + rule, confidence, accept, found_at)
+and data/claims/NNN.entities.draft.csv (concepts, systems and organisations the graph does not know
+yet). What it reads is described in docs/drafting.md.
 Every quote is checked verbatim (and made unique with prefix/suffix) before it is written.
 """
 
@@ -20,8 +21,8 @@ from termgraph.curate.trees import tree_rules
 from termgraph.curate.gazetteer import Gazetteer, Mention, longest
 from termgraph.curate.masking import Masked, mask
 from termgraph.curate.patterns import HEAD, LIST, PAREN, Found, S, is_a
-from termgraph.curate.relations import acronym_of, singular, synonymy_rules
-from termgraph.curate.terms import ACRONYM_AFTER
+from termgraph.curate.names import again, expansions
+from termgraph.curate.relations import synonymy_rules
 from termgraph.curate.rules import segment_rules
 from termgraph.curate.project import Project, curie, load_project
 from termgraph.curate.segment import Segment, segment
@@ -125,25 +126,6 @@ def nested_examples(found: list[Found]) -> list[Found]:
     return found + extra
 
 
-def again(text: str, named: list[Mention], taken: list[Mention]) -> list[Mention]:
-    """Every other occurrence of a new name or category the article proposes somewhere ("What Is
-    Zorblax?" … "Zorblax is a chatbot."; "small language models (SLMs)" … "SLMs"), where no other
-    mention stands."""
-    labels = {m.label: m for m in named if m.kind == "new" or m.new}
-    for m in [m for m in named if m.new]:  # "small language models (SLMs)": SLM too
-        acronym = ACRONYM_AFTER.match(text, m.end)
-        if acronym and acronym_of(acronym["acr"], text[m.start:m.end]):
-            labels.setdefault(singular(acronym["acr"]), m)
-    out = []
-    for label, m in sorted(labels.items(), key=lambda kv: (not kv[1].new, -len(kv[0]))):  # categories first
-        forms = re.escape(label) + (r"(?:s|es)?" if m.new else "")
-        for hit in re.finditer(rf"(?<![\w-]){forms}(?![\w-])", text, 0 if m.kind == "new" or label.isupper() else re.I):
-            if not any(t.start < hit.end() and hit.start() < t.end and not (hit.start() <= t.start and t.end <= hit.end())
-                       for t in taken + out):  # a known term inside it ("language model") gives way
-                out.append(replace(m, start=hit.start(), end=hit.end(), label=label))
-    return out
-
-
 def find_all(project: Project, text: str) -> list[Drafted]:
     segments = segment(text)
     mentions = Gazetteer(learned_labels(project, text, segments)).find(text)
@@ -177,28 +159,6 @@ def find_all(project: Project, text: str) -> list[Drafted]:
     headings = [seg.start for seg in segments if seg.kind == "heading"]
     full = expansions(text)
     return [replace(expanded(d, full), section=bisect_right(headings, d.start)) for d in out]
-
-
-# "SAM, Segment Anything Model;" (an abbreviations note) or "Segment Anything Model (SAM)"
-SPELLED_OUT = re.compile(r"(?<![\w-])(?P<acr>[A-Z][A-Za-z0-9]{1,9}),\s+(?P<exp>[A-Z][\w-]*(?:\s+[A-Za-z][\w-]*){1,6})(?=[;.\n])"
-                         r"|(?P<exp2>[A-Z][\w-]*(?:\s+[A-Z][\w-]*){1,6})\s+\((?P<acr2>[A-Z][A-Za-z0-9]{1,9})\)")
-
-
-def expansions(text: str) -> dict[str, str]:
-    """The abbreviations the article spells out, to name a new system by its full name."""
-    out = {}
-    for hit in SPELLED_OUT.finditer(text):
-        acr, exp = (hit["acr"], hit["exp"]) if hit["acr"] else (hit["acr2"], hit["exp2"])
-        if acronym_of(acr, exp):
-            out.setdefault(acr, exp)
-    return out
-
-
-def expanded(d: Drafted, full: dict[str, str]) -> Drafted:
-    """A row naming a new system by an abbreviation the article spells out names it in full."""
-    f = d.found
-    fix = lambda m: replace(m, label=full[m.label]) if isinstance(m, Mention) and m.kind == "new" and m.label in full else m  # noqa: E731
-    return replace(d, found=replace(f, subject=fix(f.subject), obj=fix(f.obj)))
 
 
 def anchor(text: str, start: int, end: int) -> tuple[str, str]:
@@ -326,3 +286,10 @@ def run_draft(root: Path, number: str, project: Project | None = None) -> tuple[
     table.write_rows(claims_csv, rows, table.DRAFT_COLUMNS)
     table.write_rows(entities_csv, entities, table.ENTITY_COLUMNS)
     return claims_csv, entities_csv, len(rows), len(entities)
+
+
+def expanded(d: Drafted, full: dict[str, str]) -> Drafted:
+    """A row naming a new system by an abbreviation the article spells out names it in full."""
+    f = d.found
+    fix = lambda m: replace(m, label=full[m.label]) if isinstance(m, Mention) and m.kind == "new" and m.label in full else m  # noqa: E731
+    return replace(d, found=replace(f, subject=fix(f.subject), obj=fix(f.obj)))
