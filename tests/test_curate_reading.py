@@ -286,3 +286,16 @@ def test_a_new_system_is_named_by_the_full_name_the_article_spells_out(project):
     # an abbreviation that does not spell the words out is not taken for them
     assert ("system:zbx", "rdf:type", "concept:image-generator", "asserts") in claims(
         project, "Image generators include ZBX and Brushy-2.\n\nAbbreviations: ZBX, Quite Another Name.\n")
+
+
+def test_a_heading_naming_a_category_over_a_list_and_other_small_things(project):
+    text = ("Posted by Jane Roe | March 3, 2025\n\nMultimodal AI refers to systems that read text and images at once.\n\n"
+            "Well-known image generators\n1. Zorblax-3 – made in 2024\n2. Quillon 2 – an open tool\n\n"
+            "Key characteristics of chatbots\n1. Brushy-2 – fast\n\nMany chatbots, such as the original Bard, answer questions.\n")
+    assert claims(project, text) == {
+        ("concept:multimodal-ai", "skos:definition", "systems that read text and images at once", "asserts"),
+        ("system:zorblax-3", "rdf:type", "concept:image-generator", "asserts"),
+        ("system:quillon-2", "rdf:type", "concept:image-generator", "asserts"),
+        ("system:bard", "rdf:type", "concept:chatbot", "asserts")}
+    assert ("concept:multimodal-ai", "concept", "multimodal AI") in entities(project, text)
+    assert not any(e[2] == "Posted" for e in entities(project, text))

@@ -36,6 +36,9 @@ INTRO = [re.compile(rf"(?:examples|instances|types|kinds)\s+of\s+(?:[\w-]+\s+){{
                     rf"(?:\s+(?:in|of|for|from|by|used\s+in)\s+[^:]*?)?\s+(?:include|includes)\s*:$", re.I)]
 ITEM_HEAD = re.compile(rf"^(?P<list>{LIST}){PAREN}\s*(?::|—|–|\s-\s|$)")
 # "Foundation models that are not LLMs:": the items are Ys, and (not) Zs
+# A heading that is only a (praised) category, over a list of names: "Well-known multimodal models"
+INTRO_KIND = re.compile(rf"^[\s#*]*(?:(?:well-known|popular|notable|top|common|famous|leading|major|key|some|other|"
+                        rf"\d+)\s+)*{S('y')}{HEAD}\s*:?[\s*]*$", re.I)
 INTRO_THAT = re.compile(rf"^(?:(?:the|some|many|several|other)\s+)?{S('y')}{HEAD}\s+(?:that|which)\s+(?P<rel>(?:are|is)\s+(?:not\s+)?)"
                         rf"(?:(?:a|an)\s+)?(?:[\w-]+\s+){{0,2}}?{S('z')}{HEAD}\s*:$", re.I)
 
@@ -61,7 +64,8 @@ def list_context(text: str, segments: list[Segment], mentions: list[Mention]) ->
     blocks = sorted(firsts)
     for seg in segments:
         intro = mask(text, seg.start, seg.end, mentions)
-        hit = next((h for r in INTRO + [INTRO_THAT] if (h := r.search(intro.text))), None)
+        hit = next((h for r in INTRO + [INTRO_THAT] if (h := r.search(intro.text))), None) or (
+            INTRO_KIND.match(intro.text) if seg.kind == "heading" and is_plural(text, intro) else None)
         if not hit or intro.mention(hit["y"]).kind != "concept":
             continue
         kinds = [(intro.mention(hit["y"]), "")]
@@ -74,14 +78,20 @@ def list_context(text: str, segments: list[Segment], mentions: list[Mention]) ->
             head = ITEM_HEAD.match(m.text)
             if bullets and item.kind == "sentence" and not head:
                 continue  # a paragraph describing the bullet above it
-            if not head or item.kind == "heading":
-                break
+            if not head or item.kind in ("heading", "node"):
+                break  # (a tree's nodes are read by trees.py)
             bullets = item.kind == "item"
             for x in structure.listed(m, head["list"]):
                 for y, rel in kinds:
                     for f in is_a(x, y, rel, "", "list-under-intro", 0.7):
                         out.append(Drafted(f, item.start, item.end, note=f"under: {text[seg.start:seg.end]}"))
     return out
+
+
+def is_plural(text: str, intro: Masked) -> bool:
+    """A heading naming a category in the plural ("… models"): a list of its members follows."""
+    last = next((m for m in reversed(intro.mentions) if m.kind == "concept"), None)
+    return bool(last) and text[last.start:last.end].endswith("s")
 
 
 def learned_labels(project: Project, text: str, segments: list[Segment]) -> dict:

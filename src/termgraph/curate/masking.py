@@ -16,7 +16,7 @@ VERSION = re.compile(r"\s+\d+(?:\.\d+)*")  # "DALL·E 2" beside the known DALL·
 NOT_NAMES = frozenset("""I A An The This That These Those It Its They Their There Some Many Most All Each Every
 And Or But For In On Of To By With As At From Other Others Such Unlike While When If Key Examples Example
 Typical Popular Notable Top Best Both Also However Moreover Finally First Second Third What Who Why How Is Are
-Was Were Which Where Do Does Can""".split())
+Was Were Which Where Do Does Can Posted Written Published Updated Edited Reviewed Read Share By Q A""".split())
 
 
 @dataclass
@@ -56,7 +56,8 @@ def name_candidates(article: str, start: int, end: int, taken: list[Mention], li
             e = s + len(rest.group(1))  # a title-case heading: "SLMs Relate to …" names SLMs, not "SLMs Relate"
         name = article[s:e]
         plain = not re.search(r"[A-Z0-9].*[A-Z0-9]|\d", name)
-        alone = listed and ITEM_NAME_END.match(article, e, end) or COORDINATED.match(article, e, end)
+        alone = (listed and ITEM_NAME_END.match(article, e, end) or COORDINATED.match(article, e, end)) and not (
+            plain and name.endswith("ed"))  # "Posted by …", "Trained on …": a verb, not a name
         opening = s == start or article[start:s].rstrip().endswith((".", ":")) or (
             stripped and not {"What", "Who"} & set(stripped))  # "Key Features": still the line's first word
         if name in NOT_NAMES or (plain and not alone and opening):

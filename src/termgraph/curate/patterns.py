@@ -25,7 +25,7 @@ HEAD = (r"(?:\s+(?:models?|systems?|tools?|applications?|products?|techniques?|m
         r"approach(?:es)?|technolog(?:y|ies)|algorithms?))?")
 QUOTED = r"[\"“”‘’']?"  # a name in quotes: Modern "LLMs" like …
 LINKED = r"(?:\]\([^()\s]*\))?"  # a markdown link's target after its text: [GPT-4](https://…)
-ITEM = rf"(?:the\s+)?(?:(?:\w+|{ANY})\s*['’]s\s+|{ANY}\s+(?={ANY}))?{QUOTED}\[?{ANY}{LINKED}{QUOTED}{HEAD}{PAREN}(?:\s+by\s+{ANY})?"
+ITEM = rf"(?:the\s+(?:(?:original|first|latest|new|newer|current|popular|famous|open-source)\s+)?)?(?:(?:\w+|{ANY})\s*['’]s\s+|{ANY}\s+(?={ANY}))?{QUOTED}\[?{ANY}{LINKED}{QUOTED}{HEAD}{PAREN}(?:\s+by\s+{ANY})?"
 CONJ = r"(?:(?:and|or)(?:\s+(?:even|also|then))?|&|as\s+well\s+as)"  # "…, and even multimodal models like …"
 LIST = rf"{ITEM}(?:\s*,\s*(?:{CONJ}\s+)?{ITEM})*(?:\s*,?\s*{CONJ}\s+{ITEM})?"
 ADV = r"(?:(?:\w+ly|also|often|now|still|thus|therefore)\s+)?"

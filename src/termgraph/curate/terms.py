@@ -58,10 +58,16 @@ def category(start: int, end: int, words: str) -> Mention:
     return Mention(start, end, ns.CONCEPT + slug(label), "concept", label, new=True)
 
 
+ADJECTIVE = re.compile(r"[A-Z][a-z]+(?:al|ive|ic|ous|ent|ant|ary|ble|ed)$")  # Multimodal, Generative, Symbolic
+
+
 def is_category_name(name: str) -> bool:
     """A capitalised name whose last word is a category head ("Diffusion Models"), not a product
-    ("Stable Diffusion"); a single word is a name whatever it ends in."""
+    ("Stable Diffusion"); "<adjective> AI" ("Multimodal AI") is a category, "<noun> AI" a company
+    ("Stability AI"); a single word is a name whatever it ends in."""
     words = name.split()
+    if len(words) > 1 and words[-1] == "AI":
+        return all(ADJECTIVE.fullmatch(w) for w in words[:-1])
     return len(words) > 1 and bool(HEAD_WORD.search(words[-1])) and not any(
         re.search(r"\d|[A-Z].*[A-Z]", w) for w in words[:-1])
 
@@ -84,8 +90,10 @@ def phrases(article: str, start: int, end: int, taken: list[Mention]) -> list[Me
             continue  # modifiers split by more than one space or a line break
         if article[s].isupper() and article[start:s].strip(" \t>*#-•:"):
             continue  # a capital only where a sentence or an item starts
-        if any(t.start < m.end() and s < t.end for t in taken):
-            continue
+        overlapping = [t for t in taken if t.start < m.end() and s < t.end]
+        if overlapping and not (m.group(2) == "AI" and [(t.start, t.end, t.kind) for t in overlapping] == [
+                (m.start(2), m.end(2), "concept")]):
+            continue  # a known term inside; but "multimodal AI" is a kind of the known AI
         out.append(category(s, m.end(), article[s:m.end()]))
     return out
 
