@@ -299,3 +299,10 @@ def test_a_heading_naming_a_category_over_a_list_and_other_small_things(project)
         ("system:bard", "rdf:type", "concept:chatbot", "asserts")}
     assert ("concept:multimodal-ai", "concept", "multimodal AI") in entities(project, text)
     assert not any(e[2] == "Posted" for e in entities(project, text))
+
+
+def test_a_maker_after_a_dash_in_a_list_item(project):
+    text = "Popular chatbots\n1. Zorblax-3 – built by Google DeepMind\n2. Quillon-2 — developed by OpenAI\n3. Brushy-4 – by the way, fast\n"
+    assert {c for c in claims(project, text) if c[1] == "schema:creator"} == {
+        ("system:zorblax-3", "schema:creator", "org:google", "asserts"),
+        ("system:quillon-2", "schema:creator", "org:openai", "asserts")}

@@ -13,7 +13,7 @@ from termgraph.curate.patterns import ADV, ANY, ASIDE, DET, HEAD, LIST, PAREN, F
 
 MAKER = [
     (re.compile(rf"{S('o')}\s*['’]s\s+{S('s')}"), "possessive-maker", 0.8),
-    (re.compile(rf"{S('s')}{PAREN}\s*,?\s*(?P<rel>(?:(?:which|that)\s+)?(?:(?:was|is|were|are)\s+)?(?:\w+ly\s+)?(?:developed|created|built|made|released|launched|introduced|designed|trained|published)?\s*)by\s+{S('o')}"), "made-by", 0.8),
+    (re.compile(rf"{S('s')}{PAREN}\s*[,–—]?\s*(?P<rel>(?:(?:which|that)\s+)?(?:(?:was|is|were|are)\s+)?(?:\w+ly\s+)?(?:developed|created|built|made|released|launched|introduced|designed|trained|published)?\s*)by\s+{S('o')}"), "made-by", 0.8),
     (re.compile(rf"{S('s')}\s+(?P<rel>from)\s+{S('o')}(?!\s*['’]s)"), "from-maker", 0.55),
     # "Zorblax is a chatbot made by Google": the maker of the subject, past its kind
     (re.compile(rf"{S('s')}{PAREN}\s+(?P<rel>(?:is|was)\s+{DET}(?:[\w-]+\s+){{0,2}}?⟦\d+⟧\s+(?:\w+ly\s+)?(?:developed|created|built|made|"
