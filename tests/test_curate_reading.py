@@ -306,3 +306,8 @@ def test_a_maker_after_a_dash_in_a_list_item(project):
     assert {c for c in claims(project, text) if c[1] == "schema:creator"} == {
         ("system:zorblax-3", "schema:creator", "org:google", "asserts"),
         ("system:quillon-2", "schema:creator", "org:openai", "asserts")}
+
+
+def test_a_consequence_is_not_a_definition(project):
+    text = "Unlike image generators, chatbots can call tools. This means they are more autonomous, but riskier.\n"
+    assert not any(c[1] == "skos:definition" for c in claims(project, text))

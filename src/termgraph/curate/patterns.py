@@ -175,6 +175,8 @@ PLURAL_GENUS = re.compile(r"(?:[\w-]+\s+){0,3}[a-z][\w-]*s\s+(?:that|which|who|t
 BY_EXAMPLES = re.compile(r"(?:[\w-]+\s+){0,3}?(?:like|such\s+as|including|e\.g\.)\s", re.I)
 GENUS_ONLY = re.compile(r"(?:(?:a|an|the|one)\s+)?(?:[\w-]+\s+){0,3}?(?:(?:kind|type|form|class|sort)\s+of\s+)?(?:[\w-]+\s+){0,2}?⟦\d+⟧"
                         r"(?:\s+(?:models?|systems?))?\s*[.;]?", re.I)
+# "This means they are …": a consequence (a clause with its own subject), not a definition
+CLAUSE = re.compile(r"(?:that\s+)?(?:they|it|we|you|he|she|there|this|these|those|our|their|its)\b", re.I)
 EXPLICIT = re.compile(r"defined|described|understood|refers?|means|denotes?", re.I)
 # The genus of an explicit definition: "X refers to (decoder-style) Ys …"
 GENUS = re.compile(rf"(?:(?:a|an|the)\s+)?(?:[\w-]+\s+){{0,2}}?{S('y')}")
@@ -199,7 +201,7 @@ def definition_rules(m: Masked, article: str, segment_kind: str) -> list[Found]:
         passive = copular_only and PASSIVE.match(body)  # "X are powered by …": a predication, not a definition
         genus = re.match(r"(?:a|an|the|one|any)\b|(?:[\w-]+\s+){0,2}⟦", body, re.I) or PLURAL_GENUS.match(body)
         comparing = NOT_DEFINING.search(hit["aside"] or "") or NOT_DEFINING.search(" ".join(body.split()[:4])) \
-            or BY_EXAMPLES.match(body) or GENUS_ONLY.fullmatch(body)
+            or BY_EXAMPLES.match(body) or GENUS_ONLY.fullmatch(body) or CLAUSE.match(body)
         if not passive and not comparing and not (copular_only and not genus):
             if not cues.NEGATION.match(body) and not cues.NEGATION.search(hit["verb"]) and not ABOUT_THE_WORD.match(body):
                 st, q = cues.stance((hit["adv"] or "") + hit["verb"], "")
