@@ -311,3 +311,11 @@ def test_a_maker_after_a_dash_in_a_list_item(project):
 def test_a_consequence_is_not_a_definition(project):
     text = "Unlike image generators, chatbots can call tools. This means they are more autonomous, but riskier.\n"
     assert not any(c[1] == "skos:definition" for c in claims(project, text))
+
+
+def test_a_passage_repeated_with_its_context_is_left_out_not_an_error(project):
+    block = ("x" * 70) + "\nChatbots are a kind of AI product.\n" + ("y" * 70) + "\n"
+    text = block + block + "Image generators are a kind of AI product.\n"
+    got = rows(project, text)
+    assert {(r["subject"], r["object"]) for r in got if r["predicate"] == "rdfs:subClassOf"} == {
+        ("concept:image-generator", "concept:ai-product")}

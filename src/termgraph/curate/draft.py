@@ -171,6 +171,10 @@ def find_all(project: Project, text: str) -> list[Drafted]:
     return [replace(expanded(d, full), section=bisect_right(headings, d.start)) for d in out]
 
 
+class Unanchorable(TermgraphError):
+    """A passage repeated word for word, with the same 64 characters around it, elsewhere in the text."""
+
+
 def anchor(text: str, start: int, end: int) -> tuple[str, str]:
     """The shortest prefix/suffix (whole characters, up to 64) that make text[start:end] unique."""
     exact = text[start:end]
@@ -182,7 +186,7 @@ def anchor(text: str, start: int, end: int) -> tuple[str, str]:
             return prefix, ""
         if text.count(prefix + exact + suffix) == 1:
             return prefix, suffix
-    raise TermgraphError(f"a quote at character {start} recurs even with 64 characters of context: {exact[:60]!r}")
+    raise Unanchorable(f"a quote at character {start} recurs even with 64 characters of context: {exact[:60]!r}")
 
 
 def node(m: Mention, role: str) -> str:
@@ -224,7 +228,10 @@ def rows_for(drafted: list[Drafted], text: str, source_file: str, number: str) -
     drafted = best_definitions(drafted)
     rows, seen, defined = [], set(), set()
     for d in sorted(drafted, key=lambda d: (d.start, -d.found.confidence)):
-        row = to_row(d, text, source_file)
+        try:
+            row = to_row(d, text, source_file)
+        except Unanchorable:
+            continue  # a duplicated passage cannot be quoted unambiguously: its other copy may be
         key = (row["subject"], row["predicate"], row["object"], row["stance"], row["quote"], row["prefix"])
         if key in seen:
             continue
