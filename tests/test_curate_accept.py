@@ -11,8 +11,6 @@ from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import load_project
 from tests.curate_helpers import drafted_copy, snapshot
 
-# One test process runs the curate tests (pytest-xdist --dist loadgroup): spaCy's model loads once.
-pytestmark = pytest.mark.xdist_group("spacy")
 
 
 @pytest.fixture()
@@ -129,7 +127,7 @@ def test_cli_draft_then_accept(drafted, capsys):
 def test_a_sixth_source_end_to_end_add_draft_accept_validate_serve(drafted, capsys):
     """The README's path: the accepted claims validate, and the pages show the new source, its
     claims and its disagreements with the other five (derived from the claims, never listed here).
-    Marked slow (~9 s: SHACL over the whole project, a load, spaCy): its steps' own tests above,
+    Marked slow (~9 s: SHACL over the whole project, a load): its steps' own tests above,
     tests/test_shapes.py and tests/test_pages.py are in the default run."""
     import re
 

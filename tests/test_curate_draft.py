@@ -15,8 +15,6 @@ from termgraph.curate.segment import segment
 from termgraph.curate.sources import add_source
 from tests.curate_helpers import ARTICLES, ROOT, project_copy
 
-# One test process runs the curate tests (pytest-xdist --dist loadgroup): spaCy's model loads once.
-pytestmark = pytest.mark.xdist_group("spacy")
 
 
 @pytest.fixture(scope="module")
