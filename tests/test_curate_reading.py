@@ -319,3 +319,18 @@ def test_a_passage_repeated_with_its_context_is_left_out_not_an_error(project):
     got = rows(project, text)
     assert {(r["subject"], r["object"]) for r in got if r["predicate"] == "rdfs:subClassOf"} == {
         ("concept:image-generator", "concept:ai-product")}
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Zorblax-2 and Quillon-3 are examples of chatbots.", {("system:zorblax-2", "rdf:type", "concept:chatbot", "asserts"),
+                                                          ("system:quillon-3", "rdf:type", "concept:chatbot", "asserts")}),
+    ("Zorblax-2 is an example of a chatbot.", {("system:zorblax-2", "rdf:type", "concept:chatbot", "asserts")}),
+    ("Zorblax-2 is not an example of a chatbot.", {("system:zorblax-2", "rdf:type", "concept:chatbot", "denies")}),
+    ("Zorblax-2 is not a chatbot but an image generator.", {("system:zorblax-2", "rdf:type", "concept:chatbot", "denies"),
+                                                            ("system:zorblax-2", "rdf:type", "concept:image-generator", "asserts")}),
+    ("Chatbots include Zorblax-2 and Quillon-3, among others.", {("system:zorblax-2", "rdf:type", "concept:chatbot", "asserts"),
+                                                                ("system:quillon-3", "rdf:type", "concept:chatbot", "asserts")}),
+    ("Chatbots include Zorblax-2 and Quillon-3 in their tests.", set()),
+])
+def test_examples_of_and_not_but(project, text, expected):
+    assert claims(project, text) == expected

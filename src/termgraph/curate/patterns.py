@@ -74,16 +74,19 @@ def is_a(x: Mention, y: Mention, between: str, prefix: str, rule: str, conf: flo
 
 TYPE_OF = re.compile(rf"{S('x')}{HEAD}{PAREN}{APPOS}\s+(?P<rel>{ADV}(?:is|are|was|were|refers?\s+to|describes?|(?:can|could|may|might)\s+(?:also\s+)?be(?:\s+(?:considered|seen\s+as|viewed\s+as|regarded\s+as))?)\s+{ADV}"
                      rf"(?:not\s+)?{DET}(?:[\w-]+\s+){{0,2}}?(?:type|kind|form|subset|class|category|subfield|field|"
-                     rf"branch|family|variety|sort|subcategory|specialization|subtype)s?\s+of\s+(?:the\s+)?"
+                     rf"branch|family|variety|sort|subcategory|specialization|subtype|example|instance)s?\s+of\s+(?:the\s+)?"
                      rf"(?:[\w-]+\s+){{0,3}}?){S('y')}")
 COPULA = re.compile(rf"{S('x')}{HEAD}{PAREN}{APPOS}\s+(?P<rel>{ADV}(?:is|are)\s+{ADV}(?:not\s+)?{ONE_OF}{DET}"
                     rf"(?:(?!of\b|for\b|to\b|in\b|by\b|with\b|their\b|its\b|our\b|your\b|his\b|her\b|my\b)[\w-]+\s+){{0,2}}?){S('y')}(?!\s*(?:-|’s|'s|\())")
+# "X is not a Y but a Z": X is a Z (and not a Y, which COPULA reads)
+NOT_BUT = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?:is|are)\s+not\s+{DET}(?:[\w-]+\s+){{0,2}}?⟦\d+⟧{HEAD}\s*,?\s+(?P<rel>but\s+(?:rather\s+)?{DET}"
+                     rf"(?:(?!of\b|for\b)[\w-]+\s+){{0,2}}?){S('y')}")
 CONSIDERED = re.compile(rf"{S('x')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:be\s+|is\s+|are\s+)?(?:also\s+)?"
                         rf"(?:considered|viewed\s+as|regarded\s+as|seen\s+as|classified\s+as|thought\s+of\s+as)\s+{DET})"
                         rf"{S('y')}(?:\s*,?\s*but\s+not\s+{DET}{S('z')})?")
 
 
-LIST_TYPE_OF = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}(?:not\s+)?(?:[\w-]+\s+){{0,2}}?(?:types|kinds|forms|subsets|classes|categories|subfields|branches|families|varieties)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?){S('y')}")
+LIST_TYPE_OF = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}(?:not\s+)?(?:[\w-]+\s+){{0,2}}?(?:types|kinds|forms|subsets|classes|categories|subfields|branches|families|varieties|examples|instances)\s+of\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}?){S('y')}")
 
 # "Large language models (LLMs), a specialized kind of deep learning model, …": an appositive kind
 APPOSITIVE_KIND = re.compile(rf"{S('x')}{HEAD}{PAREN}\s*,\s*(?P<rel>(?:a|an|one)\s+(?:[\w-]+\s+){{0,2}}?(?:kind|type|form|class|"
@@ -114,7 +117,7 @@ def is_a_rules(m: Masked) -> list[Found]:
         for i in names_in(m, hit["list"]):
             out += is_a(m.mention(i), m.mention(hit["x"]), "", before(m, hit.start()), "describes-like", 0.7)
     for regex, rule, conf in ((TYPE_OF, "type-of", 0.9), (COPULA, "copula-is-a", 0.75), (APPOSITIVE_KIND, "appositive-kind", 0.8),
-                              (AS_KIND, "as-kind", 0.7),
+                              (AS_KIND, "as-kind", 0.7), (NOT_BUT, "not-but", 0.75),
                               (CONSIDERED, "considered-as", 0.7), (SERVES_AS, "serves-as-kind", 0.6)):
         for hit in regex.finditer(m.text):
             x, y = m.mention(hit["x"]), m.mention(hit["y"])
@@ -127,10 +130,11 @@ def is_a_rules(m: Masked) -> list[Found]:
     return out
 
 
+AND_MORE = r"(?:,?\s*(?:among\s+others|and\s+(?:many\s+)?(?:more|others)|etc\.?))?"  # "…, among others."
 HEARST = [
     (re.compile(rf"{S('y')}{QUOTED}{HEAD}\s*,?\s*\(?(?:such\s+as|like|including|e\.g\.,?|for\s+example,?|for\s+instance,?)\s+(?P<list>{LIST})"), "such-as", 0.85),
     (re.compile(rf"(?i:examples|instances|types|kinds)\s+of\s+(?:\w+\s+){{0,2}}?{S('y')}{HEAD}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are|:))\s*:?\s*(?P<list>{LIST})"), "examples-of-include", 0.85),
-    (re.compile(rf"^(?:(?:some|many|several|other)\s+(?:of\s+the\s+)?)?(?:(?:best|top|popular|notable|well-known|leading|common|major|prominent)\s+)?{S('y')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are))\s*:?\s*(?P<list>{LIST})\s*[.;]?$", re.I), "y-include-list", 0.75),
+    (re.compile(rf"^(?:(?:some|many|several|other)\s+(?:of\s+the\s+)?)?(?:(?:best|top|popular|notable|well-known|leading|common|major|prominent)\s+)?{S('y')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+)?(?:include|includes|are))\s*:?\s*(?P<list>{LIST}){AND_MORE}\s*[.;]?$", re.I), "y-include-list", 0.75),
 ]
 
 
