@@ -68,7 +68,7 @@ def test_gazetteer_matches_plurals_case_and_word_boundaries():
     ("Chatbots are powered by large language models.",
      ("concept:chatbot", "tg:poweredBy", "concept:large-language-model", "asserts", "")),
     ("Chatbots typically use a transformer architecture.",
-     ("concept:chatbot", "tg:architecture", "concept:transformer", "qualifies", "hedged")),
+     ("concept:chatbot", "tg:architecture", "concept:transformer", "qualifies", "partial")),
     ("Chatbots are trained using supervised learning.",
      ("concept:chatbot", "tg:trainingObjective", "concept:supervised-learning", "asserts", "")),
     ("Chatbots and large language models are often used interchangeably.",
@@ -242,3 +242,19 @@ def test_an_unseen_glossary_article_drafts_exactly_these_claims(project):
     }
     for r in rows:
         assert text.count(r["prefix"] + r["quote"] + r["suffix"]) == 1
+
+
+@pytest.mark.parametrize("between, prefix, expected", [
+    (" typically use ", "", ("qualifies", "partial")),      # frequency: usually or in part (the stance rule)
+    (" often rely on ", "", ("qualifies", "partial")),
+    (" may rely on ", "", ("qualifies", "hedged")),          # doubt
+    (" could be considered ", "", ("qualifies", "hedged")),
+    (" are, only when used to generate, ", "", ("qualifies", "only-when")),
+    (" are, when used to generate, ", "", ("qualifies", "conditional")),
+    (" are ", "Not all", ("denies", "")),
+    (" are ", "", ("asserts", "")),
+])
+def test_cue_words_give_the_stance_rule_s_position(between, prefix, expected):
+    from termgraph.curate import cues
+
+    assert cues.stance(between, prefix) == expected
