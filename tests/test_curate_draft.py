@@ -258,3 +258,11 @@ def test_cue_words_give_the_stance_rule_s_position(between, prefix, expected):
     from termgraph.curate import cues
 
     assert cues.stance(between, prefix) == expected
+
+
+def test_a_maker_named_with_by_in_a_list_is_not_one_of_the_list(project):
+    got = draft_text(project, "Examples of large language models include GPT-4 by OpenAI, Gemini by Google and "
+                              "Claude by Anthropic.")
+    members = {row[0] for row in got if row[1:3] == ("rdf:type", "concept:large-language-model")}
+    assert members == {"system:gpt-4", "system:gemini", "system:claude"}
+    assert ("system:gpt-4", "schema:creator", "org:openai", "asserts", "") in got

@@ -48,8 +48,9 @@ class Found:
 
 def names_in(m: Masked, group: str) -> list[str]:
     """The slots a matched list names, without what stands in parentheses, and without a term
-    that only ends a maker's product name ("Meta AI": not the concept AI)."""
-    inner = re.sub(r"\([^()]*\)", "", group)
+    that only ends a maker's product name ("Meta AI": not the concept AI), and without the maker an
+    item names ("Claude by Anthropic": Anthropic is who made it, not one of the list)."""
+    inner = re.sub(r"\s+by\s+⟦\d+⟧", "", re.sub(r"\([^()]*\)", "", group))
     out, prev, prev_end = [], None, -1
     for hit in re.finditer(r"⟦(\d+)⟧", inner):
         adjacent = prev is not None and not inner[prev_end:hit.start()].strip()
