@@ -19,19 +19,31 @@ from dataclasses import dataclass
 
 from termgraph.errors import ForbiddenQuery, QueryTooComplex
 
+# The lexer reads each character a bounded number of times, whatever the text (it runs on the
+# server's event loop, before any size check or time limit): a name is read as one run of name
+# characters, split into words only when no ':' follows it (then no prefixed name can start
+# anywhere inside it), and a quote that opens no string is remembered, so that the quotes inside
+# the span it read (every one of them escaped, so each would read on to the same end) are not
+# read again. It gives the tokens a plain regular expression of the same alternatives would
+# (tests/test_guard_linear.py compares them), without that expression's rescans.
 TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
   | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<pname>[A-Za-z][\w.-]*?:[\w.%:-]*|:[\w.%:-]*)
-  | (?P<word>[A-Za-z_]\w*)
-  | (?P<var>[?$]\w+)
+  | (?P<run>[A-Za-z][\w.-]*+)(?P<pname>:[\w.%:-]*+)?
+  | (?P<colon>:[\w.%:-]*+)
+  | (?P<word>[A-Za-z_]\w*+)
+  | (?P<var>[?$]\w++)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+RUN_PART = re.compile(r"(?P<word>[A-Za-z_]\w*+)|(?P<other>.)", re.DOTALL)
+# What a string's opening quote reads up to (possessive: every alternative starts differently, so
+# nothing is read twice); the string is closed when its closing quote follows.
+LONG_STRING = {q: re.compile(q * 3 + rf"(?:[^{q}\\]|\\.|{q}(?!{q}{q}))*+", re.DOTALL) for q in "\"'"}
+SHORT_STRING = {q: re.compile(q + rf"(?:[^{q}\\\n]|\\.)*+", re.DOTALL) for q in "\"'"}
 
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 FORM_WORDS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
@@ -60,7 +72,48 @@ def lexed(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def scan(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple((m.lastgroup, m.group()) for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment"))
+    out: list[tuple[str, str]] = []
+    unclosed = {("long", '"'): -1, ("long", "'"): -1, ("short", '"'): -1, ("short", "'"): -1}
+    pos, n = 0, len(text)
+    while pos < n:
+        char = text[pos]
+        if char in "\"'":
+            end = string_end(text, pos, char, unclosed)
+            if end:
+                out.append(("string", text[pos:end]))
+                pos = end
+                continue
+            out.append(("other", char))
+            pos += 1
+            continue
+        m = TOKEN.match(text, pos)
+        kind = m.lastgroup
+        if kind == "pname":
+            out.append(("pname", m.group()))
+        elif kind == "run":  # no ':' after it: its words and punctuation
+            out.extend((part.lastgroup, part.group()) for part in RUN_PART.finditer(text, pos, m.end()))
+        elif kind == "colon":
+            out.append(("pname", m.group()))
+        elif kind not in ("ws", "comment"):
+            out.append((kind, m.group()))
+        pos = m.end()
+    return tuple(out)
+
+
+def string_end(text: str, pos: int, quote: str, unclosed: dict) -> int:
+    """Where the string opened at `pos` ends, or 0 if the quote opens none. A quote inside the
+    span an unclosed string of its kind read is escaped there, so it opens none either."""
+    if text.startswith(quote * 3, pos) and pos >= unclosed["long", quote]:
+        end = LONG_STRING[quote].match(text, pos).end()
+        if text.startswith(quote * 3, end):
+            return end + 3
+        unclosed["long", quote] = end
+    if pos >= unclosed["short", quote]:
+        end = SHORT_STRING[quote].match(text, pos).end()
+        if text.startswith(quote, end):
+            return end + 1
+        unclosed["short", quote] = end
+    return 0
 
 
 def expand(kind: str, value: str, prefixes: dict[str, str], base: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 
@@ -119,7 +120,7 @@ async def sparql(request: Request) -> Response:
                                     body, limits)
     if parsed is None:
         return service_description(request, state)
-    form = guard.inspect(parsed.query, ns.PREFIX_ITEMS).form or "SELECT"
+    form = await query_form(parsed.query)
     media = protocol.result_type(request.headers.get("accept"), form, parsed.format, html=True)
     sent_as = media if media != "text/html" else HTML_CARRIER[form in ("SELECT", "ASK")]
     job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), settings.max_result_bytes,
@@ -129,6 +130,15 @@ async def sparql(request: Request) -> Response:
     if media == "text/html":
         return results_page(request, parsed.query, answer)
     return result_response(answer, {"Vary": "Accept"})
+
+
+async def query_form(query: str) -> str:
+    """The query's form; a long query is read in a thread, so the event loop (every other
+    client's requests, /health) keeps its turns however long the text."""
+    if len(query) <= guard.LEXED_CACHED_UP_TO:
+        return guard.inspect(query, ns.PREFIX_ITEMS).form or "SELECT"
+    shape = await asyncio.to_thread(guard.inspect, query, ns.PREFIX_ITEMS)
+    return shape.form or "SELECT"
 
 
 def query_string(request: Request) -> str:
