@@ -61,7 +61,7 @@ class QueryPool:
                 from termgraph.sparql.engine import known_graphs
 
                 known = known_graphs(store)
-            source = ProcessWorkers(store, known, settings.memory_limit, spool_dir)
+            source = ProcessWorkers(store, known, settings.memory_limit, spool_dir, cpu_limit=settings.timeout)
         self.here = store if isinstance(store, ox.Store) else None  # (see the property)
         self.known = known
         self.source, self.settings = source, settings
@@ -75,6 +75,7 @@ class QueryPool:
         self.closed = False
         self.draining = False
         self.failures = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def here(self):
@@ -106,10 +107,32 @@ class QueryPool:
         self.threads.shutdown(wait=False, cancel_futures=True)
 
     def health(self) -> dict:
-        alive = len(self.idle) + len(self.busy)
+        """What is really there: the idle workers that could take a job now, the busy ones, and
+        the source's own parts (the zygote, the work folder). Anything amiss is repaired on the
+        event loop (health may be called from another thread) and reported "degraded" until then."""
+        usable = [w for w in list(self.idle) if getattr(w, "usable", lambda: True)()]
+        alive = len(usable) + len(self.busy)
+        sound = getattr(self.source, "healthy", lambda: True)()
+        if (len(usable) < len(self.idle) or not sound) and self.loop is not None and not self.closed:
+            self.loop.call_soon_threadsafe(self.checkup)
         return {**self.source.describe(), "workers": alive, "expected": self.settings.workers,
                 "busy": len(self.busy), "waiting": len(self.waiting),
-                "status": "ok" if alive == self.settings.workers else "degraded"}
+                "status": "ok" if alive == self.settings.workers and sound else "degraded"}
+
+    def checkup(self) -> None:
+        """On the loop: replace idle workers that are dead or stopped; repair the source."""
+        for worker in [w for w in self.idle if not w.usable()]:
+            self.idle.remove(worker)
+            self.discard(worker)
+        if hasattr(self.source, "repair") and not self.closed:
+            self.loop.run_in_executor(self.threads, self.source.repair)
+
+    def discard(self, worker: Worker) -> None:
+        """A worker that cannot take a job: killed, and a fresh one forked in its place."""
+        print(f"termgraph: a query worker (pid {worker.pid}) was found dead or stopped; replacing it",
+              file=sys.stderr, flush=True)
+        worker.kill()
+        asyncio.get_running_loop().create_task(self.replace())
 
     # --- running a query -----------------------------------------------------------------------
     async def run(self, job: Job, client: str = "local", is_disconnected=None,
@@ -120,6 +143,7 @@ class QueryPool:
         if self.draining:
             raise errors.Overloaded("the service is shutting down; retry shortly").with_retry_after(5)
         deadline = time.monotonic() + self.settings.timeout
+        self.loop = asyncio.get_running_loop()
         await self.source.screen(job)  # refusals that need no worker (remote stores)
         here = self.decider is not None and self.decider(job.query, job.dataset.given())
         self.ledger.admit(client)  # (decided first: nothing between admitting and counting out can fail)
@@ -187,14 +211,20 @@ class QueryPool:
         if worker.preempted:
             raise errors.Overloaded("the query was stopped to serve clients that used less query time "
                                     "recently; retry later").with_retry_after(5)
-        raise errors.QueryTooExpensive("the query stopped its worker (most likely by needing more "
-                                       "memory than a query may use); narrow it")
+        if reply[1:] == ("limit",):
+            raise errors.QueryTooExpensive("the query stopped its worker (most likely by needing more "
+                                           "memory than a query may use); narrow it")
+        raise errors.Overloaded("a query worker was lost while running the query (it was killed from "
+                                "outside); retry").with_retry_after(1)
 
     # --- the wait queue --------------------------------------------------------------------------
     async def acquire(self, client: str, deadline: float) -> Worker:
         """An idle worker now, or a place in the bounded queue until one is handed over."""
-        if self.idle and not self.waiting:
+        while self.idle and not self.waiting:
             worker = self.idle.pop()
+            if not getattr(worker, "usable", lambda: True)():
+                self.discard(worker)  # (dead or stopped while idle: never given a query)
+                continue
             self.busy.add(worker)
             return worker
         if len(self.waiting) >= self.settings.max_queue:
