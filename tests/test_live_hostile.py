@@ -106,3 +106,130 @@ def test_a_64_kb_query_of_a_pathological_shape_leaves_health_answering(server):
         print(f"{shape[:4]!r}…: /health slowest {max(times or [0]) * 1000:.0f} ms over {len(times)} probes")
         assert max(times) < 1.0
     assert [status for status, _, _ in answers] == [400, 400, 400]
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # runs to the time limit
+QUICK = "ASK { ?s ?p ?o FILTER (isIRI(?s)) }"  # cheap, but a worker's
+
+
+def children(pid: int) -> list[int]:
+    """The process's children, whichever of its threads forked them."""
+    found = []
+    try:
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as f:
+                found += [int(p) for p in f.read().split()]
+    except OSError:
+        pass
+    return found
+
+
+def processes(server: int) -> tuple[int, list[int]]:
+    """(the zygote's pid, its workers' pids) under a server."""
+    zygotes = children(server)
+    assert len(zygotes) == 1, zygotes
+    return zygotes[0], children(zygotes[0])
+
+
+def exists(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def health(url: str) -> dict:
+    import json
+
+    try:
+        with urllib.request.urlopen(url + "health", timeout=10) as r:
+            body = json.load(r)
+    except urllib.error.HTTPError as e:
+        body = json.load(e)
+    return {**body["executor"], "status": body["status"]}
+
+
+def wait_for(predicate, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_workers_and_the_zygote_die_with_a_killed_server():
+    """Issue #27 problem 5: after `kill -9` of the server a worker ran its query for ever."""
+    url, proc = start({"TERMGRAPH_WORKERS": "2", "TERMGRAPH_QUERY_TIMEOUT": "60"})
+    try:
+        threading.Thread(target=lambda: post(url, HEAVY, timeout=10), daemon=True).start()
+        zygote = None
+        assert wait_for(lambda: health(url)["busy"] == 1)
+        zygote, workers = processes(proc.pid)
+        assert len(workers) == 2
+        proc.kill()
+        proc.wait(10)
+        assert wait_for(lambda: not any(exists(p) for p in [zygote, *workers]), 5), \
+            [p for p in [zygote, *workers] if exists(p)]
+    finally:
+        stop(proc)
+        for pid in children(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+
+
+def test_a_worker_killed_or_stopped_is_not_blamed_on_the_client_and_is_replaced(server):
+    """Issue #27 problem 6: kill -9 of a busy worker gave 422 "narrow it"; idle workers killed or
+    stopped gave 422s or 10 s waits while /health said ok; a killed zygote left 0 workers."""
+    url, proc = server
+    got = []
+    thread = threading.Thread(target=lambda: got.append(post(url, HEAVY, timeout=20)), daemon=True)
+    thread.start()
+    assert wait_for(lambda: health(url)["busy"] == 1)
+    zygote, workers = processes(proc.pid)
+    assert wait_for(lambda: any(open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[0] == "R"
+                                for p in workers if exists(p)))
+    busy = [p for p in workers if exists(p) and open(f"/proc/{p}/stat").read().rsplit(")", 1)[1].split()[0] == "R"]
+    os.kill(busy[0], signal.SIGKILL)
+    thread.join(20)
+    status, headers, body = got[0]
+    assert status == 503 and headers["retry-after"] == "1" and b"worker was lost" in body, got
+    assert wait_for(lambda: health(url)["status"] == "ok")
+
+    # idle workers: one killed, one stopped; /health says so; the next queries are answered at once
+    zygote, workers = processes(proc.pid)
+    os.kill(workers[0], signal.SIGKILL)
+    os.kill(workers[1], signal.SIGSTOP)
+    time.sleep(0.2)
+    seen = health(url)
+    assert seen["status"] == "degraded" and seen["workers"] < 2, seen
+    started = time.monotonic()
+    answers = [post(url, QUICK, timeout=20)[0] for _ in range(4)]
+    print(f"4 queries after idle workers were killed/stopped: {time.monotonic() - started:.2f} s")
+    assert answers == [200] * 4 and time.monotonic() - started < 5
+    assert not exists(workers[1])  # the stopped one was killed, not given a query
+    assert wait_for(lambda: health(url)["status"] == "ok")
+
+    # the zygote killed: restarted, and workers are forked again
+    zygote, workers = processes(proc.pid)
+    os.kill(zygote, signal.SIGKILL)
+    assert wait_for(lambda: health(url).get("zygote_restarts") == 1 and health(url)["status"] == "ok"), health(url)
+    assert [post(url, QUICK, timeout=20)[0] for _ in range(3)] == [200] * 3
+    new_zygote, _ = processes(proc.pid)
+    assert new_zygote != zygote
+
+
+def test_a_removed_work_folder_is_made_again(server):
+    """Issue #27 problem 6: the work folder removed by a temp cleaner: every answer over 256 KB
+    was 500 for good while /health said ok."""
+    import shutil
+
+    url, proc = server
+    folder = [p for p in os.listdir("/tmp") if p.startswith(f"termgraph-{proc.pid}-")]
+    assert len(folder) == 1
+    shutil.rmtree("/tmp/" + folder[0])
+    seen = health(url)
+    assert seen["work_folder"] == "missing" and seen["status"] == "degraded"
+    status, _, body = post(url, "SELECT * WHERE { ?s ?p ?o }", timeout=30)
+    assert status == 200 and len(body) > 256 * 1024
+    assert wait_for(lambda: health(url)["status"] == "ok")
