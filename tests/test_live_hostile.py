@@ -162,20 +162,21 @@ def wait_for(predicate, seconds: float = 15) -> bool:
 def test_workers_and_the_zygote_die_with_a_killed_server():
     """Issue #27 problem 5: after `kill -9` of the server a worker ran its query for ever."""
     url, proc = start({"TERMGRAPH_WORKERS": "2", "TERMGRAPH_QUERY_TIMEOUT": "60"})
+    ours: list[int] = []
     try:
         threading.Thread(target=lambda: post(url, HEAVY, timeout=10), daemon=True).start()
-        zygote = None
         assert wait_for(lambda: health(url)["busy"] == 1)
         zygote, workers = processes(proc.pid)
+        ours += [zygote, *workers]
         assert len(workers) == 2
         proc.kill()
         proc.wait(10)
-        assert wait_for(lambda: not any(exists(p) for p in [zygote, *workers]), 5), \
-            [p for p in [zygote, *workers] if exists(p)]
+        assert wait_for(lambda: not any(exists(p) for p in ours), 5), [p for p in ours if exists(p)]
     finally:
         stop(proc)
-        for pid in children(proc.pid):
-            os.kill(pid, signal.SIGKILL)
+        for pid in ours:  # (on failure: never leave an orphan running)
+            if exists(pid):
+                os.kill(pid, signal.SIGKILL)
 
 
 def test_a_worker_killed_or_stopped_is_not_blamed_on_the_client_and_is_replaced(server):
