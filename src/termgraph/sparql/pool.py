@@ -280,15 +280,17 @@ class QueryPool:
             asyncio.get_running_loop().create_task(self.replace())
 
     def maybe_preempt(self, waiter: Waiter) -> None:
-        """A light client has waited a tick: stop the heaviest client's longest-running query."""
+        """A client has waited a tick: stop the heaviest client's longest-running query among
+        those the fairness rule lets it stop (fairness.py), if any."""
         if self.idle or self.failures or any(w.preempted for w in self.busy):
             return
         running = [w for w in self.busy if w.client is not None and w.started is not None]
         if not running:
             return
         now = time.monotonic()
-        heaviest = max(running, key=lambda w: (self.ledger.used(w.client), now - w.started))
-        if self.ledger.should_preempt(waiter.client, heaviest.client, now - heaviest.started):
+        stoppable = [w for w in running if self.ledger.should_preempt(waiter.client, w.client, now - w.started)]
+        if stoppable:
+            heaviest = max(stoppable, key=lambda w: (self.ledger.used(w.client), now - w.started))
             heaviest.preempted = True
             heaviest.stop()
 
