@@ -234,3 +234,71 @@ def test_a_removed_work_folder_is_made_again(server):
     status, _, body = post(url, "SELECT * WHERE { ?s ?p ?o }", timeout=30)
     assert status == 200 and len(body) > 256 * 1024
     assert wait_for(lambda: health(url)["status"] == "ok")
+
+
+# ~0.5 s of CPU on an idle machine (the issue's figures used a 1.2 s query; a lighter one keeps
+# the test within its bounds on a shared 2-core machine, and main preempted it just the same)
+ONE_SECOND = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?c }"
+
+
+def address(i: int) -> str:
+    """A distinct loopback address per client (127.0.0.0/8 is all loopback)."""
+    return f"127.0.0.{10 + i}"
+
+
+@pytest.fixture(scope="module")
+def patient_server():
+    """A server whose time limit leaves room for 16 queries of ~1.2 s queued on 2 workers on a
+    busy 2-core machine."""
+    url, proc = start({"TERMGRAPH_WORKERS": "2", "TERMGRAPH_QUERY_TIMEOUT": "40"})
+    yield url, proc
+    stop(proc)
+
+
+@pytest.mark.parametrize("clients", [4, 8, 16])
+def test_equal_clients_each_sending_one_query_all_get_their_answer(patient_server, clients):
+    """Issue #27 problem 4: N equal clients sending the same 1.2 s query at once: only 2 ever got
+    an answer (4 → 2, 8 → 2, 16 → 2); the others were preempted by each other."""
+    url, _ = patient_server
+    got: dict[int, int] = {}
+    bodies: list[bytes] = []
+
+    def ask(i: int) -> None:
+        got[i], _, body = post(url, ONE_SECOND, timeout=60, source=address(i))
+        if got[i] != 200:
+            bodies.append(body)
+    threads = [threading.Thread(target=ask, args=(i,), daemon=True) for i in range(clients)]
+    started = time.monotonic()
+    times = during(lambda: [t.start() for t in threads] and [t.join(60) for t in threads], url, 90)
+    took = time.monotonic() - started
+    print(f"{clients} clients: {took:.1f} s (N × 0.5 / 2 = {clients * 0.25:.1f} s on an idle machine); "
+          f"/health slowest {max(times) * 1000:.0f} ms")
+    assert sorted(got.values()) == [200] * clients, bodies
+    assert max(times) < 1.0
+
+
+def test_analysts_keep_their_answers_beside_a_frequent_cheap_client(patient_server):
+    """Issue #27 problem 4: two analysts running 1.2 s queries (here ~0.5 s ones) lost 59% of their answers to a
+    third address sending a cheap query every 300 ms."""
+    url, _ = patient_server
+    analysts: list[int] = []
+    cheap: list[int] = []
+    stop_at = time.monotonic() + 8
+
+    def analyst(i: int) -> None:
+        while time.monotonic() < stop_at:
+            analysts.append(post(url, ONE_SECOND, timeout=60, source=address(40 + i))[0])
+
+    def polite() -> None:
+        while time.monotonic() < stop_at:
+            cheap.append(post(url, QUICK, timeout=60, source=address(50))[0])
+            time.sleep(0.3)
+    threads = [threading.Thread(target=analyst, args=(i,), daemon=True) for i in range(2)]
+    threads.append(threading.Thread(target=polite, daemon=True))
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    print(f"analysts: {len(analysts)} answers {sorted(set(analysts))}; cheap: {len(cheap)} {sorted(set(cheap))}")
+    assert analysts and set(analysts) == {200}
+    assert cheap and set(cheap) == {200}

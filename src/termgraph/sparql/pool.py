@@ -15,6 +15,7 @@ import asyncio
 import concurrent.futures as cf
 import contextlib
 import itertools
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -154,6 +155,7 @@ class QueryPool:
             with watching(is_disconnected, poll):
                 worker = await self.acquire(client, deadline)
                 started = worker.started = self.ledger.started(client)
+                worker.cpu_at_start = cpu_seconds(worker)
                 worker.client = client
                 answer = await self.call(worker, job, deadline, cost)
                 return answer
@@ -288,7 +290,7 @@ class QueryPool:
         if not running:
             return
         now = time.monotonic()
-        stoppable = [w for w in running if self.ledger.should_preempt(waiter.client, w.client, now - w.started)]
+        stoppable = [w for w in running if self.ledger.should_preempt(waiter.client, w.client, ran(w, now))]
         if stoppable:
             heaviest = max(stoppable, key=lambda w: (self.ledger.used(w.client), now - w.started))
             heaviest.preempted = True
@@ -310,6 +312,31 @@ class QueryPool:
             self.failures = 0
             self.hand_over(worker)
             return
+
+
+def cpu_seconds(worker) -> float | None:
+    """The CPU time a process worker has used so far (None for other workers, or if unknown)."""
+    if getattr(worker, "pid", None) is None:
+        return None
+    try:
+        with open(f"/proc/{worker.pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def ran(worker, now: float) -> float:
+    """How long the worker's query has run: the CPU time it has cost so far (what its client
+    is charged, and comparable with its past queries' costs however busy the machine), else
+    the time since it started."""
+    before, cpu = getattr(worker, "cpu_at_start", None), cpu_seconds(worker)
+    if before is not None and cpu is not None:
+        return cpu - before
+    return now - worker.started
 
 
 async def run_while_connected(pool, job: Job, client: str, is_disconnected, poll: float = DISCONNECT_POLL) -> Answer:
