@@ -47,6 +47,7 @@ class Waiter:
     rank: tuple
     future: asyncio.Future = field(compare=False)
     client: str = field(compare=False)
+    deadline: float = field(default=float("inf"), compare=False)
 
 
 class QueryPool:
@@ -232,7 +233,7 @@ class QueryPool:
         if len(self.waiting) >= self.settings.max_queue:
             raise errors.Overloaded(f"{len(self.waiting)} queries are already waiting; retry "
                                     "shortly").with_retry_after(1)
-        waiter = Waiter((0.0, next(self.seq)), asyncio.get_running_loop().create_future(), client)
+        waiter = Waiter((0.0, next(self.seq)), asyncio.get_running_loop().create_future(), client, deadline)
         self.waiting.append(waiter)
         try:
             return await self.wait(waiter, deadline)
@@ -240,12 +241,19 @@ class QueryPool:
             self.abandon(waiter)
             raise
 
+    @property
+    def start_margin(self) -> float:
+        """A waiting query is not started with less than this left of its time limit (it would
+        most likely be cut off, a streamed answer mid-way: work thrown away); it is refused
+        before it starts instead. The fairness share, at most a quarter of the limit."""
+        return min(self.settings.fairness.share, self.settings.timeout / 4)
+
     async def wait(self, waiter: Waiter, deadline: float) -> Worker:
         while True:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - self.start_margin - time.monotonic()
             if remaining <= 0:
-                raise errors.QueryTimeout(f"no query worker was free within the {self.settings.timeout:g} s "
-                                          "time limit; retry later").with_retry_after(1)
+                raise errors.QueryTimeout(f"no query worker was free in time to run the query within the "
+                                          f"{self.settings.timeout:g} s time limit; retry later").with_retry_after(1)
             try:
                 return await asyncio.wait_for(asyncio.shield(waiter.future), min(0.05, remaining))
             except asyncio.TimeoutError:
@@ -264,8 +272,10 @@ class QueryPool:
 
     def hand_over(self, worker: Worker) -> None:
         """Give a free worker to the waiting client that used least query time, or keep it idle."""
-        if self.waiting:
-            waiter = min(self.waiting, key=lambda w: (self.ledger.used(w.client), w.rank[1]))
+        now = time.monotonic()
+        timely = [w for w in self.waiting if w.deadline - self.start_margin > now]  # (the rest give up)
+        if timely:
+            waiter = min(timely, key=lambda w: (self.ledger.used(w.client), w.rank[1]))
             self.waiting.remove(waiter)
             self.busy.add(worker)
             waiter.future.set_result(worker)
