@@ -103,18 +103,22 @@ def test_no_budget_by_default_but_a_cap_on_queries_at_once():
     (0.0, [(5.0, False)], 1.0, True),    # a light client waits behind a heavy one whose queries get stopped
     (3.0, [(20.0, False)], 1.0, True),   # many small queries still weigh far less than many big ones
     (0.0, [(5.0, False)], 0.1, False),   # ... but every query gets its minimum run
-    (0.0, [(0.3, False)], 1.0, False),   # the runner is not heavier by the margin
+    (0.0, [(0.2, False)], 0.2, False),   # the runner is not heavier by the margin
     (3.0, [(9.0, False)], 1.0, False),   # similar use: no preemption, just the queue's order
-    (0.0, [], 5.0, False),               # equal clients: a first (or only) query is never stopped
+    (None, [], 5.0, False),              # equal newcomers: a first (or only) query is never stopped
+    (0.0, [], 1.5, False),               # a newcomer's query not yet past the share is left to end
+    (0.0, [], 2.5, True),                # ... one past it, for a client with a past, is not
     (0.0, [(1.2, True)] * 10, 1.0, False),  # an analyst's 1.2 s queries always end: left to end
     (0.0, [(1.2, True)] * 10, 2.5, True),   # ... unless this one has run longer than the share
     (0.0, [(9.0, True)], 1.0, True),     # its queries take 9 s: this one will not end soon
 ])
 def test_preemption_rule(waiting_used, runner_history, ran, expected):
     book, now = ledger(ratio=4.0, margin=0.5, min_run=0.25, share=2.0)
-    book.spent["w"].append((now[0], waiting_used, True))
+    if waiting_used is not None:
+        book.spent["w"].append((now[0], waiting_used, True))
     for cost, ended in runner_history:
         book.spent["r"].append((now[0], cost, ended))
+    book.running["r"].append(now[0] - ran)
     assert book.should_preempt("w", "r", ran) is expected
 
 

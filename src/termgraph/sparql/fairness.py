@@ -104,12 +104,14 @@ class ClientLedger:
 
     def should_preempt(self, waiting: str, runner: str, ran: float) -> bool:
         """Stop a running query for a waiting client only when (1) the runner's client is over
-        its share: its queries that have ended (never the one running, so equal clients, each on
-        its first or last query, never stop each other) used `ratio` times what the waiting
-        client uses, plus `margin`; (2) the query has had its minimum run; and (3) it is not
-        expected to end within the waiting client's share of waiting (`share` seconds): work
-        about to end is never thrown away. Otherwise only the queue's order."""
+        its share: it used (its running queries included) `ratio` times what the waiting client
+        uses, plus `margin`; (2) the two are not equal newcomers (neither has a query that ended
+        in the window: each is on its first, perhaps its last, query); (3) the query has had its
+        minimum run; and (4) it is not expected to end within the waiting client's share of
+        waiting (`share` seconds; `expected_left`): work about to end is never thrown away.
+        Otherwise only the queue's order."""
         s = self.settings
         return (s.preempt and ran >= s.min_run
-                and self.past(runner) >= s.ratio * self.used(waiting) + s.margin
+                and self.used(runner) >= s.ratio * self.used(waiting) + s.margin
+                and bool(self.recent(runner) or self.recent(waiting))
                 and self.expected_left(runner, ran) > s.share)
