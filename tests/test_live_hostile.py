@@ -340,3 +340,133 @@ def test_concurrent_large_streams_complete_or_are_refused_before_they_start(serv
           f"/health slowest {max(times) * 1000:.0f} ms")
     assert len(results) == 40 and not cut and complete >= 2
     assert max(times) < 1.0
+
+
+@pytest.fixture(scope="module")
+def strict_server():
+    url, proc = start({"TERMGRAPH_WORKERS": "1", "TERMGRAPH_BODY_TIMEOUT": "2", "TERMGRAPH_SEND_TIMEOUT": "3",
+                       "TERMGRAPH_MAX_CONNECTIONS_PER_CLIENT": "8"})
+    yield url, proc
+    stop(proc)
+
+
+def port_of(url: str) -> int:
+    return int(url.rsplit(":", 1)[1].strip("/"))
+
+
+def read_answer(sock: socket.socket, seconds: float = 10) -> bytes:
+    sock.settimeout(seconds)
+    data = b""
+    try:
+        while chunk := sock.recv(65536):
+            data += chunk
+    except (TimeoutError, ConnectionResetError):
+        pass
+    return data
+
+
+def test_one_address_cannot_hold_every_connection(strict_server):
+    """Issue #27 problem 3: 511 slow bodies from one address gave every other client 503 for
+    75 s. Now an address past its cap gets 503 + Retry-After with the envelope at once; another
+    address is still answered."""
+    url, _ = strict_server
+    held = [socket.create_connection(("127.0.0.1", port_of(url)), source_address=("127.0.0.90", 0))
+            for _ in range(8)]
+    try:
+        extra = socket.create_connection(("127.0.0.1", port_of(url)), source_address=("127.0.0.90", 0))
+        answer = read_answer(extra, 5)
+        extra.close()
+        assert answer.startswith(b"HTTP/1.1 503 "), answer[:200]
+        assert b"retry-after: 1" in answer.lower() and b'"status":503' in answer
+        assert b"x-content-type-options: nosniff" in answer.lower()
+        other = socket.create_connection(("127.0.0.1", port_of(url)), source_address=("127.0.0.91", 0))
+        other.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert read_answer(other).startswith(b"HTTP/1.1 200 ")
+        other.close()
+    finally:
+        for s in held:
+            s.close()
+
+
+def test_a_body_that_does_not_arrive_is_answered_408(strict_server):
+    """Issue #27 problem 3: no request-body timeout; a body shorter than its Content-Length was
+    waited for forever; one byte every few seconds held the connection."""
+    url, _ = strict_server
+    for send_slowly in (False, True):
+        s = socket.create_connection(("127.0.0.1", port_of(url)))
+        s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                  b"Content-Length: 100\r\n\r\nASK {")
+        started = time.monotonic()
+        if send_slowly:
+            s.settimeout(0.5)
+            answer = b""
+            for _ in range(20):  # a byte every 0.5 s: still refused at the body's time limit
+                try:
+                    s.sendall(b" ")
+                    answer += s.recv(65536)
+                    if answer:
+                        break
+                except TimeoutError:
+                    continue
+                except (BrokenPipeError, ConnectionResetError):
+                    break
+            answer += read_answer(s, 5)
+        else:
+            answer = read_answer(s, 10)
+        took = time.monotonic() - started
+        s.close()
+        print(f"body {'slow' if send_slowly else 'short'}: answered in {took:.1f} s")
+        assert answer.startswith(b"HTTP/1.1 408 ") and b'"status":408' in answer, answer[:300]
+        assert 1.5 < took < 6
+
+
+def test_a_reader_that_takes_nothing_is_aborted_and_a_slow_steady_one_is_not(strict_server):
+    """Issue #27 problems 3 and 9: a stalled reader's socket stayed open (close() waits to drain);
+    a steady slow reader was cut though it kept reading."""
+    url, proc = strict_server
+    path = "/sparql?query=" + urllib.parse.quote(LARGE)
+
+    def ask() -> socket.socket:
+        s = socket.socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        s.connect(("127.0.0.1", port_of(url)))
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/csv\r\n\r\n".encode())
+        return s
+
+    def sockets() -> int:
+        return sum(1 for fd in os.listdir(f"/proc/{proc.pid}/fd")
+                   if os.readlink(f"/proc/{proc.pid}/fd/{fd}").startswith("socket:"))
+
+    assert post(url, QUICK)[0] == 200  # (the worker's pipe is opened on its first query)
+    before = sockets()
+    stalled = ask()
+    assert wait_for(lambda: sockets() == before + 1, 5)
+    # nothing read: once the answer (spooled first) waits 3 s for the reader, it is aborted; the
+    # server's socket is released, not left to drain
+    assert wait_for(lambda: sockets() == before, 20)
+    data = read_answer(stalled, 10)
+    stalled.close()
+    length = int(data.split(b"content-length: ", 1)[1].split(b"\r\n", 1)[0])
+    assert len(data.split(b"\r\n\r\n", 1)[1]) < length  # what the kernel held, then the end
+
+    steady = ask()
+    steady.settimeout(10)
+    got, started = 0, time.monotonic()
+    while time.monotonic() - started < 8:  # 8 KB a second for 8 s: never cut
+        chunk = steady.recv(2048)
+        assert chunk, "the steady reader was cut off"
+        got += len(chunk)
+        time.sleep(0.25)
+    steady.close()
+    assert got > 30_000
+
+
+def test_uvicorns_own_refusals_carry_the_envelope(strict_server):
+    """Issue #27 problem 3: uvicorn's 400 carried none of termgraph's headers."""
+    url, _ = strict_server
+    s = socket.create_connection(("127.0.0.1", port_of(url)))
+    s.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nBad Header\r\n\r\n")
+    answer = read_answer(s)
+    s.close()
+    assert answer.startswith(b"HTTP/1.1 400 ") and b'"status":400' in answer, answer[:300]
+    assert b"x-content-type-options: nosniff" in answer.lower()
