@@ -193,6 +193,7 @@ def worker_main(sock: socket.socket, data, known: set[str], memory_limit: int, s
 
 
 def serve_jobs(conn: Connection, store, known: set[str], spool_dir: str | None = None, cpu_limit: float = 0) -> int:
+    from termgraph.sparql import guard, sandbox
     from termgraph.sparql.jobs import execute
 
     while True:
@@ -213,6 +214,8 @@ def serve_jobs(conn: Connection, store, known: set[str], spool_dir: str | None =
             # app logs and answers with a generic 500 body (web/app.py)
             print(f"termgraph worker: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
             reply = ("error", errors.to_wire(exc))
+        if sandbox.refusals():  # the engine asked for the network (SERVICE SILENT would hide it)
+            reply = ("error", errors.to_wire(errors.ForbiddenQuery(guard.SERVICE_REFUSED)))
         conn.send(reply + (time.process_time() - cpu,))  # the CPU time it cost, for fairness
 
 
