@@ -64,7 +64,7 @@ PATHOLOGICAL = {
 
 def seconds(text: str) -> float:
     best = float("inf")
-    for _ in range(3):
+    for _ in range(1 if len(text) > 100_000 else 3):  # (the small ones, noisier, best of three)
         start = time.process_time()
         guard.scan(text)
         best = min(best, time.process_time() - start)

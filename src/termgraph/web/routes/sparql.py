@@ -123,12 +123,13 @@ async def sparql(request: Request) -> Response:
     form = await query_form(parsed.query)
     media = protocol.result_type(request.headers.get("accept"), form, parsed.format, html=True)
     sent_as = media if media != "text/html" else HTML_CARRIER[form in ("SELECT", "ASK")]
-    job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), settings.max_result_bytes,
+    cap = settings.max_result_bytes if media != "text/html" else min(settings.max_result_bytes, HTML_MAX_BYTES)
+    job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), cap,
               tag=request.method == "GET",  # (HEAD arrives here as GET: manners.py)
               stream=request.method == "POST" and media != "text/html")  # (no ETag to send first)
     answer = await run_job(request, state, job)
-    if media == "text/html":
-        return results_page(request, parsed.query, answer)
+    if media == "text/html":  # (built in a thread: the event loop keeps its turns)
+        return await asyncio.to_thread(results_page, request, parsed.query, answer)
     return result_response(answer, {"Vary": "Accept"})
 
 
@@ -150,6 +151,8 @@ def query_string(request: Request) -> str:
 
 
 HTML_CARRIER = {True: "application/sparql-results+json", False: "application/n-triples"}
+HTML_MAX_BYTES = 16_000_000  # a result for a page: larger ones are 422 (ask for CSV, JSON…)
+HTML_ROWS = 10_000  # rows a page shows; the rest are counted and offered in the other formats
 
 
 async def run_job(request: Request, state: ServiceState, job: Job):
@@ -172,7 +175,8 @@ def results_page(request: Request, query: str, answer) -> Response:
     alternates = [(f.name, str(request.url.include_query_params(_mediatype=f.name)))
                   for f in formats.of_kind(kind)] if request.method == "GET" else []
     return render.page(request, "results.html", title="Query results", query=query, variables=variables,
-                       rows=rows, boolean=boolean, alternates=alternates, headers={"Vary": "Accept"})
+                       rows=rows[:HTML_ROWS], total=len(rows), boolean=boolean, alternates=alternates,
+                       headers={"Vary": "Accept"})
 
 
 def binding(term) -> dict:
