@@ -470,3 +470,13 @@ def test_uvicorns_own_refusals_carry_the_envelope(strict_server):
     s.close()
     assert answer.startswith(b"HTTP/1.1 400 ") and b'"status":400' in answer, answer[:300]
     assert b"x-content-type-options: nosniff" in answer.lower()
+
+
+def test_a_huge_header_in_one_write_is_431(strict_server):
+    """Issue #27 problem 9: the 431 limit missed the first read (a 90 KB header in one write passed)."""
+    url, _ = strict_server
+    s = socket.create_connection(("127.0.0.1", port_of(url)))
+    s.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 90_000 + b"\r\n\r\n")
+    answer = read_answer(s)
+    s.close()
+    assert answer.startswith(b"HTTP/1.1 431 ") and b'"status":431' in answer, answer[:200]

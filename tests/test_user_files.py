@@ -79,3 +79,17 @@ def test_a_huge_literal_is_refused_with_one_line(tmp_path, monkeypatch):
     path.write_text('<http://e/s> <http://e/p> "ok" .\n<http://e/s> <http://e/p> "' + "x" * 1001 + '" .\n')
     with pytest.raises(DataSyntaxError, match=r"big.ttl, line 2: a literal is longer than 1000 characters"):
         loaded(path)
+
+
+@pytest.mark.parametrize("iri,link", [
+    (ns.BASE + "concept/x", "/concept/x"),
+    (ns.BASE + "/evil.example/x", "#"),  # would be the protocol-relative link //evil.example/x
+    (ns.BASE + "\\evil.example/x", "#"),  # a backslash reads as a slash
+    ("https://example.org/x", "https://example.org/x"),
+    ("javascript:alert(1)", "#"),
+])
+def test_a_link_from_a_files_iri_never_leaves_for_another_host_unseen(iri, link):
+    """Issue #27 problem 9: a protocol-relative link (//host/…) from a user's file was a link."""
+    from termgraph.web.render import local_path
+
+    assert local_path(iri) == link
