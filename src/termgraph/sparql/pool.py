@@ -115,9 +115,10 @@ class QueryPool:
         usable = [w for w in list(self.idle) if getattr(w, "usable", lambda: True)()]
         alive = len(usable) + len(self.busy)
         sound = getattr(self.source, "healthy", lambda: True)()
+        described = self.source.describe()  # (as seen now, before any repair below)
         if (len(usable) < len(self.idle) or not sound) and self.loop is not None and not self.closed:
             self.loop.call_soon_threadsafe(self.checkup)
-        return {**self.source.describe(), "workers": alive, "expected": self.settings.workers,
+        return {**described, "workers": alive, "expected": self.settings.workers,
                 "busy": len(self.busy), "waiting": len(self.waiting),
                 "status": "ok" if alive == self.settings.workers and sound else "degraded"}
 
