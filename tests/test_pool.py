@@ -319,3 +319,11 @@ def test_a_draining_pool_refuses_new_queries_with_retry_after(make_pool):
     with pytest.raises(errors.Overloaded, match="shutting down") as info:
         asyncio.run(pool.run(job(QUICK)))
     assert info.value.retry_after == 5
+
+
+def test_work_done_for_a_client_outside_a_query_is_charged():
+    """An HTML results page is built from a query's answer on the server: its CPU time is the
+    client's, like the query's (issue #27: a 150,000-row page was charged to no one)."""
+    book, now = ledger()
+    book.charge("a", 1.5)
+    assert book.used("a") == 1.5 and book.past("a") == 1.5 and book.used("b") == 0

@@ -91,6 +91,10 @@ class ClientLedger:
         if not self.active[client]:
             del self.active[client]
 
+    def charge(self, client: str, seconds: float) -> None:
+        """Charge work done for the client outside a query (an HTML page built from its answer)."""
+        self.spent[client].append((self.clock(), seconds, True))
+
     def expected_left(self, client: str, ran: float) -> float:
         """How much longer a query of this client that has run `ran` seconds is expected to run:
         without end if one of its queries in the window was stopped (at the time limit, or

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
+import time
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -129,7 +130,7 @@ async def sparql(request: Request) -> Response:
               stream=request.method == "POST" and media != "text/html")  # (no ETag to send first)
     answer = await run_job(request, state, job)
     if media == "text/html":  # (built in a thread: the event loop keeps its turns)
-        return await asyncio.to_thread(results_page, request, parsed.query, answer)
+        return await asyncio.to_thread(charged_page, request, state, parsed.query, answer)
     return result_response(answer, {"Vary": "Accept"})
 
 
@@ -158,6 +159,17 @@ HTML_ROWS = 10_000  # rows a page shows; the rest are counted and offered in the
 async def run_job(request: Request, state: ServiceState, job: Job):
     client = client_of(request, state)
     return await run_while_connected(state.pool, job, client, request.is_disconnected)
+
+
+def charged_page(request: Request, state: ServiceState, query: str, answer) -> Response:
+    """The results page, its CPU time charged to the client like its query's (fairness.py)."""
+    started = time.thread_time()
+    try:
+        return results_page(request, query, answer)
+    finally:
+        ledger = getattr(state.pool, "ledger", None)
+        if ledger is not None:
+            ledger.charge(client_of(request, state), time.thread_time() - started)
 
 
 def results_page(request: Request, query: str, answer) -> Response:
