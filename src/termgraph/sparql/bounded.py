@@ -277,9 +277,11 @@ class Decider:
         return runs_here(self.store, query, has_dataset=False)
 
     def __call__(self, query: str, has_dataset: bool) -> bool:
-        if has_dataset:
+        # A long query, or one that mentions SERVICE (its check parses it with rdflib), is read
+        # by a worker, never on the server's event loop: a bounded query is short.
+        if has_dataset or len(query) > guard.LEXED_CACHED_UP_TO or "service" in guard.unescape(query).lower():
             return False
-        return self.remembered(query) if len(query) <= guard.LEXED_CACHED_UP_TO else self.decide(query)
+        return self.remembered(query)
 
 
 def ask_by_lookup(store: ox.Store, query: str):

@@ -105,7 +105,12 @@ class SpoolWriter(io.RawIOBase):
             self.report("more", self.size)
 
     def open(self) -> None:
-        fd, self.path = tempfile.mkstemp(prefix=f"result-{os.getpid()}-", dir=self.spool_dir)  # (ProcessWorker.kill)
+        prefix = f"result-{os.getpid()}-"  # (ProcessWorker.kill)
+        try:
+            fd, self.path = tempfile.mkstemp(prefix=prefix, dir=self.spool_dir)
+        except FileNotFoundError:  # the work folder was removed (a temp cleaner): made again
+            os.makedirs(self.spool_dir, mode=0o700, exist_ok=True)
+            fd, self.path = tempfile.mkstemp(prefix=prefix, dir=self.spool_dir)
         self.file = os.fdopen(fd, "wb")
         self.hash = hashlib.sha256() if self.tag else None
         for chunk in self.chunks:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
+import time
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -119,16 +121,26 @@ async def sparql(request: Request) -> Response:
                                     body, limits)
     if parsed is None:
         return service_description(request, state)
-    form = guard.inspect(parsed.query, ns.PREFIX_ITEMS).form or "SELECT"
+    form = await query_form(parsed.query)
     media = protocol.result_type(request.headers.get("accept"), form, parsed.format, html=True)
     sent_as = media if media != "text/html" else HTML_CARRIER[form in ("SELECT", "ASK")]
-    job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), settings.max_result_bytes,
+    cap = settings.max_result_bytes if media != "text/html" else min(settings.max_result_bytes, HTML_MAX_BYTES)
+    job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), cap,
               tag=request.method == "GET",  # (HEAD arrives here as GET: manners.py)
               stream=request.method == "POST" and media != "text/html")  # (no ETag to send first)
     answer = await run_job(request, state, job)
-    if media == "text/html":
-        return results_page(request, parsed.query, answer)
+    if media == "text/html":  # (built in a thread: the event loop keeps its turns)
+        return await asyncio.to_thread(charged_page, request, state, parsed.query, answer)
     return result_response(answer, {"Vary": "Accept"})
+
+
+async def query_form(query: str) -> str:
+    """The query's form; a long query is read in a thread, so the event loop (every other
+    client's requests, /health) keeps its turns however long the text."""
+    if len(query) <= guard.LEXED_CACHED_UP_TO:
+        return guard.inspect(query, ns.PREFIX_ITEMS).form or "SELECT"
+    shape = await asyncio.to_thread(guard.inspect, query, ns.PREFIX_ITEMS)
+    return shape.form or "SELECT"
 
 
 def query_string(request: Request) -> str:
@@ -140,11 +152,24 @@ def query_string(request: Request) -> str:
 
 
 HTML_CARRIER = {True: "application/sparql-results+json", False: "application/n-triples"}
+HTML_MAX_BYTES = 16_000_000  # a result for a page: larger ones are 422 (ask for CSV, JSON…)
+HTML_ROWS = 10_000  # rows a page shows; the rest are counted and offered in the other formats
 
 
 async def run_job(request: Request, state: ServiceState, job: Job):
     client = client_of(request, state)
     return await run_while_connected(state.pool, job, client, request.is_disconnected)
+
+
+def charged_page(request: Request, state: ServiceState, query: str, answer) -> Response:
+    """The results page, its CPU time charged to the client like its query's (fairness.py)."""
+    started = time.thread_time()
+    try:
+        return results_page(request, query, answer)
+    finally:
+        ledger = getattr(state.pool, "ledger", None)
+        if ledger is not None:
+            ledger.charge(client_of(request, state), time.thread_time() - started)
 
 
 def results_page(request: Request, query: str, answer) -> Response:
@@ -162,7 +187,8 @@ def results_page(request: Request, query: str, answer) -> Response:
     alternates = [(f.name, str(request.url.include_query_params(_mediatype=f.name)))
                   for f in formats.of_kind(kind)] if request.method == "GET" else []
     return render.page(request, "results.html", title="Query results", query=query, variables=variables,
-                       rows=rows, boolean=boolean, alternates=alternates, headers={"Vary": "Accept"})
+                       rows=rows[:HTML_ROWS], total=len(rows), boolean=boolean, alternates=alternates,
+                       headers={"Vary": "Accept"})
 
 
 def binding(term) -> dict:
