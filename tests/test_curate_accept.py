@@ -111,7 +111,7 @@ def test_accepting_every_drafted_row_and_entity_works(drafted):
     outcome = accept(drafted, "005")
     moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
     assert len(outcome.added) == len(rows) == len(moved)
-    assert {r["predicate"] for r in moved} >= {"skos:definition", "tg:additionalDefinition", "rdfs:subClassOf",
+    assert {r["predicate"] for r in moved} >= {"skos:definition", "rdfs:subClassOf",  # one definition a term
                                                "rdf:type", "schema:creator", "schema:isBasedOn"}
     assert table.read_rows(draft_paths(drafted, "005")[0], table.DRAFT_COLUMNS) == []
 
@@ -156,3 +156,35 @@ def test_a_sixth_source_end_to_end_add_draft_accept_validate_serve(drafted, caps
         assert found and all(f'href="{d}"' in matrix for d in found), found
         assert all(client.get(d, headers={"accept": "text/html"}).status_code == 200 for d in found)
     state.close()
+
+
+def test_a_quote_edited_into_another_passage_is_accepted_with_a_warning(drafted, capsys):
+    def decide(row):
+        if key(row) == ("system:bard", "schema:isBasedOn", "system:palm"):
+            row.update(accept="y", quote="Chatbots can be considered a kind of generative AI.", prefix="", suffix="")
+        elif key(row) == ("concept:chatbot", "rdfs:subClassOf", "concept:artificial-intelligence"):
+            row.update(accept="y", quote="a type of AI system", prefix="", suffix="")  # trimmed in place
+    mark(drafted, decide)
+    text = next((drafted / "data/sources").glob("005_*.txt")).read_text(encoding="utf-8")
+    assert main(["--root", str(drafted), "draft", "005", "--accept"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    start = text.index("Chatbots can be considered")
+    bard = "Google's Bard is based on PaLM."
+    was = text.index(bard)
+    assert len(err) == 1
+    assert err[0].startswith("termgraph: warning: data/claims/005.draft.csv row ")
+    assert err[0].endswith(f": the quote now stands at characters {start}-{start + 51}, "
+                           f"{start - (was + len(bard))} characters away from the passage "
+                           f"the draft found (characters {was}-{was + 31}, \"Google's Bard is based on PaLM.\"); "
+                           "check that it is the passage you meant")
+
+
+def test_a_draft_without_the_found_at_column_is_still_read_and_accepted(drafted):
+    claims, _ = draft_paths(drafted, "005")
+    rows = table.read_rows(claims, table.DRAFT_COLUMNS)
+    for row in rows:
+        row["accept"] = "y" if key(row) == ("system:bard", "schema:isBasedOn", "system:palm") else ""
+    table.write_rows(claims, rows, table.DRAFT_COLUMNS[:-1])
+    assert all(r["found_at"] == "" for r in table.read_rows(claims, table.DRAFT_COLUMNS))
+    outcome = accept(drafted, "005")
+    assert len(outcome.added) == 1 and outcome.warnings == []

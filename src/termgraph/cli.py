@@ -266,7 +266,9 @@ def cmd_draft(args, settings) -> int:
         print(f"moved {len(outcome.added)} claim(s) into {outcome.claims_csv}"
               + (f" ({outcome.added[0]} to {outcome.added[-1]})" if outcome.added else ""))
         for iri in outcome.entities:
-            print(f"declared new entity {iri} in {accept.ENTITIES_TTL}")
+            print(f"declared new entity {iri} in {accept.home(iri)}")
+        for warning in outcome.warnings:
+            print(f"termgraph: warning: {warning}", file=sys.stderr)
         if outcome.note:
             print(f"next: {outcome.note}")
         return 0

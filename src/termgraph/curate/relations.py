@@ -37,6 +37,12 @@ BUILT_ON = [
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:based|built|founded)\s+(?:on|upon)\s+(?:top\s+of\s+)?{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "based-on", 0.8),
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:is|are|was|were)\s+(?:\w+ly\s+)?(?:powered|driven|enabled)\s+by\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "powered-by", 0.8),
     (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|used|using|relies\s+on|rely\s+on|runs?\s+on|leverages?|builds?\s+on|draws?\s+on)\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}{HEAD}(?!\s*(?:architecture|-based|for\b))"), "uses", 0.65),
+    # "Generative AI leverages models like GANs, VAEs and transformers": each one listed
+    (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:uses?|used|using|relies\s+on|rely\s+on|leverages?|builds?\s+on|"
+                rf"draws?\s+on))\s+(?:[\w-]+\s+){{0,2}}?(?:like|such\s+as|including)\s+(?P<list>{LIST})"), "uses-like", 0.65),
+    # "LLMs are artificial neural networks trained using ML": what the subject is trained with
+    (re.compile(rf"{S('s')}{HEAD}{PAREN}\s+(?P<rel>(?:is|are)\s+{DET}(?:[\w-]+\s+){{0,2}}?⟦\d+⟧{HEAD}\s+(?:pre-?)?trained\s+"
+                rf"(?:using|with|by)\s+{DET}(?:[\w-]+\s+){{0,2}}?){S('o')}"), "trained-using", 0.7),
     (re.compile(rf"{S('o')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:powers?|powered|drives?|drove|underpins?|underlies|enables?))\s+(?:(?:some|many|most|all)\s+)?(?P<q>){S('s')}"), "powers", 0.75),
     (re.compile(rf"{S('o')}{HEAD}{PAREN}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:serves?|served|acts?|acted|be\s+used|are\s+used|is\s+used|was\s+used)\s+as\s+(?:a|an|the)\s+(?:[\w-]+\s+)?(?:base|basis|foundation|backbone|starting\s+point|foundation\s+model|core)\s+(?:for|of)\s+(?:(?:some|many|most|all)\s+)?){S('s')}"), "serves-as-base", 0.75),
 ]
@@ -47,14 +53,18 @@ def built_on_rules(m: Masked) -> list[Found]:
     out = []
     for regex, rule, conf in BUILT_ON:
         for hit in regex.finditer(m.text):
-            s, o = m.mention(hit["s"]), m.mention(hit["o"])
-            if s.kind not in ("concept", "system") or o.kind not in ("concept", "system") or s.iri == o.iri:
-                continue
-            predicate = "schema:isBasedOn" if s.kind == o.kind == "system" else "tg:poweredBy"
+            s = m.mention(hit["s"])
+            objects = [hit["o"]] if "o" in regex.groupindex else re.findall(r"⟦(\d+)⟧", re.sub(r"\([^()]*\)", "", hit["list"]))
+            if rule == "uses" and hit["rel"].lstrip().startswith("trained"):
+                continue  # "Ys trained using Z": the trained-using rule names whose training it is
             st, q = cues.stance(hit["rel"], before(m, hit.start()))
             if st == "asserts" and re.search(r"\b(?:some|many|most)\s+⟦$", m.text[hit.start():hit.start("s")]):
                 st, q = "qualifies", "partial"
-            out.append(Found(s, predicate, o, st, q, rule, conf))
+            for o in map(m.mention, objects):
+                if s.kind not in ("concept", "system") or o.kind not in ("concept", "system") or s.iri == o.iri:
+                    continue
+                predicate = "schema:isBasedOn" if s.kind == o.kind == "system" else "tg:poweredBy"
+                out.append(Found(s, predicate, o, st, q, rule, conf))
     return out
 
 
@@ -128,6 +138,9 @@ DISTINCT = re.compile(rf"{S('x')}{HEAD}\s+(?:and|vs\.?|versus)\s+{S('y')}{HEAD}\
                       rf"|{S('x2')}{HEAD}\s+(?P<rel2>(?:\w+\s+){{0,2}}?(?:(?:is|are)\s+(?:\w+ly\s+|not\s+)*(?:distinct|different|separate)\s+from|differs?\s+from))\s+{S('y2')}")
 
 
+# "the difference between X and Y", "X vs. Y": the text sets two categories apart
+DIFFERENCE = re.compile(rf"(?i:differences?|distinction)\s+between\s+{S('x')}{HEAD}{PAREN}\s+and\s+{S('y')}"
+                        rf"|{S('x2')}{HEAD}{PAREN}\s+(?:vs\.?|versus)\s+{S('y2')}")
 LIST_DISTINCT = re.compile(rf"(?P<list>{LIST})\s+(?P<rel>{ADV}(?:are|were)\s+{ADV}(?:not\s+)?(?:distinct|different|separate)\b)")
 
 
@@ -139,14 +152,14 @@ def pair_rules(m: Masked) -> list[Found]:
         st, q = cues.stance(hit["rel"], before(m, hit.start()))
         for k, x in enumerate(xs):
             out += [Found(x, "tg:distinctFrom", y, st, q, "list-distinct", 0.7) for y in xs[k + 1:]]
-    for regex, rule in ((SAME, "same-as"), (DISTINCT, "distinct-from")):
+    for regex, rule in ((SAME, "same-as"), (DISTINCT, "distinct-from"), (DIFFERENCE, "difference-between")):
         for hit in regex.finditer(m.text):
             x, y = (hit["x"], hit["y"]) if hit["x"] else (hit["x2"], hit["y2"])
             x, y = m.mention(x), m.mention(y)
-            rel = hit["rel"] or hit["rel2"]
+            rel = hit.groupdict().get("rel") or hit.groupdict().get("rel2") or ""
             if x.kind != "concept" or y.kind != "concept" or x.iri == y.iri:
                 continue
-            predicate = "tg:distinctFrom" if rule == "distinct-from" else (
+            predicate = "tg:distinctFrom" if rule != "same-as" else (
                 "tg:usedInterchangeablyWith" if "interchangeabl" in rel else "tg:synonymousWith")
             st, q = cues.stance(rel.replace("often", "") if "interchangeabl" in rel else rel, before(m, hit.start()))
             out.append(Found(x, predicate, y, st, q, rule, 0.75))

@@ -1,7 +1,9 @@
 """Reading and writing claims tables (CONTRACTS.md section A) with the csv module.
 
 `NNN.csv` has exactly COLUMNS; a draft `NNN.draft.csv` has DRAFT_COLUMNS (the same plus rule,
-confidence, accept); `NNN.entities.draft.csv` has ENTITY_COLUMNS.
+confidence, accept, and found_at: the characters START-END where the draft found the quote, so
+that a quote edited into another passage is noticed); `NNN.entities.draft.csv` has ENTITY_COLUMNS.
+A draft written before found_at existed is still read (its found_at empty).
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ from termgraph.errors import TermgraphError
 
 COLUMNS = ["id", "subject", "predicate", "object", "lang", "stance", "qualification",
            "quote", "prefix", "suffix", "note"]
-DRAFT_COLUMNS = COLUMNS + ["rule", "confidence", "accept"]
+DRAFT_COLUMNS = COLUMNS + ["rule", "confidence", "accept", "found_at"]
+OPTIONAL = {"found_at"}  # a trailing column that older drafts lack
 ENTITY_COLUMNS = ["id", "kind", "label", "evidence", "rule", "accept"]
 
 
@@ -36,6 +39,9 @@ def read_rows(path: Path, columns: list[str]) -> list[dict[str, str]]:
         raise TableError(f"{path}: not UTF-8 text; save it as UTF-8 CSV") from None
     reader = csv.reader(io.StringIO(text, newline=""))
     header = next(reader, None)
+    missing = [c for c in columns if c not in (header or [])]
+    if header and missing and set(missing) <= OPTIONAL and header == columns[:len(header)]:
+        columns = header  # an older draft: the optional columns read as empty
     if header != columns:
         raise TableError(f"{path} row 1: the header must be exactly {','.join(columns)} (found {header})")
     rows = []
@@ -44,7 +50,7 @@ def read_rows(path: Path, columns: list[str]) -> list[dict[str, str]]:
             continue
         if len(cells) != len(columns):
             raise TableError(f"{path} row {number}: {len(cells)} cells, expected {len(columns)}")
-        rows.append(dict(zip(columns, cells)))
+        rows.append({c: "" for c in missing} | dict(zip(columns, cells)))
     return rows
 
 
