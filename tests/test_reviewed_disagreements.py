@@ -41,14 +41,14 @@ REVIEWED = {
     D + "hedging-difference/a3539da2c26f5958": ("HedgingDifference",
         "004 'Generative AI models rely on foundation models' against 002 'Usually uses foundation models'."),
     D + "hedging-difference/b555e00d1f5d0439": ("HedgingDifference",
-        "004 lists ChatGPT among LLMs; CSET finds 'some ambiguity' whether to call such products LLMs."),
+        "004 and 006 list ChatGPT among LLMs; CSET finds 'some ambiguity' whether to call such products LLMs."),
     D + "hedging-difference/b5d7c2389f3480bb": ("HedgingDifference",
-        "002 lists Llama as a foundation model; CSET's 'many of the same systems listed as LLMs above' leaves open which."),
+        "002 and 005 list Llama as a foundation model; CSET's 'many of the same systems listed as LLMs above' leaves open which."),
     D + "hedging-difference/d0060c9fb8fcb2da": ("HedgingDifference",
         "002 lists GPT-4 as a foundation model; CSET's 'many of the same systems' leaves open which."),
     D + "hedging-difference/d21a06c007b75b58": ("HedgingDifference",
-        "004 'The large language model is a common foundation model' against CSET's 'currently the clearest example' "
-        "in a sentence about a rough, present-day usage."),
+        "004 'The large language model is a common foundation model', 005 'a subset of foundation models', 006 'now also "
+        "called foundation models' against CSET's 'currently the clearest example' in a sentence about a rough, present-day usage."),
     D + "hedging-difference/e7da2f5d17571b76": ("HedgingDifference",
         "001 and 004 say LLMs are generative AI; CSET names them among 'typical examples of generative AI systems' and "
         "elsewhere says only some uses are: usually against always, not opposition."),
