@@ -54,6 +54,9 @@ REVIEWED = {
         "elsewhere says only some uses are: usually against always, not opposition."),
     D + "hedging-difference/ef8f8c29590c1fef": ("HedgingDifference",
         "001 'text classification' among LLM applications against 003 'typically employed for ... text classification'."),
+    D + "hedging-difference/22f7a7b359c75d50": ("HedgingDifference",
+        "007 'Although used synonymously, they are not' reports the usage flatly; CSET, 001 and 004 say the terms are "
+        "'often used interchangeably': the same observation, firmer."),
     D + "hedging-difference/1c4a37a610f2f585": ("HedgingDifference",
         "005 lists Google's PaLM among 'Examples of foundation models'; CSET's 'many of the same systems' leaves open which."),
 }
