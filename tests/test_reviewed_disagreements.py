@@ -21,6 +21,9 @@ REVIEWED = {
     D + "opposite-stances/e7da2f5d17571b76": ("OppositeStances",
         "001 and 004 say LLMs are (a subset of) generative AI without condition; CSET says generative AI includes "
         "LLMs 'when these are used for generative use cases, but not when used in other ways'."),
+    D + "opposite-stances/dca057aef7cbf47a": ("OppositeStances",
+        "001, 004 and 010 name BERT an LLM ('one of the earliest LLM foundation models'); 011 answers 'Is BERT an LLM?' "
+        "with 'it is not an LLM in the contemporary sense': yes against no."),
     D + "membership-excluded/78101c767c0b4abd": ("MembershipExcluded",
         "001 and 004 call BERT an LLM and take LLMs to be generative AI models, so BERT is generative AI by their "
         "account; 002 says BERT is 'NOT generative'."),
