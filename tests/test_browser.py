@@ -213,10 +213,15 @@ def test_clicking_a_node_expands_its_neighbourhood_and_offers_its_page(page, ser
     page.wait_for_function(f"() => +document.getElementById('cy').dataset.nodes > {before}")
     assert page.locator("#panel h3").inner_text() == "large language model"
     assert page.locator("#panel a", has_text="Open its page").get_attribute("href") == "/concept/large-language-model"
-    # clicking on the canvas does the same for a node drawn there
+    # clicking on the canvas does the same for a node drawn there (panned into view first, as a
+    # reader would: with fifteen sources the neighbourhood is larger than the canvas), once the
+    # layout has stopped moving
+    page.wait_for_function("() => !cy.animated() && !cy.nodes().some(n => n.animated())")
     pos = page.evaluate("""() => { const n = cy.getElementById('concept/foundation-model');
+        document.getElementById('cy').scrollIntoView(); cy.center(n);
         const p = n.renderedPosition(); const box = document.getElementById('cy').getBoundingClientRect();
         return {x: box.left + p.x, y: box.top + p.y}; }""")
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")  # drawn there
     page.mouse.click(pos["x"], pos["y"])
     page.wait_for_function("() => document.querySelector('#panel h3').textContent === 'foundation model'")
 

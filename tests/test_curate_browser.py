@@ -25,7 +25,7 @@ PASSAGE = "chatbots often have billions of parameters"
 def served(tmp_path_factory, seeds):
     root = project_copy(tmp_path_factory.mktemp("curate"), seeds)
     add_source(root, ARTICLES / "chatbots.txt", "Chatbots, explained")
-    run_draft(root, "005")
+    run_draft(root, "015")
     port = free_port()
     proc = subprocess.Popen([sys.executable, "-m", "termgraph", "--root", str(root), "serve", "--curate",
                              "--workers", "1", "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -54,18 +54,18 @@ def page(served):
 
 def test_accept_a_row_with_a_click(served, page):
     url, root = served
-    page.goto(url + "curate/005")
-    first = table.read_rows(draft_paths(root, "005")[0], table.DRAFT_COLUMNS)[0]
+    page.goto(url + "curate/015")
+    first = table.read_rows(draft_paths(root, "015")[0], table.DRAFT_COLUMNS)[0]
     row = page.locator(f'tr[data-id="{first["id"]}"]')
     row.locator('button[data-accept="y"]').click()
     row.locator(".status").filter(has_text="saved").wait_for()
-    after = table.read_rows(draft_paths(root, "005")[0], table.DRAFT_COLUMNS)[0]
+    after = table.read_rows(draft_paths(root, "015")[0], table.DRAFT_COLUMNS)[0]
     assert after["accept"] == "y"
 
 
 def test_a_selected_passage_becomes_a_claim(served, page):
     url, root = served
-    page.goto(url + "curate/005")
+    page.goto(url + "curate/015")
     page.evaluate("""passage => {
         const article = document.getElementById('article');
         const walker = document.createTreeWalker(article, NodeFilter.SHOW_TEXT);
@@ -85,6 +85,6 @@ def test_a_selected_passage_becomes_a_claim(served, page):
     form.locator('select[name="qualification"]').select_option("hedged")
     form.locator('button[type="submit"]').click()
     form.locator(".status").filter(has_text="added").wait_for()
-    last = table.read_rows(draft_paths(root, "005")[0], table.DRAFT_COLUMNS)[-1]
+    last = table.read_rows(draft_paths(root, "015")[0], table.DRAFT_COLUMNS)[-1]
     assert (last["quote"], last["subject"], last["stance"], last["rule"]) == (
         PASSAGE, "concept:chatbot", "qualifies", "curator")

@@ -143,7 +143,7 @@ def test_comparison_tables_either_way_round(project):
 def test_new_names_are_proposed_in_their_own_sheet(project, tmp_path, seeds):
     root = project_copy(tmp_path, seeds)
     add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
-    claims_csv, entities_csv, rows, entities = run_draft(root, "005")
+    claims_csv, entities_csv, rows, entities = run_draft(root, "015")
     got = table.read_rows(entities_csv, table.ENTITY_COLUMNS)
     assert [(e["id"], e["kind"], e["label"]) for e in got] == [
         ("system:nimbus-chat", "system", "Nimbus Chat"), ("org:cirrus-labs", "org", "Cirrus Labs")]
@@ -152,9 +152,9 @@ def test_new_names_are_proposed_in_their_own_sheet(project, tmp_path, seeds):
         (r["subject"], r["predicate"], r["object"]) for r in drafted}
     with open(claims_csv, encoding="utf-8", newline="") as handle:
         assert next(csv.reader(handle)) == table.DRAFT_COLUMNS
-    text = (root / "data/sources").glob("005_*.txt").__next__().read_text(encoding="utf-8")
+    text = (root / "data/sources").glob("015_*.txt").__next__().read_text(encoding="utf-8")
     for r in drafted:
-        assert r["quote"] in text and r["accept"] == "" and r["id"].startswith("005-d")
+        assert r["quote"] in text and r["accept"] == "" and r["id"].startswith("015-d")
 
 
 def test_a_recurring_quote_gets_a_prefix_that_makes_it_unique():
@@ -194,17 +194,17 @@ def test_a_reviewed_draft_is_never_overwritten_and_accepted_claims_are_not_draft
 
     root = project_copy(tmp_path, seeds)
     add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
-    run_draft(root, "005")
-    path = draft_paths(root, "005")[0]
+    run_draft(root, "015")
+    path = draft_paths(root, "015")[0]
     rows = table.read_rows(path, table.DRAFT_COLUMNS)
     rows[1]["accept"] = "y"
     table.write_rows(path, rows, table.DRAFT_COLUMNS)
     before = path.read_bytes()
     with pytest.raises(TermgraphError, match="1 row\\(s\\) already reviewed"):
-        run_draft(root, "005")
+        run_draft(root, "015")
     assert path.read_bytes() == before
-    accept(root, "005")
-    run_draft(root, "005")
+    accept(root, "015")
+    run_draft(root, "015")
     again = table.read_rows(path, table.DRAFT_COLUMNS)
     assert len(again) == len(rows) - 1
     assert (rows[1]["subject"], rows[1]["predicate"], rows[1]["object"]) not in {
@@ -218,7 +218,7 @@ def test_windows_line_ends_are_kept_as_newlines_and_the_text_still_verifies(tmp_
     crlf = tmp_path / "crlf.txt"
     crlf.write_bytes((ARTICLES / "chatbots.txt").read_bytes().replace(b"\n", b"\r\n"))
     add_source(root, crlf, "Chatbots (Windows)")
-    _, text = source_text(root, "005")
+    _, text = source_text(root, "015")
     assert "\r" not in text and text == (ARTICLES / "chatbots.txt").read_text(encoding="utf-8")
 
 

@@ -82,10 +82,11 @@ def test_bert_disagreements_are_derived_with_kind_title_and_sources(data):
           ?d tg:about system:bert , concept:generative-ai ; tg:disagreementKind ?kind ; rdfs:label ?title ;
              tg:involvesSource source:002 , source:004 ; tg:foundByRule ?rule . } } ORDER BY ?kind"""))
     assert [(r["kind"].value.split("#")[1], r["title"].value) for r in rows] == [
-        ("MembershipExcluded", "Is BERT a generative AI? FM vs Gen AI Q&A says no; GenAI-LLM-FM explainer and LLM vs "
-                               "GenAI article say it is a large language model, and that every large language model "
-                               "is a generative AI"),
-        ("OppositeStances", "Is BERT a generative AI? LLM vs GenAI article says yes, FM vs Gen AI Q&A says no"),
+        ("MembershipExcluded", "Is BERT a generative AI? Cognativ blog and FM vs Gen AI Q&A say no; GenAI-LLM-FM "
+                               "explainer and LLM vs GenAI article say it is a large language model, and that every "
+                               "large language model is a generative AI"),
+        ("OppositeStances", "Is BERT a generative AI? LLM vs GenAI article says yes, Cognativ blog and FM vs Gen AI Q&A "
+                            "say no"),
     ]
 
 

@@ -70,7 +70,8 @@ def test_sparqlwrapper_queries_the_live_server(live):
             tg:stance tg:Denies ; <http://www.w3.org/ns/prov#wasDerivedFrom> ?source }""")
     client.setReturnFormat(JSON)
     rows = client.query().convert()["results"]["bindings"]
-    assert {r["source"]["value"] for r in rows} == {"https://w3id.org/termgraph/source/002"}
+    assert {r["source"]["value"] for r in rows} == {"https://w3id.org/termgraph/source/002",
+                                                   "https://w3id.org/termgraph/source/011"}
 
 
 CURLS = re.findall(r"^(curl .+?)(?<!\\)$", README.replace("\\\n", " "), flags=re.M)

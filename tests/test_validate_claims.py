@@ -66,11 +66,11 @@ def test_an_unknown_system_or_organisation_says_where_to_add_it(tmp_path):
 
 def test_a_claim_of_an_unregistered_source_is_an_error(tmp_path):
     root = make_root(tmp_path, [])
-    (root / "data/claims/000.csv").rename(root / "data/claims/007.csv")
-    (root / "data/claims/007.csv").write_text((root / "data/claims/007.csv").read_text() +
-                                              "007-001,concept:foundation-model,skos:altLabel,FM,,asserts,,FM,,,\n")
+    (root / "data/claims/000.csv").rename(root / "data/claims/099.csv")
+    (root / "data/claims/099.csv").write_text((root / "data/claims/099.csv").read_text() +
+                                              "099-001,concept:foundation-model,skos:altLabel,FM,,asserts,,FM,,,\n")
     assert validate.curator_problems(root, SEEDS)[0] == (
-        "data/claims/007.csv row 2, column id: source:007 is not a registered source "
+        "data/claims/099.csv row 2, column id: source:099 is not a registered source "
         "(register its text with termgraph source add)")
 
 

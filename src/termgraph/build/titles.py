@@ -200,7 +200,8 @@ def title(kind: str, claims: list[ClaimFact], names: Names) -> str:
         if not (denied and placed and links):
             return f"{question(subject, names)} {answers(claims, names)}"
         who = "" if {c.source for c in links} == {c.source for c in placed} else f"{sources(links, names)} "
-        return (f"{question(subject, names)} {sources(denied, names)} says no; {sources(placed, names)} "
+        return (f"{question(subject, names)} {sources(denied, names)} "
+                f"{'say' if len({c.source for c in denied}) > 1 else 'says'} no; {sources(placed, names)} "
                 f"{'say' if len({c.source for c in placed}) > 1 else 'says'} it is a {names.of(placed[0].o)}, "
                 f"and {who}that every {names.of(links[0].s)} is a {names.of(links[0].o)}")
     pair = join(sorted({names.of(t) for t in terms_of(claims, names)}))
