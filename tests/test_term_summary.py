@@ -70,7 +70,7 @@ def test_the_llm_page_opens_with_its_summary_and_contents(client):
     page = client.get("/concept/large-language-model", headers=HTML).text
     text = summary_text(page)
     assert text.startswith("Summary ") and "sources make" in text and "claims about “large language model”" in text
-    assert "that a large language model is a kind of artificial intelligence (3 sources)" in text
+    assert "that a large language model is a kind of artificial intelligence (5 sources)" in text
     assert "They disagree on whether a large language model is a kind of generative AI" in text
     # each disputed statement links to its block, and that block shows the graph's disagreement
     for anchor in re.findall(r'whether <a href="#(block-\d+)"', page):
