@@ -21,7 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build.quotes import Quote, problem
+from termgraph.graph.quotes import Quote, problem
 from termgraph.curate.draft import find_all, rows_for
 from termgraph.curate.project import curie, load_project
 from termgraph.curate.sources import source_text

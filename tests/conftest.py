@@ -11,7 +11,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 
-from termgraph.build import load as loader
+from termgraph.graph import load as loader
 from termgraph.paths import default_seeds
 from termgraph.settings import Settings
 
@@ -74,7 +74,7 @@ def release(tmp_path_factory, data) -> dict[str, Path]:
     take the lock writes it (export is deterministic: tests/test_cli.py checks it byte for byte)."""
     import fcntl
 
-    from termgraph.build import export
+    from termgraph.graph import export
 
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
@@ -105,8 +105,8 @@ def inline_state(settings: Settings, prepare=None, data=None):
     already loaded dataset to serve (read-only) instead of loading one."""
     import tempfile
 
-    from termgraph.sparql.inline import InlinePool
-    from termgraph.web.service import ServiceState
+    from termgraph.executor.inline import InlinePool
+    from termgraph.web.state import ServiceState
 
     data = data if data is not None else loader.load(settings)
     if prepare:
@@ -153,7 +153,7 @@ def client(service_state):
 @pytest.fixture(scope="module")
 def pooled_state(root):
     """The service with real query worker processes (tests marked `live` only)."""
-    from termgraph.web.service import build_state
+    from termgraph.web.state import build_state
 
     state = build_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
     yield state

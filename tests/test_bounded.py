@@ -179,7 +179,7 @@ def test_any_other_query_is_left_to_the_engine(query):
 
 
 def test_the_engine_runs_an_exact_ask_by_lookup_but_not_one_with_a_dataset(monkeypatch):
-    from termgraph.sparql import engine
+    from termgraph.executor import engine
     from termgraph.sparql.protocol import Dataset
 
     looked_up = []

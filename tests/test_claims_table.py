@@ -7,9 +7,9 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from termgraph.build import claims_table, claims_turtle
-from termgraph.build.claims_table import COLUMNS, TableUnreadable, read_records, read_table, write_table
-from termgraph.build.claims_vocab import load_vocabulary
+from termgraph.graph import claims_table, claims_turtle
+from termgraph.graph.claims_table import COLUMNS, TableUnreadable, read_records, read_table, write_table
+from termgraph.graph.claims_vocab import load_vocabulary
 from termgraph.cli import main
 
 from .claims_fixtures import make_root, row

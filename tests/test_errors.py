@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from termgraph import errors
-from termgraph.sparql.pool import Job
+from termgraph.executor.pool import Job
 from termgraph.sparql.protocol import Dataset
 
 ALL = sorted(errors.error_types().values(), key=lambda c: c.__name__)

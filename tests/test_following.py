@@ -19,9 +19,9 @@ from types import SimpleNamespace
 import pytest
 
 from termgraph import errors
-from termgraph.sparql.following import Following, read_at
-from termgraph.sparql.jobs import PROGRESS_EVERY, SPOOL_OVER, Answer, SpoolWriter
-from termgraph.sparql.pool import PoolSettings, QueryPool
+from termgraph.executor.following import Following, read_at
+from termgraph.executor.jobs import PROGRESS_EVERY, SPOOL_OVER, Answer, SpoolWriter
+from termgraph.executor.pool import PoolSettings, QueryPool
 
 LINE = b"<urn:s> <urn:p> \"" + b"x" * 100 + b"\" .\n"
 HEAD = ("CONSTRUCT", "application/n-triples")

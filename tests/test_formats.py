@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph.errors import ResultTooLarge
-from termgraph.sparql import formats
+from termgraph import formats
 
 N, L = ox.NamedNode, ox.Literal
 TG = "https://w3id.org/termgraph/"

@@ -10,7 +10,7 @@ from multiprocessing.connection import Connection
 
 import pytest
 
-from termgraph.sparql import frames
+from termgraph.executor import frames
 
 
 def pair():

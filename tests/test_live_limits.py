@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from termgraph.settings import Settings
-from termgraph.web.serve import uvicorn_options
+from termgraph.web.server import uvicorn_options
 
 from .conftest import ROOT
 from .test_live import free_port, wait_until_up

@@ -4,7 +4,8 @@ specificity, aliases, and 406 naming what is on offer."""
 import pytest
 
 from termgraph.errors import NotAcceptable
-from termgraph.sparql import formats, protocol
+from termgraph import formats
+from termgraph.sparql import protocol
 
 SOLUTIONS = formats.media_types(formats.SOLUTIONS)
 GRAPH = formats.media_types(formats.GRAPH)

@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from termgraph.sparql import guard
 from termgraph.sparql.protocol import Dataset
 from termgraph.errors import ForbiddenQuery
-from termgraph.sparql.pool import Job, PoolSettings, QueryPool
+from termgraph.executor.pool import Job, PoolSettings, QueryPool
 
 
 @pytest.fixture(scope="module")
@@ -137,7 +137,7 @@ def test_a_sandboxed_worker_opens_no_connection(worker, closing_listener, index)
 @pytest.mark.live
 def test_a_sandboxed_worker_cannot_open_a_socket_itself(worker):
     """Beyond SERVICE: the process itself is confined (checked by the worker at start-up)."""
-    from termgraph.sparql import sandbox
+    from termgraph.executor import sandbox
 
     assert sandbox.ALLOWED_FAMILIES == (socket.AF_UNIX,)
     reply = run_unscreened(worker, "ASK { ?s ?p ?o }")

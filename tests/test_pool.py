@@ -13,9 +13,10 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph import errors
-from termgraph.sparql import bounded, zygote
-from termgraph.sparql.fairness import ClientLedger, FairnessSettings
-from termgraph.sparql.pool import Job, PoolSettings, QueryPool, run_while_connected
+from termgraph.sparql import bounded
+from termgraph.executor import zygote
+from termgraph.executor.fairness import ClientLedger, FairnessSettings
+from termgraph.executor.pool import Job, PoolSettings, QueryPool, run_while_connected
 from termgraph.sparql.protocol import Dataset
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"

@@ -8,8 +8,8 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph import namespaces as ns
-from termgraph.build import derive, skolem
-from termgraph.sparql import engine
+from termgraph.graph import derive, skolem
+from termgraph.executor import engine
 
 ROOT = Path(__file__).resolve().parent.parent
 QC = sorted((ROOT / "queries" / "qc").glob("*.rq"))

@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from termgraph.sparql import engine
-from termgraph.sparql import formats
+from termgraph.executor import engine
+from termgraph import formats
 from termgraph import namespaces as ns
 
 from .conftest import ROOT

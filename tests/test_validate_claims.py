@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-from termgraph.build import validate
+from termgraph.graph import validate
 from termgraph.cli import main
 
 from .claims_fixtures import TEXT, make_root, row
@@ -157,7 +157,7 @@ def test_the_hedge_cue_qc_query_finds_unchecked_asserts_claims_only():
     import pyoxigraph as ox
 
     from termgraph import namespaces as ns
-    from termgraph.sparql import engine
+    from termgraph.executor import engine
 
     store = ox.Store()
     store.load(HEDGE_FIXTURE.encode(), format=ox.RdfFormat.TURTLE)

@@ -13,9 +13,9 @@ import re
 import sys
 from pathlib import Path
 
-from termgraph.sparql import engine
-from termgraph.sparql import formats
-from termgraph.build import load as loader
+from termgraph.executor import engine
+from termgraph import formats
+from termgraph.graph import load as loader
 from termgraph import namespaces as ns
 from termgraph.settings import Settings
 

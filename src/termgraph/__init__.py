@@ -30,7 +30,7 @@ __all__ = ["load", "query", "query_frame", "IRI", "BlankNode", "LangString", "Ty
 def load(root=None, extra_files=()):
     """Load termgraph's data (and any extra RDF files, each its own named graph) into a
     queryable dataset. `root`: a folder with ontology/, data/, shapes/ (default: termgraph's own)."""
-    from termgraph.build.load import load as _load
+    from termgraph.graph.load import load as _load
     from termgraph.settings import settings_from_env
 
     return _load(settings_from_env(root=root).with_(extra_files=tuple(extra_files)))
@@ -41,7 +41,7 @@ def query(text: str, data=None) -> list[dict] | bool:
     on `data` (default: a fresh termgraph.load()). See the module's doc for what it returns."""
     from termgraph import namespaces as ns
     from termgraph import values
-    from termgraph.sparql import engine
+    from termgraph.executor import engine
 
     data = data if data is not None else load()
     result = engine.run(data.store, text, prefixes=ns.PREFIXES)
@@ -62,7 +62,7 @@ def query_frame(text: str, data=None):
     except ImportError:
         raise ImportError("termgraph.query_frame needs pandas: pip install 'termgraph[pandas]'") from None
     from termgraph import namespaces as ns
-    from termgraph.sparql import engine
+    from termgraph.executor import engine
 
     data = data if data is not None else load()
     result = engine.run(data.store, text, prefixes=ns.PREFIXES)

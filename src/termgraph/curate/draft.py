@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from termgraph.build.quotes import Quote, problem
+from termgraph.graph.quotes import Quote, problem
 from termgraph.curate import anaphora, table
 from termgraph.curate.gazetteer import Gazetteer, Mention
 from termgraph.curate.masking import Masked, mask

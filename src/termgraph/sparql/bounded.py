@@ -30,7 +30,8 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from termgraph.namespaces import RDF
-from termgraph.sparql import formats, guard
+from termgraph import formats
+from termgraph.sparql import guard
 
 MATCHES_HERE = 256  # quads a SELECT's pattern or a DESCRIBE may match to be answered here
 TERM_KINDS = ("iri", "pname", "var", "string")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.sparql import formats
-from termgraph.build.void import DATASET_IRI, void_triples
+from termgraph import formats
+from termgraph.graph.void import DATASET_IRI, void_triples
 
 N, L = ox.NamedNode, ox.Literal
 FORMATS_NS = formats.W3C_FORMATS

@@ -22,7 +22,7 @@ from termgraph.web import manners
 from termgraph.web.query_path import QueryEndpoint, TermgraphApp
 from termgraph.web.routes import browse, pages, sparql, terms
 from termgraph.web import render
-from termgraph.web.service import ServiceState
+from termgraph.web.state import ServiceState
 
 log = logging.getLogger("termgraph")
 GZIP_MIN_BYTES = 4096  # bodies at least this large are gzipped for clients that accept it

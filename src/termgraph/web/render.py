@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from termgraph import namespaces as ns
-from termgraph.sparql import formats
+from termgraph import formats
 from termgraph.web import wording
 
 

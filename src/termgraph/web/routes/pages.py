@@ -11,12 +11,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from termgraph import namespaces as ns
-from termgraph.build import export
-from termgraph.build import load as loader
-from termgraph.build import skolem
-from termgraph.build.void import DATASET_IRI, void_triples
+from termgraph.graph import export
+from termgraph.graph import load as loader
+from termgraph.graph import skolem
+from termgraph.graph.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
-from termgraph.sparql import formats, protocol
+from termgraph import formats
+from termgraph.sparql import protocol
 from termgraph.web import render
 from termgraph.web.policy import policy_for_file
 from termgraph.web.routes.sparql import graph_response, public_base, state_of

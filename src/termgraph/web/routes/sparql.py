@@ -12,10 +12,11 @@ from fastapi.responses import Response
 
 from termgraph import namespaces as ns
 from termgraph.errors import BadRequest, MethodNotAllowed, NotFound, PayloadTooLarge
-from termgraph.sparql import formats, guard, protocol
-from termgraph.sparql.pool import Job, run_while_connected
+from termgraph import formats
+from termgraph.sparql import guard, protocol
+from termgraph.executor.pool import Job, run_while_connected
 from termgraph.sparql.service_description import describe
-from termgraph.web.service import ServiceState
+from termgraph.web.state import ServiceState
 from termgraph.web import render
 from termgraph.web.streaming import result_response
 

@@ -13,7 +13,8 @@ from fastapi.responses import Response
 
 from termgraph import namespaces as ns
 from termgraph.errors import NotFound
-from termgraph.sparql import formats, protocol
+from termgraph import formats
+from termgraph.sparql import protocol
 from termgraph.web import disagreements as dis
 from termgraph.web import render, termpage, wording
 from termgraph.web import views as describe

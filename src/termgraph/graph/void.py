@@ -33,7 +33,7 @@ LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 def release_names() -> list[str]:
     """The release files `termgraph export` writes (the downloads a server offers)."""
-    from termgraph.build.export import release_names as names
+    from termgraph.graph.export import release_names as names
 
     return names()
 

@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from termgraph import errors
-from termgraph.sparql.fairness import ClientLedger, FairnessSettings
-from termgraph.sparql.following import Following
+from termgraph.executor.fairness import ClientLedger, FairnessSettings
+from termgraph.executor.following import Following
 from termgraph.sparql import bounded
-from termgraph.sparql.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
-from termgraph.sparql.workers import ProcessWorker as Worker, ProcessWorkers
+from termgraph.executor.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
+from termgraph.executor.workers import ProcessWorker as Worker, ProcessWorkers
 
 
 DISCONNECT_POLL = 0.25  # seconds between checks that the client of a running query is still there
@@ -58,7 +58,7 @@ class QueryPool:
                  spool_dir=None):
         if source is None:
             if known is None:
-                from termgraph.sparql.engine import known_graphs
+                from termgraph.executor.engine import known_graphs
 
                 known = known_graphs(store)
             source = ProcessWorkers(store, known, settings.memory_limit, spool_dir)

@@ -10,8 +10,8 @@ import re
 from pathlib import Path
 
 from termgraph import namespaces as ns
-from termgraph.build.claims_table import Claim, Problem, read_table
-from termgraph.build.claims_vocab import Vocabulary, shorten
+from termgraph.graph.claims_table import Claim, Problem, read_table
+from termgraph.graph.claims_vocab import Vocabulary, shorten
 
 USED_PREFIXES = ("tg", "concept", "system", "org", "source", "claim", "rdf", "rdfs", "owl", "skos",
                  "prov", "dcterms", "oa", "schema")

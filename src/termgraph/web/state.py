@@ -11,10 +11,10 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from termgraph.build import load as loader
+from termgraph.graph import load as loader
 from termgraph.errors import BadSetting
-from termgraph.sparql.fairness import FairnessSettings
-from termgraph.sparql.pool import PoolSettings, QueryPool
+from termgraph.executor.fairness import FairnessSettings
+from termgraph.executor.pool import PoolSettings, QueryPool
 from termgraph.settings import Settings
 
 
@@ -70,7 +70,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             return on_disk_state(settings, workdir, spool_dir, progress)
         store, sizes = local_data(settings, progress, prepare)
         if settings.backend:
-            from termgraph.sparql.remote import RemoteWorkers
+            from termgraph.executor.remote import RemoteWorkers
             from termgraph.sparql.service_description import default_size
 
             source = RemoteWorkers(settings.backend, {**sizes, "": default_size(store)},
@@ -91,7 +91,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
 def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int]]:
     """The dataset for this process: the on-disk store opened read-only, or validated and loaded."""
     if settings.store_dir:
-        from termgraph.build.store import open_store, store_sizes
+        from termgraph.graph.store import open_store, store_sizes
 
         return open_store(settings), store_sizes(settings)
     data = loader.validated(settings, progress, prepare)
@@ -101,7 +101,7 @@ def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[st
 def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) -> ServiceState:
     """Workers forked first, each opening the store read-only itself; then this process's own
     read-only handle for the pages (a RocksDB handle never crosses a fork)."""
-    from termgraph.build.store import open_store, store_sizes
+    from termgraph.graph.store import open_store, store_sizes
 
     sizes = store_sizes(settings)  # checks the manifest: a clear error for an unfinished store
     pool = QueryPool(str(settings.store_dir.absolute()), pool_settings(settings), known=set(sizes),

@@ -18,7 +18,7 @@ from typing import Iterator
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build import titles
+from termgraph.graph import titles
 from termgraph.errors import DataSyntaxError
 
 N, L = ox.NamedNode, ox.Literal

@@ -25,7 +25,7 @@ from typing import Callable
 import pyoxigraph as ox
 
 from termgraph import __version__
-from termgraph.build import load as loader
+from termgraph.graph import load as loader
 from termgraph.errors import DataNotFound, TermgraphError
 from termgraph.settings import Settings
 

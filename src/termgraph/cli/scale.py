@@ -49,8 +49,8 @@ def add_scale_commands(sub, progress) -> None:
 
 
 def cmd_build_store(args, settings, progress) -> int:
-    from termgraph.build.files import user_files
-    from termgraph.build.store import build_store
+    from termgraph.graph.files import user_files
+    from termgraph.graph.store import build_store
 
     user_files(tuple(args.files))  # two files for one graph: an error now, not after loading
     sizes = build_store(settings.with_(extra_files=tuple(args.files)), args.dir, progress=progress,
@@ -61,7 +61,7 @@ def cmd_build_store(args, settings, progress) -> int:
 
 
 def cmd_publish(args, settings, progress) -> int:
-    from termgraph.build.publish import publish
+    from termgraph.graph.publish import publish
 
     password = os.environ.get("TERMGRAPH_STORE_PASSWORD")
     names = publish(settings.with_(extra_files=tuple(args.files)), args.to, args.user, password,

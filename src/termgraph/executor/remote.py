@@ -27,8 +27,9 @@ import httpx
 import pyoxigraph as ox
 
 from termgraph import errors
-from termgraph.sparql import formats, guard, protocol
-from termgraph.sparql.jobs import Answer, Job, spool
+from termgraph import formats
+from termgraph.sparql import guard, protocol
+from termgraph.executor.jobs import Answer, Job, spool
 
 RAW_FACTOR = 4  # the store's XML / N-Triples may be this many times the capped result
 DEFAULT_GRAPH = "urn:termgraph:default-graph"  # the dataset's default graph, in the store

@@ -32,10 +32,10 @@ from urllib.parse import urlsplit
 
 import pyoxigraph as ox
 
-from termgraph.build import load as loader
+from termgraph.graph import load as loader
 from termgraph.errors import TermgraphError
 from termgraph.settings import Settings
-from termgraph.sparql.remote import DEFAULT_GRAPH
+from termgraph.executor.remote import DEFAULT_GRAPH
 
 ISQL = os.environ.get("TERMGRAPH_ISQL", "isql-vt")
 

@@ -8,11 +8,11 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from termgraph.build import derive, skolem, validate
-from termgraph.build.xml_entities import check_entities
+from termgraph.graph import derive, skolem, validate
+from termgraph.graph.xml_entities import check_entities
 from termgraph.errors import DataSyntaxError
-from termgraph.build.files import QUAD_SUFFIXES, DataFile, project_files, user_files
-from termgraph.sparql import formats
+from termgraph.graph.files import QUAD_SUFFIXES, DataFile, project_files, user_files
+from termgraph import formats
 from termgraph.settings import Settings
 
 

@@ -10,12 +10,13 @@ import argparse
 import sys
 from pathlib import Path
 
-from termgraph import cli_scale
+from termgraph.cli import scale as cli_scale
 from termgraph import namespaces as ns
-from termgraph.build import load as loader
-from termgraph.build import validate
-from termgraph.sparql import engine, formats
-from termgraph.build.files import user_files
+from termgraph.graph import load as loader
+from termgraph.graph import validate
+from termgraph.executor import engine
+from termgraph import formats
+from termgraph.graph.files import user_files
 from termgraph.errors import BadSetting, PortInUse, TermgraphError
 from termgraph.paths import default_root
 from termgraph.paths import default_seeds
@@ -147,8 +148,8 @@ def cmd_validate(args, settings) -> int:
 
 
 def cmd_claims(args, settings) -> int:
-    from termgraph.build import claims_turtle
-    from termgraph.build.claims_vocab import load_vocabulary
+    from termgraph.graph import claims_turtle
+    from termgraph.graph.claims_vocab import load_vocabulary
 
     vocab = load_vocabulary(settings.root)
     if args.action == "generate":
@@ -201,7 +202,7 @@ def cmd_query(args, settings) -> int:
 
 
 def cmd_export(args, settings) -> int:
-    from termgraph.build import export
+    from termgraph.graph import export
 
     data = loader.load(settings, progress=progress)
     for path in export.export(data, args.out, progress=progress):
@@ -228,7 +229,7 @@ def check_port(host: str, port: int) -> None:
 
 
 def cmd_serve(args, settings) -> int:
-    from termgraph.web import serve as server
+    from termgraph.web import server
 
     settings = settings.with_(**{k: v for k, v in {
         "host": args.host, "port": args.port, "query_timeout": args.timeout, "workers": args.workers,

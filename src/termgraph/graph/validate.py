@@ -13,10 +13,10 @@ from rdflib.namespace import RDF, SH
 
 from termgraph import namespaces as ns
 from termgraph.errors import ValidationFailed
-from termgraph.build import claims_table, claims_turtle, quotes
-from termgraph.build.claims_vocab import load_vocabulary, shorten
-from termgraph.build.files import DataFile, project_files, shape_targets, shapes_files
-from termgraph.build.syntax import syntax_error
+from termgraph.graph import claims_table, claims_turtle, quotes
+from termgraph.graph.claims_vocab import load_vocabulary, shorten
+from termgraph.graph.files import DataFile, project_files, shape_targets, shapes_files
+from termgraph.graph.syntax import syntax_error
 
 
 @dataclass(frozen=True)

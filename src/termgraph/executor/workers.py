@@ -23,8 +23,8 @@ import time
 from pathlib import Path
 
 from termgraph import errors
-from termgraph.sparql import frames, zygote
-from termgraph.sparql.jobs import Job
+from termgraph.executor import frames, zygote
+from termgraph.executor.jobs import Job
 
 
 class ProcessWorker:

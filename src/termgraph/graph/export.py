@@ -26,12 +26,12 @@ from typing import Callable
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build import ontology_html as docs
-from termgraph.build import skolem
-from termgraph.build.load import LoadedData
-from termgraph.build.void import void_triples
+from termgraph.graph import ontology_html as docs
+from termgraph.graph import skolem
+from termgraph.graph.load import LoadedData
+from termgraph.graph.void import void_triples
 
-from termgraph.sparql import formats as registry
+from termgraph import formats as registry
 
 N, L = ox.NamedNode, ox.Literal
 

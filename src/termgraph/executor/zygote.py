@@ -111,7 +111,7 @@ def open_data(data):
 
 def worker_main(sock: socket.socket, data, known: set[str], memory_limit: int, spool_dir: str | None) -> int:
     """Serve jobs until the server closes the socket. Returns an exit code."""
-    from termgraph.sparql.sandbox import confine
+    from termgraph.executor.sandbox import confine
 
     import faulthandler
 
@@ -134,7 +134,7 @@ def worker_main(sock: socket.socket, data, known: set[str], memory_limit: int, s
 
 
 def serve_jobs(conn: Connection, store, known: set[str], spool_dir: str | None = None) -> int:
-    from termgraph.sparql.jobs import execute
+    from termgraph.executor.jobs import execute
 
     while True:
         try:

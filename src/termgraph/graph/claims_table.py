@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from termgraph import namespaces as ns
-from termgraph.build.claims_vocab import CurieError, Vocabulary, expand, shorten
+from termgraph.graph.claims_vocab import CurieError, Vocabulary, expand, shorten
 from termgraph.errors import TermgraphError
 
 COLUMNS = ("id", "subject", "predicate", "object", "lang", "stance", "qualification",

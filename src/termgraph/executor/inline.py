@@ -14,8 +14,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pyoxigraph as ox
 
 from termgraph import errors
-from termgraph.sparql.engine import known_graphs
-from termgraph.sparql.jobs import Answer, Job, execute
+from termgraph.executor.engine import known_graphs
+from termgraph.executor.jobs import Answer, Job, execute
 
 
 class InlinePool:

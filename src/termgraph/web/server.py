@@ -9,7 +9,7 @@ import webbrowser
 
 from termgraph.settings import Settings
 from termgraph.web.connections import protocol_with_header_timeout, raise_open_file_limit
-from termgraph.web.service import build_state, remove_stale_workdirs
+from termgraph.web.state import build_state, remove_stale_workdirs
 
 
 def progress(message: str) -> None:

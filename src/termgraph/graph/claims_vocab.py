@@ -15,7 +15,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 from termgraph import namespaces as ns
-from termgraph.build.syntax import syntax_error
+from termgraph.graph.syntax import syntax_error
 
 # Reused vocabulary terms whose object is a literal (their own specifications say so).
 LITERAL_TERMS = frozenset(ns.SKOS + t for t in (

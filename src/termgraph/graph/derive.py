@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build import disagreements
+from termgraph.graph import disagreements
 from termgraph.paths import default_root
 
 N, L = ox.NamedNode, ox.Literal

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from termgraph import namespaces as ns
 from termgraph.errors import DataNotFound
-from termgraph.sparql import formats
+from termgraph import formats
 
 # File suffix -> media type, from the one format registry.
 RDF_SUFFIXES = {suffix: formats.by_suffix(suffix).media_type for suffix in formats.rdf_suffixes()}

@@ -8,7 +8,7 @@ import logging
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build import skolem
+from termgraph.graph import skolem
 
 
 def ontology_turtle(store: ox.Store) -> bytes:

@@ -1,7 +1,7 @@
 """Run SPARQL queries on the dataset with pyoxigraph, within its dataset rules.
 
 The default graph is the store's own default graph, which termgraph builds at load (see
-termgraph.build.derive: no statement a source disputes is a plain triple there), unless the
+termgraph.graph.derive: no statement a source disputes is a plain triple there), unless the
 request names its own dataset (FROM / FROM NAMED in the query, or default-graph-uri /
 named-graph-uri in the protocol). Every named graph stays reachable with GRAPH.
 """

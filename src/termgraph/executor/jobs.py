@@ -21,7 +21,9 @@ import tempfile
 from dataclasses import dataclass
 
 from termgraph import errors
-from termgraph.sparql import engine, formats, guard, protocol
+from termgraph.executor import engine
+from termgraph import formats
+from termgraph.sparql import guard, protocol
 from termgraph.sparql.protocol import Dataset
 
 
