@@ -28,7 +28,7 @@ def test_uvicorn_rewrites_nothing_from_forwarded_headers():
 def test_a_client_is_the_forwarded_address_only_behind_a_trusted_proxy():
     from types import SimpleNamespace
 
-    from termgraph.web.routes.sparql import client_of
+    from termgraph.web.requests import client_of
 
     def ask(peer, trusted):
         request = SimpleNamespace(client=SimpleNamespace(host=peer),

@@ -104,7 +104,7 @@ def test_an_unexpected_failure_on_the_short_way_is_the_500_envelope(client, monk
 
 
 def test_the_base_url_is_cached_per_ordinary_host_and_computed_for_a_long_one(client):
-    from termgraph.web.routes.sparql import own_base
+    from termgraph.web.requests import own_base
 
     own_base.cache_clear()
     for host in ("example.org", "example.org", "h" * 300):

@@ -20,9 +20,8 @@ DataFrame (pandas is optional: pip install 'termgraph[pandas]').
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from termgraph.values import IRI, BlankNode, LangString, TypedLiteral  # noqa: E402
+from termgraph.version import VERSION as __version__  # noqa: E402
 
 __all__ = ["load", "query", "query_frame", "IRI", "BlankNode", "LangString", "TypedLiteral", "__version__"]
 
@@ -41,7 +40,7 @@ def query(text: str, data=None) -> list[dict] | bool:
     on `data` (default: a fresh termgraph.load()). See the module's doc for what it returns."""
     from termgraph import namespaces as ns
     from termgraph import values
-    from termgraph.executor import engine
+    from termgraph.executor import interface as engine
 
     data = data if data is not None else load()
     result = engine.run(data.store, text, prefixes=ns.PREFIXES)
@@ -62,7 +61,7 @@ def query_frame(text: str, data=None):
     except ImportError:
         raise ImportError("termgraph.query_frame needs pandas: pip install 'termgraph[pandas]'") from None
     from termgraph import namespaces as ns
-    from termgraph.executor import engine
+    from termgraph.executor import interface as engine
 
     data = data if data is not None else load()
     result = engine.run(data.store, text, prefixes=ns.PREFIXES)

@@ -14,7 +14,7 @@ from termgraph.cli import scale as cli_scale
 from termgraph import namespaces as ns
 from termgraph.graph import load as loader
 from termgraph.graph import validate
-from termgraph.executor import engine
+from termgraph.executor import interface as engine
 from termgraph import formats
 from termgraph.graph.files import user_files
 from termgraph.errors import BadSetting, PortInUse, TermgraphError
@@ -239,7 +239,7 @@ def cmd_serve(args, settings) -> int:
         "store_dir": args.store, "store_in_memory": args.in_memory, "backend": args.backend,
     }.items() if v is not None and v != ()})
     if settings.curate:
-        from termgraph.web.routes.curate import is_loopback
+        from termgraph.web.requests import is_loopback
 
         if not is_loopback(settings.host):
             raise TermgraphError(f"--curate edits files on this machine: serve it on a loopback host "

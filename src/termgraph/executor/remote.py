@@ -26,14 +26,13 @@ import time
 import httpx
 import pyoxigraph as ox
 
+from termgraph.namespaces import DEFAULT_GRAPH, EMPTY_GRAPH
 from termgraph import errors
 from termgraph import formats
 from termgraph.sparql import guard, protocol
 from termgraph.executor.jobs import Answer, Job, spool
 
 RAW_FACTOR = 4  # the store's XML / N-Triples may be this many times the capped result
-DEFAULT_GRAPH = "urn:termgraph:default-graph"  # the dataset's default graph, in the store
-EMPTY_GRAPH = "urn:termgraph:empty-default-graph"
 ALL_GRAPHS = frozenset({"*"})  # a query that may read any named graph (GRAPH ?g)
 GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8, application/rdf+xml;q=0.5"
 GRAPH_PARSERS = {"application/n-triples": ox.RdfFormat.N_TRIPLES, "text/plain": ox.RdfFormat.N_TRIPLES,

@@ -35,7 +35,7 @@ import pyoxigraph as ox
 from termgraph.graph import load as loader
 from termgraph.errors import TermgraphError
 from termgraph.settings import Settings
-from termgraph.executor.remote import DEFAULT_GRAPH
+from termgraph.namespaces import DEFAULT_GRAPH
 
 ISQL = os.environ.get("TERMGRAPH_ISQL", "isql-vt")
 

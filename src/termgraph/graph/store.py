@@ -24,7 +24,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from termgraph import __version__
+from termgraph.version import VERSION
 from termgraph.graph import load as loader
 from termgraph.errors import DataNotFound, TermgraphError
 from termgraph.settings import Settings
@@ -123,7 +123,7 @@ def write_manifest(folder: Path) -> dict[str, int]:
     sizes, default_size = written.graph_sizes(), written.default_graph_size()
     del written
     gc.collect()
-    manifest = {"format": FORMAT, "termgraph": __version__, "graphs": sizes, "default_graph": default_size}
+    manifest = {"format": FORMAT, "termgraph": VERSION, "graphs": sizes, "default_graph": default_size}
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return sizes
 

@@ -31,16 +31,11 @@ def graph_title(name: str) -> str:
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 
 
-def release_names() -> list[str]:
-    """The release files `termgraph export` writes (the downloads a server offers)."""
-    from termgraph.graph.export import release_names as names
-
-    return names()
-
-
-def void_triples(sizes: dict[str, int], store: ox.Store, base: str | None = None) -> list[ox.Triple]:
+def void_triples(sizes: dict[str, int], store: ox.Store, base: str | None = None,
+                 dumps: tuple[str, ...] = ()) -> list[ox.Triple]:
     """VoID: the dataset, its licence, one void:subset per named graph with its size; with the
-    service's public `base` URL also its SPARQL endpoint and a void:dataDump per release file."""
+    service's public `base` URL also its SPARQL endpoint and a void:dataDump per release file
+    named in `dumps` (export.release_names())."""
     N, L = ox.NamedNode, ox.Literal
     xsd_int = N(ns.XSD + "integer")
     ds = N(DATASET_IRI)
@@ -56,7 +51,7 @@ def void_triples(sizes: dict[str, int], store: ox.Store, base: str | None = None
         out.append(ox.Triple(ds, N(ns.VOID + "vocabulary"), N(vocab)))
     if base:
         out.append(ox.Triple(ds, N(ns.VOID + "sparqlEndpoint"), N(base + "sparql")))
-        out += [ox.Triple(ds, N(ns.VOID + "dataDump"), N(base + "download/" + name)) for name in release_names()
+        out += [ox.Triple(ds, N(ns.VOID + "dataDump"), N(base + "download/" + name)) for name in dumps
                 if not name.endswith(".html")]
     for name, count in sorted(sizes.items()):
         g = N(name)

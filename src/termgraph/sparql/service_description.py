@@ -19,7 +19,8 @@ def default_size(store: ox.Store) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
-def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | None = None) -> list[ox.Triple]:
+def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | None = None,
+             dumps: tuple[str, ...] = ()) -> list[ox.Triple]:
     """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset
     (with VoID: the endpoint and the release files under the public `base` URL)."""
     sd, rdf = ns.SD, ns.RDF
@@ -52,4 +53,4 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | 
             ox.Triple(node, N(sd + "graph"), N(name)),
             ox.Triple(N(name), N(rdf + "type"), N(sd + "Graph")),
         ]
-    return t + void_triples(sizes, store, base)
+    return t + void_triples(sizes, store, base, dumps)

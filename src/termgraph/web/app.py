@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from termgraph import __version__
+from termgraph.version import VERSION
 from termgraph import errors
 from termgraph.web import manners
 from termgraph.web.query_path import QueryEndpoint, TermgraphApp
@@ -107,7 +107,7 @@ def create_app(state: ServiceState) -> FastAPI:
 
     app = TermgraphApp(
         title="termgraph",
-        version=__version__,
+        version=VERSION,
         description="A knowledge graph of AI terminology: every claim of every source, with a read-only "
                     "SPARQL 1.1 endpoint.",
         lifespan=lifespan,

@@ -13,8 +13,7 @@ import pyoxigraph as ox
 
 from termgraph.graph import load as loader
 from termgraph.errors import BadSetting
-from termgraph.executor.fairness import FairnessSettings
-from termgraph.executor.pool import PoolSettings, QueryPool
+from termgraph.executor.interface import FairnessSettings, PoolSettings, QueryPool
 from termgraph.settings import Settings
 
 
@@ -70,7 +69,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             return on_disk_state(settings, workdir, spool_dir, progress)
         store, sizes = local_data(settings, progress, prepare)
         if settings.backend:
-            from termgraph.executor.remote import RemoteWorkers
+            from termgraph.executor.interface import RemoteWorkers
             from termgraph.sparql.service_description import default_size
 
             source = RemoteWorkers(settings.backend, {**sizes, "": default_size(store)},

@@ -25,8 +25,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from termgraph import errors
-from termgraph.executor.following import read_at
-from termgraph.executor.jobs import Answer
+from termgraph.executor.interface import Answer, read_at
 from termgraph.web.manners import STREAMED, etag_of_digest
 
 CHUNK = 256 << 10

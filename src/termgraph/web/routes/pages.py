@@ -17,10 +17,9 @@ from termgraph.graph import skolem
 from termgraph.graph.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
 from termgraph import formats
-from termgraph.sparql import protocol
 from termgraph.web import render
 from termgraph.web.policy import policy_for_file
-from termgraph.web.routes.sparql import graph_response, public_base, state_of
+from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, graph_response, public_base, rdf_response, state_of
 
 router = APIRouter()
 SWAGGER = "/static/vendor/swagger-ui-dist-5.35.0"
@@ -113,19 +112,6 @@ def html_file(path, media: str, headers: dict) -> FileResponse:
 
 # --- the ontology, its version, the concept scheme, the dataset, the graphs -------------------------
 
-def alternates(path: str, offered: list[str]) -> str:
-    return ", ".join(f'<{path}?_mediatype={t}>; rel="alternate"; type="{t}"' for t in offered if t != "text/html")
-
-
-def chosen(request: Request, offered: list[str]) -> str:
-    """The response policy: _mediatype over format over Accept."""
-    return protocol.negotiate(request.headers.get("accept"), offered, protocol.override_of(request.query_params))
-
-
-def rdf_response(triples, media: str, headers: dict) -> Response:
-    return Response(formats.serialize_rdf(sorted(triples, key=str), media), media_type=media, headers=headers)
-
-
 def graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object)
             for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))]
@@ -161,7 +147,7 @@ def ontology_version(version: str, request: Request) -> Response:
 def dataset(request: Request) -> Response:
     state = state_of(request)
     media = chosen(request, formats.media_types(formats.GRAPH))
-    triples = void_triples(state.sizes, state.store, public_base(request, state))
+    triples = void_triples(state.sizes, state.store, public_base(request, state), tuple(export.release_names()))
     headers = {"Vary": "Accept", "Content-Location": "/dataset", "Link": f'<{DATASET_IRI}>; rel="describedby"'}
     return rdf_response(triples, media, headers)
 
@@ -180,11 +166,9 @@ def named_graph(rest: str, request: Request) -> Response:
 def skolem_node(request: Request, iri: str) -> Response:
     """A blank node of a file, given an IRI by skolemisation (an OWL list's cell, say): its triples
     in the RDF format asked for; it has no page, so a browser gets Turtle (text it can show)."""
-    from termgraph.web.routes.terms import alternates, as_rdf, chosen_type
-
-    media = chosen_type(request)
+    media = chosen(request, TERM_TYPES)
     media = formats.media_types(formats.GRAPH)[0] if media == "text/html" else media
-    return as_rdf(request, iri, media, {"Link": alternates(request.url.path), "Vary": "Accept"})
+    return as_rdf(request, iri, media, {"Link": alternates(request.url.path, TERM_TYPES), "Vary": "Accept"})
 
 
 # --- the API docs, offline --------------------------------------------------------------------------
