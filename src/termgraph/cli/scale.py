@@ -1,6 +1,6 @@
 """The commands for data past one process's memory: `termgraph build-store DIR` (an on-disk
 store, served with `serve --store DIR`) and `termgraph publish --to URL` (a SPARQL store
-elsewhere, served with `serve --backend URL`). Their `serve` options are in cli.py."""
+elsewhere, served with `serve --backend URL`). Their `serve` options are added to `serve` here too (cli/serve.py calls add_serve_options)."""
 
 from __future__ import annotations
 
