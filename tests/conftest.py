@@ -100,7 +100,7 @@ def add_w3c_graphs(store) -> None:
 
 
 def inline_state(settings: Settings, prepare=None, data=None):
-    """A ServiceState whose queries run in-process (sparql/inline.py): no worker processes. The
+    """A ServiceState whose queries run in-process (executor/inline.py): no worker processes. The
     SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it). `data`: an
     already loaded dataset to serve (read-only) instead of loading one."""
     import tempfile

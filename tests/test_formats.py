@@ -1,4 +1,4 @@
-"""The format registry and the serialisers (sparql/formats.py): exact bodies on a small graph."""
+"""The format registry and the serialisers (formats.py): exact bodies on a small graph."""
 
 import json
 

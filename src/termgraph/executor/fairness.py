@@ -3,7 +3,7 @@ a query cost its worker, or the time it ran when stopped; never time spent waiti
 order of the wait queue (the client that used least recently goes first).
 
 In the style of Wikidata's query service: a client is its address as the server sees it
-(X-Forwarded-For is believed only from configured proxies, see web/serve.py).
+(X-Forwarded-For is believed only from configured proxies, see web/server.py).
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ one slot per `--workers`.
 Each query is checked here before it waits for a slot (read-only, no SERVICE, no FROM naming a
 graph outside the dataset, standard SPARQL 1.1 only), then sent with an explicit dataset: when
 the request names none, the default graph is the dataset's default graph (published as the
-named graph DEFAULT_GRAPH, see build/publish.py) and the named graphs are the dataset's graphs,
+named graph DEFAULT_GRAPH, see graph/publish.py) and the named graphs are the dataset's graphs,
 as in memory. That keeps a store's own graphs out of every answer (Virtuoso's default graph is
 the union of *all* its graphs, system graphs included) and makes answers independent of the
 store's default-graph setting.

@@ -12,7 +12,7 @@ of one of these shapes (after PREFIX and BASE), and nothing else, runs here:
   and ``DESCRIBE <iri> ...`` (no WHERE): only when the pattern, or the described resources'
   triples, match at most MATCHES_HERE quads, counted in the store before running by reading at
   most that many (a SELECT with LIMIT + OFFSET within that and no DISTINCT needs no count).
-  termgraph's data holds no blank node (each becomes a stable IRI at load: build/skolem.py), so
+  termgraph's data holds no blank node (each becomes a stable IRI at load: graph/skolem.py), so
   a DESCRIBE's triples are the described resources' own.
 
 No variable may appear twice (the engine would scan and compare), and the request names no
