@@ -1,4 +1,4 @@
-"""Queries bounded by their shape (sparql/bounded.py): which run in the server's process, and
+"""Queries bounded by their shape (executor/bounded.py): which run in the server's process, and
 every way a query is sent to a worker instead."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 import pytest
 
-from termgraph.sparql import bounded
+from termgraph.executor import bounded
 
 E = "http://e/"
 

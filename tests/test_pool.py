@@ -13,7 +13,7 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph import errors
-from termgraph.sparql import bounded
+from termgraph.executor import bounded
 from termgraph.executor import zygote
 from termgraph.executor.fairness import ClientLedger, FairnessSettings
 from termgraph.executor.pool import Job, PoolSettings, QueryPool, run_while_connected
@@ -21,7 +21,7 @@ from termgraph.sparql.protocol import Dataset
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 QUICK = "ASK { ?s ?p ?o FILTER (?o != 0) }"  # quick, but a worker's: a FILTER is no shape of bounded.py
-BOUNDED = "ASK { ?s ?p ?o }"  # answered in the server's process (sparql/bounded.py)
+BOUNDED = "ASK { ?s ?p ?o }"  # answered in the server's process (executor/bounded.py)
 
 
 def job(query: str) -> Job:

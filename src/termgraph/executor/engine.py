@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from termgraph.sparql import bounded, guard
+from termgraph.executor import bounded
+from termgraph.sparql import guard
 from termgraph.sparql.protocol import Dataset
 from termgraph.errors import ForbiddenQuery, QuerySyntaxError
 

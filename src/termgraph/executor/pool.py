@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from termgraph import errors
 from termgraph.executor.fairness import ClientLedger, FairnessSettings
 from termgraph.executor.jobs import Following
-from termgraph.sparql import bounded
+from termgraph.executor import bounded
 from termgraph.executor.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
 from termgraph.executor.workers import ProcessWorker as Worker, ProcessWorkers
 

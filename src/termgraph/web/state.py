@@ -109,7 +109,7 @@ def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) 
         progress(f"starting {settings.workers} query worker(s) on the store in {settings.store_dir}")
     pool.start()
     try:
-        pool.here = open_store(settings)  # the bounded queries run on it here (sparql/bounded.py)
+        pool.here = open_store(settings)  # the bounded queries run on it here (executor/bounded.py)
         return ServiceState(settings, pool.here, sizes, pool, workdir)
     except BaseException:
         pool.close()
