@@ -215,27 +215,27 @@ def test_the_commands_name_the_folder_and_the_fix(tmp_path, capsys, small_root):
 # --- what is sent to a store (no server needed) -----------------------------------------------
 
 def test_a_request_without_a_dataset_gets_the_dataset_explicitly():
-    from termgraph.sparql import guard
     from termgraph.executor.pool import Job
+    from termgraph.sparql.query import read
     from termgraph.sparql.protocol import Dataset
 
-    job = Job("SELECT * { ?s ?p ?o }", Dataset(), None, None, "http://x/sparql", 100)
-    params = request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"])
+    job = Job(read("SELECT * { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", "http://x/sparql", 100)
+    params = request_params(job, ["urn:g1", "urn:g2"])
     assert params == [("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"),
                       ("default-graph-uri", DEFAULT_GRAPH),
                       ("named-graph-uri", "urn:g1"), ("named-graph-uri", "urn:g2")]
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"], reads=None) == [
+    assert request_params(job, ["urn:g1", "urn:g2"], reads=None) == [
         ("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"), ("default-graph-uri", DEFAULT_GRAPH)]
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"],
+    assert request_params(job, ["urn:g1", "urn:g2"],
                           reads=frozenset({"urn:g2", "urn:elsewhere"}))[1:] == [
         ("default-graph-uri", DEFAULT_GRAPH), ("named-graph-uri", "urn:g2")]
-    job = Job("SELECT * FROM <urn:g1> { ?s ?p ?o }", Dataset(), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"]) == [("query", job.query)]
-    job = Job("SELECT * { ?s ?p ?o }", Dataset((), ("urn:g2",)), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"])[1:] == [
+    job = Job(read("SELECT * FROM <urn:g1> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1"]) == [("query", job.query.text)]
+    job = Job(read("SELECT * { ?s ?p ?o }"), Dataset((), ("urn:g2",)), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1"])[1:] == [
         ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
-    job = Job("SELECT * { ?s ?p ?o }", Dataset(("urn:g1",), ()), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"])[1:] == [
+    job = Job(read("SELECT * { ?s ?p ?o }"), Dataset(("urn:g1",), ()), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1"])[1:] == [
         ("default-graph-uri", "urn:g1")]
 
 
@@ -305,12 +305,13 @@ def test_a_query_nested_too_deeply_is_refused_before_a_store_is_asked():
 
     from termgraph.errors import QueryTooComplex
     from termgraph.executor.pool import Job
+    from termgraph.sparql.query import read
     from termgraph.sparql.protocol import Dataset
 
     deep = "SELECT * WHERE " + "{ " * 3000 + "?s ?p ?o " + "} " * 3000
     workers = RemoteWorkers("http://127.0.0.1:9/sparql", {"urn:g": 1}, 10.0)
     with pytest.raises(QueryTooComplex):
-        asyncio.run(workers.screen(Job(deep, Dataset(), None, None, None, 100)))
+        asyncio.run(workers.screen(Job(read(deep), Dataset(), "application/sparql-results+json", None, 100)))
 
 
 def test_an_unreachable_store_is_a_clear_error_at_start():
@@ -490,10 +491,11 @@ async def attempt(pool, client: str, query: str = SLOW):
 
     from termgraph.executor.pool import Job
     from termgraph.sparql.protocol import Dataset
+    from termgraph.sparql.query import read
 
     started = time.monotonic()
     try:
-        await pool.run(Job(query, Dataset(), None, None, None, 1_000_000), client)
+        await pool.run(Job(read(query), Dataset(), "application/sparql-results+json", None, 1_000_000), client)
     except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
         return type(exc).__name__, time.monotonic() - started
     return "answered", time.monotonic() - started

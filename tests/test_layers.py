@@ -3,7 +3,6 @@ floor or sideways between the packages of one floor, nothing outside executor/ p
 interface, no route imports a route, and no cycle. A broken fake package proves each rule fails."""
 
 import sys
-from pathlib import Path
 
 from .conftest import ROOT
 

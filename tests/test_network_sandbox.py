@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from termgraph.sparql import guard
 from termgraph.sparql.protocol import Dataset
+from termgraph.sparql.query import read
 from termgraph.errors import ForbiddenQuery
 from termgraph.executor.pool import Job, PoolSettings, QueryPool
 
@@ -108,7 +109,7 @@ def worker():
 
 def run_unscreened(worker, query: str):
     """Send a job straight down the worker's pipe, the up-front check switched off."""
-    worker.conn.send(Job(query, Dataset(), None, None, None, 1_000_000, screen_service=False))
+    worker.conn.send(Job(read(query, screen_service=False), Dataset(), "application/sparql-results+json", None, 1_000_000))
     return worker.conn.recv()
 
 

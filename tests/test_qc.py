@@ -10,6 +10,7 @@ import pytest
 from termgraph import namespaces as ns
 from termgraph.graph import derive, skolem
 from termgraph.executor import engine
+from termgraph.sparql.query import read
 
 ROOT = Path(__file__).resolve().parent.parent
 QC = sorted((ROOT / "queries" / "qc").glob("*.rq"))
@@ -58,7 +59,7 @@ FIXTURES = {
 
 
 def rows_of(store, path):
-    result = engine.run(store, path.read_text(), prefixes=ns.PREFIXES)
+    result = engine.run(store, read(path.read_text(), ns.PREFIX_ITEMS))
     return [{v.value: (row[v.value].value if row[v.value] else None) for v in result.value.variables}
             for row in result.value]
 

@@ -5,6 +5,8 @@ import re
 import pytest
 
 from termgraph.executor import engine
+
+from termgraph.sparql.query import read
 from termgraph import formats
 from termgraph import namespaces as ns
 
@@ -20,7 +22,7 @@ def test_the_readme_has_at_least_five_example_queries():
 
 @pytest.mark.parametrize("query,shown", EXAMPLES, ids=[q.splitlines()[0][:60] for q, _ in EXAMPLES])
 def test_example_query_returns_what_the_readme_shows(data, query, shown):
-    result = engine.run(data.store, query, prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read(query, ns.PREFIX_ITEMS))
     assert formats.table(result.value) == shown
 
 
@@ -38,8 +40,8 @@ def test_the_required_questions_are_answered(question, needle):
 
 def test_the_readme_claim_counts_are_current(data):
     shown = dict(re.findall(r"\| `(source:\d{3})` \|.*\| (\d+) \|\n", README))
-    result = engine.run(data.store, "SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c a tg:Claim ; prov:wasDerivedFrom ?s } "
-                                    "GROUP BY ?s", prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read("SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c a tg:Claim ; prov:wasDerivedFrom ?s } "
+                                    "GROUP BY ?s", ns.PREFIX_ITEMS))
     actual = {formats.shorten(r["s"]): r["n"].value for r in result.value}
     assert shown == actual
 

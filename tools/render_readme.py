@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 
 from termgraph.executor import engine
+
+from termgraph.sparql.query import read
 from termgraph import formats
 from termgraph.graph import load as loader
 from termgraph import namespaces as ns
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def render(data, path: Path) -> str:
     text = path.read_text().strip()
     title = text.splitlines()[0].lstrip("# ").strip()
-    result = engine.run(data.store, text, prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read(text, ns.PREFIX_ITEMS))
     output = formats.table(result.value) if result.form == "SELECT" else str(bool(result.value))
     return f"#### {title}\n\n`queries/examples/{path.name}`\n\n```sparql\n{text}\n```\n\n```text\n{output}\n```\n"
 

@@ -41,9 +41,10 @@ def query(text: str, data=None) -> list[dict] | bool:
     from termgraph import namespaces as ns
     from termgraph import values
     from termgraph.executor import interface as engine
+    from termgraph.sparql.query import read
 
     data = data if data is not None else load()
-    result = engine.run(data.store, text, prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read(text, ns.PREFIX_ITEMS))
     if result.form == "ASK":
         return bool(result.value)
     if result.form == "SELECT":
@@ -62,9 +63,10 @@ def query_frame(text: str, data=None):
         raise ImportError("termgraph.query_frame needs pandas: pip install 'termgraph[pandas]'") from None
     from termgraph import namespaces as ns
     from termgraph.executor import interface as engine
+    from termgraph.sparql.query import read
 
     data = data if data is not None else load()
-    result = engine.run(data.store, text, prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read(text, ns.PREFIX_ITEMS))
     if result.form == "ASK":
         raise TypeError("an ASK query answers with one bool: use termgraph.query")
     columns = [v.value for v in result.value.variables] if result.form == "SELECT" else \

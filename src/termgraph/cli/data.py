@@ -9,6 +9,7 @@ from termgraph import formats
 from termgraph import namespaces as ns
 from termgraph.errors import TermgraphError
 from termgraph.executor import interface as engine
+from termgraph.sparql.query import read
 from termgraph.graph import load as loader
 from termgraph.graph import validate
 from termgraph.paths import default_seeds
@@ -94,7 +95,7 @@ def read_query(args) -> str:
 def cmd_query(args, settings) -> int:
     text = read_query(args)
     data = loader.load(settings)
-    result = engine.run(data.store, text, prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read(text, ns.PREFIX_ITEMS))
     fmt = args.format or ("table" if result.form in ("SELECT", "ASK") else "turtle")
     if fmt == "table":
         if result.form == "ASK":

@@ -15,6 +15,7 @@ import pyoxigraph as ox
 
 from termgraph.executor import bounded
 from termgraph.sparql import guard
+from termgraph.sparql.query import Query
 from termgraph.sparql.protocol import Dataset
 from termgraph.errors import ForbiddenQuery, QuerySyntaxError
 
@@ -29,10 +30,10 @@ def known_graphs(store: ox.Store) -> set[str]:
     return {g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode)}
 
 
-def query_options(shape: guard.QueryShape, dataset: Dataset, union_default: bool) -> dict:
+def query_options(query: Query, dataset: Dataset, union_default: bool) -> dict:
     """The pyoxigraph options for the dataset: protocol parameters override FROM / FROM NAMED."""
-    default = list(dataset.default_graph_uris) or shape.from_graphs
-    named = list(dataset.named_graph_uris) or shape.from_named
+    default = list(dataset.default_graph_uris) or query.from_graphs
+    named = list(dataset.named_graph_uris) or query.from_named
     if not default and not named:
         return {"use_default_graph_as_union": union_default}
     options: dict = {}
@@ -41,44 +42,37 @@ def query_options(shape: guard.QueryShape, dataset: Dataset, union_default: bool
     return options
 
 
-def prepare(store: ox.Store, text: str, dataset: Dataset, union_default: bool = False,
-            prefixes: dict[str, str] | None = None, known: set[str] | None = None,
-            screen_service: bool = True) -> tuple[str, dict]:
-    """Check a query is allowed and work out its dataset; return (form, pyoxigraph options).
-    `screen_service=False` skips the up-front SERVICE check (tests of the sandbox only)."""
-    if not text.strip():
-        raise QuerySyntaxError("the query is empty")
-    guard.check_complexity(text)
-    if screen_service:
-        guard.refuse_service(text)
-    shape = guard.inspect(text, prefixes)
-    guard.check_graphs(shape, known_graphs(store) if known is None else known)
+def prepare(store: ox.Store, query: Query, dataset: Dataset, union_default: bool = False,
+            known: set[str] | None = None) -> dict:
+    """The pyoxigraph options of a query read and checked already (sparql/query.py); FROM and
+    FROM NAMED may name only graphs of the dataset (ForbiddenQuery)."""
+    guard.check_graphs(query, known_graphs(store) if known is None else known)
     # default-graph-uri / named-graph-uri naming a graph the dataset lacks: an empty graph
     # (nothing is ever fetched), as the W3C protocol tests expect.
-    options = query_options(shape, dataset, union_default)
-    if prefixes:
-        options["prefixes"] = prefixes
-    return shape.form or "SELECT", options
+    options = query_options(query, dataset, union_default)
+    if query.prefixes:
+        options["prefixes"] = dict(query.prefixes)
+    return options
 
 
-def run(store: ox.Store, text: str, dataset: Dataset = Dataset(), union_default: bool = False,
-        prefixes: dict[str, str] | None = None, base_iri: str | None = None,
-        known: set[str] | None = None, screen_service: bool = True) -> Result:
-    """Run a read-only query. Raises QuerySyntaxError or ForbiddenQuery with a clear message.
-    `prefixes` are predeclared (the query may still declare its own)."""
-    form, options = prepare(store, text, dataset, union_default, prefixes, known, screen_service)
-    if form == "ASK" and not dataset.given() and not union_default:
-        found = bounded.ask_by_lookup(store, text)
+def run(store: ox.Store, query: Query, dataset: Dataset = Dataset(), union_default: bool = False,
+        base_iri: str | None = None, known: set[str] | None = None) -> Result:
+    """Run a read-only query, read by sparql.query.read (which predeclares its prefixes). Raises
+    QuerySyntaxError or ForbiddenQuery with a clear message."""
+    options = prepare(store, query, dataset, union_default, known)
+    if query.form == "ASK" and not dataset.given() and not union_default:
+        found = bounded.ask_by_lookup(store, query)
         if found is not None:
             return Result("ASK", found)
     if base_iri:
         options["base_iri"] = base_iri
     try:
-        value = store.query(text, **options)
+        value = store.query(query.text, **options)
     except SyntaxError as exc:
-        raise QuerySyntaxError(syntax_message(text, str(exc), prefixes)) from None
+        raise QuerySyntaxError(syntax_message(query.text, str(exc), dict(query.prefixes))) from None
     except OSError:  # the sandbox refused a socket (or the engine failed to open one)
         raise ForbiddenQuery(guard.SERVICE_REFUSED) from None
+    form = query.form
     if isinstance(value, ox.QueryBoolean):
         form = "ASK"
     elif isinstance(value, ox.QuerySolutions):

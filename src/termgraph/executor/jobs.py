@@ -41,19 +41,18 @@ from dataclasses import dataclass
 from termgraph import errors
 from termgraph.executor import engine
 from termgraph import formats
-from termgraph.sparql import guard, protocol
+from termgraph.sparql import guard
+from termgraph.sparql.query import Query
 from termgraph.sparql.protocol import Dataset
 
 
 @dataclass(frozen=True)
 class Job:
-    query: str
+    query: Query  # read and checked once, by the route (sparql/query.py): the worker only runs it
     dataset: Dataset
-    accept: str | None
-    format: str | None
+    media_type: str  # the result's format, chosen by the route (protocol.result_type)
     base_iri: str | None
     max_bytes: int
-    screen_service: bool = True  # False only in tests of the sandbox: no client can set it
     tag: bool = True  # hash a spooled result for its ETag (False for a POST: its answer has none)
     stream: bool = False  # report a spooled result's progress, for sending it while it is written
 
@@ -171,9 +170,8 @@ def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | Non
     `notify`: where a streamed job's progress messages go (the worker's pipe)."""
     sink = None
     try:  # results are lazy: evaluation goes on while they are serialised
-        result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known,
-                            screen_service=job.screen_service)
-        media = protocol.result_type(job.accept, result.form, job.format)
+        result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known)
+        media = job.media_type
         if spool_dir is None:  # (in the server's process: the answer stays in memory)
             return Answer(result.form, media, formats.serialize_result(result.form, result.value, media, job.max_bytes))
         sink = SpoolWriter(job.max_bytes, spool_dir, (result.form, media), job.tag, notify if job.stream else None)

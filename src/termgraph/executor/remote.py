@@ -48,16 +48,16 @@ class BackendError(errors.TermgraphError):
     exit_code = 2
 
 
-def request_params(text: str, job: Job, shape: guard.QueryShape, graphs: list[str],
-                   reads: frozenset | None = ALL_GRAPHS) -> list[tuple[str, str]]:
+def request_params(job: Job, graphs: list[str], reads: frozenset | None = ALL_GRAPHS) -> list[tuple[str, str]]:
     """The protocol parameters sent to the store: the query (with the request's base IRI) and
     the dataset. Protocol graph parameters win over FROM; FROM alone is left to the query.
     `reads`: the named graphs the query may read (examine): only those of the dataset are listed."""
+    text = job.query.text
     query = f"BASE <{job.base_iri}>\n{text}" if job.base_iri else text
     params = [("query", query)]
     default, named = job.dataset.default_graph_uris, job.dataset.named_graph_uris
     if not default and not named:
-        if shape.from_graphs or shape.from_named:
+        if job.query.from_graphs or job.query.from_named:
             return params
         default = (DEFAULT_GRAPH,)
         named = tuple(graphs) if reads is ALL_GRAPHS else tuple(g for g in graphs if g in (reads or ()))
@@ -190,13 +190,10 @@ class RemoteWorkers:
 
     async def screen(self, job: Job) -> None:
         """No sandbox reaches into another server: refuse here what it must not be sent."""
-        guard.check_complexity(job.query)  # as in memory (engine.prepare): too deep a query is refused
-        shape = guard.inspect(job.query)
-        guard.refuse_service(job.query)
-        refusal = await asyncio.to_thread(screen, job.query)
+        refusal = await asyncio.to_thread(screen, job.query.text)  # (the rest was checked as it was read)
         if refusal:
             raise errors.ForbiddenQuery(refusal)
-        guard.check_graphs(shape, set(self.graphs))
+        guard.check_graphs(job.query, set(self.graphs))
 
     def http(self) -> httpx.AsyncClient:
         if self.client is None:  # made inside the event loop, on first use
@@ -248,17 +245,15 @@ class RemoteSlot:
         return ("ok", self.task.result(), time.monotonic() - began)
 
     async def answer(self, job: Job) -> Answer:
-        shape = guard.inspect(job.query)
-        form = shape.form or "SELECT"
-        media = protocol.result_type(job.accept, form, job.format)
-        content_type, body = await self.fetch(job, shape, form)
+        form, media = job.query.form, job.media_type
+        content_type, body = await self.fetch(job, form)
         form, body = await asyncio.to_thread(reserialize, form, body, content_type, media, job.max_bytes)
         return await asyncio.to_thread(spool, form, media, body, self.source.spool_dir, job.tag)
 
-    async def fetch(self, job: Job, shape: guard.QueryShape, form: str) -> tuple[str, bytes]:
+    async def fetch(self, job: Job, form: str) -> tuple[str, bytes]:
         source = self.source
         accept = "application/sparql-results+xml" if form in ("SELECT", "ASK") else GRAPH_ACCEPT
-        params = request_params(job.query, job, shape, source.graphs, examine(job.query)[1])
+        params = request_params(job, source.graphs, examine(job.query.text)[1])
         content = str(httpx.QueryParams(params)).encode()
         for attempt in (1, 2):
             try:

@@ -11,7 +11,8 @@ from fastapi.responses import Response
 from termgraph import namespaces as ns
 from termgraph.errors import BadRequest, MethodNotAllowed, NotFound
 from termgraph import formats
-from termgraph.sparql import guard, protocol
+from termgraph.sparql import protocol
+from termgraph.sparql.query import read
 from termgraph.executor.interface import Job, run_while_connected
 from termgraph.sparql.service_description import describe
 from termgraph.graph.export import release_names
@@ -58,10 +59,10 @@ async def sparql(request: Request) -> Response:
                                     body, limits)
     if parsed is None:
         return service_description(request, state)
-    form = guard.inspect(parsed.query, ns.PREFIX_ITEMS).form or "SELECT"
-    media = protocol.result_type(request.headers.get("accept"), form, parsed.format, html=True)
-    sent_as = media if media != "text/html" else HTML_CARRIER[form in ("SELECT", "ASK")]
-    job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), settings.max_result_bytes,
+    query = read(parsed.query)  # once: the job carries what was read, the executor only runs it
+    media = protocol.result_type(request.headers.get("accept"), query.form, parsed.format, html=True)
+    sent_as = media if media != "text/html" else HTML_CARRIER[query.form in ("SELECT", "ASK")]
+    job = Job(query, parsed.dataset, sent_as, endpoint_url(request, state), settings.max_result_bytes,
               tag=request.method == "GET",  # (HEAD arrives here as GET: manners.py)
               stream=request.method == "POST" and media != "text/html")  # (no ETag to send first)
     answer = await run_job(request, state, job)
