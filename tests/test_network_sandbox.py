@@ -13,7 +13,7 @@ import threading
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from termgraph.sparql import guard
+from termgraph.sparql import guard, protocol
 from termgraph.sparql.protocol import Dataset
 from termgraph.sparql.query import read
 from termgraph.errors import ForbiddenQuery
@@ -109,7 +109,8 @@ def worker():
 
 def run_unscreened(worker, query: str):
     """Send a job straight down the worker's pipe, the up-front check switched off."""
-    worker.conn.send(Job(read(query, screen_service=False), Dataset(), "application/sparql-results+json", None, 1_000_000))
+    unscreened = read(query, screen_service=False)
+    worker.conn.send(Job(unscreened, Dataset(), protocol.result_type(None, unscreened.form), None, 1_000_000))
     return worker.conn.recv()
 
 

@@ -222,7 +222,7 @@ def test_a_bounded_query_gets_the_answer_a_worker_gives(make_pool, query, accept
             except errors.TermgraphError as exc:
                 answers.append((type(exc), exc.status, exc.message))
         return answers
-    assert bounded.runs_here(pool.here, query, has_dataset=False)
+    assert bounded.runs_here(pool.here, ask.query, has_dataset=False)
     here, worker = asyncio.run(both())
     assert here == worker
 
