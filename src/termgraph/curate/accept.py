@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.graph.quotes import Quote, problem
-from termgraph.curate import table
+from termgraph.graph import claims_table as table
 from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import Project, UnknownCurie, expand, load_project
 from termgraph.curate.sources import literal, source_text

@@ -12,7 +12,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from termgraph.graph.quotes import Quote, problem
-from termgraph.curate import anaphora, table
+from termgraph.curate import anaphora
+from termgraph.graph import claims_table as table
 from termgraph.curate.gazetteer import Gazetteer, Mention
 from termgraph.curate.masking import Masked, mask
 from termgraph.curate.patterns import HEAD, PAREN, Found, S, is_a

@@ -1,4 +1,6 @@
-"""The claims table: data/claims/NNN.csv, one row per claim (the one source of truth for claims).
+"""The claims table: data/claims/NNN.csv, one row per claim (the one source of truth for claims),
+and its drafts (NNN.draft.csv: DRAFT_COLUMNS; NNN.entities.draft.csv: ENTITY_COLUMNS). The one
+home of the tables' columns, their reader and writer, and their error (TableUnreadable).
 
 Reading a table checks each cell and reports every problem as "FILE row N, column C: what is
 wrong and how to fix it". Rows are numbered as a spreadsheet shows them: the header is row 1.
@@ -8,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +21,8 @@ from termgraph.errors import TermgraphError
 
 COLUMNS = ("id", "subject", "predicate", "object", "lang", "stance", "qualification",
            "quote", "prefix", "suffix", "note")
+DRAFT_COLUMNS = COLUMNS + ("rule", "confidence", "accept")  # a draft: the drafting rule, its confidence, the curator's y
+ENTITY_COLUMNS = ("id", "kind", "label", "evidence", "rule", "accept")  # entities a draft proposes
 STANCES = {"asserts": ns.TG + "Asserts", "denies": ns.TG + "Denies", "qualifies": ns.TG + "Qualifies"}
 QUALIFICATIONS = {"hedged": ns.TG + "Hedged", "conditional": ns.TG + "Conditional", "partial": ns.TG + "Partial"}
 CLAIM_ID = re.compile(r"^(\d{3})-(\d{3,})$")
@@ -25,8 +30,10 @@ LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
 
 class TableUnreadable(TermgraphError):
-    """A claims table that cannot be read as a table at all (encoding, header)."""
+    """A claims table (or a draft) that cannot be read as a table at all (encoding, header, a row's
+    cells): the same error on every path, a 400 on the web's, exit 2 on the command line's."""
 
+    status = 400
     exit_code = 2
 
 
@@ -70,9 +77,9 @@ class Claim:
         return ns.SOURCE + self.id.split("-")[0]
 
 
-def read_records(path: Path, display: str) -> list[tuple[int, list[str]]]:
-    """The data rows of a table as (spreadsheet row number, cells), leaving out empty rows;
-    raises TableUnreadable."""
+def read_records(path: Path, display: str, columns: tuple[str, ...] = COLUMNS) -> list[tuple[int, list[str]]]:
+    """The data rows of a table whose header is `columns`, as (spreadsheet row number, cells),
+    leaving out empty rows; raises TableUnreadable."""
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
@@ -80,9 +87,9 @@ def read_records(path: Path, display: str) -> list[tuple[int, list[str]]]:
     except UnicodeDecodeError as exc:
         raise TableUnreadable(f"{display}: byte {exc.start} is not UTF-8 (save the table as UTF-8 CSV)") from None
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    if not rows or tuple(rows[0]) != COLUMNS:
+    if not rows or tuple(rows[0]) != tuple(columns):
         found = ",".join(rows[0]) if rows else "an empty file"
-        raise TableUnreadable(f"{display} row 1: the header must be exactly {','.join(COLUMNS)} (found {found})")
+        raise TableUnreadable(f"{display} row 1: the header must be exactly {','.join(columns)} (found {found})")
     return [(n, cells) for n, cells in enumerate(rows[1:], start=2) if any(c.strip() for c in cells)]
 
 
@@ -187,3 +194,34 @@ def write_table(path: Path, rows: list[dict[str, str]]) -> None:
         writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
         writer.writeheader()
         writer.writerows(rows)
+
+
+# --- drafts: rows as dicts, any of the three headers ---------------------------------------------
+
+def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
+    """The rows of a table whose header must be exactly `columns`, as dicts (a draft's cells are
+    checked when it is accepted: claims_table.read_table then reads the result)."""
+    rows = []
+    for number, cells in read_records(path, str(path), columns):
+        if len(cells) != len(columns):
+            raise TableUnreadable(f"{path} row {number}: {len(cells)} cells, expected {len(columns)}")
+        rows.append(dict(zip(columns, cells)))
+    return rows
+
+
+def dump_rows(rows: list[dict[str, str]], columns: tuple[str, ...]) -> str:
+    out = io.StringIO(newline="")
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([row.get(c, "") for c in columns])
+    return out.getvalue()
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], columns: tuple[str, ...]) -> None:
+    """Write atomically: a reader never sees half a table."""
+    text = dump_rows(rows, columns)
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
