@@ -126,10 +126,9 @@ def service_state(root, data, release):
     `release`, so the data is loaded and the release files are written once per test process.
     tests/test_w3c_protocol.py adds the W3C graphs to a service of its own."""
     state = inline_state(Settings(root=root, **TEST_SETTINGS), data=data)
-    # The release files the first /download or /ontology page would write (export() of this
-    # data, web/routes/pages.py:release_files), written once by `release`. test_linked_data.py
-    # tests the writing on first use with an empty cache.
-    state.cache["release"] = dict(release)
+    # The release files build_state writes at start-up (web/state.py: write_release), written
+    # once per run by `release`. test_linked_data.py tests write_release itself.
+    state.release = dict(release)
     yield state
     state.close()
 

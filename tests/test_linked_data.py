@@ -385,31 +385,21 @@ def test_every_release_file_downloads_with_its_media_type(client):
     assert client.get("/download/ontology.html").status_code == 404
 
 
-def test_the_release_files_are_written_once_under_concurrent_first_requests(service_state, tmp_path):
+def test_the_release_files_are_written_at_start_up_never_by_a_request(service_state, tmp_path):
     import dataclasses
-    import threading
-    from types import SimpleNamespace
 
-    from termgraph.web.routes.pages import release_files
-
-    fresh = dataclasses.replace(service_state, cache={}, workdir=tmp_path)
-    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(termgraph=fresh)))
-    results, barrier = [], threading.Barrier(3)
-
-    def first_request():
-        barrier.wait()
-        results.append(release_files(request))
-
-    threads = [threading.Thread(target=first_request) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(300)
-    assert len(results) == 3 and all(r is results[0] for r in results)
     from termgraph.graph.export import release_names
+    from termgraph.web.state import write_release
 
-    assert sorted(results[0]) == sorted(release_names(service_state.store))
-    assert {"termgraph-source-004.ttl", "catalog-v001.xml"} <= set(results[0])
+    written = write_release(service_state.store, tmp_path)
+    assert sorted(written) == sorted(release_names(service_state.store)) and all(p.is_file() for p in written.values())
+    assert {"termgraph-source-004.ttl", "catalog-v001.xml"} <= set(written)
+    bare = dataclasses.replace(service_state, release={}, workdir=tmp_path / "work")
+    from .conftest import app_client
+
+    client = app_client(bare)
+    assert client.get("/download/termgraph.ttl").status_code == 404
+    assert not (tmp_path / "work").exists()  # a request writes nothing
 
 
 def test_the_landing_page_links_every_release_file(client):

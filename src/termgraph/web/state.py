@@ -24,7 +24,7 @@ class ServiceState:
     sizes: dict[str, int]
     pool: QueryPool
     workdir: Path
-    downloads: dict[str, Path] = field(default_factory=dict)
+    release: dict[str, Path] = field(default_factory=dict)  # /download's files by name, written at start-up
     cache: dict = field(default_factory=dict)  # derived views of the (immutable) dataset
 
     def close(self) -> None:
@@ -81,10 +81,20 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             progress(f"starting {settings.workers} query worker(s)"
                      + (f" on {settings.backend}" if settings.backend else ""))
         pool.start()
-        return ServiceState(settings, store, sizes, pool, workdir)
+        return ServiceState(settings, store, sizes, pool, workdir, release=write_release(store, workdir, progress))
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+
+
+def write_release(store: ox.Store, workdir: Path, progress=None) -> dict[str, Path]:
+    """The release files (`termgraph export`'s: /download, and /ontology's HTML), written once at
+    start-up into the work folder, never by a request. By name."""
+    from termgraph.graph import export
+
+    if progress:
+        progress("writing the release files")
+    return {p.name: p for p in export.export(loader.LoadedData(store, []), workdir / "dist")}
 
 
 def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int]]:
@@ -110,7 +120,7 @@ def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) 
     pool.start()
     try:
         pool.here = open_store(settings)  # the bounded queries run on it here (executor/bounded.py)
-        return ServiceState(settings, pool.here, sizes, pool, workdir)
+        return ServiceState(settings, pool.here, sizes, pool, workdir, release=write_release(pool.here, workdir, progress))
     except BaseException:
         pool.close()
         raise

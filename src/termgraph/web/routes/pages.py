@@ -4,7 +4,6 @@ downloads and the offline API docs. HEAD, ETag and gzip come from manners.py."""
 
 from __future__ import annotations
 
-import threading
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -83,24 +82,14 @@ def health(request: Request) -> JSONResponse:
 
 # --- release files ---------------------------------------------------------------------------------
 
-def release_files(request: Request) -> dict:
-    """The release files, written once (on first use, under a lock) into the work folder."""
-    state = state_of(request)
-    with state.cache.setdefault("release-lock", threading.Lock()):
-        if "release" not in state.cache:
-            data = loader.LoadedData(state.store, [])
-            state.cache["release"] = {p.name: p for p in export.export(data, state.workdir / "dist")}
-    return state.cache["release"]
-
-
 @router.get("/download/{name}", summary="Release files (as written by termgraph export)")
 def download(name: str, request: Request) -> Response:
-    available = export.release_names(state_of(request).store)
-    if name not in available:
-        raise NotFound(f"{name}: no such release file; available: {', '.join(available)}")
+    release = state_of(request).release  # written at start-up (web/state.py: write_release)
+    if name not in release:
+        raise NotFound(f"{name}: no such release file; available: {', '.join(release)}")
     fmt = formats.by_suffix("." + name.rsplit(".", 1)[-1])
     media = fmt.media_type if fmt else ("application/xml" if name.endswith(".xml") else "text/html")
-    return html_file(release_files(request)[name], media, {})
+    return html_file(release[name], media, {})
 
 
 def html_file(path, media: str, headers: dict) -> FileResponse:
@@ -125,7 +114,7 @@ def ontology(request: Request) -> Response:
     media = chosen(request, ONTOLOGY_TYPES)
     headers = {"Vary": "Accept", "Link": alternates("/ontology", ONTOLOGY_TYPES)}
     if media == "text/html":
-        return html_file(release_files(request)["termgraph-ontology.html"], "text/html", headers)
+        return html_file(state_of(request).release["termgraph-ontology.html"], "text/html", headers)
     return rdf_response(graph_triples(state_of(request).store, ns.GRAPH_ONTOLOGY), media, headers)
 
 
