@@ -385,6 +385,14 @@ def test_every_link_on_every_page_resolves(client):
     assert missing_anchors(client, pages) == []
 
 
+def test_the_retired_contested_kind_redirects_to_the_disagreements(client):
+    from termgraph.web.routes.terms import KINDS
+
+    r = client.get("/contested/anything", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (301, "/disagreements")
+    assert "contested" not in KINDS and client.get("/contested/x/y", follow_redirects=False).status_code == 301
+
+
 def test_graph_exports_take_contested_from_the_disagreements_graph(client):
     edges = {(e["data"]["source"], e["data"]["relation"], e["data"]["target"]): e["data"]
              for e in client.get("/graph.cyjs").json()["elements"]["edges"]}
@@ -469,3 +477,21 @@ def test_the_home_page_lists_sources_in_the_order_of_the_names_it_shows(client):
     section = html.split('<h2 id="sources">', 1)[1].split("</ul>", 1)[0]
     shown = re.findall(r'<li><a href="/source/\d+">([^<]+)</a>', section)
     assert len(shown) >= 5 and shown == sorted(shown, key=str.casefold)
+
+
+def kinds_without_resource(store, kinds) -> list[str]:
+    """The kinds of /{kind}/{name} page that no resource of the graph has."""
+    import pyoxigraph as ox
+
+    from termgraph import namespaces as ns
+
+    subjects = {q.subject.value for q in store.quads_for_pattern(None, None, None, None)
+                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ns.BASE)}
+    return [k for k in kinds if not any(s.startswith(f"{ns.BASE}{k}/") for s in subjects)]
+
+
+def test_every_page_kind_a_route_offers_has_a_resource(service_state):
+    from termgraph.web.routes.terms import KINDS
+
+    assert kinds_without_resource(service_state.store, KINDS) == []
+    assert kinds_without_resource(service_state.store, KINDS + ("contested",)) == ["contested"]  # the retired kind

@@ -27,17 +27,16 @@ COUNTS = ns.sparql_prefixes() + """
 SELECT
   (COUNT(DISTINCT ?concept) AS ?concepts) (COUNT(DISTINCT ?system) AS ?systems)
   (COUNT(DISTINCT ?source) AS ?sources) (COUNT(DISTINCT ?claim) AS ?claims)
-  (COUNT(DISTINCT ?contested) AS ?contestedStatements)
 WHERE {
   { ?concept a tg:Concept } UNION { ?system a tg:AISystem } UNION { ?source a tg:Source }
-  UNION { ?claim a tg:Claim } UNION { ?contested a tg:ContestedStatement }
+  UNION { ?claim a tg:Claim }
 }
 """
 
 
 def counts(store) -> dict[str, int]:
     row = next(iter(store.query(COUNTS)))
-    return {k: int(row[k].value) for k in ("concepts", "systems", "sources", "claims", "contestedStatements")}
+    return {k: int(row[k].value) for k in ("concepts", "systems", "sources", "claims")}
 
 
 def listing(store, cls: str) -> list[tuple[str, str]]:

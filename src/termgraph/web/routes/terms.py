@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from termgraph import namespaces as ns
 from termgraph.errors import NotFound
@@ -20,9 +20,9 @@ from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, state
 
 router = APIRouter()
 
-KINDS = ("concept", "system", "org", "source", "claim", "contested", "rule")
+KINDS = ("concept", "system", "org", "source", "claim", "rule")
 KIND_NAMES = {"concept": "Term", "system": "AI system", "org": "Organisation", "source": "Source",
-              "claim": "Claim", "rule": "Rule that finds disagreements", "contested": "Contested statement"}
+              "claim": "Claim", "rule": "Rule that finds disagreements"}
 def own_iri(path: str) -> str:
     """The IRI of a termgraph URL path ('concept/x'). A name with characters no IRI may hold (a
     space, '<', a control character, an undecodable byte) names nothing here: 404."""
@@ -65,6 +65,12 @@ def disagreement(rule: str, name: str, request: Request) -> Response:
     sides = dis.sides(describe.claims(state.store, found.claims, who))
     return render.page(request, "disagreement.html", headers=headers, title=found.label, d=found, sides=sides,
                        about=[(i, who.label(i)) for i in found.about], alternates=TERM_TYPES[1:])
+
+
+@router.get("/contested/{name:path}", include_in_schema=False)
+def contested(name: str) -> Response:
+    """The retired /contested kind (no resource ever had it): old links go to the disagreements."""
+    return RedirectResponse("/disagreements", status_code=301)
 
 
 @router.get("/{kind}/{name}", summary="Dereference a termgraph IRI (concept, system, org, source, claim, rule)")
