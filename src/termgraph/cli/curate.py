@@ -3,7 +3,30 @@ pip install 'termgraph[curate]')."""
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+
+from termgraph.errors import TermgraphError
+
+# The curate extra's packages, by import name (pyproject.toml: [project.optional-dependencies] curate).
+CURATE_PACKAGES = ("spacy", "trafilatura", "lxml_html_clean", "ahocorasick")
+
+
+class MissingExtra(TermgraphError):
+    """A command of the curation toolchain on a server install (without the curate extra)."""
+
+
+def need_curate_extra(command: str) -> None:
+    """One line naming the extra to install, before the command starts, when a package is missing."""
+    missing = []
+    for name in CURATE_PACKAGES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    if missing:
+        raise MissingExtra(f"termgraph {command} needs the curate extra: pip install 'termgraph[curate]' "
+                           f"(missing: {', '.join(missing)})")
 
 
 def add_commands(sub) -> None:
@@ -25,6 +48,7 @@ def add_commands(sub) -> None:
 
 
 def cmd_source_add(args, settings) -> int:
+    need_curate_extra("source add")
     from termgraph.curate.sources import add_source
 
     info = add_source(settings.root, args.article, args.title, args.publisher, args.url, args.date)
@@ -34,6 +58,7 @@ def cmd_source_add(args, settings) -> int:
 
 
 def cmd_draft(args, settings) -> int:
+    need_curate_extra("draft")
     from termgraph.curate import accept, draft
 
     number = args.number.zfill(3)

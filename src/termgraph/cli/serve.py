@@ -60,7 +60,10 @@ def cmd_serve(args, settings) -> int:
         "store_dir": args.store, "store_in_memory": args.in_memory, "backend": args.backend,
     }.items() if v is not None and v != ()})
     if settings.curate:
+        from termgraph.cli.curate import need_curate_extra
         from termgraph.web.requests import is_loopback
+
+        need_curate_extra("serve --curate")
 
         if not is_loopback(settings.host):
             raise TermgraphError(f"--curate edits files on this machine: serve it on a loopback host "
