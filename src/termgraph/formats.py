@@ -19,7 +19,7 @@ from termgraph import namespaces as ns
 from termgraph.errors import ResultTooLarge
 
 SOLUTIONS, GRAPH, DATASET, PAGE = "solutions", "graph", "dataset", "page"
-W3C_FORMATS = "http://www.w3.org/ns/formats/"
+W3C_FORMATS = ns.FORMATS
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,8 @@ SCHEMA = "https://schema.org/"
 SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"  # the W3C's IRIs for formats (sd:resultFormat)
+ENTAILMENT = "http://www.w3.org/ns/entailment/"
 
 PREFIXES = {
     "tg": TG,

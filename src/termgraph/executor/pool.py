@@ -2,9 +2,10 @@
 that count the wait, preemption of heavy clients' queries when a light client waits, and
 replacement of any worker that dies or is stopped.
 
-The pool only schedules; its workers come from a source (workers.py): processes forked from
-one copy of the data (in memory or an on-disk store), or slots on a SPARQL store elsewhere
-(remote.py). A query that runs past its time limit is stopped for real: a process worker is
+The pool schedules; it answers itself only the queries whose shape bounds their cost (on `here`,
+the dataset in this process: executor/bounded.py). Its workers come from a source (workers.py):
+processes forked from one copy of the data (in memory or an on-disk store), or slots on a SPARQL
+store elsewhere (remote.py). A query that runs past its time limit is stopped for real: a process worker is
 killed (its CPU is released at once) and a fresh one forked (milliseconds); a remote query's
 request is cancelled.
 """

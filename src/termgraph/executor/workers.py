@@ -1,6 +1,6 @@
 """The server's side of the query workers: a worker is anything the pool can hand a job to, stop
 and replace. Here the local kind, processes forked by the zygote (zygote.py); `remote.py` has
-the kind that sends each job to a SPARQL store elsewhere. The pool (pool.py) only schedules.
+the kind that sends each job to a SPARQL store elsewhere. The pool (pool.py) schedules.
 
 A worker source has `start()` (before any thread starts), `spawn()` (blocking: a fresh worker),
 `async screen(job)` (refuse a job up front, before it waits for a worker) and `close()`.

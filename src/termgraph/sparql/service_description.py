@@ -31,7 +31,7 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | 
         ox.Triple(service, N(rdf + "type"), N(sd + "Service")),
         ox.Triple(service, N(sd + "endpoint"), service),
         ox.Triple(service, N(sd + "supportedLanguage"), N(sd + "SPARQL11Query")),
-        ox.Triple(service, N(sd + "defaultEntailmentRegime"), N("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, N(sd + "defaultEntailmentRegime"), N(ns.ENTAILMENT + "Simple")),
         ox.Triple(service, N(ns.DCTERMS + "title"), L("termgraph SPARQL endpoint (read-only)", language="en")),
         ox.Triple(service, N(sd + "defaultDataset"), dataset),
         ox.Triple(dataset, N(rdf + "type"), N(sd + "Dataset")),

@@ -143,9 +143,7 @@ def service_description(request: Request, state: ServiceState) -> Response:
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
-SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#",
-               "dcterms": "http://purl.org/dc/terms/", "formats": "http://www.w3.org/ns/formats/",
-               **formats.ns.PREFIXES}
+SD_PREFIXES = {"sd": ns.SD, "void": ns.VOID, "dcterms": ns.DCTERMS, "formats": ns.FORMATS, **ns.PREFIXES}
 
 
 @router.get("/rdf-graphs", summary="Graph Store Protocol (read): one graph of the dataset",
