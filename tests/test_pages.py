@@ -495,3 +495,17 @@ def test_every_page_kind_a_route_offers_has_a_resource(service_state):
 
     assert kinds_without_resource(service_state.store, KINDS) == []
     assert kinds_without_resource(service_state.store, KINDS + ("contested",)) == ["contested"]  # the retired kind
+
+
+def test_the_pages_fixed_queries_have_one_home_and_the_claim_row_one_pattern():
+    """web/page_queries.py runs every fixed query of the pages, each a named function; the
+    disagreement pages' own (disagreements.py, termpage.py) are kept apart on purpose."""
+    import re
+
+    from .conftest import ROOT
+
+    web = ROOT / "src" / "termgraph" / "web"
+    runs = {p.relative_to(web).as_posix() for p in web.rglob("*.py") if re.search(r"\bstore\.query\(", p.read_text())}
+    assert runs == {"page_queries.py", "disagreements.py", "termpage.py"}
+    pattern = "rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o"
+    assert [p.name for p in web.rglob("*.py") if pattern in p.read_text()] == ["page_queries.py"]

@@ -16,6 +16,7 @@ from termgraph.graph import skolem
 from termgraph.graph.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
 from termgraph import formats
+from termgraph.web import page_queries as queries
 from termgraph.web import render
 from termgraph.web.policy import policy_for_file
 from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, graph_response, public_base, rdf_response, state_of
@@ -23,33 +24,12 @@ from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, graph
 router = APIRouter()
 SWAGGER = "/static/vendor/swagger-ui-dist-5.35.0"
 
-COUNTS = ns.sparql_prefixes() + """
-SELECT
-  (COUNT(DISTINCT ?concept) AS ?concepts) (COUNT(DISTINCT ?system) AS ?systems)
-  (COUNT(DISTINCT ?source) AS ?sources) (COUNT(DISTINCT ?claim) AS ?claims)
-WHERE {
-  { ?concept a tg:Concept } UNION { ?system a tg:AISystem } UNION { ?source a tg:Source }
-  UNION { ?claim a tg:Claim }
-}
-"""
-
-
-def counts(store) -> dict[str, int]:
-    row = next(iter(store.query(COUNTS)))
-    return {k: int(row[k].value) for k in ("concepts", "systems", "sources", "claims")}
-
-
-def listing(store, cls: str) -> list[tuple[str, str]]:
-    q = ns.sparql_prefixes() + f"SELECT ?x ?l WHERE {{ ?x a {cls} ; rdfs:label ?l }} ORDER BY LCASE(?l)"
-    return [(r["x"].value, r["l"].value) for r in store.query(q)]
-
-
 @router.get("/", summary="Landing page", include_in_schema=False)
 def index(request: Request) -> Response:
     store = state_of(request).store
-    return render.page(request, "index.html", title="termgraph", counts=counts(store),
-                       concepts=listing(store, "tg:Concept"), systems=listing(store, "tg:AISystem"),
-                       sources=sources_by_name(store), orgs=listing(store, "schema:Organization"),
+    return render.page(request, "index.html", title="termgraph", counts=queries.counts(store),
+                       concepts=queries.listing(store, "tg:Concept"), systems=queries.listing(store, "tg:AISystem"),
+                       sources=sources_by_name(store), orgs=queries.listing(store, "schema:Organization"),
                        release_suffixes=list(export.FORMATS), per_source=per_source_files(store))
 
 
@@ -58,7 +38,7 @@ def sources_by_name(store) -> list[tuple[str, str]]:
     from termgraph.web import views
 
     names = views.source_names(store)
-    return sorted(listing(store, "tg:Source"), key=lambda s: (names.get(s[0], s[1]).casefold(), s[0]))
+    return sorted(queries.listing(store, "tg:Source"), key=lambda s: (names.get(s[0], s[1]).casefold(), s[0]))
 
 
 def per_source_files(store) -> list[tuple[str, str]]:
