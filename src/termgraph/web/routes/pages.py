@@ -17,7 +17,7 @@ from termgraph.graph.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
 from termgraph import formats
 from termgraph.web import page_queries as queries
-from termgraph.web import render
+from termgraph.web import render, views
 from termgraph.web.policy import policy_for_file
 from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, graph_response, public_base, rdf_response, state_of
 
@@ -26,26 +26,21 @@ SWAGGER = "/static/vendor/swagger-ui-dist-5.35.0"
 
 @router.get("/", summary="Landing page", include_in_schema=False)
 def index(request: Request) -> Response:
-    store = state_of(request).store
+    state = state_of(request)
+    store, names = state.store, views.names(state.store, state.cache).labels  # (the sources' names: read once)
     return render.page(request, "index.html", title="termgraph", counts=queries.counts(store),
                        concepts=queries.listing(store, "tg:Concept"), systems=queries.listing(store, "tg:AISystem"),
-                       sources=sources_by_name(store), orgs=queries.listing(store, "schema:Organization"),
-                       release_suffixes=list(export.FORMATS), per_source=per_source_files(store))
+                       sources=sources_by_name(store, names), orgs=queries.listing(store, "schema:Organization"),
+                       release_suffixes=list(export.FORMATS), per_source=per_source_files(store, names))
 
 
-def sources_by_name(store) -> list[tuple[str, str]]:
+def sources_by_name(store, names: dict[str, str]) -> list[tuple[str, str]]:
     """(IRI, full label) of each source, in the order of the short names the page shows first."""
-    from termgraph.web import views
-
-    names = views.source_names(store)
     return sorted(queries.listing(store, "tg:Source"), key=lambda s: (names.get(s[0], s[1]).casefold(), s[0]))
 
 
-def per_source_files(store) -> list[tuple[str, str]]:
+def per_source_files(store, names: dict[str, str]) -> list[tuple[str, str]]:
     """(file name, source's name) of each per-source OWL file, by source."""
-    from termgraph.web import views
-
-    names = views.source_names(store)
     return [(f"termgraph-source-{iri.rsplit('/', 1)[-1]}.ttl", names.get(iri, iri.rsplit("/", 1)[-1]))
             for iri in sorted(source.value for source in export.views(loader.LoadedData(store, [])).values())]
 
