@@ -99,20 +99,22 @@ def add_w3c_graphs(store) -> None:
         store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
 
 
-def inline_state(settings: Settings, prepare=None, data=None):
+def inline_state(settings: Settings, prepare=None, data=None, with_release: bool = False):
     """A ServiceState whose queries run in-process (executor/inline.py): no worker processes. The
     SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it). `data`: an
-    already loaded dataset to serve (read-only) instead of loading one."""
+    already loaded dataset to serve (read-only) instead of loading one. `with_release`: write the
+    release files as build_state does at start-up (/download, /ontology's HTML; ~1 s)."""
     import tempfile
 
     from termgraph.executor.inline import InlinePool
-    from termgraph.web.state import ServiceState
+    from termgraph.web.state import ServiceState, write_release
 
     data = data if data is not None else loader.load(settings)
     if prepare:
         prepare(data.store)
     workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
-    return ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir)
+    release = write_release(data.store, workdir) if with_release else {}
+    return ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir, release=release)
 
 
 TEST_SETTINGS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,

@@ -88,7 +88,10 @@ def ontology(request: Request) -> Response:
     media = chosen(request, ONTOLOGY_TYPES)
     headers = {"Vary": "Accept", "Link": alternates("/ontology", ONTOLOGY_TYPES)}
     if media == "text/html":
-        return html_file(state_of(request).release["termgraph-ontology.html"], "text/html", headers)
+        page = state_of(request).release.get("termgraph-ontology.html")
+        if page is None:  # (a service built without its release files: build_state always writes them)
+            raise NotFound("the ontology's HTML page is not among this service's release files; ask for RDF")
+        return html_file(page, "text/html", headers)
     return rdf_response(graph_triples(state_of(request).store, ns.GRAPH_ONTOLOGY), media, headers)
 
 
