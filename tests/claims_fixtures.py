@@ -28,6 +28,8 @@ def make_root(tmp: Path, rows: list[dict[str, str]] | None = None, text: str = T
     root = tmp / "root"
     for sub in ("ontology", "shapes", "data/curated"):
         shutil.copytree(ROOT / sub, root / sub)
+    for name in ("disagreements.csv", "disagreements.ttl"):  # they name the project's own claims
+        (root / "data/curated" / name).unlink(missing_ok=True)
     (root / "data/claims").mkdir(parents=True)
     (root / "data/sources").mkdir(parents=True)
     (root / "data/sources/000_c3058e96d281f648.txt").write_text(text, encoding="utf-8")

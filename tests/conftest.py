@@ -54,6 +54,8 @@ def small_copy(dest: Path) -> Path:
 
     for sub in ("ontology", "shapes", "data/curated"):
         shutil.copytree(ROOT / sub, dest / sub)
+    for name in ("disagreements.csv", "disagreements.ttl"):  # they name claims of every source
+        (dest / "data" / "curated" / name).unlink()
     (dest / "data" / "claims").mkdir()
     for name in ("000.csv", "000.ttl"):
         shutil.copy(ROOT / "data" / "claims" / name, dest / "data" / "claims")
@@ -112,9 +114,12 @@ def inline_state(settings: Settings, prepare=None, data=None, with_release: bool
     data = data if data is not None else loader.load(settings)
     if prepare:
         prepare(data.store)
+    from termgraph.web.state import with_quote_status
+
     workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
     release = write_release(data.store, workdir) if with_release else {}
-    return ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir, release=release)
+    return with_quote_status(ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir,
+                                          release=release), None)
 
 
 TEST_SETTINGS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,

@@ -29,6 +29,7 @@ from termgraph.web.state import build_state
 
 from . import test_w3c_protocol as w3c
 from .conftest import ROOT, W3C_GRAPHS, add_w3c_graphs
+from . import test_endpoint as endpoint
 from .test_readme import EXAMPLES
 
 LIMITS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,
@@ -166,6 +167,12 @@ def test_w3c_protocol_from_the_store(store_client, test):
 
 
 @pytest.mark.live
+@pytest.mark.parametrize("case", list(endpoint.DATASET_CASES))
+def test_the_dataset_of_a_request_from_the_store(store_client, case):
+    endpoint.test_the_dataset_of_a_request(store_client, case)
+
+
+@pytest.mark.live
 def test_a_worker_stopped_at_the_time_limit_is_replaced_by_one_that_reopens_the_store(store_client):
     slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
     pool = store_client.app.state.termgraph.pool
@@ -237,6 +244,14 @@ def test_a_request_without_a_dataset_gets_the_dataset_explicitly():
     job = Job(read("SELECT * { ?s ?p ?o }"), Dataset(("urn:g1",), ()), "application/sparql-results+json", None, 100)
     assert request_params(job, ["urn:g1"])[1:] == [
         ("default-graph-uri", "urn:g1")]
+    job = Job(read("SELECT * FROM NAMED <urn:g2> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1", "urn:g2"])[1:] == [
+        ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
+    job = Job(read("SELECT * FROM <urn:g1> FROM NAMED <urn:g2> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1", "urn:g2"]) == [("query", job.query.text)]
+    job = Job(read("SELECT * FROM <urn:g1> { ?s ?p ?o }"), Dataset((), ("urn:g2",)), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1", "urn:g2"])[1:] == [
+        ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
 
 
 @pytest.mark.parametrize("query,reason", [
@@ -385,6 +400,12 @@ def test_w3c_protocol_through_each_backend(backend_client, test):
 
 
 @pytest.mark.live
+@pytest.mark.parametrize("case", list(endpoint.DATASET_CASES))
+def test_the_dataset_of_a_request_through_each_backend(backend_client, case):
+    endpoint.test_the_dataset_of_a_request(backend_client, case)
+
+
+@pytest.mark.live
 @pytest.mark.parametrize("test", UPDATES[:3], ids=lambda t: str(t).rsplit("#", 1)[-1])
 def test_updates_never_reach_a_backend(backend_client, test):
     w3c.test_update_is_refused_and_changes_nothing(backend_client, test)
@@ -516,7 +537,8 @@ def test_a_full_queue_is_refused_at_once_and_waiting_counts_in_the_time_limit(se
 
     first, late = asyncio.run(crowd())
     assert late[0] == "Overloaded" and late[1] < 0.5
-    assert all(kind == "QueryTimeout" and 1.9 < took < 3.0 for kind, took in first), first
+    # (a waiting query is not started with less than a quarter of the limit left: refused at 1.5 s)
+    assert all(kind == "QueryTimeout" and 1.4 < took < 3.0 for kind, took in first), first
     pool.close()
 
 
@@ -526,6 +548,9 @@ def test_the_per_client_cap_and_preemption_hold_in_front_of_a_store(servers):
     import asyncio
 
     pool = remote_pool(servers["OXIGRAPH1"] + "/query", workers=1, timeout=6.0, per_client=1)
+    import time
+
+    pool.ledger.spent["heavy"].append((time.monotonic(), 6.0, False))  # its last query ran to the limit
 
     async def scene():
         heavy = asyncio.create_task(attempt(pool, "heavy"))

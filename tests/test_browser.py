@@ -28,7 +28,8 @@ AXE = ROOT / "tests" / "vendor" / "axe-core-4.11.0" / "axe.min.js"
 PAGES = ["", "concepts", "concept/large-language-model", "concept/generative-ai", "system/bert", "source/000",
          "claim/004-015", "disagreements", "disagreement/fixture/bert-generative",
          "compare?a=concept/large-language-model&b=concept/foundation-model", "compare?a=source/002&b=source/004",
-         "search?q=LLM", "viewer", "query", "no/such/page"]
+         "search?q=LLM", "viewer", "query", "sparql", "rdf-graphs?graph=https%3A%2F%2Fw3id.org%2Ftermgraph%2Fgraph%2Fview%2F004",
+         "no/such/page"]
 
 
 @pytest.fixture(scope="module")
@@ -134,6 +135,8 @@ def test_from_the_landing_page_two_clicks_answer_is_an_llm_a_kind_of_generative_
 
 def test_term_page_claims_table_filters_by_source_relation_and_stance(page, server):
     page.goto(server + "concept/large-language-model")
+    assert not page.locator("select[data-col=source]").is_visible()  # folded away until asked for
+    page.locator("#every-claim > summary").click()
     rows = page.locator("#claims tr[data-source]")
     total = rows.count()
     page.select_option("select[data-col=source]", "https://w3id.org/termgraph/source/004")
@@ -142,6 +145,25 @@ def test_term_page_claims_table_filters_by_source_relation_and_stance(page, serv
     assert 0 < len(shown) < total
     assert all(r.get_attribute("data-source").endswith("/004") and r.get_attribute("data-stance") == "denies"
                for r in shown)
+
+
+def test_a_term_page_opens_with_its_summary_and_contents_and_stacks_its_tables_on_a_phone(browser, server):
+    context, pg, _, violations = open_page(browser, server, 400)
+    pg.goto(server + "concept/large-language-model")
+    summary = pg.locator("section.summary")
+    assert summary.is_visible() and "They disagree on whether" in summary.inner_text()
+    assert summary.bounding_box()["y"] < 700  # the answer comes first, above the fold
+    pg.locator("nav.toc a", has_text="Every claim").click()
+    assert pg.locator("#every-claim").get_attribute("open") is not None  # the contents link opens it
+    cells = pg.evaluate("[...document.querySelectorAll('table#claims tr[data-source]')].slice(0, 5)"
+                        ".map(tr => [getComputedStyle(tr).display, tr.querySelector('blockquote').getBoundingClientRect().width])")
+    assert all(display == "block" and width > 250 for display, width in cells), cells  # whole lines, not fragments
+    pg.locator("#every-claim > summary").click()
+    height = pg.evaluate("document.documentElement.scrollHeight")
+    shot(pg, "large-language-model-summary-400")
+    context.close()
+    assert height < 60_000, height  # (274,000 px before: every claim unfolded, quotes in two-letter columns)
+    assert violations == [], violations
 
 
 def test_matrix_cell_shows_its_quote_on_focus_and_links_to_the_claim(page, server):
@@ -215,6 +237,49 @@ def test_an_edge_shows_who_says_so_with_quotes_in_the_panel(page, server):
     shot(page, "viewer-edge-panel")
 
 
+def test_viewer_labels_are_readable_and_an_edge_counts_its_sources(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    sizes = page.evaluate("""() => ({zoom: cy.zoom(), node: parseFloat(cy.nodes()[0].style('font-size')),
+        edge: parseFloat(cy.edges()[0].style('font-size'))})""")
+    assert sizes["node"] * sizes["zoom"] >= 10 and sizes["edge"] * sizes["zoom"] >= 9, sizes
+    core = page.evaluate("""() => cy.nodes('[?core]').map(n => { const p = n.renderedPosition();
+        return p.x >= 0 && p.y >= 0 && p.x <= cy.width() && p.y <= cy.height(); })""")
+    assert core and all(core)  # the core terms in view at 1400 px
+    edge = "concept/large-language-model|sub class of|concept/generative-ai"
+    tally = page.evaluate(f"() => cy.getElementById({json.dumps(edge)}).data('tally')")
+    yes = len({c["source"] for c in page.evaluate(f"() => cy.getElementById({json.dumps(edge)}).data('claims')")
+               if c["stance"] == "asserts"})
+    assert tally.startswith(f"{yes} yes") and "with reservations" in tally
+    page.evaluate(f"() => cy.getElementById({json.dumps(edge)}).emit('tap')")
+    assert page.locator("#panel .tally").inner_text() == f"Sources: {tally}."
+
+
+def test_finding_a_term_keeps_core_terms_in_view(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    page.fill("#search", "GPT-4")
+    page.click("#find button[type=submit]")
+    page.wait_for_function("() => document.getElementById('status').textContent.startsWith('Found GPT-4')")
+    seen = page.evaluate("""() => cy.nodes('[?core], .found').map(n => { const p = n.renderedPosition();
+        return [n.id(), p.x >= 0 && p.y >= 0 && p.x <= cy.width() && p.y <= cy.height()]; })""")
+    inside = dict(seen)
+    assert inside["system/gpt-4"] and sum(inside.values()) >= 3, seen  # the term found and core terms beside it
+    assert page.evaluate("() => cy.zoom()") >= 0.7
+    shot(page, "viewer-find-gpt-4")
+
+
+def test_only_no_draws_each_denial_labelled(page, server):
+    page.goto(server + "viewer")
+    drawn(page)
+    page.uncheck("input.stance[value=asserts]")
+    page.uncheck("input.stance[value=qualifies]")
+    labels = page.evaluate("() => cy.edges(':visible').map(e => [e.style('label'), e.hasClass('denial')])")
+    assert labels and all(denial and label.startswith(("is not", "does not")) and " no" in label
+                          for label, denial in labels), labels
+    shot(page, "viewer-only-no")
+
+
 def test_a_source_filter_hides_other_sources_lines_and_what_they_leave_unconnected(page, server):
     page.goto(server + "viewer")
     drawn(page)
@@ -274,6 +339,42 @@ def test_query_ui_runs_a_query_and_shows_rows(page, server):
     page.mouse.move(grip["x"] + 80, grip["y"] + 5, steps=8)
     page.mouse.up()
     assert any(after > was + 20 for after, was in zip(page.evaluate(widths), before)), (before, page.evaluate(widths))
+
+
+def test_query_ui_runs_an_example_without_prefix_lines_and_shows_whole_cells(page, server):
+    page.goto(server + "query")
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=60_000)
+    query = page.evaluate("yasgui.getTab().getQuery()")
+    assert "PREFIX" not in query and "tg:" in query
+    assert page.locator(".yasqe .gutterErrorBar *").count() == 0  # the editor knows the predeclared prefixes
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".yasr table tbody tr", timeout=60_000)
+    assert page.locator(".yasr table.ellipseTable").count() == 0
+    cut = page.evaluate("[...document.querySelectorAll('.yasr table tbody td')].filter(td => td.scrollWidth > td.clientWidth + 1).length")
+    assert cut == 0
+    assert page.locator(".yasr table tbody td a", has_text="source:000").count() > 0  # IRIs with the prefixes
+    shot(page, "query-results-1400")
+
+
+def test_query_ui_shows_an_error_as_a_sentence(page, server):
+    page.goto(server + "query")
+    page.wait_for_selector(".yasqe .CodeMirror", timeout=60_000)
+    page.evaluate("yasgui.getTab().setQuery('SELEC ?x WHERE { ?x ?p ?o }') && null")
+    page.click(".yasqe_queryButton")
+    page.wait_for_selector(".query-error", timeout=60_000)
+    text = page.locator(".query-error").inner_text()
+    assert "The query was not run (400 QuerySyntaxError)" in text and "not a query form: SELEC" in text
+    assert "{" not in text
+    shot(page, "query-error-1400")
+
+
+def test_a_named_graphs_link_opens_a_page(page, server):
+    page.goto(server + "sparql")
+    assert page.get_by_label("Query").count() == 1
+    page.locator("a", has_text="https://w3id.org/termgraph/graph/view/004").click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "Graph view/004"
+    assert page.locator("table.triples tbody tr").count() > 10
 
 
 def test_pages_fit_400_px_and_are_kept_as_screenshots(browser, server):

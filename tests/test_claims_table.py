@@ -143,7 +143,7 @@ def test_literal_predicates_come_from_the_ontology(tmp_path):
 
 BAD_ROWS = [
     (dict(stance="assert"), "row 2, column stance: 'assert' is not one of asserts, denies, qualifies"),
-    (dict(stance="qualifies"), "row 2, column qualification: a qualifies claim needs one of hedged, conditional, partial"),
+    (dict(stance="qualifies"), "row 2, column qualification: a qualifies claim needs one of hedged, conditional, only-when, partial"),
     (dict(qualification="hedged"), "row 2, column qualification: must be empty unless stance is qualifies"),
     (dict(stance="qualifies", qualification="maybe"), "row 2, column qualification: 'maybe' is not one of hedged"),
     (dict(id="000-1"), "row 2, column id: '000-1' is not a claim id 000-MMM"),

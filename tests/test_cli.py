@@ -33,8 +33,8 @@ def run(capsys, *argv):
     return code, out, err
 
 
-def test_validate_exit_0_when_valid(capsys, broken_root):
-    code, out, _ = run(capsys, "--root", str(broken_root), "validate")
+def test_validate_exit_0_when_valid(capsys, broken_root, seeds):
+    code, out, _ = run(capsys, "--root", str(broken_root), "validate", "--seeds", str(seeds))
     from termgraph.graph.files import project_files
 
     assert code == 0 and out == (f"valid: {len(project_files(broken_root))} files conform to the shapes\n"
@@ -50,10 +50,10 @@ def broken_root(tmp_path):
     return small_copy(tmp_path / "root")
 
 
-def test_validate_exit_1_with_report_when_invalid(capsys, broken_root):
+def test_validate_exit_1_with_report_when_invalid(capsys, broken_root, seeds):
     path = broken_root / "data" / "claims" / "000.ttl"
     path.write_text(path.read_text().replace("tg:stance tg:Denies", "tg:stance tg:Maybe", 1))
-    code, out, _ = run(capsys, "--root", str(broken_root), "validate")
+    code, out, _ = run(capsys, "--root", str(broken_root), "validate", "--seeds", str(seeds))
     assert code == 1
     assert "invalid" in out and "tgsh:ClaimStanceShape" in out and "claim:000-" in out
 
@@ -95,7 +95,28 @@ def test_query_from_file(capsys, root):
 
 def test_syntax_error_is_a_message_and_exit_2(capsys):
     code, out, err = run(capsys, "query", "SELEC ?x WHERE { ?x ?p ?o }")
-    assert code == 2 and "syntax error" in err.lower() and "Traceback" not in err
+    assert code == 2 and err == ("termgraph: error: SPARQL syntax error: not a query form: SELEC; a query begins "
+                                 "with SELECT, CONSTRUCT, ASK or DESCRIBE (after any PREFIX and BASE lines)\n")
+
+
+@pytest.mark.parametrize("query,word", [("PREFIX x: <http://e/> BASE <http://e/> ASKK { ?x ?p ?o }", "ASKK"),
+                                        ("?x WHERE {}", "?x"), ("{ }", "{")])
+def test_a_query_without_a_form_says_which_word_came_instead(capsys, query, word):
+    code, _, err = run(capsys, "query", query)
+    assert code == 2 and f"not a query form: {word};" in err
+
+
+def test_a_syntax_error_after_the_form_says_what_was_expected_where(capsys):
+    code, _, err = run(capsys, "query", "SELECT ?x WHERE { ?x ?p ?o ")
+    assert code == 2 and "SPARQL syntax error at line 1, column" in err and "expected" in err
+
+
+def test_version(capsys):
+    from importlib.metadata import version
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0 and capsys.readouterr().out == f"termgraph {version('termgraph')}\n"
 
 
 def test_updates_are_refused(capsys):
@@ -213,7 +234,7 @@ def test_the_help_examples_name_real_files(root, help_text):
 
 def test_a_format_that_does_not_fit_the_result_is_one_line(capsys):
     code, _, err = run(capsys, "query", "ASK {}", "--format", "turtle")
-    assert code == 2 and err == "termgraph: error: --format turtle does not fit a ASK result; use one of json, xml, csv, tsv\n"
+    assert code == 2 and err == "termgraph: error: --format turtle does not fit an ASK result; use one of json, xml, csv, tsv\n"
 
 
 def test_the_readme_command_line_block_is_the_real_help(root, help_text):

@@ -22,7 +22,8 @@ from termgraph.web.connections import HeadWithBody, protocol_with_header_timeout
 
 from .conftest import ROOT
 
-OWN = {"refuse", "arm", "disarm", "expire"}  # the hook's own helpers; every other method overrides uvicorn's
+# The hook's own helpers; every other method of it overrides uvicorn's.
+OWN = {"refuse", "arm", "disarm", "expire", "head_too_large", "body_late", "disarm_body", "check_reader", "disarm_send"}
 
 
 def test_the_installed_web_stack_is_in_the_pinned_ranges():
@@ -53,7 +54,8 @@ def test_uvicorn_still_has_every_method_the_hook_overrides_with_the_same_paramet
     hook = protocol_with_header_timeout(1.0, 100, 1000)
     assert sorted(n for n, f in vars(hook).items() if inspect.isfunction(f) and n not in OWN) == sorted([
         "on_url", "send_400_response", "data_received", "connection_made", "on_message_begin",
-        "on_headers_complete", "on_response_complete", "connection_lost"])
+        "on_headers_complete", "on_message_complete", "pause_writing", "resume_writing",
+        "on_response_complete", "connection_lost"])
     assert broken_overrides(HttpToolsProtocol) == []
     assert "transport" in inspect.signature(RequestResponseCycle.__init__).parameters
 

@@ -11,8 +11,6 @@ from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import load_project
 from tests.curate_helpers import drafted_copy, snapshot
 
-# One test process runs the curate tests (pytest-xdist --dist loadgroup): spaCy's model loads once.
-pytestmark = pytest.mark.xdist_group("spacy")
 
 
 @pytest.fixture()
@@ -111,7 +109,7 @@ def test_accepting_every_drafted_row_and_entity_works(drafted):
     outcome = accept(drafted, "005")
     moved = table.read_rows(drafted / "data/claims/005.csv", table.COLUMNS)
     assert len(outcome.added) == len(rows) == len(moved)
-    assert {r["predicate"] for r in moved} >= {"skos:definition", "tg:additionalDefinition", "rdfs:subClassOf",
+    assert {r["predicate"] for r in moved} >= {"skos:definition", "rdfs:subClassOf",  # one definition a term
                                                "rdf:type", "schema:creator", "schema:isBasedOn"}
     assert table.read_rows(draft_paths(drafted, "005")[0], table.DRAFT_COLUMNS) == []
 
@@ -129,7 +127,7 @@ def test_cli_draft_then_accept(drafted, capsys):
 def test_a_sixth_source_end_to_end_add_draft_accept_validate_serve(drafted, capsys):
     """The README's path: the accepted claims validate, and the pages show the new source, its
     claims and its disagreements with the other five (derived from the claims, never listed here).
-    Marked slow (~9 s: SHACL over the whole project, a load, spaCy): its steps' own tests above,
+    Marked slow (~9 s: SHACL over the whole project, a load): its steps' own tests above,
     tests/test_shapes.py and tests/test_pages.py are in the default run."""
     import re
 
@@ -156,3 +154,66 @@ def test_a_sixth_source_end_to_end_add_draft_accept_validate_serve(drafted, caps
         assert found and all(f'href="{d}"' in matrix for d in found), found
         assert all(client.get(d, headers={"accept": "text/html"}).status_code == 200 for d in found)
     state.close()
+
+
+def test_a_quote_edited_into_another_passage_is_accepted_with_a_warning(drafted, capsys):
+    def decide(row):
+        if key(row) == ("system:bard", "schema:isBasedOn", "system:palm"):
+            row.update(accept="y", quote="Chatbots can be considered a kind of generative AI.", prefix="", suffix="")
+        elif key(row) == ("concept:chatbot", "rdfs:subClassOf", "concept:artificial-intelligence"):
+            row.update(accept="y", quote="a type of AI system", prefix="", suffix="")  # trimmed in place
+    mark(drafted, decide)
+    text = next((drafted / "data/sources").glob("005_*.txt")).read_text(encoding="utf-8")
+    assert main(["--root", str(drafted), "draft", "005", "--accept"]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    start = text.index("Chatbots can be considered")
+    bard = "Google's Bard is based on PaLM."
+    was = text.index(bard)
+    assert len(err) == 1
+    assert err[0].startswith("termgraph: warning: data/claims/005.draft.csv row ")
+    assert err[0].endswith(f": the quote now stands at characters {start}-{start + 51}, "
+                           f"{start - (was + len(bard))} characters away from the passage "
+                           f"the draft found (characters {was}-{was + 31}, \"Google's Bard is based on PaLM.\"); "
+                           "check that it is the passage you meant")
+
+
+def test_a_draft_without_the_found_at_column_is_still_read_and_accepted(drafted):
+    claims, _ = draft_paths(drafted, "005")
+    rows = table.read_rows(claims, table.DRAFT_COLUMNS)
+    for row in rows:
+        row["accept"] = "y" if key(row) == ("system:bard", "schema:isBasedOn", "system:palm") else ""
+    table.write_rows(claims, rows, table.DRAFT_COLUMNS[:-1])
+    assert all(r["found_at"] == "" for r in table.read_rows(claims, table.DRAFT_COLUMNS))
+    outcome = accept(drafted, "005")
+    assert len(outcome.added) == 1 and outcome.warnings == []
+
+
+def test_a_new_concept_is_declared_in_concepts_ttl_with_its_accepted_definition(tmp_path, seeds):
+    from termgraph.curate.draft import run_draft
+    from termgraph.curate.sources import add_source
+    from tests.curate_helpers import project_copy
+
+    root = project_copy(tmp_path, seeds)
+    article = tmp_path / "sparse.txt"
+    article.write_text("Sparse expert models are models that send each token to a few experts.\n"
+                       "Sparse expert models are a kind of foundation model.\n", encoding="utf-8")
+    add_source(root, article, "Sparse experts")
+    run_draft(root, "005")
+    claims, ents = draft_paths(root, "005")
+    assert [(e["id"], e["kind"], e["label"]) for e in table.read_rows(ents, table.ENTITY_COLUMNS)] == [
+        ("concept:sparse-expert-model", "concept", "sparse expert model")]
+    # without its definition the concept cannot be declared: refused, nothing changed
+    mark(root, lambda r: r.update(accept="y" if r["predicate"] == "rdfs:subClassOf" else ""),
+         entities=lambda e: e.update(accept="y"))
+    before = snapshot(root)
+    with pytest.raises(AcceptRefused, match="the new concept concept:sparse-expert-model needs a definition"):
+        accept(root, "005")
+    assert snapshot(root) == before
+    mark(root, lambda r: r.update(accept="y"))
+    outcome = accept(root, "005")
+    assert outcome.entities == ["https://w3id.org/termgraph/concept/sparse-expert-model"]
+    ttl = (root / "data/curated/concepts.ttl").read_text(encoding="utf-8")
+    assert ('<https://w3id.org/termgraph/concept/sparse-expert-model> a <https://w3id.org/termgraph/ontology#Concept>'
+            in ttl and '"models that send each token to a few experts"@en' in ttl)
+    assert "sparse-expert-model" not in (root / "data/curated/systems.ttl").read_text(encoding="utf-8")
+    assert load_project(root).entities["https://w3id.org/termgraph/concept/sparse-expert-model"].kind == "concept"

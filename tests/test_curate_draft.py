@@ -15,8 +15,6 @@ from termgraph.curate.segment import segment
 from termgraph.curate.sources import add_source
 from tests.curate_helpers import ARTICLES, ROOT, project_copy
 
-# One test process runs the curate tests (pytest-xdist --dist loadgroup): spaCy's model loads once.
-pytestmark = pytest.mark.xdist_group("spacy")
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +68,7 @@ def test_gazetteer_matches_plurals_case_and_word_boundaries():
     ("Chatbots are powered by large language models.",
      ("concept:chatbot", "tg:poweredBy", "concept:large-language-model", "asserts", "")),
     ("Chatbots typically use a transformer architecture.",
-     ("concept:chatbot", "tg:architecture", "concept:transformer", "qualifies", "hedged")),
+     ("concept:chatbot", "tg:architecture", "concept:transformer", "qualifies", "partial")),
     ("Chatbots are trained using supervised learning.",
      ("concept:chatbot", "tg:trainingObjective", "concept:supervised-learning", "asserts", "")),
     ("Chatbots and large language models are often used interchangeably.",
@@ -239,6 +237,32 @@ def test_an_unseen_glossary_article_drafts_exactly_these_claims(project):
         ("concept:language-model", "tg:synonymousWith", "concept:large-language-model", "denies", ""),
         ("concept:image-generator", "rdfs:subClassOf", "concept:foundation-model", "qualifies", "hedged"),
         ("concept:foundation-model", "tg:trainingObjective", "concept:supervised-learning", "qualifies", "conditional"),
+        # "Diffusion models" is a category the graph lacks: proposed as concept:diffusion-model
+        ("concept:diffusion-model", "rdfs:subClassOf", "concept:generative-ai", "asserts", ""),
     }
     for r in rows:
         assert text.count(r["prefix"] + r["quote"] + r["suffix"]) == 1
+
+
+@pytest.mark.parametrize("between, prefix, expected", [
+    (" typically use ", "", ("qualifies", "partial")),      # frequency: usually or in part (the stance rule)
+    (" often rely on ", "", ("qualifies", "partial")),
+    (" may rely on ", "", ("qualifies", "hedged")),          # doubt
+    (" could be considered ", "", ("qualifies", "hedged")),
+    (" are, only when used to generate, ", "", ("qualifies", "only-when")),
+    (" are, when used to generate, ", "", ("qualifies", "conditional")),
+    (" are ", "Not all", ("denies", "")),
+    (" are ", "", ("asserts", "")),
+])
+def test_cue_words_give_the_stance_rule_s_position(between, prefix, expected):
+    from termgraph.curate import cues
+
+    assert cues.stance(between, prefix) == expected
+
+
+def test_a_maker_named_with_by_in_a_list_is_not_one_of_the_list(project):
+    got = draft_text(project, "Examples of large language models include GPT-4 by OpenAI, Gemini by Google and "
+                              "Claude by Anthropic.")
+    members = {row[0] for row in got if row[1:3] == ("rdf:type", "concept:large-language-model")}
+    assert members == {"system:gpt-4", "system:gemini", "system:claude"}
+    assert ("system:gpt-4", "schema:creator", "org:openai", "asserts", "") in got

@@ -19,8 +19,6 @@ from termgraph.web.app import termgraph_error
 from termgraph.web.routes import curate
 from tests.curate_helpers import drafted_copy
 
-# One test process runs the curate tests (pytest-xdist --dist loadgroup): spaCy's model loads once.
-pytestmark = pytest.mark.xdist_group("spacy")
 
 LOCAL = "http://127.0.0.1:8000"  # the review page answers to loopback Host names only
 

@@ -113,3 +113,55 @@ def test_a_sources_file_the_new_block_would_break_is_left_alone(root):
     with pytest.raises(SourceInputError, match="the new source would not parse"):
         add_source(root, ARTICLES / "chatbots.txt", "Chatbots", url="https://example.org/c")
     assert snapshot(root) == before
+
+
+def test_the_same_text_with_other_spacing_is_refused_as_a_duplicate(root, tmp_path):
+    add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
+    before = snapshot(root)
+    respaced = tmp_path / "respaced.txt"
+    text = (ARTICLES / "chatbots.txt").read_text(encoding="utf-8")
+    for variant in (text + "\n", "  " + text.replace("\n", "\r\n"), text.replace(" ", "  ", 3)):
+        respaced.write_text(variant, encoding="utf-8", newline="")
+        with pytest.raises(SourceInputError, match=r"this text \(but for its spacing\) is already source 005"):
+            add_source(root, respaced, "Chatbots, respaced")
+    assert snapshot(root) == before
+
+
+def test_a_text_that_differs_in_a_word_is_a_new_source(root, tmp_path):
+    add_source(root, ARTICLES / "chatbots.txt", "Chatbots")
+    other = tmp_path / "other.txt"
+    other.write_text((ARTICLES / "chatbots.txt").read_text(encoding="utf-8").replace("program", "programme", 1),
+                     encoding="utf-8")
+    assert add_source(root, other, "Chatbots, edited").number == "006"
+
+
+def test_an_html_page_with_only_a_few_words_of_main_text_is_refused(root, tmp_path):
+    page = tmp_path / "menu.html"
+    page.write_text("<!doctype html><html><head><title>Site</title></head><body><nav>Menu</nav>"
+                    "<main><p>Home about contact menu.</p></main></body></html>", encoding="utf-8")
+    before = snapshot(root)
+    with pytest.raises(SourceInputError, match=r"menu\.html: the main text found in this HTML page is only \d word"):
+        add_source(root, page, "A menu")
+    assert snapshot(root) == before
+
+
+@pytest.mark.parametrize("data, message", [
+    ("\ufeffFoundation models are large.".encode("utf-16-le"),
+     "UTF-16LE text (recognised with a byte-order mark), not UTF-8; convert it, e.g. iconv -f UTF-16LE -t UTF-8"),
+    ("\ufeffFoundation models are large.".encode("utf-16-be"),
+     "UTF-16BE text (recognised with a byte-order mark), not UTF-8; convert it, e.g. iconv -f UTF-16BE -t UTF-8"),
+    ("Foundation models are large models.".encode("utf-16-le"),
+     "UTF-16LE text (recognised by its zero bytes), not UTF-8"),
+    ("\ufeffModels.".encode("utf-32-le"), "UTF-32LE text (recognised with a byte-order mark)"),
+    (bytes([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D, 0xFF, 0x01, 0x02]),
+     "a binary file, not text"),
+    ("Café models are a kind of AI.".encode("latin-1"),
+     "not UTF-8 text (byte 3); if it is Latin-1 or Windows-1252, convert it, e.g. iconv -f WINDOWS-1252 -t UTF-8"),
+])
+def test_a_file_that_is_not_utf8_gets_the_conversion_that_fits_it(root, tmp_path, data, message):
+    path = tmp_path / "article.txt"
+    path.write_bytes(data)
+    before = snapshot(root)
+    with pytest.raises(SourceInputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        add_source(root, path, "Not UTF-8")
+    assert snapshot(root) == before

@@ -82,8 +82,9 @@ def test_bert_disagreements_are_derived_with_kind_title_and_sources(data):
           ?d tg:about system:bert , concept:generative-ai ; tg:disagreementKind ?kind ; rdfs:label ?title ;
              tg:involvesSource source:002 , source:004 ; tg:foundByRule ?rule . } } ORDER BY ?kind"""))
     assert [(r["kind"].value.split("#")[1], r["title"].value) for r in rows] == [
-        ("MembershipExcluded", "Is BERT a generative AI? GenAI-LLM-FM explainer and LLM vs GenAI article say yes, "
-                               "FM vs Gen AI Q&A says no"),
+        ("MembershipExcluded", "Is BERT a generative AI? FM vs Gen AI Q&A says no; GenAI-LLM-FM explainer and LLM vs "
+                               "GenAI article say it is a large language model, and that every large language model "
+                               "is a generative AI"),
         ("OppositeStances", "Is BERT a generative AI? LLM vs GenAI article says yes, FM vs Gen AI Q&A says no"),
     ]
 
@@ -167,3 +168,15 @@ def test_skolemising_only_the_quads_with_blank_nodes_names_them_as_the_whole_gra
     store.extend(quads)
     skolem.skolemise(store)
     assert {str(t) for t in store} == expected and len(store) == len(quads)
+
+
+def test_a_source_view_states_nothing_is_both_in_owl_too():
+    N = ox.NamedNode
+    rows = [row("004-001", ns.CONCEPT + "a", ns.TG + "disjointWith", ns.CONCEPT + "b", "Asserts", "004"),
+            row("004-002", ns.CONCEPT + "a", ns.TG + "distinctFrom", ns.CONCEPT + "c", "Asserts", "004"),
+            row("002-001", ns.CONCEPT + "a", ns.TG + "disjointWith", ns.CONCEPT + "d", "Denies", "002")]
+    view = N(ns.GRAPH_VIEW + "004")
+    assert derive.source_view_quads(rows) == [
+        ox.Quad(N(ns.CONCEPT + "a"), N(ns.TG + "disjointWith"), N(ns.CONCEPT + "b"), view),
+        ox.Quad(N(ns.CONCEPT + "a"), N(ns.OWL + "disjointWith"), N(ns.CONCEPT + "b"), view),
+        ox.Quad(N(ns.CONCEPT + "a"), N(ns.TG + "distinctFrom"), N(ns.CONCEPT + "c"), view)]

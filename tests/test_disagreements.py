@@ -53,14 +53,67 @@ def test_every_rule_has_a_kind_from_the_closed_list():
         assert any(f"tg:{k} AS ?kind" in rule.text for k in kinds), rule.name
 
 
-def test_opposite_stances_asserts_against_denies():
-    assert found("opposite-stances", claim("004-001", *BERT_GEN, "Asserts"),
-                 claim("002-001", *BERT_GEN, "Denies")) == [("002-001", "004-001")]
+# The table of stance compatibility (ontology/termgraph.ttl, docs/disagreements.md), cell by cell:
+# the verdict a careful reader gives two positions on one statement. Written out here, not read from
+# the ontology, so a change to the table is a change to this test too.
+O, H, C = "OppositeStances", "HedgingDifference", "Compatible"
+POSITIONS = {"asserts": ("Asserts", None), "denies": ("Denies", None), "hedged": ("Qualifies", "Hedged"),
+             "partial": ("Qualifies", "Partial"), "conditional": ("Qualifies", "Conditional"),
+             "only-when": ("Qualifies", "OnlyWhen")}
+TABLE = {
+    ("asserts", "asserts"): C, ("asserts", "denies"): O, ("asserts", "hedged"): H, ("asserts", "partial"): H,
+    ("asserts", "conditional"): H, ("asserts", "only-when"): O,
+    ("denies", "denies"): C, ("denies", "hedged"): O, ("denies", "partial"): C, ("denies", "conditional"): C,
+    ("denies", "only-when"): C,
+    ("hedged", "hedged"): C, ("hedged", "partial"): C, ("hedged", "conditional"): C, ("hedged", "only-when"): C,
+    ("partial", "partial"): C, ("partial", "conditional"): C, ("partial", "only-when"): C,
+    ("conditional", "conditional"): C, ("conditional", "only-when"): C, ("only-when", "only-when"): C,
+}
+STATEMENTS = {"every X is a Y": LLM_SUB_GEN, "S is a Y": BERT_GEN,
+              "X R Y": ("concept:large-language-model", "tg:architecture", "concept:transformer")}
 
 
-def test_opposite_stances_flat_against_partial_or_conditional():
-    assert found("opposite-stances", claim("004-001", *LLM_SUB_GEN, "Asserts"),
-                 claim("000-001", *LLM_SUB_GEN, "Qualifies", "Conditional")) == [("000-001", "004-001")]
+def test_the_table_covers_every_pair_of_positions_once():
+    pairs = {frozenset(k) for k in TABLE}
+    assert len(pairs) == len(TABLE) == len(POSITIONS) * (len(POSITIONS) + 1) // 2
+
+
+def test_the_ontology_states_the_same_table():
+    store = store_with()
+    cells = store.query(ns.sparql_prefixes() + """SELECT ?a ?b ?v WHERE {
+        ?cell a tg:StancePairing ; tg:firstPosition ?a ; tg:secondPosition ?b ; tg:verdict ?v }""",
+                        use_default_graph_as_union=True)
+    words = {v: k for k, v in POSITIONS.items()}
+    stated = {}
+    for r in cells:
+        a, b = (words[(("Qualifies", x.value.rsplit("#", 1)[-1]) if x.value.rsplit("#", 1)[-1] not in ("Asserts", "Denies")
+                       else (x.value.rsplit("#", 1)[-1], None))] for x in (r["a"], r["b"]))
+        stated[frozenset((a, b))] = r["v"].value.rsplit("#", 1)[-1]
+    assert stated == {frozenset(k): v for k, v in TABLE.items()}
+
+
+@pytest.mark.parametrize("pair", sorted(TABLE), ids="-".join)
+@pytest.mark.parametrize("form", sorted(STATEMENTS))
+def test_each_cell_of_the_table_gives_its_verdict_and_no_other(pair, form):
+    """Two sources: opposite-stances finds the pair exactly when the cell says so, and
+    hedging-difference exactly when it says that; either order. One source taking both positions:
+    within-one-source finds it exactly when the cell says the two cannot both be true."""
+    what = STATEMENTS[form]
+    for first, second in (pair, pair[::-1]):
+        two = (claim("001-001", *what, *POSITIONS[first]), claim("004-001", *what, *POSITIONS[second]))
+        verdict = TABLE[pair]
+        assert found("opposite-stances", *two) == ([("001-001", "004-001")] if verdict == O else [])
+        assert found("hedging-difference", *two) == ([("001-001", "004-001")] if verdict == H else [])
+        one = (claim("004-001", *what, *POSITIONS[first]), claim("004-002", *what, *POSITIONS[second]))
+        assert found("within-one-source", *one) == ([("004-001", "004-002")] if verdict == O else [])
+
+
+def test_a_denial_and_an_only_when_agree_that_it_does_not_hold_in_general():
+    """'Not all foundation models are generative' and 'generative AI includes foundation models when
+    they are used to generate, but not otherwise': no disagreement of any kind."""
+    fm = ("concept:foundation-model", "rdfs:subClassOf", "concept:generative-ai")
+    pair = (claim("002-001", *fm, "Denies"), claim("000-001", *fm, "Qualifies", "OnlyWhen"))
+    assert all(found(rule, *pair) == [] for rule in RULES)
 
 
 def test_opposite_stances_a_symmetric_relation_either_way_round():
@@ -70,38 +123,39 @@ def test_opposite_stances_a_symmetric_relation_either_way_round():
 
 
 def test_opposite_stances_near_misses():
-    # flat against hedged is a hedging difference; one source both ways is within one source
-    assert found("opposite-stances", claim("004-001", *BERT_GEN, "Asserts"),
-                 claim("002-001", *BERT_GEN, "Qualifies", "Hedged")) == []
+    # one source both ways is within one source; a non-symmetric relation the other way round is
+    # another statement
     assert found("opposite-stances", claim("004-001", *BERT_GEN, "Asserts"),
                  claim("004-002", *BERT_GEN, "Denies")) == []
-    # a non-symmetric relation the other way round is another statement
     s, p, o = LLM_SUB_GEN
     assert found("opposite-stances", claim("004-001", s, p, o, "Asserts"), claim("002-001", o, p, s, "Denies")) == []
 
 
-def test_hedging_difference_flat_against_hedged():
-    assert found("hedging-difference", claim("004-001", *LLM_SUB_GEN, "Asserts"),
-                 claim("001-001", *LLM_SUB_GEN, "Qualifies", "Hedged")) == [("001-001", "004-001")]
+def test_the_stance_rules_read_the_table_from_the_ontology():
+    """Without the table's cell for asserts against denies, nothing is opposite."""
+    cell = ("[] a tg:StancePairing ; tg:firstPosition tg:Asserts ; tg:secondPosition tg:Denies ; "
+            "tg:verdict tg:OppositeStances ;")
+    assert cell in ONTOLOGY
+    pair = (claim("004-001", *BERT_GEN, "Asserts"), claim("002-001", *BERT_GEN, "Denies"))
+    assert found("opposite-stances", *pair) == [("002-001", "004-001")]
+    assert found("opposite-stances", *pair, ontology=ONTOLOGY.replace(cell, "[] a tg:StancePairing ;")) == []
 
 
-def test_in_part_membership_of_one_system_is_a_hedge_not_an_opposite_stance():
-    gpt4 = ("system:gpt-4", "rdf:type", "concept:foundation-model")
-    pair = (claim("002-001", *gpt4, "Asserts"), claim("000-001", *gpt4, "Qualifies", "Partial"))
-    assert found("opposite-stances", *pair) == []
-    assert found("hedging-difference", *pair) == [("000-001", "002-001")]
+LLM_DISJOINT_GEN = ("concept:large-language-model", "tg:disjointWith", "concept:generative-ai")
 
 
-def test_hedging_difference_near_misses():
-    assert found("hedging-difference", claim("004-001", *LLM_SUB_GEN, "Asserts"),
-                 claim("001-001", *LLM_SUB_GEN, "Qualifies", "Partial")) == []
-    assert found("hedging-difference", claim("004-001", *LLM_SUB_GEN, "Asserts"),
-                 claim("004-002", *LLM_SUB_GEN, "Qualifies", "Hedged")) == []
-
-
-def test_incompatible_relations_distinct_against_subclass():
-    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
+def test_incompatible_relations_disjoint_against_subclass():
+    assert found("incompatible-relations", claim("001-001", *LLM_DISJOINT_GEN, "Asserts"),
                  claim("004-001", *LLM_SUB_GEN, "Asserts")) == [("001-001", "004-001")]
+
+
+def test_different_concepts_are_not_disjoint_ones():
+    """'LLMs are a subset of generative AI' and 'the two are distinct': both hold, from two sources
+    or from one."""
+    pair = (claim("001-001", *LLM_DISTINCT_GEN, "Asserts"), claim("004-001", *LLM_SUB_GEN, "Asserts"))
+    assert found("incompatible-relations", *pair) == []
+    assert found("within-one-source", claim("004-001", *LLM_DISTINCT_GEN, "Asserts"),
+                 claim("004-002", *LLM_SUB_GEN, "Asserts")) == []
 
 
 def test_incompatible_relations_subclass_both_ways():
@@ -111,38 +165,46 @@ def test_incompatible_relations_subclass_both_ways():
 
 
 def test_incompatible_relations_near_misses():
-    # other terms; a conditional claim does not state the relation; a pair the table does not list
-    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
+    # other terms; a relation held only with a hedge, in part or under a condition does not state it
+    # flatly ("roughly synonymous" beside "distinct"); a pair the table does not list
+    assert found("incompatible-relations", claim("001-001", *LLM_DISJOINT_GEN, "Asserts"),
                  claim("004-001", "concept:large-language-model", "rdfs:subClassOf", "concept:foundation-model", "Asserts")) == []
+    for q in ("Hedged", "Partial", "Conditional", "OnlyWhen"):
+        assert found("incompatible-relations", claim("001-001", *LLM_DISJOINT_GEN, "Asserts"),
+                     claim("000-001", *LLM_SUB_GEN, "Qualifies", q)) == []
+    synonym = ("concept:large-language-model", "tg:synonymousWith", "concept:generative-ai")
     assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
-                 claim("000-001", *LLM_SUB_GEN, "Qualifies", "Conditional")) == []
+                 claim("000-001", *synonym, "Qualifies", "Hedged")) == []
+    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
+                 claim("000-001", *synonym, "Asserts")) == [("000-001", "001-001")]
     used = ("concept:large-language-model", "tg:usedInterchangeablyWith", "concept:generative-ai")
     assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"), claim("004-001", *used, "Asserts")) == []
 
 
 def test_incompatible_relations_are_read_from_the_ontology():
-    """Without the table's line for tg:distinctFrom the same pair is no longer incompatible."""
-    line = "tg:distinctFrom tg:incompatibleWith rdfs:subClassOf , tg:synonymousWith .\n"
+    """Without the table's line for tg:disjointWith the same pair is no longer incompatible."""
+    line = "tg:disjointWith tg:incompatibleWith rdfs:subClassOf , tg:synonymousWith , tg:overlapsWith .\n"
     assert line in ONTOLOGY
-    assert found("incompatible-relations", claim("001-001", *LLM_DISTINCT_GEN, "Asserts"),
+    assert found("incompatible-relations", claim("001-001", *LLM_DISJOINT_GEN, "Asserts"),
                  claim("004-001", *LLM_SUB_GEN, "Asserts"), ontology=ONTOLOGY.replace(line, "")) == []
 
 
-def test_different_values_for_a_compared_relation():
-    s, p = "concept:large-language-model", "tg:trainingObjective"
-    assert found("different-values", claim("001-001", s, p, "concept:transfer-learning", "Asserts"),
-                 claim("003-001", s, p, "concept:masked-language-modeling", "Asserts")) == [("001-001", "003-001")]
+def test_different_values_for_a_single_valued_relation():
+    s, p = "system:gpt-4", "schema:creator"
+    assert found("different-values", claim("001-001", s, p, "org:openai", "Asserts"),
+                 claim("003-001", s, p, "org:google", "Asserts")) == [("001-001", "003-001")]
 
 
 def test_different_values_near_misses():
-    s, p = "concept:large-language-model", "tg:trainingObjective"
+    s, p = "system:gpt-4", "schema:creator"
     # the second source also gives the first one's value: they agree on it
-    assert found("different-values", claim("001-001", s, p, "concept:transfer-learning", "Asserts"),
-                 claim("003-001", s, p, "concept:masked-language-modeling", "Asserts"),
-                 claim("003-002", s, p, "concept:transfer-learning", "Asserts")) == []
-    # a relation the ontology does not mark tg:valuesCompared
-    assert found("different-values", claim("001-001", s, "tg:poweredBy", "concept:transformer", "Asserts"),
-                 claim("003-001", s, "tg:poweredBy", "concept:neural-network", "Asserts")) == []
+    assert found("different-values", claim("001-001", s, p, "org:openai", "Asserts"),
+                 claim("003-001", s, p, "org:google", "Asserts"),
+                 claim("003-002", s, p, "org:openai", "Asserts")) == []
+    # a relation that admits several values: naming two training objectives is no disagreement
+    llm, objective = "concept:large-language-model", "tg:trainingObjective"
+    assert found("different-values", claim("001-001", llm, objective, "concept:transfer-learning", "Asserts"),
+                 claim("003-001", llm, objective, "concept:masked-language-modeling", "Asserts")) == []
 
 
 def test_membership_excluded():
@@ -161,19 +223,17 @@ def test_membership_excluded_near_miss():
                  claim("002-001", *BERT_GEN, "Denies")) == []
 
 
-def test_within_one_source_incompatible_relations_and_opposite_stances():
+def test_within_one_source_incompatible_relations():
     assert found("within-one-source", claim("004-001", *LLM_SUB_GEN, "Asserts"),
-                 claim("004-002", *LLM_DISTINCT_GEN, "Asserts")) == [("004-001", "004-002")]
-    assert found("within-one-source", claim("002-001", *BERT_GEN, "Asserts"),
-                 claim("002-002", *BERT_GEN, "Denies")) == [("002-001", "002-002")]
+                 claim("004-002", *LLM_DISJOINT_GEN, "Asserts")) == [("004-001", "004-002")]
 
 
 def test_within_one_source_near_misses():
-    # a flat and a hedged statement of the same thing; the same pair from two sources
+    # a hedged relation beside a flat incompatible one; the same pair from two sources
+    assert found("within-one-source", claim("004-001", *LLM_SUB_GEN, "Qualifies", "Hedged"),
+                 claim("004-002", *LLM_DISJOINT_GEN, "Asserts")) == []
     assert found("within-one-source", claim("004-001", *LLM_SUB_GEN, "Asserts"),
-                 claim("004-002", *LLM_SUB_GEN, "Qualifies", "Hedged")) == []
-    assert found("within-one-source", claim("004-001", *LLM_SUB_GEN, "Asserts"),
-                 claim("001-001", *LLM_DISTINCT_GEN, "Asserts")) == []
+                 claim("001-001", *LLM_DISJOINT_GEN, "Asserts")) == []
 
 
 # Many claims on each side: a rule joins each claim with the witnesses of a position (one claim
@@ -182,10 +242,11 @@ def test_within_one_source_near_misses():
 MANY_SIDES = [
     ("opposite-stances", [(BERT_GEN, "Asserts", None)] * 2, [(BERT_GEN, "Denies", None)]),
     ("opposite-stances", [(BERT_GEN, "Denies", None)] * 2, [(BERT_GEN, "Qualifies", "Hedged")]),
-    ("opposite-stances", [(LLM_SUB_GEN, "Qualifies", "Conditional")] * 2, [(LLM_SUB_GEN, "Asserts", None)]),
+    ("opposite-stances", [(LLM_SUB_GEN, "Qualifies", "OnlyWhen")] * 2, [(LLM_SUB_GEN, "Asserts", None)]),
+    ("hedging-difference", [(LLM_SUB_GEN, "Qualifies", "Partial")] * 2, [(LLM_SUB_GEN, "Asserts", None)]),
     ("hedging-difference", [(LLM_SUB_GEN, "Asserts", None)] * 2, [(LLM_SUB_GEN, "Qualifies", "Hedged")]),
     ("hedging-difference", [(LLM_SUB_GEN, "Qualifies", "Hedged")] * 2, [(LLM_SUB_GEN, "Asserts", None)]),
-    ("incompatible-relations", [(LLM_SUB_GEN, "Asserts", None)] * 2, [(LLM_DISTINCT_GEN, "Asserts", None)]),
+    ("incompatible-relations", [(LLM_SUB_GEN, "Asserts", None)] * 2, [(LLM_DISJOINT_GEN, "Asserts", None)]),
 ]
 
 
@@ -222,7 +283,7 @@ def test_a_rule_finds_nothing_in_agreeing_claims(rule):
 
 
 def test_a_curated_disagreement_is_kept_as_written_with_its_sources_and_never_attributed():
-    store = store_with(claim("001-001", *LLM_DISTINCT_GEN, "Asserts"), claim("004-001", *LLM_SUB_GEN, "Qualifies", "Conditional"))
+    store = store_with(claim("001-001", *LLM_DISJOINT_GEN, "Asserts"), claim("004-001", *LLM_SUB_GEN, "Qualifies", "Conditional"))
     curated = PREFIXES + f"""<{ns.DISAGREEMENT}curated/x> a tg:Disagreement ; tg:curated true ;
         tg:disagreementKind tg:IncompatibleRelations ; tg:hasClaim claim:001-001 , claim:004-001 ;
         rdfs:label "x"@en ; dcterms:description "x."@en ; skos:editorialNote "no rule reads a condition"@en ."""

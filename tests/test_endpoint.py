@@ -65,6 +65,60 @@ def test_named_graph_uri(client):
     assert bindings(r) == [{"g": "https://w3id.org/termgraph/graph/view/004"}]
 
 
+G = "https://w3id.org/termgraph/graph/"
+A, B, MISSING = G + "claims/000", G + "view/004", G + "no-such-graph"
+TRIPLES = "SELECT (COUNT(*) AS ?n) {from} WHERE {{ ?s ?p ?o }}"
+GRAPHS = "SELECT DISTINCT ?g {from} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }} ORDER BY ?g"
+
+
+def dataset_seen(client, from_clause: str = "", **params) -> tuple[int, list[str]]:
+    """(the triples in the default graph, the named graphs GRAPH ?g reaches) of one dataset."""
+    n = client.get("/sparql", params={"query": TRIPLES.format(**{"from": from_clause}), **params})
+    g = client.get("/sparql", params={"query": GRAPHS.format(**{"from": from_clause}), **params})
+    assert n.status_code == 200 and g.status_code == 200, (n.text, g.text)
+    return int(bindings(n)[0]["n"]), [b["g"] for b in bindings(g)]
+
+
+def size_of(client, graph: str) -> int:
+    q = f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+    return int(bindings(client.get("/sparql", params={"query": q}))[0]["n"])
+
+
+# Each case: the query's FROM clauses, the protocol parameters, then the default graph it must
+# have ("store": the store's own default graph; a graph: that graph alone; 0: empty) and the
+# named graphs GRAPH ?g must reach ("all", or exactly these).
+DATASET_CASES = {
+    "none named: the store's default graph, every named graph": ("", {}, "store", "all"),
+    "default-graph-uri only: no named graphs": ("", {"default-graph-uri": A}, A, []),
+    "named-graph-uri only: an empty default graph": ("", {"named-graph-uri": B}, 0, [B]),
+    "both protocol parameters": ("", {"default-graph-uri": A, "named-graph-uri": B}, A, [B]),
+    "FROM only: no named graphs": (f"FROM <{A}>", {}, A, []),
+    "FROM NAMED only: an empty default graph": (f"FROM NAMED <{B}>", {}, 0, [B]),
+    "FROM and FROM NAMED": (f"FROM <{A}> FROM NAMED <{B}>", {}, A, [B]),
+    "default-graph-uri replaces FROM and FROM NAMED": (f"FROM <{B}> FROM NAMED <{B}>",
+                                                       {"default-graph-uri": A}, A, []),
+    "named-graph-uri replaces FROM: an empty default graph": (f"FROM <{A}>", {"named-graph-uri": B}, 0, [B]),
+    "a graph the dataset lacks is empty": ("", {"default-graph-uri": MISSING, "named-graph-uri": MISSING}, 0, []),
+}
+
+
+@pytest.mark.parametrize("case", list(DATASET_CASES))
+def test_the_dataset_of_a_request(client, case):
+    """SPARQL 1.1 Query §13.2 and Protocol §2.1.4, whatever the store's default graph holds."""
+    from termgraph.sparql.service_description import default_size
+
+    from_clause, params, default, named = DATASET_CASES[case]
+    triples, graphs = dataset_seen(client, from_clause, **params)
+    if default == "store":
+        assert triples == default_size(client.app.state.termgraph.store) > 1000
+    else:
+        assert triples == (size_of(client, default) if isinstance(default, str) else default)
+    if named == "all":
+        assert A in graphs and B in graphs and len(graphs) > 5
+    else:
+        assert graphs == named
+
+
 # --- formats and negotiation ------------------------------------------------------------------------
 
 @pytest.mark.parametrize("accept,expected", [
@@ -119,7 +173,7 @@ def test_415_for_a_body_type_it_does_not_take(client):
 
 
 @pytest.mark.parametrize("params,content,headers,needle", [
-    ({"query": "SELEC * WHERE { ?s ?p ?o }"}, None, {}, "syntax"),
+    ({"query": "SELEC * WHERE { ?s ?p ?o }"}, None, {}, "not a query form: SELEC;"),
     ({"query": ["ASK {}", "ASK {}"]}, None, {}, "query"),
     ({"query": "   "}, None, {}, "empty"),
     ({}, b"\xff\xfeA\x00", {"Content-Type": "application/sparql-query"}, "UTF-8"),
@@ -358,3 +412,15 @@ def test_ask_exact_bodies(client):
         '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#"><head></head>'
         '<boolean>true</boolean></sparql>')
     assert client.get("/sparql", params={"query": ask}, headers={"Accept": "text/*"}).text == "true"
+
+
+def test_an_html_results_page_shows_at_most_its_row_cap(client, monkeypatch):
+    """Issue #27: a browser GET of a 150,000-row SELECT was built whole (8 s, +380 MiB): the
+    page now shows at most HTML_ROWS rows and counts the rest."""
+    from termgraph.web.routes import sparql
+
+    monkeypatch.setattr(sparql, "HTML_ROWS", 3)
+    r = client.get("/sparql", params={"query": "SELECT ?s WHERE { ?s ?p ?o } LIMIT 10"},
+                   headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.text.count("<tr><td>") == 3
+    assert "10 rows; the first 3 shown here." in r.text

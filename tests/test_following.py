@@ -129,7 +129,9 @@ def test_the_worker_is_let_go_at_its_final_reply_however_slowly_the_client_reads
 @pytest.mark.parametrize("message, error", [
     (("error", errors.to_wire(errors.ResultTooLarge("the result is larger than 9 bytes")), 0.1), errors.ResultTooLarge),
     (None, errors.QueryTimeout),
-    (("died",), errors.QueryTooExpensive),
+    (("died", "limit"), errors.QueryTooExpensive),
+    (("died", "lost"), errors.Overloaded),
+    (("died",), errors.Overloaded),
 ])
 def test_a_failure_after_the_first_bytes_is_raised_and_the_worker_let_go(tmp_path, message, error):
     got: list[bytes] = []

@@ -34,7 +34,7 @@ def test_the_curate_extra_holds_the_drafting_packages_and_the_server_install_non
     names = {d.split(">")[0].split("<")[0].split("=")[0].split("[")[0].strip().lower()
              for d in project["dependencies"]}
     curate = {d.split(">")[0].split("<")[0].strip().lower() for d in project["optional-dependencies"]["curate"]}
-    assert curate == {"spacy", "trafilatura", "lxml_html_clean", "pyahocorasick"}
+    assert curate == {"trafilatura", "lxml_html_clean", "pyahocorasick"}
     assert not names & curate and "python-multipart" not in names
     assert "termgraph[curate]" in project["optional-dependencies"]["test"]  # the test command runs the curate tests
 
@@ -68,10 +68,10 @@ def test_hiding_works_so_the_check_above_can_fail():
     (["serve", "--curate"], "serve --curate"),
 ])
 def test_a_toolchain_command_without_the_extra_names_it_in_one_line(argv, command):
-    done = run_hidden(f"from termgraph.cli import main; sys.exit(main({argv!r}))", hidden=["spacy"])
+    done = run_hidden(f"from termgraph.cli import main; sys.exit(main({argv!r}))", hidden=["ahocorasick"])
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr == (f"termgraph: error: termgraph {command} needs the curate extra: "
-                           "pip install 'termgraph[curate]' (missing: spacy)\n")
+                           "pip install 'termgraph[curate]' (missing: ahocorasick)\n")
 
 
 def test_no_route_reads_a_form_field_so_python_multipart_is_not_needed(client):

@@ -132,8 +132,19 @@ def test_a_sandboxed_worker_opens_no_connection(worker, closing_listener, index)
     before = len(seen)
     reply = run_unscreened(worker, spellings(port)[index])
     assert len(seen) == before
-    if reply[0] == "error":  # SILENT: an empty answer instead; an error is ("error", type, message, fields)
+    if reply[0] == "error":  # (a SERVICE the engine never tried, e.g. on an unbound variable: its answer)
         assert reply[1][1] in ("ForbiddenQuery", "QueryEvaluationError"), reply
+
+
+@pytest.mark.live
+@pytest.mark.parametrize("index", [0, 6, 12])
+def test_a_refused_connection_is_a_refusal_even_when_silent(worker, closing_listener, index):
+    """Issue #27: SERVICE SILENT turned the sandbox's refusal into an empty 200; now the worker
+    knows its engine asked for the network (the trapped socket call) and refuses the query."""
+    port, seen = closing_listener
+    reply = run_unscreened(worker, spellings(port)[index])
+    assert reply[0] == "error" and reply[1][1] == "ForbiddenQuery", reply
+    assert reply[1][2] == guard.SERVICE_REFUSED
 
 
 @pytest.mark.live

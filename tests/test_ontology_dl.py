@@ -95,3 +95,16 @@ def test_the_reasoner_catches_an_inconsistent_source_view(release, tmp_path):
     broken.write_text((release / "termgraph-source-004.ttl").read_text() + clash)
     with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
         reason_source(release, broken)
+
+
+@pytest.mark.reasoner
+def test_a_source_saying_nothing_is_both_of_a_class_and_its_subclass_is_reported(release, tmp_path):
+    """004 says every LLM is a generative AI; had it also said nothing is both (tg:disjointWith, stated
+    in its view as owl:disjointWith), HermiT finds 004's view inconsistent (004 also names LLMs, such as
+    BERT, which would have to be both)."""
+    disjoint = (f"<{ns.CONCEPT}large-language-model> <http://www.w3.org/2002/07/owl#disjointWith> "
+                f"<{ns.CONCEPT}generative-ai> .\n")
+    broken = tmp_path / "termgraph-source-998.ttl"
+    broken.write_text((release / "termgraph-source-004.ttl").read_text() + disjoint)
+    with pytest.raises(owlready2.OwlReadyInconsistentOntologyError):
+        reason_source(release, broken)

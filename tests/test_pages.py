@@ -78,18 +78,20 @@ def test_llm_page_answers_is_it_a_kind_of_generative_ai_source_by_source(client)
     assert "LLM vs GenAI article Yes firmly In reality, LLMs are a subset of the broader field of generative AI" in text
     assert "GenAI-LLM-FM explainer Yes firmly They are less focused on creative, novel generation" in text
     assert "CSET Partly in part Typical examples of generative AI systems include" in text
-    assert "CSET Only when … under a condition There is also no clear hierarchy between the terms" in text
+    assert "CSET Only when … only under a condition There is also no clear hierarchy between the terms" in text
     shown = set(re.findall(r'href="/claim/([^"]+)"', block))
     assert {"004-015", "001-021", "000-019", "000-027"} <= shown
-    # where they disagree: every derived disagreement over these claims, by kind, linked to its page
+    # where they disagree: every real disagreement over these claims, by kind, linked to its page (a
+    # hedging difference is no disagreement: never under "Sources disagree here")
     store = client.app.state.termgraph.store
     rows = store.query(ns.sparql_prefixes() + """SELECT DISTINCT ?d ?kind WHERE {
-        ?d a tg:Disagreement ; tg:hasClaim ?c ; tg:disagreementKind/skos:prefLabel ?kind }""")
+        ?d a tg:Disagreement ; tg:hasClaim ?c ; tg:disagreementKind ?k . ?k skos:prefLabel ?kind
+        FILTER (?k != tg:HedgingDifference) }""")
     expected = {(r["d"].value[len(ns.BASE):], r["kind"].value) for r in rows
                 if any(True for _ in store.quads_for_pattern(r["d"], ox.NamedNode(ns.TG + "hasClaim"), None, None)
                        if _.object.value[len(ns.CLAIM):] in shown)}
     linked = set(re.findall(r'href="/(disagreement/[^"]+)"><span class="kind">([^<]+)</span>', block))
-    assert linked == expected and {"incompatible relations", "opposite stances"} <= {k for _, k in linked}
+    assert linked == expected and {k for _, k in linked} == {"membership excluded", "opposite stances"}
 
 
 def test_term_page_speaks_plain_english_and_hides_iris_in_the_rdf_corner(client):
@@ -165,7 +167,9 @@ def test_relation_names_come_from_one_plain_english_table():
     assert wording.says(ns.RDF + "type", "denies") == "is not an example of"
     assert wording.says(ns.SCHEMA + "isBasedOn", "asserts") == "is built on"
     assert wording.relation("https://example.org/v#madeUpRelation").says == "made up relation"
-    assert wording.answer("qualifies", "conditional") == ("Only when …", "under a condition")
+    assert wording.answer("qualifies", "conditional") == ("When …", "under a condition")
+    assert wording.answer("qualifies", "only-when") == ("Only when …", "only under a condition")
+    assert wording.answer(ns.TG + "Qualifies", ns.TG + "OnlyWhen") == ("Only when …", "only under a condition")
 
 
 # --- Disagreement pages, matrix, compare --------------------------------------------------------
@@ -232,7 +236,7 @@ def test_compare_two_terms_shows_every_statement_between_them_by_source(client):
     html = client.get("/compare?a=concept/large-language-model&b=concept/generative-ai", headers=HTML).text
     questions = re.findall(r"<h3>([^<]*)</h3>", html)
     assert "Is a large language model a kind of generative AI?" in questions
-    assert "Is a large language model distinct from generative AI?" in questions  # symmetric: turned to a first
+    assert "Is a large language model a different concept from generative AI?" in questions  # symmetric: turned
     claims = set(re.findall(r'href="/claim/([\d-]+)"', html))
     expected = {r["c"].value.rsplit("/", 1)[-1] for r in client.app.state.termgraph.store.query(
         ns.sparql_prefixes() + """SELECT ?c WHERE { ?c a tg:Claim ; rdf:subject ?s ; rdf:object ?o .
@@ -285,6 +289,21 @@ def test_viewer_gets_the_core_terms_neighbourhood_not_the_whole_graph(client):
     for e in data["elements"]["edges"]:  # every edge touches a centre and carries its quotes
         assert e["data"]["source"] in top or e["data"]["target"] in top
         assert all(c["quote"] and c["name"] and c["claim"].startswith("claim/") for c in e["data"]["claims"])
+
+
+def test_viewer_draws_one_edge_per_pair_of_terms_and_relation(client):
+    """A symmetric relation said both ways round ('A is distinct from B', 'B is distinct from A') is
+    one edge carrying both claims; each edge says how to deny its relation (for 'only no')."""
+    edges = [e["data"] for e in client.get("/viewer/neighbourhood.json?cap=60").json()["elements"]["edges"]]
+    pairs = [(frozenset((e["source"], e["target"])) if e["symmetric"] else (e["source"], e["target"]), e["relation"])
+             for e in edges]
+    assert len(pairs) == len(set(pairs))
+    distinct = next(e for e in edges if e["relation"] == "is a different concept from"
+                    and {e["source"], e["target"]} == {"concept/large-language-model", "concept/foundation-model"})
+    says = {(c["claim"], c["says"]) for c in distinct["claims"]}
+    assert len(says) == len(distinct["claims"]) >= 2 and distinct["denied"] == "is not a different concept from"
+    kind = next(e for e in edges if e["id"] == "concept/large-language-model|sub class of|concept/generative-ai")
+    assert kind["symmetric"] is False and kind["denied"] == "is not a kind of"
 
 
 def test_viewer_neighbourhood_is_capped_keeping_the_node_asked_for(client):
@@ -509,3 +528,26 @@ def test_the_pages_fixed_queries_have_one_home_and_the_claim_row_one_pattern():
     assert runs == {"page_queries.py", "disagreements.py", "termpage.py"}
     pattern = "rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o"
     assert [p.name for p in web.rglob("*.py") if pattern in p.read_text()] == ["page_queries.py"]
+
+
+def test_hedging_differences_are_listed_apart_and_never_as_disagreements(client):
+    html = client.get("/disagreements", headers=HTML).text
+    real = section(html, 'id="list"', 'id="firmness"')
+    apart = section(html, 'id="firmness"', 'id="matrix-heading"')
+    assert "hedging-difference/" not in real and "(hedging difference)" not in real
+    assert "opposite-stances/" in real and "curated/001" in real
+    assert apart.count('href="/disagreement/hedging-difference/') == 9
+    page = parse(client.get("/disagreement/hedging-difference/e7da2f5d17571b76", headers=HTML).text).visible
+    assert "Not a disagreement" in page and "Both statements can be true" in page
+    index = parse(client.get("/", headers=HTML).text).visible
+    assert "(6 disagreements)" in index
+
+
+def test_a_disagreement_page_says_what_each_side_says_and_why_both_cannot_hold(client):
+    text = parse(client.get("/disagreement/opposite-stances/e7da2f5d17571b76", headers=HTML).text).visible
+    assert ("CSET says that every large language model is a generative AI only under a condition, and not "
+            "otherwise. One says it holds in general; the other that it holds only under a condition and not "
+            "otherwise: both cannot be true.") in text
+    curated = parse(client.get("/disagreement/curated/002", headers=HTML).text).visible
+    assert "recorded by a curator" in curated and "a model limited to text has no results in vision or speech" in curated
+    assert "Limited to text; cannot generate non-text content." in curated

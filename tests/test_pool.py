@@ -104,18 +104,40 @@ def test_no_budget_by_default_but_a_cap_on_queries_at_once():
     book.admit("b")
 
 
-@pytest.mark.parametrize("waiting_used,runner_used,ran,expected", [
-    (0.0, 5.0, 1.0, True),    # a light client waits behind a heavy one that ran a while
-    (3.0, 20.0, 1.0, True),   # many small queries still weigh far less than many big ones
-    (0.0, 5.0, 0.1, False),   # ... but every query gets its minimum run
-    (0.0, 0.3, 1.0, False),   # the runner is not heavier by the margin
-    (3.0, 9.0, 1.0, False),   # similar use: no preemption, just the queue's order
+@pytest.mark.parametrize("waiting_used,runner_history,ran,expected", [
+    (0.0, [(5.0, False)], 1.0, True),    # a light client waits behind a heavy one whose queries get stopped
+    (3.0, [(20.0, False)], 1.0, True),   # many small queries still weigh far less than many big ones
+    (0.0, [(5.0, False)], 0.1, False),   # ... but every query gets its minimum run
+    (0.0, [(0.2, False)], 0.2, False),   # the runner is not heavier by the margin
+    (3.0, [(9.0, False)], 1.0, False),   # similar use: no preemption, just the queue's order
+    (None, [], 5.0, False),              # equal newcomers: a first (or only) query is never stopped
+    (0.0, [], 1.5, False),               # a newcomer's query not yet past the share is left to end
+    (0.0, [], 2.5, True),                # ... one past it, for a client with a past, is not
+    (0.0, [(1.2, True)] * 10, 1.0, False),  # an analyst's 1.2 s queries always end: left to end
+    (0.0, [(1.2, True)] * 10, 2.5, True),   # ... unless this one has run longer than the share
+    (0.0, [(9.0, True)], 1.0, True),     # its queries take 9 s: this one will not end soon
 ])
-def test_preemption_rule(waiting_used, runner_used, ran, expected):
-    book, now = ledger(ratio=4.0, margin=0.5, min_run=0.25)
-    for client, used in (("w", waiting_used), ("r", runner_used)):
-        book.spent[client].append((now[0], used))
+def test_preemption_rule(waiting_used, runner_history, ran, expected):
+    book, now = ledger(ratio=4.0, margin=0.5, min_run=0.25, share=2.0)
+    if waiting_used is not None:
+        book.spent["w"].append((now[0], waiting_used, True))
+    for cost, ended in runner_history:
+        book.spent["r"].append((now[0], cost, ended))
+    book.running["r"].append(now[0] - ran)
     assert book.should_preempt("w", "r", ran) is expected
+
+
+def test_equal_clients_each_on_their_one_query_never_stop_each_other():
+    """Issue #27 problem 4: every new address starts at zero, so a waiting newcomer stopped a
+    running newcomer's query once it had run 0.5 s: of N equal clients only 2 got an answer."""
+    book, now = ledger()
+    for client in ("a", "b", "c", "d"):
+        book.admit(client)
+    started = {c: book.started(c) for c in ("a", "b")}
+    now[0] += 1.1
+    assert not book.should_preempt("c", "a", 1.1) and not book.should_preempt("d", "b", 1.1)
+    book.finished("a", started["a"], 1.1)
+    assert book.expected_left("a", 0.3) == pytest.approx(0.8)
 
 
 # --- the pool ------------------------------------------------------------------------------------
@@ -165,6 +187,7 @@ def test_the_wait_counts_in_the_time_limit_and_the_queue_is_bounded(make_pool):
 @pytest.mark.live
 def test_a_light_client_preempts_a_heavy_clients_query(make_pool):
     pool = make_pool(workers=1, timeout=10, fairness=FairnessSettings(ratio=4.0, margin=0.5, min_run=0.25))
+    pool.ledger.spent["heavy"].append((time.monotonic(), 10.0, False))  # its last query ran to the limit
 
     async def go():
         heavy = asyncio.ensure_future(pool.run(job(SLOW), "heavy"))
@@ -301,3 +324,11 @@ def test_a_draining_pool_refuses_new_queries_with_retry_after(make_pool):
     with pytest.raises(errors.Overloaded, match="shutting down") as info:
         asyncio.run(pool.run(job(QUICK)))
     assert info.value.retry_after == 5
+
+
+def test_work_done_for_a_client_outside_a_query_is_charged():
+    """An HTML results page is built from a query's answer on the server: its CPU time is the
+    client's, like the query's (issue #27: a 150,000-row page was charged to no one)."""
+    book, now = ledger()
+    book.charge("a", 1.5)
+    assert book.used("a") == 1.5 and book.past("a") == 1.5 and book.used("b") == 0

@@ -51,11 +51,25 @@ FIXTURES = {
         f"<{G}claims/000> {{ {claim('000-001', 'system:x', 'rdf:type', 'concept:y', 'Denies')} }}",
         ns.SYSTEM + "x"),
     "unlabelled-terms": (f"<{G}ontology> {{ tg:Unlabelled a owl:Class . }}", ns.TG + "Unlabelled"),
+    "quotes-from-headings": (
+        f"<{G}curated> {{ {SOURCE} }}\n<{G}claims/000> {{ "
+        f"{claim('000-001', 'concept:x', 'tg:overlapsWith', 'concept:y', quote='This post provides a brief overview of what each term means, where they overlap, and how they differ.')} "
+        + claim('000-002', 'concept:x', 'tg:hasCharacteristic', '"a specialised approach"@en',
+                quote='Large Language Models: A Specialised Approach')
+        + claim('000-003', 'system:x', 'skos:altLabel', '"X"@en', quote='Very Large Model (VLM)') + " }",
+        ns.CLAIM + "000-001"),
     # owned by the claims-table helper; a flat claim whose quote holds a hedge cue, with no note
     "asserts-with-hedge-cue": (
         f"<{G}curated> {{ {SOURCE} }}\n<{G}claims/000> {{ "
         f"{claim('000-001', 'system:x', 'rdf:type', 'concept:y', quote='X is often a Y')} }}", ns.CLAIM + "000-001"),
+    # a quote holding UTF-8 read as Windows-1252 (a curly apostrophe, a box-drawing line)
+    "quotes-with-mojibake": (
+        f"<{G}curated> {{ {SOURCE} }}\n<{G}claims/000> {{ "
+        f"{claim('000-001', 'system:x', 'rdf:type', 'concept:y', quote='OpenAIâ€™s GPT-4 â”€â”€')} }}", ns.CLAIM + "000-001"),
 }
+# Rows a QC query still returns on the data, each waiting for a curator's change (data/claims is
+# edited by its owner): the test fails when one is fixed (take it out here) or another appears.
+KNOWN: dict[str, list[str]] = {}  # a QC query's rows that are known and accepted (none today)
 
 
 def rows_of(store, path):
@@ -81,7 +95,7 @@ def test_there_are_qc_queries():
 
 @pytest.mark.parametrize("path", QC, ids=lambda p: p.stem)
 def test_qc_query_returns_no_rows(data, path):
-    assert rows_of(data.store, path) == []
+    assert [next(iter(row.values())) for row in rows_of(data.store, path)] == KNOWN.get(path.stem, [])
 
 
 @pytest.mark.parametrize("path", QC, ids=lambda p: p.stem)
@@ -99,3 +113,12 @@ def test_denied_statement_in_the_denying_sources_own_view_is_caught():
             f"{claim('000-002', 'system:x', 'rdf:type', 'concept:y', 'Asserts')} }}")
     rows = rows_of(fixture_store(trig), ROOT / "queries" / "qc" / "denied-statements-asserted.rq")
     assert {"claim": ns.CLAIM + "000-001", "graph": G + "view/000"} in rows
+
+
+def test_quotes_from_headings_finds_headings_and_contents_lines_but_not_names_or_checked_ones():
+    trig = FIXTURES["quotes-from-headings"][0]
+    checked = (f"\n<{G}claims/001> {{ claim:001-001 a tg:Claim ; rdf:predicate tg:hasCharacteristic ; "
+               "skos:editorialNote \"Heading checked: the title states it.\"@en ; tg:evidence [ oa:hasSelector "
+               "[ oa:exact \"Models: A General Approach\" ] ] . }")
+    rows = rows_of(fixture_store(trig + checked), ROOT / "queries" / "qc" / "quotes-from-headings.rq")
+    assert [r["claim"].rsplit("/", 1)[-1] for r in rows] == ["000-001", "000-002"]

@@ -18,10 +18,10 @@ PAIRWISE_DIR = Path(__file__).parent / "fixtures" / "pairwise-rules"
 PAIRWISE = {r.name: r for r in disagreements.read_rules(PAIRWISE_DIR)}
 TERMS = ["concept:large-language-model", "concept:generative-ai"]
 SYSTEMS = ["system:bert", "system:gpt-4"]
-RELATIONS = ["rdfs:subClassOf", "tg:distinctFrom", "tg:overlapsWith", "tg:synonymousWith", "tg:poweredBy",
-             "tg:trainingObjective"]
+RELATIONS = ["rdfs:subClassOf", "tg:distinctFrom", "tg:disjointWith", "tg:overlapsWith", "tg:synonymousWith",
+             "tg:poweredBy", "tg:popularizedBy"]
 STANCES = [("Asserts", None), ("Denies", None), ("Qualifies", "Hedged"), ("Qualifies", "Partial"),
-           ("Qualifies", "Conditional")]
+           ("Qualifies", "Conditional"), ("Qualifies", "OnlyWhen")]
 
 
 def random_claims(seed: int, n: int = 60) -> list[str]:

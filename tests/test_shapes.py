@@ -68,6 +68,8 @@ BREAKS = {
     "QuotePrefixShape": lambda g: g.add((SELECTOR, OA.prefix, Literal("another prefix"))),
     "QuoteSuffixShape": lambda g: g.add((SELECTOR, OA.suffix, Literal("suffix", lang="en"))),
     "QualifiedNeedsQualificationShape": lambda g: setv(g, CLAIM, TG.qualification, None),
+    "MembershipNotPartialShape": lambda g: (setv(g, CLAIM, RDF.predicate, RDF.type),
+                                            setv(g, CLAIM, TG.qualification, TG.Partial)),
     "ObjectKindMatchesPredicateShape": lambda g: setv(g, CLAIM2, RDF.object, URIRef(B + "concept/b")),
     "OneDefinitionPerSourceAndTermShape": lambda g: (
         setv(g, CLAIM, RDF.predicate, SKOS.definition), setv(g, CLAIM, RDF.object, Literal("x", lang="en")),

@@ -100,22 +100,28 @@ def test_a_spooled_result_answers_a_conditional_request_with_304(app_of, tmp_pat
     assert os.listdir(tmp_path) == []
 
 
-def test_a_reader_that_stops_reading_is_cut_off_and_the_file_goes(tmp_path, monkeypatch):
-    """The send of a chunk times out: the response ends, the file's handle is closed."""
+def test_a_reader_that_goes_away_is_cut_off_and_the_file_goes(tmp_path):
+    """The connection is gone after the first chunk (the protocol aborts a reader that takes
+    nothing: web/connections.py): the response stops, the file's handle is closed."""
     import asyncio
 
-    from termgraph.web import streaming
-
-    monkeypatch.setattr(streaming, "SEND_TIMEOUT", 0.05)
     response = SpooledResponse(spool("CONSTRUCT", "application/n-triples", big_body(), str(tmp_path)), {})
     sent = []
 
-    async def stalled_send(message):
-        sent.append(message["type"])
-        if message["type"] == "http.response.body":
-            await asyncio.sleep(10)  # the client reads nothing
+    async def main():
+        went = asyncio.Event()
 
-    asyncio.run(response(None, None, stalled_send))
+        async def receive():
+            await went.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message["type"])
+            if message["type"] == "http.response.body":
+                went.set()  # the client reads nothing; its connection is aborted
+                await asyncio.sleep(0.01)
+        await response(None, receive, send)
+    asyncio.run(main())
     assert sent == ["http.response.start", "http.response.body"]
     assert response.file.closed and os.listdir(tmp_path) == []
 

@@ -93,6 +93,12 @@ class NotFound(TermgraphError):
     status = 404
 
 
+class Gone(TermgraphError):
+    """A published IRI whose resource was withdrawn (a retired claim number): it is never reused."""
+
+    status = 410
+
+
 class MethodNotAllowed(TermgraphError):
     """`allow` lists the methods the resource takes."""
 

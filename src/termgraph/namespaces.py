@@ -61,7 +61,7 @@ PREFIX_ITEMS = tuple(PREFIXES.items())  # (a key for caches: PREFIXES never chan
 
 # Properties whose claims say the same thing whichever way round they are written.
 SYMMETRIC = frozenset(
-    TG + p for p in ("overlapsWith", "synonymousWith", "usedInterchangeablyWith", "distinctFrom")
+    TG + p for p in ("overlapsWith", "synonymousWith", "usedInterchangeablyWith", "distinctFrom", "disjointWith")
 )
 
 

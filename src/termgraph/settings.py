@@ -34,10 +34,14 @@ class Settings:
     shutdown_grace: float = 30.0  # seconds to finish accepted requests on SIGTERM
     header_timeout: float = 10.0  # seconds a connection may take to send its request headers
     max_connections: int = 512  # open connections at once; past that, 503
+    max_connections_per_client: int = 32  # open connections from one address at once; past that, 503
+    body_timeout: float = 10.0  # seconds a request body may take to arrive after its headers (408)
+    send_timeout: float = 60.0  # seconds a client may read nothing of an answer before it is cut
     curate: bool = False  # serve the review page for drafted claims (loopback hosts only)
     store_dir: Path | None = None  # serve from this on-disk store (written by termgraph build-store DIR)
     store_in_memory: bool = False  # with store_dir: copy the built store into memory at start
     backend: str | None = None  # send queries to this SPARQL 1.1 endpoint (filled by termgraph publish)
+    seeds: Path | None = None  # the folder of source texts; None: ../shared/seeds beside the checkout
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -98,9 +102,14 @@ ENV = {
     "TERMGRAPH_SHUTDOWN_GRACE": ("shutdown_grace", non_negative(float), "seconds, such as 30"),
     "TERMGRAPH_HEADER_TIMEOUT": ("header_timeout", positive(float), "seconds, such as 10"),
     "TERMGRAPH_MAX_CONNECTIONS": ("max_connections", positive(int), "a number of connections, such as 512"),
+    "TERMGRAPH_MAX_CONNECTIONS_PER_CLIENT": ("max_connections_per_client", positive(int),
+                                             "a number of connections, such as 32"),
+    "TERMGRAPH_BODY_TIMEOUT": ("body_timeout", positive(float), "seconds, such as 10"),
+    "TERMGRAPH_SEND_TIMEOUT": ("send_timeout", positive(float), "seconds, such as 60"),
     "TERMGRAPH_STORE": ("store_dir", Path, "a folder written by termgraph build-store"),
     "TERMGRAPH_STORE_IN_MEMORY": ("store_in_memory", boolean, "1 or 0"),
     "TERMGRAPH_BACKEND": ("backend", str, "a SPARQL endpoint URL, such as http://127.0.0.1:7878/query"),
+    "TERMGRAPH_SEEDS": ("seeds", Path, "the folder holding the source texts, such as ../shared/seeds"),
 }
 
 

@@ -15,6 +15,7 @@ from termgraph.cli import curate, data, scale, serve
 from termgraph.errors import TermgraphError
 from termgraph.paths import default_root
 from termgraph.settings import settings_from_env
+from termgraph.version import VERSION
 
 
 def example_query_file(root: Path) -> str:
@@ -52,6 +53,7 @@ def build_parser(root: Path | None = None) -> argparse.ArgumentParser:
         epilog=examples(root or default_root()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    parser.add_argument("--version", action="version", version=f"termgraph {VERSION}")
     parser.add_argument("--root", type=Path, help="folder with ontology/, data/, shapes/ (default: termgraph's own)")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 

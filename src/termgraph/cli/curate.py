@@ -4,12 +4,13 @@ pip install 'termgraph[curate]')."""
 from __future__ import annotations
 
 import importlib
+import sys
 from pathlib import Path
 
 from termgraph.errors import TermgraphError
 
 # The curate extra's packages, by import name (pyproject.toml: [project.optional-dependencies] curate).
-CURATE_PACKAGES = ("spacy", "trafilatura", "lxml_html_clean", "ahocorasick")
+CURATE_PACKAGES = ("trafilatura", "lxml_html_clean", "ahocorasick")
 
 
 class MissingExtra(TermgraphError):
@@ -67,7 +68,9 @@ def cmd_draft(args, settings) -> int:
         print(f"moved {len(outcome.added)} claim(s) into {outcome.claims_csv}"
               + (f" ({outcome.added[0]} to {outcome.added[-1]})" if outcome.added else ""))
         for iri in outcome.entities:
-            print(f"declared new entity {iri} in {accept.ENTITIES_TTL}")
+            print(f"declared new entity {iri} in {accept.home(iri)}")
+        for warning in outcome.warnings:
+            print(f"termgraph: warning: {warning}", file=sys.stderr)
         if outcome.note:
             print(f"next: {outcome.note}")
         return 0

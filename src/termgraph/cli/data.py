@@ -12,7 +12,6 @@ from termgraph.executor import interface as engine
 from termgraph.sparql.query import read
 from termgraph.graph import load as loader
 from termgraph.graph import validate
-from termgraph.paths import default_seeds
 
 QUERY_FORMATS = ["table"] + formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH)
 
@@ -20,7 +19,10 @@ QUERY_FORMATS = ["table"] + formats.format_names(formats.SOLUTIONS) + formats.fo
 def add_commands(sub) -> None:
     p = sub.add_parser("validate", help="check the claims tables (quotes, declared terms, generated files) and the SHACL shapes "
                        "(exit 0 valid, 1 invalid, 2 unreadable)",
-                       epilog="example: termgraph validate")
+                       epilog="example: termgraph validate --seeds ../shared/seeds")
+    p.add_argument("--seeds", type=Path, default=None, metavar="DIR",
+                   help="the folder of source texts the quotes are checked against (default: TERMGRAPH_SEEDS, "
+                        "else ../shared/seeds beside the checkout)")
     p.set_defaults(func=cmd_validate)
 
     p = sub.add_parser("claims", help="claims tables: generate data/claims/NNN.ttl from NNN.csv, or check they agree",
@@ -50,7 +52,10 @@ def progress(message: str) -> None:
 
 
 def cmd_validate(args, settings) -> int:
-    problems = validate.curator_problems(settings.root, default_seeds(settings.root))
+    from termgraph.graph.texts import seeds_folder
+
+    settings = settings.with_(seeds=args.seeds) if args.seeds else settings
+    problems = validate.curator_problems(settings.root, seeds_folder(settings))
     report = validate.check(settings.root)
     print(validate.located(report, settings.root).text())
     for line in problems:
@@ -81,6 +86,11 @@ def cmd_claims(args, settings) -> int:
     return 1 if problems or (changed and args.action == "check") else 0
 
 
+def article(word: str) -> str:
+    """'a' or 'an' before a query form's name as it is read out: an ASK, a SELECT."""
+    return "an" if word[:1].upper() in "AEIOU" else "a"
+
+
 def read_query(args) -> str:
     if args.file:
         try:
@@ -108,7 +118,7 @@ def cmd_query(args, settings) -> int:
         kind = formats.SOLUTIONS if result.form in ("SELECT", "ASK") else formats.GRAPH
         chosen = formats.BY_NAME[fmt]
         if not chosen.can_carry(kind):
-            raise TermgraphError(f"--format {fmt} does not fit a {result.form} result; use one of "
+            raise TermgraphError(f"--format {fmt} does not fit {article(result.form)} {result.form} result; use one of "
                                  f"{', '.join(formats.format_names(kind))}")
         body = formats.serialize_result(result.form, result.value, chosen.media_type, settings.max_result_bytes)
         sys.stdout.buffer.write(body)

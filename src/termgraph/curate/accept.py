@@ -1,19 +1,23 @@
 """`termgraph draft NNN --accept`: move the accepted rows of a draft into the claims table.
 
 All checks run first; any problem is reported with file, row, column and a fix, and nothing is
-changed. Accepted new entities (NNN.entities.draft.csv) are declared in data/curated/systems.ttl
-first, so rows may name them.
+changed. Accepted new entities (NNN.entities.draft.csv) are declared first, so rows may name them:
+systems and organisations in data/curated/systems.ttl, concepts (categories) in
+data/curated/concepts.ttl, where a concept also needs a definition: the definition row of it
+accepted with it (the source's defining words, as the curated definition until a curator writes
+one of the project's own).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.graph import retired
 from termgraph.graph.quotes import Quote, problem
 from termgraph.graph import claims_table as table
 from termgraph.curate.draft import draft_paths
@@ -24,9 +28,11 @@ from termgraph.errors import TermgraphError
 YES = {"y", "yes", "x", "1", "true", "accept", "accepted", "ok", "✓"}
 NO = {"", "n", "no", "0", "false", "reject", "rejected", "-"}
 STANCES = {"asserts", "denies", "qualifies"}
-QUALIFICATIONS = {"hedged", "conditional", "partial"}
-ENTITY_CLASSES = {"system": ns.TG + "AISystem", "org": ns.SCHEMA + "Organization"}
+QUALIFICATIONS = {"hedged", "conditional", "only-when", "partial"}
+ENTITY_CLASSES = {"concept": ns.TG + "Concept", "system": ns.TG + "AISystem", "org": ns.SCHEMA + "Organization"}
 ENTITIES_TTL = "data/curated/systems.ttl"
+CONCEPTS_TTL = "data/curated/concepts.ttl"
+SCHEME = "https://w3id.org/termgraph/concepts"
 
 
 class AcceptRefused(TermgraphError):
@@ -42,6 +48,7 @@ class Outcome:
     added: list[str]  # new claim ids
     entities: list[str]  # new entity IRIs
     note: str | None = None  # what is left to do (when no Turtle generator is installed)
+    warnings: list[str] = field(default_factory=list)  # accepted, but worth a second look
 
 
 def accepted(row: dict[str, str], where: str) -> bool:
@@ -53,23 +60,56 @@ def accepted(row: dict[str, str], where: str) -> bool:
     raise AcceptRefused(f"{where}, column accept: {row['accept']!r} is neither yes (y, x, 1) nor no (n, empty)")
 
 
-def entity_block(rows: list[dict[str, str]], where: str, project: Project) -> tuple[str, list[str]]:
-    """Turtle declaring the accepted new entities, and their IRIs."""
-    lines, iris = [], []
+def home(iri: str) -> str:
+    """The curated file an accepted new entity is declared in."""
+    return CONCEPTS_TTL if iri.startswith(ns.CONCEPT) else ENTITIES_TTL
+
+
+def concept_block(iri: str, label: str, definition: str) -> str:
+    return (f"<{iri}> a <{ns.TG}Concept> , <{ns.OWL}Class> ;\n    <{ns.SKOS}prefLabel> {literal(label, 'en')} ;\n"
+            f"    <{ns.RDFS}label> {literal(label, 'en')} ;\n    <{ns.SKOS}definition> {literal(definition, 'en')} ;\n"
+            f"    <{ns.SKOS}inScheme> <{SCHEME}> .\n")
+
+
+def definitions(chosen: list[tuple[int, dict[str, str]]]) -> dict[str, str]:
+    """The first accepted definition of each subject (by IRI)."""
+    out: dict[str, str] = {}
+    for _, row in chosen:
+        if row["predicate"] in ("skos:definition", "tg:additionalDefinition") and row["object"].strip():
+            try:
+                out.setdefault(expand(row["subject"]), row["object"].strip())
+            except UnknownCurie:
+                pass
+    return out
+
+
+def entity_block(rows: list[dict[str, str]], where: str, project: Project,
+                 defined: dict[str, str] | None = None) -> tuple[dict[str, str], list[str]]:
+    """Turtle declaring the accepted new entities (by the file it goes into), and their IRIs."""
+    lines, concepts, iris = [], [], []
     for number, row in rows:
         place = f"{where} row {number}"
         if row["kind"] not in ENTITY_CLASSES:
-            raise AcceptRefused(f"{place}, column kind: {row['kind']!r} is not one of system, org")
+            raise AcceptRefused(f"{place}, column kind: {row['kind']!r} is not one of concept, system, org")
+        if not row["id"].startswith(row["kind"] + ":"):
+            raise AcceptRefused(f"{place}, column kind: {row['kind']!r} does not fit the id {row['id']} "
+                                f"(a {row['kind']} has an id {row['kind']}:…)")
         iri = expand(row["id"])
         if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", iri.rsplit("/", 1)[-1]) or not row["label"].strip():
             raise AcceptRefused(f"{place}: give an id like system:my-model and a label")
         if iri in project.entities:
             continue
         label = row["label"].strip()
-        lines.append(f"<{iri}> a <{ENTITY_CLASSES[row['kind']]}> ;\n    <{ns.RDFS}label> {literal(label, 'en')} ;\n"
-                     f"    <{ns.SCHEMA}name> {literal(label)} .\n")
+        if row["kind"] == "concept":
+            if not (defined or {}).get(iri):
+                raise AcceptRefused(f"{place}: the new concept {row['id']} needs a definition: accept a definition "
+                                    f"row of it with it, or declare it in {CONCEPTS_TTL} yourself")
+            concepts.append(concept_block(iri, label, defined[iri]))
+        else:
+            lines.append(f"<{iri}> a <{ENTITY_CLASSES[row['kind']]}> ;\n    <{ns.RDFS}label> {literal(label, 'en')} ;\n"
+                         f"    <{ns.SCHEMA}name> {literal(label)} .\n")
         iris.append(iri)
-    return "\n".join(lines), iris
+    return {ENTITIES_TTL: "\n".join(lines), CONCEPTS_TTL: "\n".join(concepts)}, iris
 
 
 def check_row(row: dict[str, str], place: str, project: Project, known: set[str], text: str, source_file: str) -> list[str]:
@@ -102,20 +142,39 @@ def check_row(row: dict[str, str], place: str, project: Project, known: set[str]
     return problems
 
 
+def moved(row: dict[str, str], place: str, text: str) -> str | None:
+    """A warning when a row's quote no longer overlaps the passage where the draft found it: an
+    edited quote that happens to occur elsewhere in the text is verbatim, but may not be the
+    passage the claim was drafted from."""
+    found = re.fullmatch(r"(\d+)-(\d+)", row.get("found_at", "").strip())
+    at = text.find(row["prefix"] + row["quote"] + row["suffix"])
+    if not found or at < 0 or not row["quote"]:
+        return None
+    start = at + len(row["prefix"])
+    end = start + len(row["quote"])
+    was_start, was_end = int(found[1]), int(found[2])
+    if start < was_end and was_start < end:
+        return None
+    return (f"{place}: the quote now stands at characters {start}-{end}, {min(abs(start - was_end), abs(was_start - end))} "
+            f"characters away from the passage the draft found (characters {was_start}-{was_end}, "
+            f"{text[was_start:was_end][:50]!r}); check that it is the passage you meant")
+
+
 def check_stance(row: dict[str, str], place: str) -> list[str]:
     out = []
     if row["stance"] not in STANCES:
         out.append(f"{place}, column stance: {row['stance']!r} is not one of asserts, denies, qualifies")
     if row["stance"] == "qualifies" and row["qualification"] not in QUALIFICATIONS:
-        out.append(f"{place}, column qualification: a qualifies row needs hedged, conditional or partial")
+        out.append(f"{place}, column qualification: a qualifies row needs hedged, conditional, only-when or partial")
     if row["stance"] != "qualifies" and row["qualification"]:
         out.append(f"{place}, column qualification: only a qualifies row has a qualification")
     return out
 
 
-def next_ids(existing: list[dict[str, str]], number: str, count: int) -> list[str]:
+def next_ids(existing: list[dict[str, str]], number: str, count: int, retired_up_to: int = 0) -> list[str]:
+    """The next numbers after the highest ever used: in the table, or retired (never reused)."""
     used = [int(r["id"].rsplit("-", 1)[1]) for r in existing if re.fullmatch(rf"{number}-\d+", r["id"])]
-    first = max(used, default=0) + 1
+    first = max(used + [retired_up_to]) + 1
     return [f"{number}-{i:03d}" for i in range(first, first + count)]
 
 
@@ -144,25 +203,29 @@ def accept(root: Path, number: str) -> Outcome:
     chosen, rest = split_rows(table.read_rows(claims_draft, table.DRAFT_COLUMNS), where)
     ent_rows = table.read_rows(entities_draft, table.ENTITY_COLUMNS) if entities_draft.is_file() else []
     ent_chosen, ent_rest = split_rows(ent_rows, display(root, entities_draft))
-    block, new_iris = entity_block(ent_chosen, display(root, entities_draft), project)
+    block, new_iris = entity_block(ent_chosen, display(root, entities_draft), project, definitions(chosen))
     known = set(project.entities) | set(new_iris)
     problems = []
     for row_number, row in chosen:
         problems += check_row(row, f"{where} row {row_number}", project, known, text, info.identifier)
     if problems:
         raise AcceptRefused(f"{len(problems)} problem(s), nothing changed:\n  " + "\n  ".join(problems))
-    return commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris)
+    warnings = [w for n, row in chosen if (w := moved(row, f"{where} row {n}", text))]
+    outcome = commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris)
+    outcome.warnings = warnings
+    return outcome
 
 
 def commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris) -> Outcome:
     claims_csv = root / "data" / "claims" / f"{number}.csv"
     existing = table.read_rows(claims_csv, table.COLUMNS) if claims_csv.is_file() else []
-    ids = next_ids(existing, number, len(chosen))
+    ids = next_ids(existing, number, len(chosen), retired.highest(root, number))
     moved = [{**{c: row[c] for c in table.COLUMNS}, "id": new_id} for new_id, (_, row) in zip(ids, chosen)]
-    if block:
-        path = root / ENTITIES_TTL
-        list(ox.parse(block, format=ox.RdfFormat.TURTLE))  # never append what does not parse
-        path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block, encoding="utf-8")
+    for name, turtle in block.items():
+        if turtle:
+            path = root / name
+            list(ox.parse(turtle, format=ox.RdfFormat.TURTLE))  # never append what does not parse
+            path.write_text(path.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + turtle, encoding="utf-8")
     table.write_rows(claims_csv, existing + moved, table.COLUMNS)
     claims_draft, _ = draft_paths(root, number)
     table.write_rows(claims_draft, rest, table.DRAFT_COLUMNS)

@@ -23,6 +23,7 @@ class Mention:
     iri: str
     kind: str  # concept | system | org | new (a candidate name, not yet in the graph)
     label: str = ""  # the label it matched, before any plural ending
+    new: bool = False  # a category the graph does not know yet (terms.py), proposed with its IRI
 
 
 def plurals(label: str) -> list[str]:
@@ -43,9 +44,12 @@ def case_sensitive(label: str, kind: str) -> bool:
     return acronym or (kind != "concept" and any(c.isupper() for c in label))
 
 
+HYPHENS = {"\u00b7": "-", "\u2010": "-", "\u2011": "-"}  # DALL·E, GPT‑4 (a non-breaking hyphen)
+
+
 def fold(text: str) -> str:
-    """Lower case with the text's length kept, so offsets stay valid."""
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    """Lower case, hyphen variants as "-", with the text's length kept, so offsets stay valid."""
+    return "".join(HYPHENS.get(c) or (c.lower() if len(c.lower()) == 1 else c) for c in text)
 
 
 class Gazetteer:
@@ -62,7 +66,7 @@ class Gazetteer:
     def add(self, form: str, label: str, entity: Entity, exact: bool) -> None:
         key = fold(form)
         entries = self.automaton.get(key) if key in self.automaton else []
-        entries.append((len(key), form if exact else None, entity.iri, entity.kind, label))
+        entries.append((len(key), fold_hyphens(form) if exact else None, entity.iri, entity.kind, label))
         self.automaton.add_word(key, entries)
 
     def find(self, text: str) -> list[Mention]:
@@ -73,14 +77,18 @@ class Gazetteer:
         for last, entries in self.automaton.iter(fold(text)):
             for length, exact, iri, kind, label in entries:
                 start, end = last - length + 1, last + 1
-                if (exact is None or text[start:end] == exact) and bounded(text, start, end):
+                if (exact is None or fold_hyphens(text[start:end]) == exact) and bounded(text, start, end):
                     found.append(Mention(start, end, iri, kind, label))
         return longest(found)
 
 
+def fold_hyphens(text: str) -> str:
+    return "".join(HYPHENS.get(c, c) for c in text)
+
+
 def bounded(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
+    before = HYPHENS.get(text[start - 1], text[start - 1]) if start > 0 else " "
+    after = HYPHENS.get(text[end], text[end]) if end < len(text) else " "
     return not (before.isalnum() or before in "-_") and not (after.isalnum() or after in "_") and not (
         after == "-" and end + 1 < len(text) and text[end + 1].isalnum())
 

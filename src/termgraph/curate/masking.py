@@ -6,13 +6,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from termgraph.curate import terms
 from termgraph.curate.gazetteer import Mention
 
 SLOT = r"⟦(\d+)⟧"
-NAME = re.compile(r"(?<![\w⟦-])[A-Z][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*(?:\s+[A-Z0-9][A-Za-z0-9]*(?:[-.+][A-Za-z0-9]+)*){0,3}(?![\w⟧])")
+is_category = terms.is_category_name
+NAME = re.compile(r"(?<![\w⟦-])[A-Z][A-Za-z0-9]*(?:[-.+·‑][A-Za-z0-9]+)*(?:[ \t]+[A-Z0-9][A-Za-z0-9]*(?:[-.+·‑][A-Za-z0-9]+)*){0,3}(?![\w⟧])")
+VERSION = re.compile(r"\s+\d+(?:\.\d+)*")  # "DALL·E 2" beside the known DALL·E: another system
 NOT_NAMES = frozenset("""I A An The This That These Those It Its They Their There Some Many Most All Each Every
 And Or But For In On Of To By With As At From Other Others Such Unlike While When If Key Examples Example
-Typical Popular Notable Top Best Both Also However Moreover Finally First Second Third""".split())
+Typical Popular Notable Top Best Both Also However Moreover Finally First Second Third What Who Why How Is Are
+Was Were Which Where Do Does Can Posted Written Published Updated Edited Reviewed Read Share By Q A""".split())
 
 
 @dataclass
@@ -30,29 +34,59 @@ class Masked:
         return self.mentions[int(match_group)]
 
 
-def name_candidates(article: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
-    """Capitalised names not in the graph (RoBERTa, T5, Stable Diffusion): proposals only."""
+# After a list item's leading name: "Synthesia (videos)", "Jukebox by OpenAI", "Midjourney, DALL·E"
+# "Zorblax and Quillon are …": a capital at a sentence's start, coordinated with a name
+COORDINATED = re.compile(r"\s*(?:,|\s(?:and|or|&))\s+(?:[A-Z][A-Za-z]*[A-Z0-9]|[A-Z][a-z]+[ ,.])")
+ITEM_NAME_END = re.compile(r"\s*(?:$|[(,;]|by\s)")  # not before ":" or a dash: "Scale — …" is a glossary term
+
+
+def name_candidates(article: str, start: int, end: int, taken: list[Mention], listed: bool = False,
+                    heading: bool = False) -> list[Mention]:
+    """Capitalised names not in the graph (RoBERTa, T5, Stable Diffusion): proposals only. In a
+    list item (`listed`), a capitalised word that stands alone before "(", ",", "by" or the end
+    is a name too, even at the item's start."""
     out = []
     for m in NAME.finditer(article, start, end):
         s, e = m.start(), m.end()
+        stripped = []
         while (w := re.match(r"(\S+)\s+", article[s:e])) and w.group(1) in NOT_NAMES:
             s += w.end()
+            stripped.append(w.group(1))
+        if heading and (rest := re.match(r"(\S+)((?:\s+[A-Z][a-z]+)+)$", article[s:e])) and not is_category(article[s:e]):
+            e = s + len(rest.group(1))  # a title-case heading: "SLMs Relate to …" names SLMs, not "SLMs Relate"
         name = article[s:e]
         plain = not re.search(r"[A-Z0-9].*[A-Z0-9]|\d", name)
-        if name in NOT_NAMES or (plain and (s == start or article[start:s].rstrip().endswith((".", ":")))):
+        alone = (listed and ITEM_NAME_END.match(article, e, end) or COORDINATED.match(article, e, end)) and not (
+            plain and name.endswith("ed"))  # "Posted by …", "Trained on …": a verb, not a name
+        opening = s == start or article[start:s].rstrip().endswith((".", ":")) or (
+            stripped and not {"What", "Who"} & set(stripped))  # "Key Features": still the line's first word
+        if name in NOT_NAMES or (plain and not alone and opening):
             continue  # a capital at the start of a sentence says nothing
         overlapping = [t for t in taken if t.start < e and s < t.end]
-        if any(t.kind != "concept" or t.start < s or t.end > e or (t.start, t.end) == (s, e) for t in overlapping):
+        versioned = len(overlapping) == 1 and overlapping[0].kind == "system" and overlapping[0].start == s and \
+            VERSION.fullmatch(article, overlapping[0].end, e)
+        # "Microsoft Copilot": a known product's name after another capitalised name (not a
+        # known maker's, not a sentence's first word) is another product
+        versioned = versioned or len(overlapping) == 1 and overlapping[0].kind == "system" and overlapping[0].start > s \
+            and overlapping[0].end == e and s > start and not article[start:s].rstrip().endswith((".", ":"))
+        if not versioned and any(t.kind != "concept" or t.start < s or t.end > e or (t.start, t.end) == (s, e)
+                                 for t in overlapping):
             continue  # a known name, or a name that runs into one
-        if overlapping and not overlapping[0].start > s:
+        if overlapping and not overlapping[0].start > s and not versioned:
             continue  # "Generative AI …": a term, not a name
-        out.append(Mention(s, e, "", "new", article[s:e]))
+        if terms.is_category_name(name):
+            out.append(terms.category(s, e, name))  # "Diffusion Models": a kind of thing
+        else:
+            out.append(Mention(s, e, "", "new", article[s:e]))
     return out
 
 
-def mask(article: str, start: int, end: int, mentions: list[Mention]) -> Masked:
+def mask(article: str, start: int, end: int, mentions: list[Mention], listed: bool = False,
+         heading: bool = False) -> Masked:
     inside = [m for m in mentions if start <= m.start and m.end <= end]
-    names = name_candidates(article, start, end, inside)
+    names = name_candidates(article, start, end, inside, listed, heading)
+    names += terms.phrases(article, start, end, inside + names)
+    names += terms.introduced(article, start, end, [m for m in inside if not any(n.start < m.end and m.start < n.end for n in names)])
     inside = [m for m in inside if not any(n.start <= m.start and m.end <= n.end for n in names)]
     inside = sorted(inside + names, key=lambda m: m.start)
     parts, starts, ends, pos = [], [], [], start

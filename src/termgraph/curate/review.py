@@ -95,7 +95,7 @@ def add_from_selection(root: Path, number: str, quote: str, near: int, fields: d
     row = {c: "" for c in table.DRAFT_COLUMNS}
     row.update({k: str(v) for k, v in fields.items() if k in EDITABLE})
     row.update({"id": f"{number}-d{max(used, default=0) + 1:03d}", "quote": text[start:end], "prefix": prefix,
-                "suffix": suffix, "rule": "curator", "confidence": "1.00"})
+                "suffix": suffix, "rule": "curator", "confidence": "1.00", "found_at": f"{start}-{end}"})
     row["stance"] = row["stance"] or "asserts"
     problems = check_stance(row, "the new row")
     if problems:
@@ -121,8 +121,11 @@ def decide_entity(root: Path, number: str, entity_id: str, changes: dict[str, st
     unknown = set(changes) - {"label", "kind", "accept"}
     if unknown:
         raise ReviewError(f"fields {sorted(unknown)} cannot be edited here (editable: label, kind, accept)")
-    if changes.get("kind", row["kind"]) not in ("system", "org"):
-        raise ReviewError(f"kind {changes['kind']!r} is not one of system, org")
+    kind = changes.get("kind", row["kind"])
+    if kind not in ("concept", "system", "org"):
+        raise ReviewError(f"kind {kind!r} is not one of concept, system, org")
+    if not row["id"].startswith(kind + ":"):
+        raise ReviewError(f"kind {kind!r} does not fit the id {row['id']} (a {kind} has an id {kind}:…)")
     row.update({k: str(v) for k, v in changes.items()})
     table.write_rows(draft_paths(root, number)[1], rows, table.ENTITY_COLUMNS)
     return row

@@ -37,6 +37,12 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def same_words(text: str) -> str:
+    """A text with its white space normalised: two files that differ only in spacing, line ends
+    or blank lines are the same article."""
+    return " ".join(text.split())
+
+
 def registered(root: Path) -> dict[str, SourceInfo]:
     store = load_curated(root)
     query = ns.sparql_prefixes() + """SELECT ?s ?id ?title ?sha WHERE { ?s a tg:Source ; dcterms:identifier ?id .
@@ -151,13 +157,14 @@ def add_source(root: Path, article: Path, title: str, publisher: str | None = No
     """Register an article; nothing is written unless every check passes."""
     check_metadata(title, url, when)
     got = read_article(article)
-    digest = sha256(got.text)
+    digest, words = sha256(got.text), same_words(got.text)
     sources = registered(root)
     for info in sources.values():
         path = text_path(root, info.identifier)
-        known = info.sha256 or (sha256(path.read_bytes().decode("utf-8")) if path else None)
-        if known == digest:
-            raise SourceInputError(f"{article}: this text is already source {info.number} "
+        kept = path.read_bytes().decode("utf-8", errors="replace") if path else None
+        if info.sha256 == digest or (kept is not None and same_words(kept) == words):
+            same = "this text" if info.sha256 == digest or kept == got.text else "this text (but for its spacing)"
+            raise SourceInputError(f"{article}: {same} is already source {info.number} "
                                    f"({info.title!r}); nothing added")
     number = next_number(sources)
     identifier = f"{number}_{digest[:16]}.txt"

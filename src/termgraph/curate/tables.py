@@ -19,6 +19,8 @@ ATTRIBUTES = [
     (re.compile(r"(?:(?:some|notable|popular|typical|common|well-known)\s+)?(?:examples?|instances|e\.g\.?|"
                 r"(?:notable|popular|well-known)\s+(?:models|systems|tools))", re.I), "examples"),
     (re.compile(r"(?:(?:model|underlying|typical)\s+)?architectures?", re.I), "architecture"),
+    (re.compile(r"(?:makers?|developers?|(?:developed|made|built|released)\s+by|company|companies|organi[sz]ations?|"
+                r"vendors?|creators?|providers?|labs?)", re.I), "maker"),
     (re.compile(r"(?:training\s+(?:objectives?|methods?|approach(?:es)?|paradigms?)|learning\s+(?:approach|paradigm))", re.I), "training"),
 ]
 # A definition's genus: "A type of AI model …", "An AI system that …" (the kind the term is a sort of).
@@ -73,11 +75,30 @@ def cells_by_term(text: str, table: list[list[Segment]], mentions: list[Mention]
                 yield term, attributes[c], cell
 
 
+def makers(text: str, table: list[list[Segment]], mentions: list[Mention]) -> list[tuple[Found, int, int]]:
+    """A "Maker" / "Developer" column: the row's system (its first cell) was made by the organisation named."""
+    header, out = table[0], []
+    columns = [c for c, cell in enumerate(header) if c and attribute_of(text, cell) == "maker"]
+    for row in table[1:]:
+        names = mask(text, row[0].start, row[0].end, mentions, listed=True).mentions if row else []
+        systems = [m for m in names if m.kind in ("system", "new")]
+        for c in columns:
+            if len(systems) != 1 or c >= len(row):
+                continue
+            for org in mask(text, row[c].start, row[c].end, mentions, listed=True).mentions:
+                if org.kind in ("org", "new"):
+                    out.append((Found(systems[0], "schema:creator", org, "asserts", "", "table-maker", 0.7),
+                                row[0].start, row[c].end))
+    return out
+
+
 def table_rules(text: str, segments: list[Segment], mentions: list[Mention]) -> list[tuple[Found, int, int]]:
     out = []
     for table in rows(segments):
         for term, attribute, cell in cells_by_term(text, table, mentions):
-            out += [(f, cell.start, cell.end) for f in cell_claims(text, term, attribute, cell, mentions)]
+            if attribute != "maker":
+                out += [(f, cell.start, cell.end) for f in cell_claims(text, term, attribute, cell, mentions)]
+        out += makers(text, table, mentions)
     return out
 
 

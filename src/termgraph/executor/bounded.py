@@ -83,7 +83,9 @@ class Decider:
         return runs_here(self.store, query, has_dataset=False)
 
     def __call__(self, query: Query, has_dataset: bool) -> bool:
-        if has_dataset or query.bounded is None:
+        # A query that mentions SERVICE is checked by a worker (its parse is not for the event
+        # loop) and has no bounded shape; nor has a long one: a bounded query is short.
+        if has_dataset or query.bounded is None or query.service_pending:
             return False
         return self.remembered(query)
 

@@ -123,7 +123,12 @@ class SpoolWriter(io.RawIOBase):
             self.report("more", self.size)
 
     def open(self) -> None:
-        fd, self.path = tempfile.mkstemp(prefix=f"result-{os.getpid()}-", dir=self.spool_dir)  # (ProcessWorker.kill)
+        prefix = f"result-{os.getpid()}-"  # (ProcessWorker.kill)
+        try:
+            fd, self.path = tempfile.mkstemp(prefix=prefix, dir=self.spool_dir)
+        except FileNotFoundError:  # the work folder was removed (a temp cleaner): made again
+            os.makedirs(self.spool_dir, mode=0o700, exist_ok=True)
+            fd, self.path = tempfile.mkstemp(prefix=prefix, dir=self.spool_dir)
         self.file = os.fdopen(fd, "wb")
         self.hash = hashlib.sha256() if self.tag else None
         for chunk in self.chunks:
@@ -170,7 +175,7 @@ def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | Non
     `notify`: where a streamed job's progress messages go (the worker's pipe)."""
     sink = None
     try:  # results are lazy: evaluation goes on while they are serialised
-        result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known)
+        result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known)  # (prefixes: the Query's)
         media = job.media_type
         if spool_dir is None:  # (in the server's process: the answer stays in memory)
             return Answer(result.form, media, formats.serialize_result(result.form, result.value, media, job.max_bytes))

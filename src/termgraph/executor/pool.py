@@ -16,6 +16,7 @@ import asyncio
 import concurrent.futures as cf
 import contextlib
 import itertools
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ class Waiter:
     rank: tuple
     future: asyncio.Future = field(compare=False)
     client: str = field(compare=False)
+    deadline: float = field(default=float("inf"), compare=False)
 
 
 class QueryPool:
@@ -62,7 +64,7 @@ class QueryPool:
                 from termgraph.executor.engine import known_graphs
 
                 known = known_graphs(store)
-            source = ProcessWorkers(store, known, settings.memory_limit, spool_dir)
+            source = ProcessWorkers(store, known, settings.memory_limit, spool_dir, cpu_limit=settings.timeout)
         self.here = store if isinstance(store, ox.Store) else None  # (see the property)
         self.known = known
         self.source, self.settings = source, settings
@@ -76,6 +78,7 @@ class QueryPool:
         self.closed = False
         self.draining = False
         self.failures = 0
+        self.loop: asyncio.AbstractEventLoop | None = None
 
     @property
     def here(self):
@@ -107,10 +110,33 @@ class QueryPool:
         self.threads.shutdown(wait=False, cancel_futures=True)
 
     def health(self) -> dict:
-        alive = len(self.idle) + len(self.busy)
-        return {**self.source.describe(), "workers": alive, "expected": self.settings.workers,
+        """What is really there: the idle workers that could take a job now, the busy ones, and
+        the source's own parts (the zygote, the work folder). Anything amiss is repaired on the
+        event loop (health may be called from another thread) and reported "degraded" until then."""
+        usable = [w for w in list(self.idle) if getattr(w, "usable", lambda: True)()]
+        alive = len(usable) + len(self.busy)
+        sound = getattr(self.source, "healthy", lambda: True)()
+        described = self.source.describe()  # (as seen now, before any repair below)
+        if (len(usable) < len(self.idle) or not sound) and self.loop is not None and not self.closed:
+            self.loop.call_soon_threadsafe(self.checkup)
+        return {**described, "workers": alive, "expected": self.settings.workers,
                 "busy": len(self.busy), "waiting": len(self.waiting),
-                "status": "ok" if alive == self.settings.workers else "degraded"}
+                "status": "ok" if alive == self.settings.workers and sound else "degraded"}
+
+    def checkup(self) -> None:
+        """On the loop: replace idle workers that are dead or stopped; repair the source."""
+        for worker in [w for w in self.idle if not w.usable()]:
+            self.idle.remove(worker)
+            self.discard(worker)
+        if hasattr(self.source, "repair") and not self.closed:
+            self.loop.run_in_executor(self.threads, self.source.repair)
+
+    def discard(self, worker: Worker) -> None:
+        """A worker that cannot take a job: killed, and a fresh one forked in its place."""
+        print(f"termgraph: a query worker (pid {worker.pid}) was found dead or stopped; replacing it",
+              file=sys.stderr, flush=True)
+        worker.kill()
+        asyncio.get_running_loop().create_task(self.replace())
 
     # --- running a query -----------------------------------------------------------------------
     async def run(self, job: Job, client: str = "local", is_disconnected=None,
@@ -121,6 +147,7 @@ class QueryPool:
         if self.draining:
             raise errors.Overloaded("the service is shutting down; retry shortly").with_retry_after(5)
         deadline = time.monotonic() + self.settings.timeout
+        self.loop = asyncio.get_running_loop()
         await self.source.screen(job)  # refusals that need no worker (remote stores)
         here = self.decider is not None and self.decider(job.query, job.dataset.given())
         self.ledger.admit(client)  # (decided first: nothing between admitting and counting out can fail)
@@ -131,6 +158,7 @@ class QueryPool:
             with watching(is_disconnected, poll):
                 worker = await self.acquire(client, deadline)
                 started = worker.started = self.ledger.started(client)
+                worker.cpu_at_start = cpu_seconds(worker)
                 worker.client = client
                 answer = await self.call(worker, job, deadline, cost)
                 return answer
@@ -188,20 +216,26 @@ class QueryPool:
         if worker.preempted:
             raise errors.Overloaded("the query was stopped to serve clients that used less query time "
                                     "recently; retry later").with_retry_after(5)
-        raise errors.QueryTooExpensive("the query stopped its worker (most likely by needing more "
-                                       "memory than a query may use); narrow it")
+        if reply[1:] == ("limit",):
+            raise errors.QueryTooExpensive("the query stopped its worker (most likely by needing more "
+                                           "memory than a query may use); narrow it")
+        raise errors.Overloaded("a query worker was lost while running the query (it was killed from "
+                                "outside); retry").with_retry_after(1)
 
     # --- the wait queue --------------------------------------------------------------------------
     async def acquire(self, client: str, deadline: float) -> Worker:
         """An idle worker now, or a place in the bounded queue until one is handed over."""
-        if self.idle and not self.waiting:
+        while self.idle and not self.waiting:
             worker = self.idle.pop()
+            if not getattr(worker, "usable", lambda: True)():
+                self.discard(worker)  # (dead or stopped while idle: never given a query)
+                continue
             self.busy.add(worker)
             return worker
         if len(self.waiting) >= self.settings.max_queue:
             raise errors.Overloaded(f"{len(self.waiting)} queries are already waiting; retry "
                                     "shortly").with_retry_after(1)
-        waiter = Waiter((0.0, next(self.seq)), asyncio.get_running_loop().create_future(), client)
+        waiter = Waiter((0.0, next(self.seq)), asyncio.get_running_loop().create_future(), client, deadline)
         self.waiting.append(waiter)
         try:
             return await self.wait(waiter, deadline)
@@ -209,12 +243,19 @@ class QueryPool:
             self.abandon(waiter)
             raise
 
+    @property
+    def start_margin(self) -> float:
+        """A waiting query is not started with less than this left of its time limit (it would
+        most likely be cut off, a streamed answer mid-way: work thrown away); it is refused
+        before it starts instead. The fairness share, at most a quarter of the limit."""
+        return min(self.settings.fairness.share, self.settings.timeout / 4)
+
     async def wait(self, waiter: Waiter, deadline: float) -> Worker:
         while True:
-            remaining = deadline - time.monotonic()
+            remaining = deadline - self.start_margin - time.monotonic()
             if remaining <= 0:
-                raise errors.QueryTimeout(f"no query worker was free within the {self.settings.timeout:g} s "
-                                          "time limit; retry later").with_retry_after(1)
+                raise errors.QueryTimeout(f"no query worker was free in time to run the query within the "
+                                          f"{self.settings.timeout:g} s time limit; retry later").with_retry_after(1)
             try:
                 return await asyncio.wait_for(asyncio.shield(waiter.future), min(0.05, remaining))
             except asyncio.TimeoutError:
@@ -233,8 +274,10 @@ class QueryPool:
 
     def hand_over(self, worker: Worker) -> None:
         """Give a free worker to the waiting client that used least query time, or keep it idle."""
-        if self.waiting:
-            waiter = min(self.waiting, key=lambda w: (self.ledger.used(w.client), w.rank[1]))
+        now = time.monotonic()
+        timely = [w for w in self.waiting if w.deadline - self.start_margin > now]  # (the rest give up)
+        if timely:
+            waiter = min(timely, key=lambda w: (self.ledger.used(w.client), w.rank[1]))
             self.waiting.remove(waiter)
             self.busy.add(worker)
             waiter.future.set_result(worker)
@@ -251,15 +294,17 @@ class QueryPool:
             asyncio.get_running_loop().create_task(self.replace())
 
     def maybe_preempt(self, waiter: Waiter) -> None:
-        """A light client has waited a tick: stop the heaviest client's longest-running query."""
+        """A client has waited a tick: stop the heaviest client's longest-running query among
+        those the fairness rule lets it stop (fairness.py), if any."""
         if self.idle or self.failures or any(w.preempted for w in self.busy):
             return
         running = [w for w in self.busy if w.client is not None and w.started is not None]
         if not running:
             return
         now = time.monotonic()
-        heaviest = max(running, key=lambda w: (self.ledger.used(w.client), now - w.started))
-        if self.ledger.should_preempt(waiter.client, heaviest.client, now - heaviest.started):
+        stoppable = [w for w in running if self.ledger.should_preempt(waiter.client, w.client, ran(w, now))]
+        if stoppable:
+            heaviest = max(stoppable, key=lambda w: (self.ledger.used(w.client), now - w.started))
             heaviest.preempted = True
             heaviest.stop()
 
@@ -279,6 +324,31 @@ class QueryPool:
             self.failures = 0
             self.hand_over(worker)
             return
+
+
+def cpu_seconds(worker) -> float | None:
+    """The CPU time a process worker has used so far (None for other workers, or if unknown)."""
+    if getattr(worker, "pid", None) is None:
+        return None
+    try:
+        with open(f"/proc/{worker.pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def ran(worker, now: float) -> float:
+    """How long the worker's query has run: the CPU time it has cost so far (what its client
+    is charged, and comparable with its past queries' costs however busy the machine), else
+    the time since it started."""
+    before, cpu = getattr(worker, "cpu_at_start", None), cpu_seconds(worker)
+    if before is not None and cpu is not None:
+        return cpu - before
+    return now - worker.started
 
 
 async def run_while_connected(pool, job: Job, client: str, is_disconnected, poll: float = DISCONNECT_POLL) -> Answer:

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from termgraph.namespaces import DEFAULT_GRAPH, EMPTY_GRAPH
 from termgraph import errors
+from termgraph.executor import engine
 from termgraph import formats
 from termgraph.sparql import guard, protocol
 from termgraph.executor.jobs import Answer, Job, spool
@@ -48,17 +49,29 @@ class BackendError(errors.TermgraphError):
     exit_code = 2
 
 
+def sent_text(job: Job) -> str:
+    """The query as the store is sent it: with a PREFIX line for each predeclared prefix it uses."""
+    return engine.declared(job.query.text, dict(job.query.prefixes))
+
+
 def request_params(job: Job, graphs: list[str], reads: frozenset | None = ALL_GRAPHS) -> list[tuple[str, str]]:
     """The protocol parameters sent to the store: the query (with the request's base IRI) and
-    the dataset. Protocol graph parameters win over FROM; FROM alone is left to the query.
+    the dataset. Protocol graph parameters win over FROM / FROM NAMED; a query with FROM is left
+    to the store; FROM NAMED alone is sent as protocol parameters with an empty default graph.
     `reads`: the named graphs the query may read (examine): only those of the dataset are listed."""
-    text = job.query.text
+    text = sent_text(job)
     query = f"BASE <{job.base_iri}>\n{text}" if job.base_iri else text
     params = [("query", query)]
     default, named = job.dataset.default_graph_uris, job.dataset.named_graph_uris
-    if not default and not named:
-        if job.query.from_graphs or job.query.from_named:
-            return params
+    if default or named:
+        pass  # the protocol dataset replaces the query's FROM / FROM NAMED as a whole
+    elif job.query.from_named and not job.query.from_graphs:
+        # FROM NAMED alone means an empty default graph (SPARQL 1.1 Query §13.2): sent as that
+        # dataset, not left to each store's reading of it.
+        named = job.query.from_named
+    elif job.query.from_graphs:
+        return params
+    else:
         default = (DEFAULT_GRAPH,)
         named = tuple(graphs) if reads is ALL_GRAPHS else tuple(g for g in graphs if g in (reads or ()))
     if not default:  # named graphs only: the default graph is empty, as in memory
@@ -190,7 +203,9 @@ class RemoteWorkers:
 
     async def screen(self, job: Job) -> None:
         """No sandbox reaches into another server: refuse here what it must not be sent."""
-        refusal = await asyncio.to_thread(screen, job.query.text)  # (the rest was checked as it was read)
+        if job.query.service_pending:  # parsed in a thread: never on the event loop
+            await asyncio.to_thread(guard.refuse_service, sent_text(job))
+        refusal = await asyncio.to_thread(screen, sent_text(job))  # (the rest was checked as it was read)
         if refusal:
             raise errors.ForbiddenQuery(refusal)
         guard.check_graphs(job.query, set(self.graphs))
@@ -253,7 +268,7 @@ class RemoteSlot:
     async def fetch(self, job: Job, form: str) -> tuple[str, bytes]:
         source = self.source
         accept = "application/sparql-results+xml" if form in ("SELECT", "ASK") else GRAPH_ACCEPT
-        params = request_params(job, source.graphs, examine(job.query.text)[1])
+        params = request_params(job, source.graphs, examine(sent_text(job))[1])
         content = str(httpx.QueryParams(params)).encode()
         for attempt in (1, 2):
             try:

@@ -21,10 +21,14 @@ from termgraph.errors import TermgraphError
 
 COLUMNS = ("id", "subject", "predicate", "object", "lang", "stance", "qualification",
            "quote", "prefix", "suffix", "note")
-DRAFT_COLUMNS = COLUMNS + ("rule", "confidence", "accept")  # a draft: the drafting rule, its confidence, the curator's y
+# A draft: the drafting rule, its confidence, the curator's y, and found_at: the characters
+# START-END where the draft found the quote, so that a quote edited into another passage is noticed.
+DRAFT_COLUMNS = COLUMNS + ("rule", "confidence", "accept", "found_at")
+OPTIONAL = {"found_at"}  # a trailing column that older drafts lack: read as empty
 ENTITY_COLUMNS = ("id", "kind", "label", "evidence", "rule", "accept")  # entities a draft proposes
 STANCES = {"asserts": ns.TG + "Asserts", "denies": ns.TG + "Denies", "qualifies": ns.TG + "Qualifies"}
-QUALIFICATIONS = {"hedged": ns.TG + "Hedged", "conditional": ns.TG + "Conditional", "partial": ns.TG + "Partial"}
+QUALIFICATIONS = {"hedged": ns.TG + "Hedged", "conditional": ns.TG + "Conditional",
+                  "only-when": ns.TG + "OnlyWhen", "partial": ns.TG + "Partial"}
 CLAIM_ID = re.compile(r"^(\d{3})-(\d{3,})$")
 LANG_TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
 
@@ -77,9 +81,11 @@ class Claim:
         return ns.SOURCE + self.id.split("-")[0]
 
 
-def read_records(path: Path, display: str, columns: tuple[str, ...] = COLUMNS) -> list[tuple[int, list[str]]]:
+def read_records(path: Path, display: str, columns: tuple[str, ...] = COLUMNS,
+                 header_seen: list | None = None) -> list[tuple[int, list[str]]]:
     """The data rows of a table whose header is `columns`, as (spreadsheet row number, cells),
-    leaving out empty rows; raises TableUnreadable."""
+    leaving out empty rows; raises TableUnreadable. A header lacking only trailing OPTIONAL
+    columns is read too; `header_seen` (a list) is given the header found."""
     try:
         text = path.read_bytes().decode("utf-8")
     except OSError as exc:
@@ -87,7 +93,10 @@ def read_records(path: Path, display: str, columns: tuple[str, ...] = COLUMNS) -
     except UnicodeDecodeError as exc:
         raise TableUnreadable(f"{display}: byte {exc.start} is not UTF-8 (save the table as UTF-8 CSV)") from None
     rows = list(csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline="")))
-    if not rows or tuple(rows[0]) != tuple(columns):
+    if header_seen is not None and rows:
+        header_seen.append(tuple(rows[0]))
+    older = rows and tuple(rows[0]) == tuple(columns)[:len(rows[0])] and set(columns[len(rows[0]):]) <= OPTIONAL
+    if not rows or (tuple(rows[0]) != tuple(columns) and not older):
         found = ",".join(rows[0]) if rows else "an empty file"
         raise TableUnreadable(f"{display} row 1: the header must be exactly {','.join(columns)} (found {found})")
     return [(n, cells) for n, cells in enumerate(rows[1:], start=2) if any(c.strip() for c in cells)]
@@ -108,7 +117,7 @@ def check_choices(cells: dict[str, str], problems: list) -> tuple[str | None, st
     if qual and qual not in QUALIFICATIONS:
         problems.append(("qualification", f"{qual!r} is not one of {', '.join(QUALIFICATIONS)} (or empty)"))
     elif stance == "qualifies" and not qual:
-        problems.append(("qualification", "a qualifies claim needs one of hedged, conditional, partial"))
+        problems.append(("qualification", "a qualifies claim needs one of hedged, conditional, only-when, partial"))
     elif stance in STANCES and stance != "qualifies" and qual:
         problems.append(("qualification", f"must be empty unless stance is qualifies (stance is {stance})"))
     return STANCES.get(stance), QUALIFICATIONS.get(qual, "")
@@ -201,11 +210,13 @@ def write_table(path: Path, rows: list[dict[str, str]]) -> None:
 def read_rows(path: Path, columns: tuple[str, ...]) -> list[dict[str, str]]:
     """The rows of a table whose header must be exactly `columns`, as dicts (a draft's cells are
     checked when it is accepted: claims_table.read_table then reads the result)."""
-    rows = []
-    for number, cells in read_records(path, str(path), columns):
-        if len(cells) != len(columns):
-            raise TableUnreadable(f"{path} row {number}: {len(cells)} cells, expected {len(columns)}")
-        rows.append(dict(zip(columns, cells)))
+    rows, header = [], []
+    records = read_records(path, str(path), columns, header)
+    present = header[0] if header else tuple(columns)
+    for number, cells in records:
+        if len(cells) != len(present):
+            raise TableUnreadable(f"{path} row {number}: {len(cells)} cells, expected {len(present)}")
+        rows.append({c: "" for c in columns} | dict(zip(present, cells)))
     return rows
 
 

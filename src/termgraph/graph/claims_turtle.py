@@ -6,36 +6,19 @@ claim's IRI (`…/claim/NNN-MMM#evidence`, `#selector`), never blank nodes.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from termgraph import namespaces as ns
+from termgraph.graph import curated_disagreements
 from termgraph.graph.claims_table import Claim, Problem, read_table
-from termgraph.graph.claims_vocab import Vocabulary, shorten
-
-USED_PREFIXES = ("tg", "concept", "system", "org", "source", "claim", "rdf", "rdfs", "owl", "skos",
-                 "prov", "dcterms", "oa", "schema")
-SAFE_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
+from termgraph.graph.claims_vocab import Vocabulary
+from termgraph.graph.turtle_terms import USED_PREFIXES, iri, string  # noqa: F401 - (iri, string: also this module's names)
 
 
 def header(csv_name: str) -> str:
     lines = [f"# generated from {csv_name} — edit the CSV, then run: termgraph claims generate", ""]
     lines += [f"@prefix {p}: <{ns.PREFIXES[p]}> ." for p in USED_PREFIXES]
     return "\n".join(lines) + "\n"
-
-
-def iri(value: str) -> str:
-    curie = shorten(value)
-    prefix, _, local = curie.partition(":")
-    if curie != value and prefix in USED_PREFIXES and SAFE_LOCAL.match(local):
-        return curie
-    return "<" + value.replace(">", "%3E").replace(" ", "%20") + ">"
-
-
-def string(text: str) -> str:
-    out = "".join(ESCAPES.get(ch, ch if ord(ch) >= 0x20 or ch in ESCAPES else f"\\u{ord(ch):04X}") for ch in text)
-    return f'"{out}"'
 
 
 def claim_block(c: Claim) -> str:
@@ -76,14 +59,19 @@ def tables(root: Path) -> list[Path]:
 
 
 def generated(root: Path, vocab: Vocabulary) -> tuple[dict[Path, str], list[Problem]]:
-    """{Turtle path: the text its table generates} for every table without a problem, and the problems."""
-    texts, problems = {}, []
+    """{Turtle path: the text its table generates} for every table without a problem (the claims
+    tables, and the curated disagreements' table, which names claims), and the problems."""
+    texts, problems, claims = {}, [], []
     for table in tables(root):
-        text, found = generate(table, vocab, f"data/claims/{table.name}")
+        display = f"data/claims/{table.name}"
+        found_claims, found = read_table(table, vocab, display)
         problems += found
-        if text is not None:
-            texts[table.with_suffix(".ttl")] = text
-    return texts, problems
+        claims += found_claims
+        if not found:
+            texts[table.with_suffix(".ttl")] = render(found_claims, display)
+    curated, found = curated_disagreements.generated(root, claims)
+    texts.update(curated)
+    return texts, problems + found
 
 
 def drift(root: Path, vocab: Vocabulary) -> tuple[list[Path], list[Problem]]:

@@ -64,8 +64,19 @@ def view_graph(source: ox.NamedNode) -> ox.NamedNode:
     return N(ns.GRAPH_VIEW + source.value.rsplit("/", 1)[-1])
 
 
+# In a source's view, a relation with an OWL meaning is also stated in OWL, so that a reasoner checks
+# the source's statements against each other: "nothing is both" is owl:disjointWith.
+AS_OWL = {ns.TG + "disjointWith": ox.NamedNode(ns.OWL + "disjointWith")}
+
+
 def source_view_quads(rows: list[ClaimRow]) -> list[ox.Quad]:
-    return [ox.Quad(r.s, r.p, r.o, view_graph(r.source)) for r in rows if r.stance == ns.TG + "Asserts"]
+    out = []
+    for r in rows:
+        if r.stance == ns.TG + "Asserts":
+            out.append(ox.Quad(r.s, r.p, r.o, view_graph(r.source)))
+            if r.p.value in AS_OWL:
+                out.append(ox.Quad(r.s, AS_OWL[r.p.value], r.o, view_graph(r.source)))
+    return out
 
 
 def view_descriptions(sources: set[ox.NamedNode]) -> list[ox.Triple]:

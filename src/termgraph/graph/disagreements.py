@@ -105,7 +105,9 @@ def find_all(store: ox.Store, rules: list[Rule]) -> list[Found]:
 # While the rules run, the claims carry join keys in a scratch graph (removed afterwards, never
 # served): build:statement, the statement a claim is about (the same for two claims about one
 # statement, either way round for an owl:SymmetricProperty), and build:terms, the two terms it
-# relates in either order (build:sourceTerms: the same with its source first). A rule joins two
+# relates in either order (build:sourceTerms: the same with its source first), and build:takes, the
+# position it takes on its statement (its stance, or its qualification: what the ontology's table of
+# stance compatibility pairs). A rule joins two
 # claims on a key, one index lookup per claim, where joining on ?s, ?p and ?o one by one matched
 # every pair of claims about a common term first (quadratic: a minute and 4 GB on a graph of
 # 6,000 claims). Joining every claim with every other claim on a key is still quadratic when
@@ -120,6 +122,7 @@ BUILD = "urn:termgraph:build#"
 SCRATCH = N("urn:termgraph:build")
 POSITION = "urn:termgraph:build:position/"
 STATEMENT, TERMS, SOURCE_TERMS = N(BUILD + "statement"), N(BUILD + "terms"), N(BUILD + "sourceTerms")
+TAKES = N(BUILD + "takes")  # the claim's position: its stance, or its qualification when it qualifies
 ON_STATEMENT, ON_TERMS, WITNESS = N(BUILD + "onStatement"), N(BUILD + "onTerms"), N(BUILD + "witness")
 KEYED = ns.sparql_prefixes() + """
 SELECT ?claim ?s ?p ?o ?stance ?qualification ?source (EXISTS { ?p a owl:SymmetricProperty } AS ?symmetric)
@@ -134,7 +137,7 @@ FULL = object()  # a position that has its two witnesses
 
 
 def key_quads(store: ox.Store) -> Iterator[ox.Quad]:
-    """Three quads per claim, and its position's keys and witnesses, made as the store takes
+    """Four quads per claim, and its position's keys and witnesses, made as the store takes
     them (a list of them all is large); what is remembered per position: a digest, one source."""
     witnesses: dict[bytes, object] = {}
     for r in store.query(KEYED, use_default_graph_as_union=True):
@@ -146,6 +149,8 @@ def key_quads(store: ox.Store) -> Iterator[ox.Quad]:
         yield ox.Quad(r["claim"], TERMS, between, SCRATCH)
         if r["source"] is not None:
             yield ox.Quad(r["claim"], SOURCE_TERMS, L(f"{r['source']} {between.value}"), SCRATCH)
+        if r["stance"] is not None:
+            yield ox.Quad(r["claim"], TAKES, r["qualification"] or r["stance"], SCRATCH)
         if r["stance"] is not None and r["source"] is not None:
             yield from witness_quads(witnesses, r, said, between)
 

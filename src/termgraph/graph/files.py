@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 from termgraph import namespaces as ns
 from termgraph.errors import DataNotFound
@@ -47,7 +48,7 @@ def user_file(path: Path) -> DataFile:
     if path.suffix.lower() not in RDF_SUFFIXES:
         known = ", ".join(sorted(RDF_SUFFIXES))
         raise DataNotFound(f"{path}: unknown RDF file type (use one of {known})")
-    return DataFile(path, ns.GRAPH_USER + path.stem, False)
+    return DataFile(path, ns.GRAPH_USER + quote(path.stem, safe="-._~"), False)  # (any name: an IRI)
 
 
 def user_files(paths) -> list[DataFile]:

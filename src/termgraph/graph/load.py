@@ -8,7 +8,8 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from termgraph.graph import derive, skolem, validate
+from termgraph import namespaces as ns
+from termgraph.graph import derive, file_bounds, skolem, validate
 from termgraph.graph.xml_entities import check_entities
 from termgraph.errors import DataSyntaxError
 from termgraph.graph.files import QUAD_SUFFIXES, DataFile, project_files, user_files
@@ -38,8 +39,16 @@ def rdf_format(path: Path) -> ox.RdfFormat:
     return formats.by_suffix(path.suffix).ox
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def load_file(store: ox.Store, item: DataFile) -> None:
-    """Parse one file into the store; a syntax error names the file and line, and adds nothing."""
+    """Parse one file into the store; a syntax error names the file and line, and adds nothing.
+    A user's file is read within bounds (file_bounds.py), may start with a UTF-8 byte-order
+    mark, and may name no graph of termgraph's own; its default graph is its own graph."""
+    if not item.ours:
+        load_user_file(store, item)
+        return
     fmt = rdf_format(item.path)
     target = {} if item.path.suffix.lower() in QUAD_SUFFIXES else {"to_graph": ox.NamedNode(item.graph)}
     try:
@@ -55,6 +64,38 @@ def load_file(store: ox.Store, item: DataFile) -> None:
         raise DataSyntaxError(item.path, str(exc)) from None
     if item.path.suffix.lower() in QUAD_SUFFIXES:
         move_default_graph(store, ox.NamedNode(item.graph))
+
+
+def load_user_file(store: ox.Store, item: DataFile) -> None:
+    """A user's file, parsed into a store of its own first: its graph names are checked (none
+    under termgraph's namespace: that would add to the curated data, the claims or the
+    disagreements), its default-graph triples moved into the file's graph, then all added."""
+    fmt = rdf_format(item.path)
+    data = item.path.read_bytes()
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        if fmt == ox.RdfFormat.RDF_XML:
+            check_entities(item.path)  # before the parser builds a "billion laughs" in memory
+        else:
+            file_bounds.check_text(item.path, data.decode("utf-8", errors="replace"))
+        own = ox.Store()
+        quads = item.path.suffix.lower() in QUAD_SUFFIXES
+        # relative IRIs resolve under the file's own graph, never against its path on this machine
+        own.bulk_load(input=data, format=fmt, base_iri=item.graph + "/",
+                      **({} if quads else {"to_graph": ox.NamedNode(item.graph)}))
+    except SyntaxError as exc:
+        message = str(exc.msg if hasattr(exc, "msg") else exc)
+        raise DataSyntaxError(item.path, message, exc.lineno) from None
+    except (OSError, ValueError) as exc:
+        raise DataSyntaxError(item.path, str(exc)) from None
+    for name in own.named_graphs():
+        if isinstance(name, ox.NamedNode) and name.value.startswith(ns.BASE) and name.value != item.graph:
+            raise DataSyntaxError(item.path, f"it names the graph <{name.value}>, which is termgraph's own; "
+                                             "a file's data goes into its own graph: remove the graph name")
+    graph = ox.NamedNode(item.graph)
+    store.extend(q if q.graph_name != ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object, graph)
+                 for q in own)
 
 
 def move_default_graph(store: ox.Store, graph: ox.NamedNode) -> None:

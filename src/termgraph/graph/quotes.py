@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from termgraph import namespaces as ns
 
 QUOTES_QUERY = ns.sparql_prefixes() + """
-SELECT ?claim ?id ?exact ?prefix ?suffix WHERE {
+SELECT DISTINCT ?claim ?id ?exact ?prefix ?suffix WHERE {
   ?claim a tg:Claim ; prov:wasDerivedFrom ?source ; tg:evidence ?ev .
   ?source dcterms:identifier ?id .
   ?ev oa:hasSource ?source ; oa:hasSelector ?sel .
@@ -40,11 +40,13 @@ class Quote:
     suffix: str
 
 
-def quotes(store: ox.Store) -> list[Quote]:
+def quotes(store: ox.Store, union: bool = True) -> list[Quote]:
+    """Every claim's quote; `union=False` reads the store's default graph only (a loaded dataset's
+    holds every claim: graph/derive.py), much faster than the union of its graphs."""
     text = lambda t: t.value if t is not None else ""  # noqa: E731
     return [
         Quote(r["claim"].value, r["id"].value, r["exact"].value, text(r["prefix"]), text(r["suffix"]))
-        for r in store.query(QUOTES_QUERY, use_default_graph_as_union=True)
+        for r in store.query(QUOTES_QUERY, use_default_graph_as_union=union)
     ]
 
 
@@ -88,11 +90,13 @@ def sha_problem(path: Path, expected: str | None) -> str | None:
     return f"{path.name} has changed since it was registered (SHA-256 {actual[:16]}…, expected {expected[:16]}…)"
 
 
-def check_quotes(store: ox.Store, seeds: Path, sources: Path | None = None) -> list[str]:
+def check_quotes(store: ox.Store, seeds: Path, sources: Path | None = None,
+                 found: list[Quote] | None = None) -> list[str]:
+    """What is wrong with each quote (`found`, else every quote in the store) against its text."""
     places = [p for p in (sources, seeds) if p is not None]
     texts: dict[str, str | None] = {}
     problems = []
-    for q in quotes(store):
+    for q in quotes(store) if found is None else found:
         if q.source_file not in texts:
             path = find_text(q.source_file, places)
             texts[q.source_file] = path.read_text(encoding="utf-8") if path else None

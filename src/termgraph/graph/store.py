@@ -105,6 +105,7 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
         if progress:
             progress("checking the written store")
         sizes = write_manifest(work)
+        check_quotes(work, settings, progress)
         if target.exists():
             target.rmdir()
         work.rename(target)
@@ -114,6 +115,21 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
         shutil.rmtree(work, ignore_errors=True)
         raise
     return sizes
+
+
+def check_quotes(folder: Path, settings: Settings, progress) -> None:
+    """The written store's quotes against the sources' texts (graph/texts.py): a quote not in its
+    text fails the build; absent texts are one warning line."""
+    from termgraph.graph import texts
+
+    written = ox.Store.read_only(str(folder))
+    try:
+        status = texts.check_store(written, settings)
+    finally:
+        del written
+        gc.collect()
+    if progress and not status.checked:
+        progress("warning: " + status.message)
 
 
 def write_manifest(folder: Path) -> dict[str, int]:

@@ -17,16 +17,25 @@ LABELS = ns.sparql_prefixes() + """
 SELECT ?x ?label WHERE { ?x $property ?label FILTER (LANG(?label) = "en") } ORDER BY ?x ?label
 """
 TERMS = ns.sparql_prefixes() + "SELECT DISTINCT ?x WHERE { { ?x a tg:Concept } UNION { ?x a tg:AISystem } }"
+# Why two positions can or cannot both be true: the table of stance compatibility's notes.
+CELLS = ns.sparql_prefixes() + """
+SELECT ?a ?b ?verdict ?why WHERE {
+  ?cell a tg:StancePairing ; tg:firstPosition ?a ; tg:secondPosition ?b ; tg:verdict ?verdict .
+  OPTIONAL { ?cell skos:scopeNote ?why FILTER (LANG(?why) = "en") }
+}"""
 # Which label names a thing: a short title first, then a preferred label, then rdfs:label.
 LABEL_PROPERTIES = ("rdfs:label", "skos:prefLabel", "tg:shortTitle")
 
 # How a stance reads in a sentence, and in a title's answer.
-VERB = {"Asserts": ("states", "state"), "Denies": ("denies", "deny"),
-        "Hedged": ("states with a hedge", "state with a hedge"), "Partial": ("holds only in part", "hold only in part"),
-        "Conditional": ("holds only under a condition", "hold only under a condition"),
-        "Qualifies": ("qualifies", "qualify")}
-ANSWER = {"Asserts": "yes", "Denies": "no", "Hedged": "perhaps", "Partial": "only in part",
-          "Conditional": "only under a condition", "Qualifies": "with qualification"}
+# (singular verb, plural verb, what follows the statement)
+VERB = {"Asserts": ("states", "state", ""), "Denies": ("denies", "deny", ""),
+        "Hedged": ("states with a hedge", "state with a hedge", ""),
+        "Partial": ("says", "say", ", but only usually or in part"),
+        "Conditional": ("says", "say", " under a condition"),
+        "OnlyWhen": ("says", "say", " only under a condition, and not otherwise"),
+        "Qualifies": ("qualifies", "qualify", "")}
+ANSWER = {"Asserts": "yes", "Denies": "no", "Hedged": "perhaps", "Partial": "usually or in part",
+          "Conditional": "under a condition", "OnlyWhen": "only under a condition", "Qualifies": "with qualification"}
 LEAD = {
     "OppositeStances": "Sources take opposite stances on one statement",
     "IncompatibleRelations": "Sources relate these terms in ways that cannot all hold",
@@ -57,6 +66,8 @@ class ClaimFact:
 class Names:
     labels: dict[str, str] = field(default_factory=dict)
     terms: set[str] = field(default_factory=set)
+    # frozenset of two positions (Asserts, Denies, Hedged, …) -> (verdict, why)
+    cells: dict[frozenset, tuple[str, str]] = field(default_factory=dict)
 
     def of(self, term) -> str:
         if isinstance(term, ox.Literal):
@@ -75,6 +86,9 @@ def read_names(store: ox.Store) -> Names:
         for r in store.query(LABELS.replace("$property", prop), use_default_graph_as_union=True):
             names.labels[r["x"].value] = r["label"].value
     names.terms = {r["x"].value for r in store.query(TERMS, use_default_graph_as_union=True)}
+    for r in store.query(CELLS, use_default_graph_as_union=True):
+        names.cells[frozenset((local(r["a"].value), local(r["b"].value)))] = (
+            local(r["verdict"].value), r["why"].value if r["why"] is not None else "")
     return names
 
 
@@ -119,16 +133,45 @@ def positions(claims: list[ClaimFact], names: Names) -> list[str]:
         groups[(statement(c, names), c.position)].append(c)
     order = list(VERB)
     keys = sorted(groups, key=lambda k: (order.index(k[1]) if k[1] in order else 9, k[0]))
-    return [f"{sources(groups[k], names)} {verb(k[1], groups[k])} that {k[0]}" for k in keys]
+    return [f"{sources(groups[k], names)} {verb(k[1], groups[k])} that {k[0]}{VERB.get(k[1], VERB['Qualifies'])[2]}"
+            for k in keys]
 
 
 def verb(position: str, claims: list[ClaimFact]) -> str:
-    singular, plural = VERB.get(position, VERB["Qualifies"])
+    singular, plural, _ = VERB.get(position, VERB["Qualifies"])
     return singular if len({c.source for c in claims}) == 1 else plural
 
 
 def summary(kind: str, claims: list[ClaimFact], names: Names) -> str:
-    return f"{LEAD.get(kind, 'Sources disagree')}: {'; '.join(positions(claims, names))}."
+    """What each side says, and why both cannot hold (or, for a hedging difference, why both can)."""
+    said = f"{LEAD.get(kind, 'Sources disagree')}: {'; '.join(positions(claims, names))}."
+    reason = why(kind, claims, names)
+    return f"{said} {reason}" if reason else said
+
+
+def why(kind: str, claims: list[ClaimFact], names: Names) -> str:
+    if kind in ("OppositeStances", "HedgingDifference", "WithinOneSource"):
+        wanted = "HedgingDifference" if kind == "HedgingDifference" else "OppositeStances"
+        held = sorted({c.position for c in claims})
+        for a in held:
+            for b in held:
+                verdict, note = names.cells.get(frozenset((a, b)), ("", ""))
+                if verdict == wanted and note:
+                    return note
+    if kind in ("IncompatibleRelations", "WithinOneSource"):
+        relations = sorted({names.of(ox.NamedNode(c.p)) for c in claims})
+        if len(relations) > 1:
+            return f"The ontology's table of relations says {join(relations)} cannot both hold between the same two terms."
+    if kind == "DifferentValues":
+        first = min(claims, key=lambda c: c.claim)
+        return f"A {names.of(ox.NamedNode(first.p))} has one value, and neither source gives the other's."
+    if kind == "MembershipExcluded":
+        link = next((c for c in claims if c.p == ns.RDFS + "subClassOf"), None)
+        denied = next((c for c in claims if c.position == "Denies"), None)
+        if link and denied:
+            return (f"If every {names.of(link.s)} is a {names.of(link.o)}, whatever is a {names.of(link.s)} is a "
+                    f"{names.of(link.o)}; {sources([denied], names)} says {names.of(denied.s)} is not.")
+    return ""
 
 
 def answers(claims: list[ClaimFact], names: Names) -> str:
@@ -152,7 +195,14 @@ def title(kind: str, claims: list[ClaimFact], names: Names) -> str:
     if kind == "MembershipExcluded":
         denied = [c for c in claims if c.position == "Denies"]
         subject = denied[0] if denied else first
-        return f"{question(subject, names)} {answers(claims, names)}"
+        placed = [c for c in claims if c.p == ns.RDF + "type" and c.position != "Denies"]
+        links = [c for c in claims if c.p == ns.RDFS + "subClassOf"]
+        if not (denied and placed and links):
+            return f"{question(subject, names)} {answers(claims, names)}"
+        who = "" if {c.source for c in links} == {c.source for c in placed} else f"{sources(links, names)} "
+        return (f"{question(subject, names)} {sources(denied, names)} says no; {sources(placed, names)} "
+                f"{'say' if len({c.source for c in placed}) > 1 else 'says'} it is a {names.of(placed[0].o)}, "
+                f"and {who}that every {names.of(links[0].s)} is a {names.of(links[0].o)}")
     pair = join(sorted({names.of(t) for t in terms_of(claims, names)}))
     if kind == "WithinOneSource":
         return f"{sources(claims, names)} says things about {pair} that cannot all hold"

@@ -13,7 +13,8 @@ from rdflib.namespace import RDF, SH
 
 from termgraph import namespaces as ns
 from termgraph.errors import ValidationFailed
-from termgraph.graph import claims_table, claims_turtle, quotes
+from termgraph.graph import claims_table, claims_turtle, curated_disagreements, quotes, retired
+from termgraph.graph import texts as texts_module
 from termgraph.graph.claims_vocab import load_vocabulary, shorten
 from termgraph.graph.files import DataFile, project_files, shape_targets, shapes_files
 from termgraph.graph.syntax import syntax_error
@@ -121,8 +122,9 @@ def gate(root: Path, files: list[DataFile] | None = None) -> Report:
 # --- Curator checks: the claims tables ----------------------------------------------------------
 
 def quote_problems(claims: list[claims_table.Claim], vocab, places: list[Path]) -> list[claims_table.Problem]:
-    """Each quote against its source's text, wherever the text is present."""
-    problems, texts = [], {}
+    """Each quote against its source's text. A text in none of `places` is QuotesNotChecked
+    (exit 2): a check that could not run says so."""
+    problems, texts, absent = [], {}, set()
     for claim in claims:
         if claim.source not in vocab.sources:
             problems.append(claims_table.Problem(claim.file, claim.row, "id", f"{shorten(claim.source)} is not a "
@@ -135,10 +137,14 @@ def quote_problems(claims: list[claims_table.Claim], vocab, places: list[Path]) 
             if changed:
                 problems.append(claims_table.Problem(claim.file, None, None, changed + "; quotes not checked"))
             texts[name] = None if path is None or changed else path.read_text(encoding="utf-8")
+            if path is None:
+                absent.add(name or shorten(claim.source))
         if texts[name] is not None:
             found = quotes.quote_problem(claim.quote, claim.prefix, claim.suffix, texts[name], name)
             if found:
                 problems.append(claims_table.Problem(claim.file, claim.row, *found))
+    if absent:
+        raise texts_module.QuotesNotChecked(texts_module.absent_line(sorted(absent), places[-1], texts_module.POINT))
     return problems
 
 
@@ -162,11 +168,18 @@ def curator_problems(root: Path, seeds: Path) -> list[str]:
     vocab = load_vocabulary(root)
     claims, problems = table_problems(root, vocab)
     problems += claims_table.declared_problems(claims, vocab)
+    problems += retired.problems(root, claims)
     problems += quote_problems(claims, vocab, [root / "data" / "sources", seeds])
-    stale, _ = claims_turtle.drift(root, vocab)
-    problems += [claims_table.Problem(f"data/claims/{p.name}", None, None, f"differs from data/claims/{p.stem}.csv "
+    stale, from_tables = claims_turtle.drift(root, vocab)
+    # the claims tables' problems are listed above; the curated disagreements' table is checked here
+    problems += [p for p in from_tables if p.file == curated_disagreements.TABLE]
+    problems += [claims_table.Problem(rel(p, root), None, None, f"differs from {rel(p.with_suffix('.csv'), root)} "
                                       "(edit the CSV, then run: termgraph claims generate)") for p in stale]
     return [p.line() for p in problems]
+
+
+def rel(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
 def claim_rows(root: Path) -> dict[str, str]:

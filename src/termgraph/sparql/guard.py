@@ -20,19 +20,31 @@ from dataclasses import dataclass
 
 from termgraph.errors import ForbiddenQuery, QueryTooComplex
 
+# The lexer reads each character a bounded number of times, whatever the text (it runs on the
+# server's event loop, before any size check or time limit): a name is read as one run of name
+# characters, split into words only when no ':' follows it (then no prefixed name can start
+# anywhere inside it), and a quote that opens no string is remembered, so that the quotes inside
+# the span it read (every one of them escaped, so each would read on to the same end) are not
+# read again. It gives the tokens a plain regular expression of the same alternatives would
+# (tests/test_guard_linear.py compares them), without that expression's rescans.
 TOKEN = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<comment>\#[^\n]*)
-  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<pname>[A-Za-z][\w.-]*?:[\w.%:-]*|:[\w.%:-]*)
-  | (?P<word>[A-Za-z_]\w*)
-  | (?P<var>[?$]\w+)
+  | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>)
+  | (?P<run>[A-Za-z][\w.-]*+)(?P<pname>:[\w.%:-]*+)?
+  | (?P<colon>:[\w.%:-]*+)
+  | (?P<word>[A-Za-z_]\w*+)
+  | (?P<var>[?$]\w++)
   | (?P<other>.)
     """,
     re.VERBOSE | re.DOTALL,
 )
+RUN_PART = re.compile(r"(?P<word>[A-Za-z_]\w*+)|(?P<other>.)", re.DOTALL)
+# What a string's opening quote reads up to (possessive: every alternative starts differently, so
+# nothing is read twice); the string is closed when its closing quote follows.
+LONG_STRING = {q: re.compile(q * 3 + rf"(?:[^{q}\\]|\\.|{q}(?!{q}{q}))*+", re.DOTALL) for q in "\"'"}
+SHORT_STRING = {q: re.compile(q + rf"(?:[^{q}\\\n]|\\.)*+", re.DOTALL) for q in "\"'"}
 
 UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 FORM_WORDS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
@@ -61,12 +73,58 @@ def lexed(text: str) -> tuple[tuple[str, str], ...]:
 
 
 def scan(text: str) -> tuple[tuple[str, str], ...]:
-    return tuple((m.lastgroup, m.group()) for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment"))
+    return tuple(piece for piece in pieces(text) if piece[0] not in ("ws", "comment"))
+
+
+def pieces(text: str) -> list[tuple[str, str]]:
+    """Every token, white space and comments included: joined, they are the text."""
+    out: list[tuple[str, str]] = []
+    unclosed = {("long", '"'): -1, ("long", "'"): -1, ("short", '"'): -1, ("short", "'"): -1}
+    pos, n = 0, len(text)
+    while pos < n:
+        char = text[pos]
+        if char in "\"'":
+            end = string_end(text, pos, char, unclosed)
+            if end:
+                out.append(("string", text[pos:end]))
+                pos = end
+                continue
+            out.append(("other", char))
+            pos += 1
+            continue
+        m = TOKEN.match(text, pos)
+        kind = m.lastgroup
+        if kind == "pname":
+            out.append(("pname", m.group()))
+        elif kind == "run":  # no ':' after it: its words and punctuation
+            out.extend((part.lastgroup, part.group()) for part in RUN_PART.finditer(text, pos, m.end()))
+        elif kind == "colon":
+            out.append(("pname", m.group()))
+        else:
+            out.append((kind, m.group()))
+        pos = m.end()
+    return out
+
+
+def string_end(text: str, pos: int, quote: str, unclosed: dict) -> int:
+    """Where the string opened at `pos` ends, or 0 if the quote opens none. A quote inside the
+    span an unclosed string of its kind read is escaped there, so it opens none either."""
+    if text.startswith(quote * 3, pos) and pos >= unclosed["long", quote]:
+        end = LONG_STRING[quote].match(text, pos).end()
+        if text.startswith(quote * 3, end):
+            return end + 3
+        unclosed["long", quote] = end
+    if pos >= unclosed["short", quote]:
+        end = SHORT_STRING[quote].match(text, pos).end()
+        if text.startswith(quote, end):
+            return end + 1
+        unclosed["short", quote] = end
+    return 0
 
 
 def expand(kind: str, value: str, prefixes: dict[str, str], base: str) -> str:
     if kind == "iri":
-        iri = value[1:-1]
+        iri = unescape(value[1:-1])  # (the engine decodes \u escapes in IRIs)
         return iri if re.match(r"^[A-Za-z][\w+.-]*:", iri) else base + iri
     prefix, _, local = value.partition(":")
     return prefixes.get(prefix, prefix + ":") + local
@@ -114,16 +172,54 @@ def unescape(text: str) -> str:
     return ESCAPE.sub(char, text)
 
 
+def as_the_engine_reads(text: str) -> str:
+    """The query as Oxigraph reads it, spelled so that rdflib reads the same: Oxigraph decodes
+    \\u escapes only inside IRIs and strings, where rdflib decodes them over the whole text
+    (so `"\\u0022"` is one string to Oxigraph and the start of a long one to rdflib). Here each
+    IRI's and string's escapes are decoded and the string written again with only the escapes
+    rdflib leaves alone; comments go; every other token is kept as it is, its backslashes
+    doubled out of any \\u reading (Oxigraph would refuse such a query: so must the check)."""
+    out = []
+    for kind, value in pieces(text.replace("\r\n", "\n").replace("\r", "\n")):  # (CR ends a comment too)
+        if kind == "iri":
+            out.append("<" + unescape(value[1:-1]) + ">")
+        elif kind == "string":
+            out.append(respelled(value))
+        elif kind == "comment":
+            out.append(" ")
+        else:
+            out.append(value.replace("\\", "\\\\") if "\\" in value else value)
+    return "".join(out)
+
+
+ECHAR = re.compile(r"\\([tbnrf\"'\\])|\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+ECHAR_CHARS = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def respelled(literal: str) -> str:
+    """A string token as a plain "…" string with its value unchanged: ECHAR and \\u escapes
+    decoded (as the engine does), then every quote, backslash and line break escaped again."""
+    quote = 3 if literal[:3] in ('"""', "'''") else 1
+    body = literal[quote:-quote]
+
+    def char(m: re.Match) -> str:
+        if m.group(1):
+            return ECHAR_CHARS[m.group(1)]
+        code = int(m.group(2) or m.group(3), 16)
+        return chr(code) if code <= 0x10FFFF else "\ufffd"
+    value = ECHAR.sub(char, body)
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r") + '"'
+
+
 def refuse_service(text: str) -> None:
     """Raise ForbiddenQuery when the parsed query holds a SERVICE pattern, or when a query that
-    mentions the word cannot be parsed (it is then refused rather than run unchecked)."""
+    mentions the word cannot be parsed (it is then refused rather than run unchecked). The
+    parser reads the query as the engine would (`as_the_engine_reads`)."""
     if "service" not in unescape(text).lower():
         return  # no spelling of the keyword is possible without these letters
-    # The grammar ends a comment at CR or LF; rdflib's parser only at LF.
-    normal = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         from rdflib.plugins.sparql.parser import parseQuery
-        tree = parseQuery(normal)
+        tree = parseQuery(as_the_engine_reads(text))
     except Exception:  # a parse error, or RecursionError on deep nesting
         raise ForbiddenQuery(f"{SERVICE_REFUSED}; this query mentions SERVICE and the check could not "
                              "read it (remove the word, or fix the query's syntax)") from None

@@ -1,12 +1,14 @@
 """Read a query once, into one immutable shape (Query) that the route computes and the job carries.
 
 `read(text)` does every check a query's text needs before it may run, in one pass over it: not
-empty, not nested too deeply or too long (guard.check_complexity), no SERVICE (guard.refuse_service,
-with a real SPARQL parser), no update; and finds what the rest of termgraph needs to know: the
+empty, not nested too deeply or too long (guard.check_complexity), no update; and finds what the
+rest of termgraph needs to know: the
 form (which decides the result formats on offer), the FROM / FROM NAMED graphs (the dataset), and
 whether the text bounds the query's cost (`bounded`: the shapes executor/bounded.py runs in the
 server's own process). guard.py is the lexer and the checks; the grammar of the bounded shapes is
-below. The executor never reads the text again: it runs the Query.
+below. The executor never reads the text again: it runs the Query. One check is left to it: a
+query that mentions SERVICE is parsed with a real SPARQL parser (guard.refuse_service) by the
+worker, in its sandbox (`service_pending`), never on the server's event loop.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ class Query:
     from_named: tuple[str, ...] = ()
     prefixes: tuple[tuple[str, str], ...] = ()  # predeclared (the Python API's and `termgraph query`'s; none at /sparql)
     bounded: "Shape | None" = None  # the shape, when the text bounds the query's cost
+    service_pending: bool = False  # the text mentions SERVICE: the executor parses it before it runs
 
 
 CACHED_UP_TO = 4096  # characters: a query this short is read once however often it is sent
@@ -37,7 +40,7 @@ CACHED_UP_TO = 4096  # characters: a query this short is read once however often
 
 def read(text: str, prefixes: tuple[tuple[str, str], ...] = (), screen_service: bool = True) -> Query:
     """The query, read and checked: QuerySyntaxError, QueryTooComplex or ForbiddenQuery if it may
-    not run. `screen_service=False` skips the SERVICE check (only the sandbox's own tests do)."""
+    not run. `screen_service=False` leaves the SERVICE check out (only the sandbox's own tests do)."""
     if len(text) <= CACHED_UP_TO:
         return read_cached(text, prefixes, screen_service)
     return read_text(text, prefixes, screen_service)
@@ -47,10 +50,10 @@ def read_text(text: str, prefixes: tuple[tuple[str, str], ...], screen_service: 
     if not text.strip():
         raise QuerySyntaxError("the query is empty")
     guard.check_complexity(text)
-    if screen_service:
-        guard.refuse_service(text)
+    pending = screen_service and "service" in guard.unescape(text).lower()
     shape = guard.find_shape(text, prefixes)
-    return Query(text, shape.form or "SELECT", shape.from_graphs, shape.from_named, prefixes, bounded_shape(text))
+    return Query(text, shape.form or "SELECT", shape.from_graphs, shape.from_named, prefixes,
+                 None if pending else bounded_shape(text), pending)
 
 
 read_cached = functools.lru_cache(maxsize=64)(read_text)  # a Query is immutable: shared safely

@@ -19,6 +19,10 @@ def default_size(store: ox.Store) -> int:
     return sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
 
 
+PREDECLARED = ("Prefixes predeclared (a query may use them without PREFIX lines; its own PREFIX lines win): "
+               + ", ".join(f"{p}: <{iri}>" for p, iri in ns.PREFIXES.items()))
+
+
 def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | None = None,
              dumps: tuple[str, ...] = ()) -> list[ox.Triple]:
     """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset
@@ -33,6 +37,7 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | 
         ox.Triple(service, N(sd + "supportedLanguage"), N(sd + "SPARQL11Query")),
         ox.Triple(service, N(sd + "defaultEntailmentRegime"), N(ns.ENTAILMENT + "Simple")),
         ox.Triple(service, N(ns.DCTERMS + "title"), L("termgraph SPARQL endpoint (read-only)", language="en")),
+        ox.Triple(service, N(ns.DCTERMS + "description"), L(PREDECLARED, language="en")),
         ox.Triple(service, N(sd + "defaultDataset"), dataset),
         ox.Triple(dataset, N(rdf + "type"), N(sd + "Dataset")),
         ox.Triple(dataset, N(sd + "defaultGraph"), default),

@@ -1,7 +1,11 @@
-"""The derived disagreements (CONTRACTS.md B), read from the graph for the pages and the viewer.
+"""The disagreements, derived and curated, read from the graph for the pages and the viewer.
 
 Nothing here decides what is contested: the disagreements graph does (its rules run at load, or a
-curator wrote them). This module reads `tg:Disagreement` resources and groups their claims.
+curator wrote them). This module reads `tg:Disagreement` resources and groups their claims. A
+hedging difference (tg:HedgingDifference: the same thing said with different firmness) is kept in
+the graph but is no disagreement: `cached` gives the real disagreements, which every page marks as
+"sources disagree"; `firmness` gives the hedging differences, shown apart; `every` both, for
+resolving an IRI.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from termgraph import namespaces as ns
 from termgraph.web import views
 
 GRAPH = ns.GRAPH + "disagreements"
+HEDGING = ns.TG + "HedgingDifference"
 ALL = views.P + """
 SELECT ?d ?label ?description ?kind ?kindLabel ?kindDefinition ?claim ?about ?rule ?ruleLabel ?curated ?note
 WHERE { GRAPH <%s> {
@@ -42,6 +47,11 @@ class Disagreement:
     rule_label: str | None = None
     curated: bool = False
     note: str | None = None
+
+    @property
+    def real(self) -> bool:
+        """A real disagreement: both sides cannot hold (a hedging difference is not one)."""
+        return self.kind != HEDGING
 
     @property
     def path(self) -> str:
@@ -77,10 +87,21 @@ def read(store: ox.Store) -> list[Disagreement]:
     return sorted(found.values(), key=lambda d: (d.label.lower(), d.iri))
 
 
-def cached(store: ox.Store, cache: dict) -> list[Disagreement]:
+def every(store: ox.Store, cache: dict) -> list[Disagreement]:
+    """Every tg:Disagreement in the graph, hedging differences included."""
     if "disagreements" not in cache:
         cache["disagreements"] = read(store)
     return cache["disagreements"]
+
+
+def cached(store: ox.Store, cache: dict) -> list[Disagreement]:
+    """The real disagreements: what the pages call "sources disagree"."""
+    return [d for d in every(store, cache) if d.real]
+
+
+def firmness(store: ox.Store, cache: dict) -> list[Disagreement]:
+    """The hedging differences: the same thing said with different firmness."""
+    return [d for d in every(store, cache) if not d.real]
 
 
 def by_claim(items: list[Disagreement]) -> dict[str, list[Disagreement]]:

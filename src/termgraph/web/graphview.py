@@ -29,7 +29,7 @@ def model(store: ox.Store) -> dict:
                                            "kind": r["kind"].value, "iri": r["node"].value})
     edges: dict[tuple, dict] = {}
     stances: dict[tuple, dict] = defaultdict(dict)
-    disputed = dis.by_claim(dis.read(store))
+    disputed = dis.by_claim([d for d in dis.read(store) if d.real])
     contested: set[tuple] = set()
     for r in queries.graph_statements(store):
         s, p, o = r["s"].value, r["p"].value, r["o"].value
@@ -105,11 +105,19 @@ def alt_labels(store: ox.Store, cache: dict) -> dict[str, list[str]]:
     return cache["alts"]
 
 
+def edge_key(c) -> tuple[str, str, str]:
+    """The statement a claim makes, a symmetric relation's two ends in one order: 'A is distinct from B'
+    and 'B is distinct from A' are one edge."""
+    s, p, o = c.subject.value, c.predicate, c.object.value
+    return (min(s, o), p, max(s, o)) if p in ns.SYMMETRIC else (s, p, o)
+
+
 def edges_of(claims, names, disputes: dict) -> list[dict]:
-    """One edge per statement (subject, relation, object), carrying every source's claims."""
+    """One edge per pair of terms and relation (a symmetric relation's two directions are one
+    edge), carrying every source's claims: the viewer counts the sources saying yes and no."""
     grouped: dict[tuple, list] = defaultdict(list)
     for c in claims:
-        grouped[(c.subject.value, c.predicate, c.object.value)].append(c)
+        grouped[edge_key(c)].append(c)
     out = []
     for (s, p, o), group in sorted(grouped.items()):
         kinds = sorted({d.kind_label for c in group for d in disputes.get(c.iri, [])})
@@ -117,6 +125,7 @@ def edges_of(claims, names, disputes: dict) -> list[dict]:
         stances = sorted({c.stance for c in group})
         out.append({"id": short_id(s) + "|" + wording.local_words(p) + "|" + short_id(o),
                     "source": short_id(s), "target": short_id(o), "relation": wording.relation(p).says,
+                    "denied": wording.relation(p).denies, "symmetric": p in ns.SYMMETRIC,
                     "taxonomy": p in (ns.RDFS + "subClassOf", ns.RDF + "type"),
                     "stances": " ".join(stances), "sources": " ".join(sorted({short_id(c.source) for c in group})),
                     "disputed": bool(kinds), "kinds": kinds, "disagreements": pages,

@@ -56,9 +56,12 @@ def source_name(request: Request, iri: str) -> str:
 def local_path(iri: str) -> str:
     """A link target for an IRI: a termgraph IRI as a path on this server
     (https://w3id.org/termgraph/concept/x -> /concept/x), an http(s) IRI as itself, and any other
-    scheme (javascript:, data:, file:… from a user's data file) as an inert "#"."""
+    scheme (javascript:, data:, file:… from a user's data file) as an inert "#", and so is a
+    termgraph IRI whose path would read as another host's (`…/termgraph///host/x` would be the
+    protocol-relative link //host/x; a backslash reads as a slash)."""
     if iri.startswith(ns.BASE):
-        return "/" + iri[len(ns.BASE):]
+        rest = iri[len(ns.BASE):]
+        return "#" if rest.startswith(("/", "\\")) else "/" + rest
     return iri if iri.lower().startswith(("http://", "https://")) else "#"
 
 

@@ -107,11 +107,15 @@ def as_rdf(request: Request, iri: str, media: str, headers: dict) -> Response:
 def graph_response(request: Request, state: ServiceState, name: str | None) -> Response:
     """A named graph (or, with name None, the default graph) in the negotiated format."""
     offered = formats.media_types(formats.GRAPH) + [m for m in formats.media_types(formats.DATASET)
-                                                     if m not in formats.GRAPH_FORMATS]
+                                                     if m not in formats.GRAPH_FORMATS] + ["text/html"]
     media = protocol.negotiate(request.headers.get("accept"), offered, protocol.override_of(request.query_params))
     # A list, not pyoxigraph's iterator: an error's traceback keeps this frame, and the iterator
     # must not be dropped on another thread than the one that made it.
     quads = list(state.store.quads_for_pattern(None, None, None, ox.NamedNode(name) if name else ox.DefaultGraph()))
+    if media == "text/html":  # a browser following a graph's link gets a page, not a download
+        from termgraph.web import graphpage
+
+        return graphpage.page(request, name, quads, len(quads))
     if media in formats.DATASET_FORMATS and media not in formats.GRAPH_FORMATS:
         items = sorted(quads, key=str)
     else:

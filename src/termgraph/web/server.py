@@ -27,12 +27,17 @@ def max_request_target(settings: Settings) -> int:
 
 def uvicorn_options(settings: Settings) -> dict:
     """uvicorn rewrites nothing from forwarded headers (the app reads them, from configured
-    proxies only: routes/sparql.py); header and idle timeouts; a cap on connections at once
-    (503 past it); a drain that outlasts any query."""
+    proxies only: routes/sparql.py); header, body, send and idle timeouts; caps on connections
+    at once, in all and per address (503 past them); a drain that outlasts any query."""
     return {
         "host": settings.host, "port": settings.port, "loop": "uvloop",
         "http": protocol_with_header_timeout(settings.header_timeout, max_request_target(settings),
-                                             max_request_target(settings) + HEADER_ROOM),
+                                             max_request_target(settings) + HEADER_ROOM,
+                                             body_seconds=settings.body_timeout,
+                                             per_client=settings.max_connections_per_client,
+                                             trusted=settings.trusted_proxies,
+                                             send_seconds=settings.send_timeout,
+                                             max_connections=settings.max_connections),
         "proxy_headers": False,
         "timeout_keep_alive": 5,
         "limit_concurrency": settings.max_connections,

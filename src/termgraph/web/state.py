@@ -26,6 +26,7 @@ class ServiceState:
     workdir: Path
     release: dict[str, Path] = field(default_factory=dict)  # /download's files by name, written at start-up
     cache: dict = field(default_factory=dict)  # derived views of the (immutable) dataset
+    quotes: object = None  # graph.texts.QuoteStatus: were the quotes checked against the texts?
 
     def close(self) -> None:
         self.pool.close()
@@ -66,7 +67,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         if settings.store_in_memory and not settings.store_dir:
             raise BadSetting("--in-memory copies a built store into memory: give it with --store DIR")
         if settings.store_dir and not settings.backend and not settings.store_in_memory:
-            return on_disk_state(settings, workdir, spool_dir, progress)
+            return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
         store, sizes = local_data(settings, progress, prepare)
         if settings.backend:
             from termgraph.executor.interface import RemoteWorkers
@@ -81,7 +82,8 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             progress(f"starting {settings.workers} query worker(s)"
                      + (f" on {settings.backend}" if settings.backend else ""))
         pool.start()
-        return ServiceState(settings, store, sizes, pool, workdir, release=write_release(store, workdir, progress))
+        return with_quote_status(ServiceState(settings, store, sizes, pool, workdir,
+                                              release=write_release(store, workdir, progress)), progress)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -95,6 +97,21 @@ def write_release(store: ox.Store, workdir: Path, progress=None) -> dict[str, Pa
     if progress:
         progress("writing the release files")
     return {p.name: p for p in export.export(loader.LoadedData(store, []), workdir / "dist")}
+
+
+def with_quote_status(state: ServiceState, progress) -> ServiceState:
+    """The state, its quotes checked against the sources' texts (graph/texts.py), or a warning
+    line when the texts are absent; a quote not in its text stops the service (exit 1)."""
+    from termgraph.graph import texts
+
+    try:
+        state.quotes = texts.check_store(state.store, state.settings)
+    except BaseException:
+        state.close()
+        raise
+    if progress and not state.quotes.checked:
+        progress("warning: " + state.quotes.message)
+    return state
 
 
 def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int]]:

@@ -4,8 +4,9 @@ The file is opened and at once unlinked, so it goes away with its last handle wh
 to the connection; it is read one chunk at a time (from the page cache on the event loop when
 it is there, else in a thread), and the next chunk is read only once the previous one is handed
 to the client's connection (back-pressure: the server's memory does not grow with the result or
-with a client that reads slowly). A client that reads nothing for SEND_TIMEOUT seconds is cut
-off, so a reader that stalls cannot hold a file for ever.
+with a client that reads slowly). A client that reads nothing for TERMGRAPH_SEND_TIMEOUT seconds
+is cut off by the server's protocol (web/connections.py), so a reader that stalls cannot hold a
+file or a socket for ever; one that keeps reading, however slowly, is not.
 
 A finished file (SpooledResponse) carries the marker header STREAMED and, answering a GET, the
 ETag of its bytes (the worker hashed them while writing), so that manners.py answers
@@ -29,7 +30,10 @@ from termgraph.executor.interface import Answer, read_at
 from termgraph.web.manners import STREAMED, etag_of_digest
 
 CHUNK = 256 << 10
-SEND_TIMEOUT = 60.0
+# A client that reads nothing of an answer for a while is cut off by the server's protocol
+# (web/connections.py, TERMGRAPH_SEND_TIMEOUT): the socket aborted, not drained. Here a send
+# waits as long as the client keeps reading, however slowly; once the connection is gone the
+# response stops at its next chunk.
 log = logging.getLogger("termgraph")
 
 
@@ -50,23 +54,30 @@ class SpooledResponse(Response):
         ] + ([(b"etag", etag_of_digest(answer.digest).encode())] if answer.digest else [])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        gone = asyncio.ensure_future(disconnected(receive))
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
             offset = 0
-            while True:
+            while not gone.done():
                 chunk = await read_at(self.file, offset, CHUNK)
                 if not chunk:
                     return  # shorter than its worker said: cut off, never completed
                 offset += len(chunk)
                 more = offset < self.size
-                await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": more}),
-                                       SEND_TIMEOUT)
+                await send({"type": "http.response.body", "body": chunk, "more_body": more})
                 if not more:
                     return
-        except (asyncio.TimeoutError, OSError):
-            return  # the client stopped reading or went away: the file goes with its handle
+        except OSError:
+            return  # the client went away: the file goes with its handle
         finally:
+            gone.cancel()
             self.file.close()
+
+
+async def disconnected(receive: Receive) -> None:
+    """Ends when the client has gone (a GET's request may still have its empty body to read)."""
+    while (await receive())["type"] != "http.disconnect":
+        pass
 
 
 class FollowingResponse(Response):
@@ -83,13 +94,12 @@ class FollowingResponse(Response):
             async for chunk in chunks:
                 if gone.done():
                     return  # the client went away: its query, if still running, is stopped (Following.close)
-                await asyncio.wait_for(send({"type": "http.response.body", "body": chunk, "more_body": True}),
-                                       SEND_TIMEOUT)
+                await send({"type": "http.response.body", "body": chunk, "more_body": True})
             await send({"type": "http.response.body", "body": b""})
         except errors.TermgraphError as exc:  # after the first bytes: the connection is cut
             log.warning("a streamed answer was cut off: %s", exc.message)
-        except (asyncio.TimeoutError, OSError):
-            return  # the client stopped reading or went away
+        except OSError:
+            return  # the client went away
         finally:
             gone.cancel()
             await chunks.aclose()

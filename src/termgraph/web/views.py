@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.web import page_queries as queries
-from termgraph.web import wording
+from termgraph.web import readable, wording
 
 # The claim-row pattern and the pages' fixed queries live in page_queries.py (P, CLAIM_FIELDS and
 # COLUMNS are named here too for the modules that build their own queries on them).
@@ -26,9 +26,10 @@ class ClaimView:
     stance: str  # 'asserts' | 'denies' | 'qualifies'
     qualification: str | None  # 'hedged' | 'conditional' | 'partial' | None
     source: str
-    quote: str
+    quote: str  # as shown: mis-decoded characters repaired (readable.py); the data keeps it verbatim
     note: str | None
     names: "Names" = None
+    shown_how: str | None = None  # None (verbatim), "repaired" or "elided" (readable.Shown.how)
 
     @property
     def subject_iri(self) -> str | None:
@@ -116,10 +117,11 @@ def claim_rows(rows, who: Names) -> list[ClaimView]:
     seen: dict[str, ClaimView] = {}
     for r in rows:
         if r["claim"].value not in seen:
+            quote = readable.shown(r["quote"].value)
             seen[r["claim"].value] = ClaimView(
                 r["claim"].value, r["s"], r["p"].value, r["o"], wording.stance_name(r["stance"].value),
                 wording.stance_name(r["qualification"].value) if r["qualification"] is not None else None,
-                r["source"].value, r["quote"].value, value(r["note"]), who)
+                r["source"].value, quote.text, value(r["note"]), who, quote.how)
     return list(seen.values())
 
 

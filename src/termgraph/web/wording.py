@@ -29,7 +29,10 @@ def _r(says: str, denies: str, question: str, group: str) -> Relation:
 RELATIONS: dict[str, Relation] = {
     ns.RDFS + "subClassOf": _r("is a kind of", "is not a kind of", "Is {s} a kind of {bare_o}?", "relation"),
     ns.RDF + "type": _r("is an example of", "is not an example of", "Is {s} an example of {o}?", "examples"),
-    ns.TG + "distinctFrom": _r("is distinct from", "is not distinct from", "Is {s} distinct from {o}?", "relation"),
+    ns.TG + "distinctFrom": _r("is a different concept from", "is not a different concept from",
+                               "Is {s} a different concept from {o}?", "relation"),
+    ns.TG + "disjointWith": _r("has nothing in common with (nothing is both)", "shares members with",
+                               "Is nothing both {s} and {o}?", "relation"),
     ns.TG + "overlapsWith": _r("overlaps with", "does not overlap with", "Does {s} overlap with {o}?", "relation"),
     ns.TG + "synonymousWith": _r("means the same as", "does not mean the same as",
                                  "Does {s} mean the same as {o}?", "relation"),
@@ -96,8 +99,9 @@ def says(predicate: str, stance: str) -> str:
 
 
 def stance_name(stance: str) -> str:
-    """tg:Asserts (IRI or local name) -> 'asserts'."""
-    return stance.rsplit("#", 1)[-1].lower()
+    """tg:Asserts (IRI or local name) -> 'asserts'; tg:OnlyWhen -> 'only-when' (the claims tables' word)."""
+    local = stance.rsplit("#", 1)[-1]
+    return "".join("-" + ch.lower() if ch.isupper() and i else ch.lower() for i, ch in enumerate(local))
 
 
 # A source's answer to "is it so?", and how firmly it gives it.
@@ -105,7 +109,8 @@ ANSWERS = {
     ("asserts", None): ("Yes", "firmly"),
     ("denies", None): ("No", "firmly"),
     ("qualifies", "hedged"): ("Probably", "hedged"),
-    ("qualifies", "conditional"): ("Only when …", "under a condition"),
+    ("qualifies", "conditional"): ("When …", "under a condition"),
+    ("qualifies", "only-when"): ("Only when …", "only under a condition"),
     ("qualifies", "partial"): ("Partly", "in part"),
     ("qualifies", None): ("With reservations", "qualified"),
     ("implied", None): ("Implied", "follows from its other statements"),
@@ -127,3 +132,11 @@ def article(label: str) -> str:
 def question(predicate: str, subject: str, obj: str) -> str:
     text = relation(predicate).question.format(s=article(subject), o=article(obj), bare_o=obj)
     return text[0].upper() + text[1:]
+
+
+# What a page says under a quote shown otherwise than verbatim (web/readable.py).
+REPAIRED = {
+    "repaired": "Characters the source's text holds mis-decoded are shown repaired; the data keeps the quote verbatim.",
+    "elided": "Characters the source's text holds mis-decoded beyond repair are shown as …; the data keeps the "
+              "quote verbatim.",
+}

@@ -4,6 +4,7 @@ graph exports."""
 from __future__ import annotations
 
 import json
+import re
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
@@ -115,8 +116,9 @@ def disagreements(request: Request) -> Response:
         raise BadRequest(f"kind={params['kind']}: not a kind of disagreement found here (one of: {names})")
     sources, rows = tables.matrix(state.store, state.cache, term, kind)
     listed = [d for d in found if (not term or term in d.about) and (not kind or d.kind == kind)]
+    firmness = [d for d in dis.firmness(state.store, state.cache) if not kind and (not term or term in d.about)]
     return render.page(request, "disagreements.html", title="Where sources disagree", sources=sources, rows=rows,
-                       found=listed, kinds=kinds, term=graphview.short_id(term) if term else "", kind=params.get("kind", ""),
+                       found=listed, firmness=firmness, kinds=kinds, term=graphview.short_id(term) if term else "", kind=params.get("kind", ""),
                        choices=pick(request))
 
 
@@ -164,6 +166,19 @@ def query_ui(request: Request) -> Response:
     folder = state.settings.root / "queries" / "examples"
     for path in sorted(folder.glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        title = text.splitlines()[0].lstrip("# ").strip()
-        examples.append({"name": title[:60], "query": ns.sparql_prefixes() + text})
-    return render.page(request, "query.html", title="Query", examples=json.dumps(examples))
+        # termgraph's prefixes are predeclared at /sparql: the examples need no PREFIX lines
+        examples.append({"name": example_name(text), "query": text})
+    return render.page(request, "query.html", title="Query", examples=json.dumps(examples),
+                       prefixes=[p for p, _ in ns.PREFIX_ITEMS], predeclared=json.dumps(ns.PREFIXES))
+
+
+def example_name(text: str) -> str:
+    """An example's name: the first sentence of its leading comment (which may run over lines)."""
+    lines = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line.lstrip("# ").strip())
+    words = " ".join(lines)
+    end = re.search(r"[?.](\s|$)", words)
+    return words[:end.start() + 1] if end else words

@@ -51,6 +51,8 @@ def health(request: Request) -> JSONResponse:
     executor = state.pool.health()  # every query executor offers health() (the pool, inline, remote)
     body = {"status": executor.get("status", "ok"), "graphs": len(state.sizes),
             "triples": sum(state.sizes.values()), "executor": executor}
+    if state.quotes is not None:  # checked against the sources' texts, or why not (graph/texts.py)
+        body["quotes"] = state.quotes.health()
     return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
 

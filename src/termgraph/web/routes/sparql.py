@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
@@ -12,7 +14,7 @@ from termgraph import namespaces as ns
 from termgraph.errors import BadRequest, MethodNotAllowed, NotFound
 from termgraph import formats
 from termgraph.sparql import protocol
-from termgraph.sparql.query import read
+from termgraph.sparql.query import CACHED_UP_TO, Query, read
 from termgraph.executor.interface import Job, run_while_connected
 from termgraph.sparql.service_description import describe
 from termgraph.graph.export import release_names
@@ -59,16 +61,25 @@ async def sparql(request: Request) -> Response:
                                     body, limits)
     if parsed is None:
         return service_description(request, state)
-    query = read(parsed.query)  # once: the job carries what was read, the executor only runs it
+    query = await read_query(parsed.query)  # once: the job carries what was read, the executor only runs it
     media = protocol.result_type(request.headers.get("accept"), query.form, parsed.format, html=True)
     sent_as = media if media != "text/html" else HTML_CARRIER[query.form in ("SELECT", "ASK")]
-    job = Job(query, parsed.dataset, sent_as, endpoint_url(request, state), settings.max_result_bytes,
+    cap = settings.max_result_bytes if media != "text/html" else min(settings.max_result_bytes, HTML_MAX_BYTES)
+    job = Job(query, parsed.dataset, sent_as, endpoint_url(request, state), cap,
               tag=request.method == "GET",  # (HEAD arrives here as GET: manners.py)
               stream=request.method == "POST" and media != "text/html")  # (no ETag to send first)
     answer = await run_job(request, state, job)
-    if media == "text/html":
-        return results_page(request, parsed.query, answer)
+    if media == "text/html":  # (built in a thread: the event loop keeps its turns)
+        return await asyncio.to_thread(charged_page, request, state, parsed.query, answer)
     return result_response(answer, {"Vary": "Accept"})
+
+
+async def read_query(text: str) -> Query:
+    """The query, read once (sparql/query.py), with termgraph's prefixes predeclared; a long one is
+    read in a thread, so the event loop (every other client's requests, /health) keeps its turns."""
+    if len(text) <= CACHED_UP_TO:
+        return read(text, ns.PREFIX_ITEMS)
+    return await asyncio.to_thread(read, text, ns.PREFIX_ITEMS)
 
 
 def query_string(request: Request) -> str:
@@ -80,11 +91,24 @@ def query_string(request: Request) -> str:
 
 
 HTML_CARRIER = {True: "application/sparql-results+json", False: "application/n-triples"}
+HTML_MAX_BYTES = 16_000_000  # a result for a page: larger ones are 422 (ask for CSV, JSON…)
+HTML_ROWS = 10_000  # rows a page shows; the rest are counted and offered in the other formats
 
 
 async def run_job(request: Request, state: ServiceState, job: Job):
     client = client_of(request, state)
     return await run_while_connected(state.pool, job, client, request.is_disconnected)
+
+
+def charged_page(request: Request, state: ServiceState, query: str, answer) -> Response:
+    """The results page, its CPU time charged to the client like its query's (fairness.py)."""
+    started = time.thread_time()
+    try:
+        return results_page(request, query, answer)
+    finally:
+        ledger = getattr(state.pool, "ledger", None)
+        if ledger is not None:
+            ledger.charge(client_of(request, state), time.thread_time() - started)
 
 
 def results_page(request: Request, query: str, answer) -> Response:
@@ -102,7 +126,8 @@ def results_page(request: Request, query: str, answer) -> Response:
     alternates = [(f.name, str(request.url.include_query_params(_mediatype=f.name)))
                   for f in formats.of_kind(kind)] if request.method == "GET" else []
     return render.page(request, "results.html", title="Query results", query=query, variables=variables,
-                       rows=rows, boolean=boolean, alternates=alternates, headers={"Vary": "Accept"})
+                       rows=rows[:HTML_ROWS], total=len(rows), boolean=boolean, alternates=alternates,
+                       headers={"Vary": "Accept"})
 
 
 def binding(term) -> dict:
@@ -136,7 +161,7 @@ def service_description(request: Request, state: ServiceState) -> Response:
         return render.page(request, "sparql.html", title="SPARQL endpoint", headers={"Vary": "Accept"},
                            endpoint=endpoint_url(request, state), sizes=state.sizes,
                            result_formats=formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH),
-                           description_formats=formats.format_names(formats.GRAPH))
+                           description_formats=formats.format_names(formats.GRAPH), prefixes=ns.PREFIX_ITEMS)
     triples = describe(endpoint_url(request, state), state.sizes, state.store, public_base(request, state),
                        tuple(release_names()))
     body = formats.serialize_rdf(triples, media, prefixes=SD_PREFIXES)

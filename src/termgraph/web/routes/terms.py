@@ -12,9 +12,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from termgraph import namespaces as ns
-from termgraph.errors import NotFound
+from termgraph.graph import retired
+from termgraph.errors import Gone, NotFound
 from termgraph.web import disagreements as dis
-from termgraph.web import render, termpage, wording
+from termgraph.web import render, termpage, termsummary, wording
 from termgraph.web import views as describe
 from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, state_of
 
@@ -58,7 +59,7 @@ def disagreement(rule: str, name: str, request: Request) -> Response:
     media = chosen(request, TERM_TYPES)
     if media != "text/html":
         return as_rdf(request, iri, media, headers)
-    found = dis.find(dis.cached(state.store, state.cache), iri)
+    found = dis.find(dis.every(state.store, state.cache), iri)
     if found is None:
         raise NotFound(f"<{iri}> is not a disagreement in the graph")
     who = describe.names(state.store, state.cache)
@@ -79,6 +80,8 @@ def term(kind: str, name: str, request: Request) -> Response:
         raise NotFound(f"/{kind}/…: not a kind of termgraph resource ({', '.join(KINDS)})")
     state = state_of(request)
     iri = own_iri(f"{kind}/{name}")
+    if kind == "claim":
+        gone_if_retired(state, iri, name)
     media = chosen(request, TERM_TYPES)
     headers = {"Link": alternates(request.url.path, TERM_TYPES), "Vary": "Accept"}
     if media != "text/html":
@@ -91,14 +94,26 @@ def term(kind: str, name: str, request: Request) -> Response:
         return claim_page(request, view, found, headers)
     context = dict(view=view, kind=kind, kind_name=KIND_NAMES[kind], title=view.label, alternates=TERM_TYPES[1:],
                    top=iri in describe.top_concepts(state.store), filter_sources=[], filter_relations=[],
-                   blocks=[], examples=None, groups=[])
+                   blocks=[], examples=None, groups=[], summary=None)
     if kind != "source":
         context.update(blocks=termpage.blocks(state.store, view, found, state.cache),
                        examples=termpage.examples(view), groups=termpage.grouped(view))
+        context.update(summary=termsummary.summarise(view, context["blocks"]) if view.claims else None)
         context.update(filter_sources=sorted({(c.source, c.source_name) for c in view.claims}, key=lambda s: s[1].lower()),
                        filter_relations=sorted({(c.predicate, wording.relation(c.predicate).says) for c in view.claims},
                                                key=lambda r: r[1]))
+    context["contents"] = termsummary.contents(view, context)
     return render.page(request, "term.html", headers=headers, **context)
+
+
+def gone_if_retired(state, iri: str, name: str) -> None:
+    """A retired claim number (data/claims/retired.csv) is 410 Gone, with the reason: its IRI was
+    published once and is never given to another claim."""
+    if any(True for _ in state.store.quads_for_pattern(ox.NamedNode(iri), None, None, None)):
+        return
+    why = retired.reason(state.settings.root, name)
+    if why:
+        raise Gone(f"claim {name} was {why}")
 
 
 def claim_page(request: Request, view: describe.ResourceView, found: list, headers: dict) -> Response:

@@ -17,3 +17,11 @@ document.querySelectorAll(".filters").forEach(box => {
   selects.forEach(s => s.addEventListener("change", apply));
   apply();
 });
+// A link to a part folded away in a <details> (the table of contents' "Every claim") opens it.
+function openTarget() {
+  const target = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+  const folded = target && target.closest("details:not([open])");
+  if (folded) { folded.open = true; target.scrollIntoView(); }
+}
+window.addEventListener("hashchange", openTarget);
+openTarget();

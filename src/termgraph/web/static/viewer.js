@@ -8,24 +8,30 @@
   const $ = id => document.getElementById(id);
   const cyEl = $("cy"), panel = $("panel"), statusEl = $("status");
   const CAP = Number(cyEl.dataset.cap);  // the page says how many nodes to ask for
-  const lines = label => Math.max(1, Math.ceil(label.length * 6.2 / 110));
+  // Terms are labelled at 15 px and lines at 13 px, never zoomed below MIN_ZOOM: on screen at least
+  // ~10.5 and 9 px (the start view, at START_ZOOM or more, ~12.75 and 11 px)
+  const START_ZOOM = 0.85, MIN_ZOOM = 0.7;
+  const lines = label => Math.max(1, Math.ceil(label.length * 8.4 / 130));
   const cy = cytoscape({
-    container: cyEl, minZoom: 0.2, maxZoom: 3, boxSelectionEnabled: false,
+    container: cyEl, minZoom: MIN_ZOOM, maxZoom: 3, boxSelectionEnabled: false,
     style: [
       {selector: "node", style: {
         "shape": "round-rectangle", "label": "data(label)", "text-valign": "center", "text-halign": "center",
-        "text-wrap": "wrap", "text-max-width": 110, "font-size": 11, "color": "#1d2330",
-        "width": n => Math.min(124, 14 + n.data("label").length * 6.2), "height": n => 12 + 14 * lines(n.data("label")),
+        "text-wrap": "wrap", "text-max-width": 130, "font-size": 15, "color": "#1d2330",
+        "width": n => Math.min(146, 16 + n.data("label").length * 8.4), "height": n => 12 + 19 * lines(n.data("label")),
         "background-color": n => (KIND[n.data("kind")] || KIND.concept)[0],
         "border-color": n => (KIND[n.data("kind")] || KIND.concept)[1], "border-width": 1.5}},
       {selector: "node[?core]", style: {"font-weight": "bold", "border-width": 3}},
-      {selector: "edge", style: {"width": 1.4, "curve-style": "bezier", "target-arrow-shape": "triangle",
-        "arrow-scale": 0.8, "line-color": "#6b7385", "target-arrow-color": "#6b7385", "font-size": 10, "color": "#1d2330",
+      {selector: "edge", style: {"width": e => 1 + Math.min(4, e.data("count") || 1), "curve-style": "bezier",
+        "control-point-step-size": 28, "target-arrow-shape": "triangle",
+        "arrow-scale": 0.8, "line-color": "#6b7385", "target-arrow-color": "#6b7385", "font-size": 13, "color": "#1d2330",
         "text-background-color": "#fff", "text-background-opacity": 0.9, "text-background-padding": 2,
-        "text-rotation": "autorotate"}},
+        "text-rotation": "autorotate", "text-wrap": "wrap"}},
+      {selector: "edge[?symmetric]", style: {"target-arrow-shape": "none"}},
       {selector: "edge.noyes", style: {"line-style": "dotted"}},
+      {selector: "edge.denial", style: {"target-arrow-shape": "tee", "label": "data(said)"}},
       {selector: "edge[?disputed]", style: {"line-color": "#b3261e", "target-arrow-color": "#b3261e", "line-style": "dashed", "width": 2}},
-      {selector: "edge.near, edge.hover, edge:selected", style: {"label": "data(relation)", "width": 3}},
+      {selector: "edge.near, edge.hover, edge:selected", style: {"label": "data(said)", "z-index": 10}},
       {selector: "node:selected, node.found", style: {"border-color": "#e09f00", "border-width": 4}},
       {selector: ".hidden", style: {"display": "none"}},
     ],
@@ -51,13 +57,31 @@
     const shown = cy.elements().not(".hidden");
     const eles = shown;
     // layered, left to right: arrows run from narrower to broader terms
-    eles.layout({name: "dagre", rankDir: "LR", nodeSep: 14, rankSep: 90, edgeSep: 8, ranker: "network-simplex",
+    const few = eles.nodes().length <= 12;  // room for the lines' labels when there is room at all
+    eles.layout({name: "dagre", rankDir: "LR", nodeSep: 12, rankSep: few ? 170 : 70, edgeSep: 8, ranker: "network-simplex",
                  animate: false, fit: true, padding: 24}).run();
-    if (cy.zoom() < 0.7) {  // a narrow screen: keep labels readable, centred on the core terms; pan for the rest
-      cy.zoom(0.7);
+    if (cy.zoom() > 1.2) { cy.zoom(1.2); cy.center(shown); }
+    if (cy.zoom() < START_ZOOM) {  // too many to fit readably: the core terms in view, the rest by panning
       const core = cy.nodes("[?core]").not(".hidden");
-      cy.center(core.length ? core : shown);
+      cy.fit(core.length ? core : shown, 30);  // (no closer than MIN_ZOOM)
+      if (cy.zoom() > START_ZOOM) { cy.zoom(START_ZOOM); cy.center(core.length ? core : shown); }
     }
+  }
+  // Show these nodes with the core terms: all of them when they fit at a readable zoom, else the
+  // core terms nearest to them, as many as fit (the term found never pushes every core term off screen).
+  function keepInView(eles) {
+    const pad = 40, w = cy.width() - 2 * pad, h = cy.height() - 2 * pad;
+    const at = eles.boundingBox();
+    const middle = {x: (at.x1 + at.x2) / 2, y: (at.y1 + at.y2) / 2};
+    const far = n => Math.hypot(n.position("x") - middle.x, n.position("y") - middle.y);
+    const core = cy.nodes("[?core]").not(".hidden").sort((a, b) => far(a) - far(b));
+    let shown = eles;
+    core.forEach(n => {
+      const box = shown.union(n).boundingBox();
+      if (box.w * MIN_ZOOM <= w && box.h * MIN_ZOOM <= h) shown = shown.union(n);
+    });
+    cy.fit(shown, pad);  // (the viewer's minZoom, MIN_ZOOM, bounds it: labels stay readable)
+    if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(shown); }
   }
   function apply() {
     const sources = checked("source"), stances = checked("stance"), kinds = checked("kind");
@@ -67,6 +91,14 @@
         const ends = kinds.has(e.source().data("kind")) && kinds.has(e.target().data("kind"));
         e.toggleClass("hidden", !(claims.length && ends));
         e.toggleClass("noyes", !claims.some(c => c.stance === "asserts"));
+        // one edge per pair of terms and relation: how many sources say yes, no, or with reservations
+        const count = st => new Set(claims.filter(c => c.stance === st).map(c => c.source)).size;
+        const yes = count("asserts"), no = count("denies"), other = count("qualifies");
+        const denial = no > 0 && yes === 0 && other === 0;
+        e.toggleClass("denial", denial);
+        const tally = [yes && `${yes} yes`, no && `${no} no`, other && `${other} with reservations`].filter(Boolean).join(" · ");
+        e.data({count: new Set(claims.map(c => c.source)).size, tally: tally,
+                said: `${denial ? e.data("denied") : e.data("relation")}\n${tally}`});
       });
       cy.nodes().forEach(n => n.toggleClass("hidden", !(kinds.has(n.data("kind")) &&
         (centres.has(n.id()) || n.connectedEdges().not(".hidden").length > 0))));
@@ -101,6 +133,7 @@
   function showEdge(e) {
     const d = e.data();
     const parts = [el("h3", `${e.source().data("label")} ${d.relation} ${e.target().data("label")}`)];
+    if (d.tally) parts.push(el("p", `Sources: ${d.tally}.`, "tally"));
     if (d.disputed) {
       const p = el("p", "Sources disagree: ", "dispute");
       d.kinds.forEach((k, i) => { p.appendChild(link(d.disagreements[i] || "/disagreements", k)); if (i < d.kinds.length - 1) p.append(", "); });
@@ -140,7 +173,7 @@
     apply();
     cy.elements().unselect(); cy.edges().removeClass("near");
     n.select(); n.connectedEdges().addClass("near");
-    cy.animate({center: {eles: n}, duration: 200});
+    keepInView(n);  // the core terms stay on screen beside the term (not pushed off by centring on it)
     showNode(n);
   }
   async function start() {

@@ -1,0 +1,71 @@
+"""Bounds on a user's data file, read before the parser sees it: how deeply its blank nodes,
+collections or JSON-LD objects nest, and how long one literal may be. The parsers recurse on
+nesting and hold a literal whole: a 100 KB file of nested brackets drove the loader past 4 GiB,
+and a 50 MB literal ended in a traceback. A file past either bound is refused with one line
+naming the file and the line.
+
+The text is read as Turtle, TriG, N-Triples, N-Quads and JSON-LD are written: strings (short
+ones end at their line, long ones at their closing quotes), IRIs and comments are skipped whole,
+and every bracket outside them counts. Each character is read a bounded number of times.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from termgraph.errors import DataSyntaxError
+
+MAX_NESTING = 256  # brackets ([, ( and {) open at once
+MAX_LITERAL = 10_000_000  # characters in one string
+
+MARK = re.compile(r"""["'<#\[\](){}]""")
+SHORT = {q: re.compile(q + rf"(?:[^{q}\\\n\r]|\\.)*+", re.DOTALL) for q in "\"'"}
+LONG = {q: re.compile(q * 3 + rf"(?:[^{q}\\]|\\.|{q}(?!{q}{q}))*+", re.DOTALL) for q in "\"'"}
+IRI = re.compile(r"<[^<>\"{}|^`\\\x00-\x20]*+>")
+OPEN, CLOSE = "[({", "])}"
+
+
+def check_text(path: Path, text: str) -> None:
+    """Raise DataSyntaxError (one line, naming the file and line) past either bound."""
+    depth, pos, n = 0, 0, len(text)
+    while pos < n:
+        m = MARK.search(text, pos)
+        if m is None:
+            return
+        pos, char = m.start(), m.group()
+        if char in OPEN:
+            depth += 1
+            if depth > MAX_NESTING:
+                raise DataSyntaxError(path, f"brackets nest more than {MAX_NESTING} deep (blank nodes, "
+                                            "collections or objects inside each other); flatten the data",
+                                      line_of(text, pos))
+            pos += 1
+        elif char in CLOSE:
+            depth = max(0, depth - 1)
+            pos += 1
+        elif char == "#":
+            end = text.find("\n", pos)
+            pos = n if end < 0 else end + 1
+        elif char == "<":
+            iri = IRI.match(text, pos)
+            pos = iri.end() if iri else pos + 1
+        else:
+            pos = string_end(path, text, pos, char)
+
+
+def string_end(path: Path, text: str, pos: int, quote: str) -> int:
+    """Past the string that opens at `pos` (or just past the quote, if it opens none)."""
+    long = text.startswith(quote * 3, pos)
+    m = (LONG if long else SHORT)[quote].match(text, pos)
+    close = quote * 3 if long else quote
+    if not text.startswith(close, m.end()):
+        return pos + (3 if long else 1)
+    if m.end() - pos - len(close) > MAX_LITERAL:
+        raise DataSyntaxError(path, f"a literal is longer than {MAX_LITERAL} characters; "
+                                    "keep long texts in files of their own", line_of(text, pos))
+    return m.end() + len(close)
+
+
+def line_of(text: str, pos: int) -> int:
+    return text.count("\n", 0, pos) + 1

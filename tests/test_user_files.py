@@ -1,0 +1,95 @@
+"""A user's data file stays the user's (issue #27 problem 8): it cannot write into termgraph's own
+graphs, its default-graph triples live in its own graph, its nesting and literals are bounded,
+any file name works, and a UTF-8 byte-order mark is accepted."""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+import pytest
+
+from termgraph import namespaces as ns
+from termgraph.graph import file_bounds
+from termgraph.graph.files import user_file
+from termgraph.graph.load import load_file
+from termgraph.errors import DataSyntaxError
+
+
+def loaded(path) -> ox.Store:
+    store = ox.Store()
+    load_file(store, user_file(path))
+    return store
+
+
+@pytest.mark.parametrize("graph", [ns.GRAPH_CURATED, ns.GRAPH_DISAGREEMENTS, ns.GRAPH_CLAIMS + "004"])
+def test_a_graph_of_termgraphs_own_is_refused_with_one_line(tmp_path, graph):
+    path = tmp_path / "extra.trig"
+    path.write_text(f"<{graph}> {{ <http://e/s> <http://www.w3.org/2000/01/rdf-schema#label> \"mine\" }}\n")
+    with pytest.raises(DataSyntaxError) as info:
+        loaded(path)
+    assert str(info.value) == (f"{path}: it names the graph <{graph}>, which is termgraph's own; a file's data "
+                               "goes into its own graph: remove the graph name")
+
+
+def test_default_graph_triples_of_a_quad_file_live_in_the_files_graph(tmp_path):
+    path = tmp_path / "extra.trig"
+    path.write_text("<http://e/bert> a <http://e/generative-ai> .\n<http://e/g> { <http://e/a> <http://e/b> <http://e/c> }\n")
+    store = loaded(path)
+    assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    assert {q.graph_name.value for q in store} == {ns.GRAPH_USER + "extra", "http://e/g"}
+
+
+def test_any_file_name_works_and_relative_iris_do_not_publish_the_path(tmp_path):
+    path = tmp_path / "odd stem <x>.ttl"
+    path.write_text("<s> <http://e/p> <o> .\n")
+    store = loaded(path)
+    [quad] = list(store)
+    assert quad.graph_name.value == ns.GRAPH_USER + "odd%20stem%20%3Cx%3E"
+    assert quad.subject.value == ns.GRAPH_USER + "odd%20stem%20%3Cx%3E/s"
+    assert str(tmp_path) not in quad.subject.value
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "bom.ttl"
+    path.write_bytes(b"\xef\xbb\xbf<http://e/s> <http://e/p> \"o\" .\n")
+    assert len(loaded(path)) == 1
+
+
+@pytest.mark.parametrize("suffix,text", [
+    (".ttl", "<http://e/s> <http://e/p> " + "[ <http://e/p> " * 300 + "1" + " ]" * 300 + " .\n"),
+    (".ttl", "<http://e/s> <http://e/p> " + "( " * 300 + ")" * 300 + " .\n"),
+    (".jsonld", '{"@id": "http://e/s", "http://e/p": ' + '{"http://e/p": ' * 300 + '"x"' + "}" * 301 + "\n"),
+])
+def test_deep_nesting_is_refused_with_one_line(tmp_path, suffix, text):
+    path = tmp_path / ("deep" + suffix)
+    path.write_text(text)
+    with pytest.raises(DataSyntaxError, match=r"line 1: brackets nest more than 256 deep"):
+        loaded(path)
+
+
+def test_nesting_in_strings_iris_and_comments_does_not_count(tmp_path):
+    path = tmp_path / "fine.ttl"
+    path.write_text('# ' + "[" * 400 + '\n<http://e/s> <http://e/p> "' + "(" * 400 + '", """' + "{" * 400
+                    + '""" , [ <http://e/q> ( 1 2 ) ] .\n')
+    assert len(loaded(path)) == 8  # two strings; the blank node, its list (two cells)
+
+
+def test_a_huge_literal_is_refused_with_one_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(file_bounds, "MAX_LITERAL", 1000)
+    path = tmp_path / "big.ttl"
+    path.write_text('<http://e/s> <http://e/p> "ok" .\n<http://e/s> <http://e/p> "' + "x" * 1001 + '" .\n')
+    with pytest.raises(DataSyntaxError, match=r"big.ttl, line 2: a literal is longer than 1000 characters"):
+        loaded(path)
+
+
+@pytest.mark.parametrize("iri,link", [
+    (ns.BASE + "concept/x", "/concept/x"),
+    (ns.BASE + "/evil.example/x", "#"),  # would be the protocol-relative link //evil.example/x
+    (ns.BASE + "\\evil.example/x", "#"),  # a backslash reads as a slash
+    ("https://example.org/x", "https://example.org/x"),
+    ("javascript:alert(1)", "#"),
+])
+def test_a_link_from_a_files_iri_never_leaves_for_another_host_unseen(iri, link):
+    """Issue #27 problem 9: a protocol-relative link (//host/…) from a user's file was a link."""
+    from termgraph.web.render import local_path
+
+    assert local_path(iri) == link
