@@ -21,6 +21,7 @@ COPY queries ./queries
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libseccomp2 \
     && rm -rf /var/lib/apt/lists/*
+# The server only: the curation toolchain (pip install "termgraph[curate]") is left out.
 RUN pip install --no-cache-dir . \
     && useradd --create-home --uid 10001 termgraph
 

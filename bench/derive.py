@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 
-from termgraph.build import disagreements  # noqa: E402
-from termgraph.build import load as loader  # noqa: E402
+from termgraph.graph import disagreements  # noqa: E402
+from termgraph.graph import load as loader  # noqa: E402
 from termgraph.settings import Settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -34,11 +34,11 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build.quotes import Quote, problem
+from termgraph.graph.quotes import Quote, problem
 from termgraph.curate.draft import find_all, rows_for
 from termgraph.curate.project import curie, load_project
 from termgraph.curate.sources import source_text
-from termgraph.curate.table import DRAFT_COLUMNS, write_rows
+from termgraph.graph.claims_table import DRAFT_COLUMNS, write_rows
 
 KINDS = {"skos:definition": "definition", "tg:additionalDefinition": "definition", "rdfs:subClassOf": "subclass",
          "rdf:type": "example", "schema:creator": "maker", "schema:isBasedOn": "built-on", "tg:poweredBy": "built-on"}

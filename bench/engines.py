@@ -27,7 +27,7 @@ from run import QUERIES  # noqa: E402
 def dataset_file(scale: int, work: Path) -> Path:
     import pyoxigraph as ox
 
-    from termgraph.build import load as loader
+    from termgraph.graph import load as loader
     from termgraph.settings import Settings
 
     extra = []

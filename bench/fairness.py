@@ -4,7 +4,7 @@ Starts `termgraph serve` with its default settings (2 workers, 10 s limit) on lo
 hostile client has its own loopback address (127.0.0.2, .3, …) and sends, one after another,
 a query that runs to the time limit; the polite client (127.0.0.100) sends a cheap query that
 needs a worker (`ASK { ?s ?p ?o FILTER (isIRI(?s)) }`: an `ASK {}` would be answered by the
-server itself, sparql/bounded.py, and wait for no worker) every 200 ms. Prints the polite client's p50 / p95 / max and its errors with 0, 2, 4 and 8 hostile
+server itself, executor/bounded.py, and wait for no worker) every 200 ms. Prints the polite client's p50 / p95 / max and its errors with 0, 2, 4 and 8 hostile
 clients, and what the hostile clients got. Asserts nothing. Loopback only; bounded in time.
 
     python bench/fairness.py                  # 20 s per level

@@ -26,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-from termgraph.build import store as disk  # noqa: E402
+from termgraph.graph import store as disk  # noqa: E402
 
 GENERATED = [  # (pattern, replacement with {k}): the generated resources of bench/generate.py
     (re.compile(r"/b(\d{4})(?=[-/>#.])"), r"/k{k}b\1"),  # claim/b0001-002, source/b0001, graph/claims/b0001

@@ -111,7 +111,7 @@ def start_termgraph(extra: list[Path], port: int):
 
 def dump_dataset(extra: list[Path], out: Path) -> Path:
     """The exact dataset termgraph serves (its files, the extra files, the derived graphs)."""
-    from termgraph.build import load as loader
+    from termgraph.graph import load as loader
     from termgraph.settings import Settings
 
     data = loader.load(Settings(root=ROOT, extra_files=tuple(extra)))

@@ -30,7 +30,7 @@ fi
 PY=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[test]"
+.venv/bin/python -m pip install -q -e ".[test,curate]"
 
 # The source texts the quotes are checked against: ../shared/seeds unless TERMGRAPH_SEEDS says.
 # The long fuzzing runs here (2,000 generated requests per fuzz test; a plain pytest runs 150).

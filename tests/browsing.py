@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parent.parent
 def browse_state():
     from .conftest import inline_state
 
-    return inline_state(Settings(root=ROOT, workers=1, query_timeout=5.0))
+    return inline_state(Settings(root=ROOT, workers=1, query_timeout=5.0), with_release=True)
 
 
 class ThreadServer:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from termgraph.build.claims_table import COLUMNS, write_table
+from termgraph.graph.claims_table import COLUMNS, write_table
 
 ROOT = Path(__file__).resolve().parent.parent
 TEXT = ("Large language models (LLMs) are a type of foundation model. "

@@ -11,7 +11,7 @@ from pathlib import Path
 import hypothesis
 import pytest
 
-from termgraph.build import load as loader
+from termgraph.graph import load as loader
 from termgraph.paths import default_seeds
 from termgraph.settings import Settings
 
@@ -76,7 +76,7 @@ def release(tmp_path_factory, data) -> dict[str, Path]:
     take the lock writes it (export is deterministic: tests/test_cli.py checks it byte for byte)."""
     import fcntl
 
-    from termgraph.build import export
+    from termgraph.graph import export
 
     base = tmp_path_factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
@@ -101,23 +101,25 @@ def add_w3c_graphs(store) -> None:
         store.load(path=str(path), format=ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(name))
 
 
-def inline_state(settings: Settings, prepare=None, data=None):
-    """A ServiceState whose queries run in-process (sparql/inline.py): no worker processes. The
+def inline_state(settings: Settings, prepare=None, data=None, with_release: bool = False):
+    """A ServiceState whose queries run in-process (executor/inline.py): no worker processes. The
     SHACL gate is left out (tests/test_shapes.py and tests/test_cli.py run it). `data`: an
-    already loaded dataset to serve (read-only) instead of loading one."""
+    already loaded dataset to serve (read-only) instead of loading one. `with_release`: write the
+    release files as build_state does at start-up (/download, /ontology's HTML; ~1 s)."""
     import tempfile
 
-    from termgraph.sparql.inline import InlinePool
-    from termgraph.web.service import ServiceState
+    from termgraph.executor.inline import InlinePool
+    from termgraph.web.state import ServiceState, write_release
 
     data = data if data is not None else loader.load(settings)
     if prepare:
         prepare(data.store)
-    from termgraph.web.service import with_quote_status
+    from termgraph.web.state import with_quote_status
 
     workdir = Path(tempfile.mkdtemp(prefix="termgraph-test-"))
-    return with_quote_status(ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir),
-                             None)
+    release = write_release(data.store, workdir) if with_release else {}
+    return with_quote_status(ServiceState(settings, data.store, data.graph_sizes(), InlinePool(data.store), workdir,
+                                          release=release), None)
 
 
 TEST_SETTINGS = dict(workers=2, query_timeout=3.0, max_body_bytes=200_000, max_query_string=8_000,
@@ -131,10 +133,9 @@ def service_state(root, data, release):
     `release`, so the data is loaded and the release files are written once per test process.
     tests/test_w3c_protocol.py adds the W3C graphs to a service of its own."""
     state = inline_state(Settings(root=root, **TEST_SETTINGS), data=data)
-    # The release files the first /download or /ontology page would write (export() of this
-    # data, web/routes/pages.py:release_files), written once by `release`. test_linked_data.py
-    # tests the writing on first use with an empty cache.
-    state.cache["release"] = dict(release)
+    # The release files build_state writes at start-up (web/state.py: write_release), written
+    # once per run by `release`. test_linked_data.py tests write_release itself.
+    state.release = dict(release)
     yield state
     state.close()
 
@@ -158,7 +159,7 @@ def client(service_state):
 @pytest.fixture(scope="module")
 def pooled_state(root):
     """The service with real query worker processes (tests marked `live` only)."""
-    from termgraph.web.service import build_state
+    from termgraph.web.state import build_state
 
     state = build_state(Settings(root=root, **TEST_SETTINGS), prepare=add_w3c_graphs)
     yield state

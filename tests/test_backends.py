@@ -17,15 +17,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from termgraph import namespaces as ns
-from termgraph.build import store as disk
-from termgraph.build.load import validated
-from termgraph.build.publish import PublishFailed, publish
+from termgraph.graph import store as disk
+from termgraph.graph.load import validated
+from termgraph.graph.publish import PublishFailed, publish
 from termgraph.errors import DataNotFound, TermgraphError
 from termgraph.settings import Settings
-from termgraph.sparql import formats
-from termgraph.sparql.remote import DEFAULT_GRAPH, BackendError, RemoteWorkers, request_params, screen
+from termgraph import formats
+from termgraph.executor.remote import DEFAULT_GRAPH, BackendError, RemoteWorkers, request_params, screen
 from termgraph.web.app import create_app
-from termgraph.web.service import build_state
+from termgraph.web.state import build_state
 
 from . import test_w3c_protocol as w3c
 from .conftest import ROOT, W3C_GRAPHS, add_w3c_graphs
@@ -80,7 +80,7 @@ def small_built(tmp_path_factory, small_root):
 
 
 def test_build_store_writes_the_whole_dataset_once(small_built, small_root):
-    from termgraph.build import load as loader
+    from termgraph.graph import load as loader
 
     target, sizes = small_built
     manifest = json.loads((target / disk.MANIFEST).read_text())
@@ -222,35 +222,35 @@ def test_the_commands_name_the_folder_and_the_fix(tmp_path, capsys, small_root):
 # --- what is sent to a store (no server needed) -----------------------------------------------
 
 def test_a_request_without_a_dataset_gets_the_dataset_explicitly():
-    from termgraph.sparql import guard
-    from termgraph.sparql.pool import Job
+    from termgraph.executor.pool import Job
+    from termgraph.sparql.query import read
     from termgraph.sparql.protocol import Dataset
 
-    job = Job("SELECT * { ?s ?p ?o }", Dataset(), None, None, "http://x/sparql", 100)
-    params = request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"])
+    job = Job(read("SELECT * { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", "http://x/sparql", 100)
+    params = request_params(job, ["urn:g1", "urn:g2"])
     assert params == [("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"),
                       ("default-graph-uri", DEFAULT_GRAPH),
                       ("named-graph-uri", "urn:g1"), ("named-graph-uri", "urn:g2")]
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"], reads=None) == [
+    assert request_params(job, ["urn:g1", "urn:g2"], reads=None) == [
         ("query", "BASE <http://x/sparql>\nSELECT * { ?s ?p ?o }"), ("default-graph-uri", DEFAULT_GRAPH)]
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"],
+    assert request_params(job, ["urn:g1", "urn:g2"],
                           reads=frozenset({"urn:g2", "urn:elsewhere"}))[1:] == [
         ("default-graph-uri", DEFAULT_GRAPH), ("named-graph-uri", "urn:g2")]
-    job = Job("SELECT * FROM <urn:g1> { ?s ?p ?o }", Dataset(), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"]) == [("query", job.query)]
-    job = Job("SELECT * { ?s ?p ?o }", Dataset((), ("urn:g2",)), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"])[1:] == [
+    job = Job(read("SELECT * FROM <urn:g1> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1"]) == [("query", job.query.text)]
+    job = Job(read("SELECT * { ?s ?p ?o }"), Dataset((), ("urn:g2",)), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1"])[1:] == [
         ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
-    job = Job("SELECT * { ?s ?p ?o }", Dataset(("urn:g1",), ()), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1"])[1:] == [
+    job = Job(read("SELECT * { ?s ?p ?o }"), Dataset(("urn:g1",), ()), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1"])[1:] == [
         ("default-graph-uri", "urn:g1")]
-    job = Job("SELECT * FROM NAMED <urn:g2> { ?s ?p ?o }", Dataset(), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"])[1:] == [
+    job = Job(read("SELECT * FROM NAMED <urn:g2> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1", "urn:g2"])[1:] == [
         ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
-    job = Job("SELECT * FROM <urn:g1> FROM NAMED <urn:g2> { ?s ?p ?o }", Dataset(), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"]) == [("query", job.query)]
-    job = Job("SELECT * FROM <urn:g1> { ?s ?p ?o }", Dataset((), ("urn:g2",)), None, None, None, 100)
-    assert request_params(job.query, job, guard.inspect(job.query), ["urn:g1", "urn:g2"])[1:] == [
+    job = Job(read("SELECT * FROM <urn:g1> FROM NAMED <urn:g2> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1", "urn:g2"]) == [("query", job.query.text)]
+    job = Job(read("SELECT * FROM <urn:g1> { ?s ?p ?o }"), Dataset((), ("urn:g2",)), "application/sparql-results+json", None, 100)
+    assert request_params(job, ["urn:g1", "urn:g2"])[1:] == [
         ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
 
 
@@ -288,7 +288,7 @@ def test_standard_queries_pass_the_screen(query):
     ("SELECT * { ?s <urn:GRAPH> ?o }", None),
 ])
 def test_the_store_is_sent_only_the_named_graphs_a_query_may_read(query, reads):
-    from termgraph.sparql.remote import ALL_GRAPHS, examine
+    from termgraph.executor.remote import ALL_GRAPHS, examine
 
     assert examine(query) == (None, ALL_GRAPHS if reads == "all" else reads and frozenset(reads))
 
@@ -300,7 +300,7 @@ ASK_AS_ROW = """<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head><va
 
 @pytest.mark.parametrize("value,expected", [("1", b'"boolean":true'), ("0", b'"boolean":false')])
 def test_virtuoso_ask_answered_as_a_row_is_read_back_as_a_boolean(value, expected):
-    from termgraph.sparql.remote import reserialize
+    from termgraph.executor.remote import reserialize
 
     form, body = reserialize("ASK", ASK_AS_ROW.format(value).encode(), "application/sparql-results+xml",
                              "application/sparql-results+json", 1000)
@@ -308,7 +308,7 @@ def test_virtuoso_ask_answered_as_a_row_is_read_back_as_a_boolean(value, expecte
 
 
 def test_an_unreadable_answer_from_the_store_is_a_502():
-    from termgraph.sparql.remote import reserialize
+    from termgraph.executor.remote import reserialize
 
     with pytest.raises(BackendError, match="a result termgraph cannot read"):
         reserialize("SELECT", b"<html>oops</html>", "text/html", "application/sparql-results+json", 1000)
@@ -319,13 +319,14 @@ def test_a_query_nested_too_deeply_is_refused_before_a_store_is_asked():
     import asyncio
 
     from termgraph.errors import QueryTooComplex
-    from termgraph.sparql.pool import Job
+    from termgraph.executor.pool import Job
+    from termgraph.sparql.query import read
     from termgraph.sparql.protocol import Dataset
 
     deep = "SELECT * WHERE " + "{ " * 3000 + "?s ?p ?o " + "} " * 3000
     workers = RemoteWorkers("http://127.0.0.1:9/sparql", {"urn:g": 1}, 10.0)
     with pytest.raises(QueryTooComplex):
-        asyncio.run(workers.screen(Job(deep, Dataset(), None, None, None, 100)))
+        asyncio.run(workers.screen(Job(read(deep), Dataset(), "application/sparql-results+json", None, 100)))
 
 
 def test_an_unreachable_store_is_a_clear_error_at_start():
@@ -493,8 +494,8 @@ def test_with_one_replica_down_the_other_answers(servers, built):
 
 
 def remote_pool(url: str, **kw):
-    from termgraph.sparql.fairness import FairnessSettings
-    from termgraph.sparql.pool import PoolSettings, QueryPool
+    from termgraph.executor.fairness import FairnessSettings
+    from termgraph.executor.pool import PoolSettings, QueryPool
 
     fairness = FairnessSettings(per_client=kw.pop("per_client", 4))
     settings = PoolSettings(**kw, fairness=fairness)
@@ -509,12 +510,13 @@ SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?
 async def attempt(pool, client: str, query: str = SLOW):
     import time
 
-    from termgraph.sparql.pool import Job
+    from termgraph.executor.pool import Job
     from termgraph.sparql.protocol import Dataset
+    from termgraph.sparql.query import read
 
     started = time.monotonic()
     try:
-        await pool.run(Job(query, Dataset(), None, None, None, 1_000_000), client)
+        await pool.run(Job(read(query), Dataset(), "application/sparql-results+json", None, 1_000_000), client)
     except Exception as exc:  # noqa: BLE001 - the outcome is what is checked
         return type(exc).__name__, time.monotonic() - started
     return "answered", time.monotonic() - started

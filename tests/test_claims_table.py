@@ -7,9 +7,9 @@ import rdflib
 from rdflib import BNode, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from termgraph.build import claims_table, claims_turtle
-from termgraph.build.claims_table import COLUMNS, TableUnreadable, read_records, read_table, write_table
-from termgraph.build.claims_vocab import load_vocabulary
+from termgraph.graph import claims_table, claims_turtle
+from termgraph.graph.claims_table import COLUMNS, TableUnreadable, read_records, read_table, write_table
+from termgraph.graph.claims_vocab import load_vocabulary
 from termgraph.cli import main
 
 from .claims_fixtures import make_root, row
@@ -191,6 +191,28 @@ def test_a_wrong_header_or_encoding_makes_the_table_unreadable(tmp_path, vocab):
     with pytest.raises(TableUnreadable, match=r"is not UTF-8 \(save the table as UTF-8 CSV\)"):
         read_table(path, vocab)
     assert TableUnreadable.exit_code == 2 and claims_table.Problem("f", 2, "id", "m").line() == "f row 2, column id: m"
+
+
+@pytest.mark.parametrize("columns", [claims_table.COLUMNS, claims_table.DRAFT_COLUMNS, claims_table.ENTITY_COLUMNS])
+def test_every_table_is_read_by_the_one_reader_with_the_one_error(tmp_path, columns):
+    """Claims tables and both kinds of draft: the same reader, the same error class (400, exit 2)."""
+    path = tmp_path / "005.draft.csv"
+    path.write_text("id;subject\n", encoding="utf-8")
+    with pytest.raises(TableUnreadable) as info:
+        claims_table.read_rows(path, columns)
+    assert str(info.value) == f"{path} row 1: the header must be exactly {','.join(columns)} (found id;subject)"
+    path.write_bytes(",".join(columns).encode() + b"\n\xe9\n")
+    with pytest.raises(TableUnreadable) as info:
+        claims_table.read_rows(path, columns)
+    assert str(info.value) == f"{path}: byte {len(','.join(columns)) + 1} is not UTF-8 (save the table as UTF-8 CSV)"
+    path.write_text(",".join(columns) + "\nonly,two\n", encoding="utf-8")
+    with pytest.raises(TableUnreadable) as info:
+        claims_table.read_rows(path, columns)
+    assert str(info.value) == f"{path} row 2: 2 cells, expected {len(columns)}"
+    assert (TableUnreadable.status, TableUnreadable.exit_code) == (400, 2)
+    rows = [dict(zip(columns, map(str, range(len(columns)))))]
+    claims_table.write_rows(path, rows, columns)
+    assert claims_table.read_rows(path, columns) == rows
 
 
 def test_empty_rows_a_spreadsheet_leaves_are_skipped_and_still_counted(tmp_path, vocab):

@@ -15,7 +15,7 @@ def load_once(monkeypatch, data, root):
     """`termgraph query` over the project's data gets conftest's `data` (the same load, done once
     per test process) instead of loading it again (~1 s a command). Only the query command runs
     without a progress callback on the project root; validate and export load for real."""
-    from termgraph.build import load as loader
+    from termgraph.graph import load as loader
 
     real = loader.load
 
@@ -35,7 +35,7 @@ def run(capsys, *argv):
 
 def test_validate_exit_0_when_valid(capsys, broken_root, seeds):
     code, out, _ = run(capsys, "--root", str(broken_root), "validate", "--seeds", str(seeds))
-    from termgraph.build.files import project_files
+    from termgraph.graph.files import project_files
 
     assert code == 0 and out == (f"valid: {len(project_files(broken_root))} files conform to the shapes\n"
                                  "claims: every table checked (cells, declared terms, verbatim quotes, generated files)\n")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from termgraph.cli import main
-from termgraph.curate import table
+from termgraph.graph import claims_table as table
 from termgraph.curate.accept import AcceptRefused, accept
 from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import load_project

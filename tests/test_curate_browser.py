@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from termgraph.curate import table
+from termgraph.graph import claims_table as table
 from termgraph.curate.draft import draft_paths, run_draft
 from termgraph.curate.sources import add_source
 from tests.curate_helpers import ARTICLES, project_copy

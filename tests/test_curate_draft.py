@@ -7,7 +7,7 @@ import csv
 import pytest
 
 from termgraph.cli import main
-from termgraph.curate import table
+from termgraph.graph import claims_table as table
 from termgraph.curate.draft import anchor, find_all, rows_for, run_draft
 from termgraph.curate.gazetteer import Gazetteer
 from termgraph.curate.project import Entity, load_project
@@ -151,7 +151,7 @@ def test_new_names_are_proposed_in_their_own_sheet(project, tmp_path, seeds):
     assert ("system:nimbus-chat", "schema:creator", "org:cirrus-labs") in {
         (r["subject"], r["predicate"], r["object"]) for r in drafted}
     with open(claims_csv, encoding="utf-8", newline="") as handle:
-        assert next(csv.reader(handle)) == table.DRAFT_COLUMNS
+        assert next(csv.reader(handle)) == list(table.DRAFT_COLUMNS)
     text = (root / "data/sources").glob("015_*.txt").__next__().read_text(encoding="utf-8")
     for r in drafted:
         assert r["quote"] in text and r["accept"] == "" and r["id"].startswith("015-d")

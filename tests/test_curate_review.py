@@ -11,7 +11,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 
 from termgraph.cli import main
-from termgraph.curate import table
+from termgraph.graph import claims_table as table
 from termgraph.curate.draft import draft_paths
 from termgraph.errors import TermgraphError
 from termgraph.settings import Settings
@@ -80,6 +80,15 @@ def test_a_selected_passage_becomes_a_claim_with_a_verbatim_quote(project):
     assert (row["quote"], row["rule"], row["subject"]) == (passage, "curator", "concept:chatbot")
     missing = client.post("/curate/015/rows", json={"quote": "words the article never says"})
     assert missing.status_code == 400 and "not in the article text" in missing.json()["error"]["message"]
+
+
+def test_an_unreadable_draft_is_a_400_with_the_one_line_error(project):
+    path = draft_paths(project, "005")[0]
+    path.write_text("id;subject\n", encoding="utf-8")
+    r = TestClient(review_app(project), base_url=LOCAL).get("/curate/005/rows")
+    assert r.status_code == 400
+    assert r.json()["error"]["message"] == (f"{path} row 1: the header must be exactly "
+                                            f"{','.join(table.DRAFT_COLUMNS)} (found id;subject)")
 
 
 def test_other_hosts_are_refused(project):

@@ -10,9 +10,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build import curated_disagreements as cd
-from termgraph.build import validate
-from termgraph.build.claims_table import write_table
+from termgraph.graph import curated_disagreements as cd
+from termgraph.graph import validate
+from termgraph.graph.claims_table import write_table
 from termgraph.cli import main
 from termgraph.curate.accept import next_ids
 

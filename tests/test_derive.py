@@ -4,7 +4,7 @@ graph that holds as plain fact only what no source disputes."""
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build import derive, load as loader, skolem
+from termgraph.graph import derive, load as loader, skolem
 from termgraph.settings import Settings
 
 VIEW = ns.GRAPH_VIEW

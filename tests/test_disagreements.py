@@ -10,7 +10,7 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph import namespaces as ns
-from termgraph.build import disagreements
+from termgraph.graph import disagreements
 
 ROOT = Path(__file__).resolve().parent.parent
 RULES = {r.name: r for r in disagreements.read_rules(ROOT / "queries" / "disagreements")}

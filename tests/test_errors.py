@@ -8,8 +8,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from termgraph import errors
-from termgraph.sparql.pool import Job
+from termgraph.executor.pool import Job
 from termgraph.sparql.protocol import Dataset
+from termgraph.sparql.query import read
 
 ALL = sorted(errors.error_types().values(), key=lambda c: c.__name__)
 
@@ -119,13 +120,13 @@ def test_an_unexpected_500_is_logged_and_leaks_nothing(service_state, caplog):
 
 
 def test_a_bug_in_the_executor_is_a_generic_500_and_logged(service_state, caplog):
-    job = Job("ASK {}", Dataset(), None, None, None, None)  # max_bytes None: the serialiser fails
+    job = Job(read("ASK {}"), Dataset(), "application/sparql-results+json", None, None)  # max_bytes None: the serialiser fails
     with pytest.raises(errors.InternalError) as info:
         asyncio.run(service_state.pool.run(job))
     assert info.value.message.startswith("TypeError: ")
 
 
-BIG = Job("CONSTRUCT { ?a <http://e/p> ?b } WHERE { ?a ?x ?y . ?b ?z ?w }", Dataset(), None,
+BIG = Job(read("CONSTRUCT { ?a <http://e/p> ?b } WHERE { ?a ?x ?y . ?b ?z ?w }"), Dataset(),
           "application/n-triples", None, 1000)
 
 
@@ -141,5 +142,5 @@ def test_errors_keep_their_type_and_fields_across_the_worker_pipe(pooled_state):
         asyncio.run(pooled_state.pool.run(BIG))
     assert info.value.status == 422 and "larger than 1000 bytes" in info.value.message
     with pytest.raises(errors.InternalError) as bug:
-        asyncio.run(pooled_state.pool.run(Job("ASK {}", Dataset(), None, None, None, None)))
+        asyncio.run(pooled_state.pool.run(Job(read("ASK {}"), Dataset(), "application/sparql-results+json", None, None)))
     assert bug.value.message.startswith("TypeError: ")

@@ -5,9 +5,9 @@ import pyoxigraph as ox
 import pytest
 import rdflib
 
-from termgraph.build import load as loader
+from termgraph.graph import load as loader
 from termgraph.errors import DataSyntaxError
-from termgraph.build.files import project_files, shapes_files
+from termgraph.graph.files import project_files, shapes_files
 from termgraph.settings import Settings
 
 
@@ -38,7 +38,7 @@ def test_one_named_graph_per_file_group_and_per_source(data):
     for name in ["graph/ontology", "graph/curated", "graph/disagreements"] + [f"graph/claims/00{i}" for i in range(5)] \
             + [f"graph/view/00{i}" for i in range(5)]:
         assert sizes.get(base + name, 0) > 0, name
-    # the default graph is built at load (termgraph.build.derive), not a file's
+    # the default graph is built at load (termgraph.graph.derive), not a file's
     assert len(list(data.store.quads_for_pattern(None, None, None, ox.DefaultGraph()))) == data.default_graph_size() > 0
 
 

@@ -1,5 +1,5 @@
-"""A POST's large answer sent while its worker still writes it (sparql/jobs.py SpoolWriter,
-sparql/following.py, web/streaming.py FollowingResponse): what the worker reports, what the
+"""A POST's large answer sent while its worker still writes it (executor/jobs.py SpoolWriter and
+Following, web/streaming.py FollowingResponse): what the worker reports, what the
 server hands out and when it lets the worker go; live, the whole answer, and the connection cut
 when the query fails, runs out of time or loses its client after the first bytes."""
 
@@ -19,9 +19,9 @@ from types import SimpleNamespace
 import pytest
 
 from termgraph import errors
-from termgraph.sparql.following import Following, read_at
-from termgraph.sparql.jobs import PROGRESS_EVERY, SPOOL_OVER, Answer, SpoolWriter
-from termgraph.sparql.pool import PoolSettings, QueryPool
+from termgraph.executor.jobs import Following, read_at
+from termgraph.executor.jobs import PROGRESS_EVERY, SPOOL_OVER, Answer, SpoolWriter
+from termgraph.executor.pool import PoolSettings, QueryPool
 
 LINE = b"<urn:s> <urn:p> \"" + b"x" * 100 + b"\" .\n"
 HEAD = ("CONSTRUCT", "application/n-triples")

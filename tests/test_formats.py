@@ -1,4 +1,4 @@
-"""The format registry and the serialisers (sparql/formats.py): exact bodies on a small graph."""
+"""The format registry and the serialisers (formats.py): exact bodies on a small graph."""
 
 import json
 
@@ -6,7 +6,7 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph.errors import ResultTooLarge
-from termgraph.sparql import formats
+from termgraph import formats
 
 N, L = ox.NamedNode, ox.Literal
 TG = "https://w3id.org/termgraph/"

@@ -1,4 +1,4 @@
-"""The server's end of a worker's pipe (sparql/frames.py) speaks multiprocessing's framing on
+"""The server's end of a worker's pipe (executor/frames.py) speaks multiprocessing's framing on
 the event loop: messages of any size both ways, an end that goes away is EOFError, and the
 descriptor stays blocking for the worker's Connection."""
 
@@ -10,7 +10,7 @@ from multiprocessing.connection import Connection
 
 import pytest
 
-from termgraph.sparql import frames
+from termgraph.executor import frames
 
 
 def pair():

@@ -1,10 +1,12 @@
-"""Reading a query's shape (sparql/guard.py): its form, its FROM graphs, updates refused."""
+"""Reading a query (sparql/guard.py's lexer and checks, sparql/query.py's read): its form, its FROM
+graphs, updates refused, read once into one immutable Query."""
 
 import pytest
 
 from termgraph.errors import ForbiddenQuery
 from termgraph.sparql import guard
 from termgraph.sparql.guard import QueryShape
+from termgraph.sparql.query import Query, read
 
 E = "http://e/"
 
@@ -23,11 +25,11 @@ E = "http://e/"
     ("", QueryShape(None)),
 ])
 def test_shape(query, shape):
-    assert guard.inspect(query) == shape
+    assert guard.find_shape(query, ()) == shape
 
 
 def test_predeclared_prefixes_expand_from_graphs():
-    assert guard.inspect("SELECT * FROM x:a {}", {"x": E}).from_graphs == (E + "a",)
+    assert guard.find_shape("SELECT * FROM x:a {}", (("x", E),)).from_graphs == (E + "a",)
 
 
 @pytest.mark.parametrize("query,word", [
@@ -39,7 +41,7 @@ def test_predeclared_prefixes_expand_from_graphs():
 ])
 def test_updates_are_refused(query, word):
     with pytest.raises(ForbiddenQuery) as info:
-        guard.inspect(query)
+        read(query)
     assert str(info.value) == f"{word} is an update: this endpoint is read-only and accepts queries only"
 
 
@@ -49,18 +51,38 @@ def test_a_graph_outside_the_dataset_is_refused():
         guard.check_graphs(QueryShape("SELECT", [], [E + "b"]), {E + "a"})
 
 
-def test_a_kept_shape_is_kept_per_predeclared_prefixes():
-    """A short query's shape is worked out once (guard.inspected); the prefixes are part of it."""
+def test_a_read_query_is_kept_per_predeclared_prefixes():
+    """A short query is read once (sparql/query.py: read_cached); the prefixes are part of the key."""
     query = "SELECT * FROM x:a {}"
-    assert guard.inspect(query, {"x": E}).from_graphs == (E + "a",)
-    assert guard.inspect(query, {"x": E + "other/"}).from_graphs == (E + "other/a",)
-    assert guard.inspect(query).from_graphs == ("x:a",)
+    assert read(query, (("x", E),)).from_graphs == (E + "a",)
+    assert read(query, (("x", E + "other/"),)).from_graphs == (E + "other/a",)
+    assert read(query).from_graphs == ("x:a",)
+    assert read(query) is read(query)
 
 
-def test_predeclared_prefixes_may_be_given_as_their_items():
+def test_predeclared_prefixes_are_given_as_items():
     from termgraph import namespaces as ns
 
     assert ns.PREFIX_ITEMS == tuple(ns.PREFIXES.items())  # PREFIXES is never changed after
     query = "SELECT * FROM concept:x WHERE { ?s ?p ?o }"
-    assert guard.inspect(query, ns.PREFIX_ITEMS) == guard.inspect(query, ns.PREFIXES)
-    assert guard.inspect(query, ns.PREFIX_ITEMS).from_graphs == (ns.CONCEPT + "x",)
+    assert read(query, ns.PREFIX_ITEMS).from_graphs == (ns.CONCEPT + "x",)
+
+
+def test_one_read_gives_the_form_the_graphs_and_the_bounded_shape():
+    from termgraph.sparql.query import Shape
+
+    assert read(f"ASK {{ <{E}s> ?p ?o }}") == Query(f"ASK {{ <{E}s> ?p ?o }}", "ASK", bounded=Shape(
+        "ASK", (__import__("pyoxigraph").NamedNode(E + "s"), "?p", "?o"), None, exact=True))
+    many = read(f"SELECT * FROM <{E}g> {{ ?s ?p ?o . ?o ?q ?r }}")
+    assert (many.form, many.from_graphs, many.bounded) == ("SELECT", (E + "g",), None)
+
+
+@pytest.mark.parametrize("text,message", [("", "the query is empty"), ("  # only a comment\n", None)])
+def test_an_empty_query_is_refused_as_it_is_read(text, message):
+    from termgraph.errors import QuerySyntaxError
+
+    if message:
+        with pytest.raises(QuerySyntaxError, match=message):
+            read(text)
+    else:
+        assert read(text).form == "SELECT"  # (the engine then says what is missing)

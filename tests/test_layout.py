@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from termgraph import namespaces as ns
-from termgraph.build import files, validate
+from termgraph.graph import files, validate
 from termgraph.errors import DataNotFound
 
 

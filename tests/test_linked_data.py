@@ -191,7 +191,7 @@ def void_graph(client, path):
 def test_void_names_endpoint_dumps_and_licence(client, path):
     import rdflib
 
-    from termgraph.build.export import release_names
+    from termgraph.graph.export import release_names
 
     g = void_graph(client, path)
     VOID, DCT = rdflib.Namespace("http://rdfs.org/ns/void#"), rdflib.Namespace("http://purl.org/dc/terms/")
@@ -279,7 +279,7 @@ def test_swagger_ui_is_vendored_with_its_licence(root):
 # --- two extra files, one stem --------------------------------------------------------------------
 
 def test_two_extra_files_with_one_stem_are_an_error_not_a_merge(tmp_path, root):
-    from termgraph.build import load as loader
+    from termgraph.graph import load as loader
     from termgraph.errors import DataNotFound
     from termgraph.settings import Settings
 
@@ -363,7 +363,7 @@ def test_a_graph_over_the_result_cap_is_a_422_not_a_crash(client, service_state)
 
 
 def test_the_endpoint_page_form_offers_the_registry_formats(client):
-    from termgraph.sparql import formats
+    from termgraph import formats
 
     page = client.get("/sparql", headers={"Accept": "text/html"}).text
     offered = re.findall(r"<option>(\w+)</option>", page)
@@ -373,8 +373,8 @@ def test_the_endpoint_page_form_offers_the_registry_formats(client):
 
 
 def test_every_release_file_downloads_with_its_media_type(client):
-    from termgraph.build.export import release_names
-    from termgraph.sparql import formats
+    from termgraph.graph.export import release_names
+    from termgraph import formats
 
     for name in release_names(client.app.state.termgraph.store):
         r = client.get(f"/download/{name}")
@@ -385,35 +385,25 @@ def test_every_release_file_downloads_with_its_media_type(client):
     assert client.get("/download/ontology.html").status_code == 404
 
 
-def test_the_release_files_are_written_once_under_concurrent_first_requests(service_state, tmp_path):
+def test_the_release_files_are_written_at_start_up_never_by_a_request(service_state, tmp_path):
     import dataclasses
-    import threading
-    from types import SimpleNamespace
 
-    from termgraph.web.routes.pages import release_files
+    from termgraph.graph.export import release_names
+    from termgraph.web.state import write_release
 
-    fresh = dataclasses.replace(service_state, cache={}, workdir=tmp_path)
-    request = SimpleNamespace(app=SimpleNamespace(state=SimpleNamespace(termgraph=fresh)))
-    results, barrier = [], threading.Barrier(3)
+    written = write_release(service_state.store, tmp_path)
+    assert sorted(written) == sorted(release_names(service_state.store)) and all(p.is_file() for p in written.values())
+    assert {"termgraph-source-004.ttl", "catalog-v001.xml"} <= set(written)
+    bare = dataclasses.replace(service_state, release={}, workdir=tmp_path / "work")
+    from .conftest import app_client
 
-    def first_request():
-        barrier.wait()
-        results.append(release_files(request))
-
-    threads = [threading.Thread(target=first_request) for _ in range(3)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(300)
-    assert len(results) == 3 and all(r is results[0] for r in results)
-    from termgraph.build.export import release_names
-
-    assert sorted(results[0]) == sorted(release_names(service_state.store))
-    assert {"termgraph-source-004.ttl", "catalog-v001.xml"} <= set(results[0])
+    client = app_client(bare)
+    assert client.get("/download/termgraph.ttl").status_code == 404
+    assert not (tmp_path / "work").exists()  # a request writes nothing
 
 
 def test_the_landing_page_links_every_release_file(client):
-    from termgraph.build.export import release_names
+    from termgraph.graph.export import release_names
 
     page = client.get("/").text
     linked = set(re.findall(r'href="/download/([^"]+)"', page))

@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 from termgraph.settings import Settings
-from termgraph.web.serve import uvicorn_options
+from termgraph.web.server import uvicorn_options
 
 from .conftest import ROOT
 from .test_live import free_port, wait_until_up
@@ -28,7 +28,7 @@ def test_uvicorn_rewrites_nothing_from_forwarded_headers():
 def test_a_client_is_the_forwarded_address_only_behind_a_trusted_proxy():
     from types import SimpleNamespace
 
-    from termgraph.web.routes.sparql import client_of
+    from termgraph.web.requests import client_of
 
     def ask(peer, trusted):
         request = SimpleNamespace(client=SimpleNamespace(host=peer),

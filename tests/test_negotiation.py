@@ -4,7 +4,8 @@ specificity, aliases, and 406 naming what is on offer."""
 import pytest
 
 from termgraph.errors import NotAcceptable
-from termgraph.sparql import formats, protocol
+from termgraph import formats
+from termgraph.sparql import protocol
 
 SOLUTIONS = formats.media_types(formats.SOLUTIONS)
 GRAPH = formats.media_types(formats.GRAPH)
@@ -98,3 +99,21 @@ def test_result_types_are_cached_only_for_headers_of_ordinary_length():
     assert protocol.result_type("text/turtle", "CONSTRUCT") == "text/turtle"
     info = protocol.cached_result_type.cache_info()
     assert (info.currsize, info.hits) == (1, 1)  # the short header only, asked twice
+
+
+@pytest.mark.parametrize("accept,html", [
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", True),  # a browser
+    ("application/json", False),
+    ("*/*", False),
+    ("", False),
+    ("text/html;q=0.5, application/json;q=0.9", False),
+    ("TEXT/HTML;q=0.9, application/json;q=0.9", True),
+    ("text/html;q=abc", False),  # an unreadable q-value counts as 0, as everywhere
+])
+def test_errors_are_html_for_a_client_that_prefers_it_read_by_the_one_accept_parser(accept, html):
+    from starlette.requests import Request
+
+    from termgraph.web.render import prefers_html
+
+    request = Request({"type": "http", "headers": [(b"accept", accept.encode())]})
+    assert prefers_html(request) is html

@@ -13,10 +13,11 @@ import threading
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from termgraph.sparql import guard
+from termgraph.sparql import guard, protocol
 from termgraph.sparql.protocol import Dataset
+from termgraph.sparql.query import read
 from termgraph.errors import ForbiddenQuery
-from termgraph.sparql.pool import Job, PoolSettings, QueryPool
+from termgraph.executor.pool import Job, PoolSettings, QueryPool
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +109,8 @@ def worker():
 
 def run_unscreened(worker, query: str):
     """Send a job straight down the worker's pipe, the up-front check switched off."""
-    worker.conn.send(Job(query, Dataset(), None, None, None, 1_000_000, screen_service=False))
+    unscreened = read(query, screen_service=False)
+    worker.conn.send(Job(unscreened, Dataset(), protocol.result_type(None, unscreened.form), None, 1_000_000))
     return worker.conn.recv()
 
 
@@ -148,7 +150,7 @@ def test_a_refused_connection_is_a_refusal_even_when_silent(worker, closing_list
 @pytest.mark.live
 def test_a_sandboxed_worker_cannot_open_a_socket_itself(worker):
     """Beyond SERVICE: the process itself is confined (checked by the worker at start-up)."""
-    from termgraph.sparql import sandbox
+    from termgraph.executor import sandbox
 
     assert sandbox.ALLOWED_FAMILIES == (socket.AF_UNIX,)
     reply = run_unscreened(worker, "ASK { ?s ?p ?o }")

@@ -56,7 +56,7 @@ def test_the_reasoner_does_catch_an_inconsistency(tmp_path, data):
 
 @pytest.fixture(scope="module")
 def release(tmp_path_factory, data):
-    from termgraph.build import export
+    from termgraph.graph import export
 
     out = tmp_path_factory.mktemp("dist")
     export.export(data, out)

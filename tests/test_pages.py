@@ -412,6 +412,14 @@ def test_every_link_on_every_page_resolves(client):
     assert missing_anchors(client, pages) == []
 
 
+def test_the_retired_contested_kind_redirects_to_the_disagreements(client):
+    from termgraph.web.routes.terms import KINDS
+
+    r = client.get("/contested/anything", follow_redirects=False)
+    assert (r.status_code, r.headers["location"]) == (301, "/disagreements")
+    assert "contested" not in KINDS and client.get("/contested/x/y", follow_redirects=False).status_code == 301
+
+
 def test_graph_exports_take_contested_from_the_disagreements_graph(client):
     edges = {(e["data"]["source"], e["data"]["relation"], e["data"]["target"]): e["data"]
              for e in client.get("/graph.cyjs").json()["elements"]["edges"]}
@@ -496,6 +504,38 @@ def test_the_home_page_lists_sources_in_the_order_of_the_names_it_shows(client):
     section = html.split('<h2 id="sources">', 1)[1].split("</ul>", 1)[0]
     shown = re.findall(r'<li><a href="/source/\d+">([^<]+)</a>', section)
     assert len(shown) >= 5 and shown == sorted(shown, key=str.casefold)
+
+
+def kinds_without_resource(store, kinds) -> list[str]:
+    """The kinds of /{kind}/{name} page that no resource of the graph has."""
+    import pyoxigraph as ox
+
+    from termgraph import namespaces as ns
+
+    subjects = {q.subject.value for q in store.quads_for_pattern(None, None, None, None)
+                if isinstance(q.subject, ox.NamedNode) and q.subject.value.startswith(ns.BASE)}
+    return [k for k in kinds if not any(s.startswith(f"{ns.BASE}{k}/") for s in subjects)]
+
+
+def test_every_page_kind_a_route_offers_has_a_resource(service_state):
+    from termgraph.web.routes.terms import KINDS
+
+    assert kinds_without_resource(service_state.store, KINDS) == []
+    assert kinds_without_resource(service_state.store, KINDS + ("contested",)) == ["contested"]  # the retired kind
+
+
+def test_the_pages_fixed_queries_have_one_home_and_the_claim_row_one_pattern():
+    """web/page_queries.py runs every fixed query of the pages, each a named function; the
+    disagreement pages' own (disagreements.py, termpage.py) are kept apart on purpose."""
+    import re
+
+    from .conftest import ROOT
+
+    web = ROOT / "src" / "termgraph" / "web"
+    runs = {p.relative_to(web).as_posix() for p in web.rglob("*.py") if re.search(r"\bstore\.query\(", p.read_text())}
+    assert runs == {"page_queries.py", "disagreements.py", "termpage.py"}
+    pattern = "rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o"
+    assert [p.name for p in web.rglob("*.py") if pattern in p.read_text()] == ["page_queries.py"]
 
 
 def test_hedging_differences_are_listed_apart_and_never_as_disagreements(client):

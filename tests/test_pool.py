@@ -13,18 +13,23 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph import errors
-from termgraph.sparql import bounded, zygote
-from termgraph.sparql.fairness import ClientLedger, FairnessSettings
-from termgraph.sparql.pool import Job, PoolSettings, QueryPool, run_while_connected
+from termgraph.executor import bounded
+from termgraph.executor import zygote
+from termgraph.executor.fairness import ClientLedger, FairnessSettings
+from termgraph.executor.pool import Job, PoolSettings, QueryPool, run_while_connected
+from termgraph.sparql import protocol
 from termgraph.sparql.protocol import Dataset
+from termgraph.sparql.query import read
 
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 QUICK = "ASK { ?s ?p ?o FILTER (?o != 0) }"  # quick, but a worker's: a FILTER is no shape of bounded.py
-BOUNDED = "ASK { ?s ?p ?o }"  # answered in the server's process (sparql/bounded.py)
+BOUNDED = "ASK { ?s ?p ?o }"  # answered in the server's process (executor/bounded.py)
 
 
-def job(query: str) -> Job:
-    return Job(query, Dataset(), "application/sparql-results+json", None, None, 1_000_000)
+def job(query: str, accept: str = "application/sparql-results+json") -> Job:
+    """A job as the route makes it: the query read once, the result's format chosen from Accept."""
+    read_query = read(query)
+    return Job(read_query, Dataset(), protocol.result_type(accept, read_query.form), None, 1_000_000)
 
 
 def small_store(n: int = 200) -> ox.Store:
@@ -229,7 +234,7 @@ def test_a_bounded_query_is_answered_here_while_every_worker_is_busy(make_pool):
 ])
 def test_a_bounded_query_gets_the_answer_a_worker_gives(make_pool, query, accept):
     pool = make_pool(workers=1)
-    ask = Job(query, Dataset(), accept, None, None, 1_000_000)
+    ask = job(query, accept)
 
     async def both():
         answers = []
@@ -240,7 +245,7 @@ def test_a_bounded_query_gets_the_answer_a_worker_gives(make_pool, query, accept
             except errors.TermgraphError as exc:
                 answers.append((type(exc), exc.status, exc.message))
         return answers
-    assert bounded.runs_here(pool.here, query, has_dataset=False)
+    assert bounded.runs_here(pool.here, ask.query, has_dataset=False)
     here, worker = asyncio.run(both())
     assert here == worker
 

@@ -8,8 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph import namespaces as ns
-from termgraph.build import derive, skolem
-from termgraph.sparql import engine
+from termgraph.graph import derive, skolem
+from termgraph.executor import engine
+from termgraph.sparql.query import read
 
 ROOT = Path(__file__).resolve().parent.parent
 QC = sorted((ROOT / "queries" / "qc").glob("*.rq"))
@@ -72,7 +73,7 @@ KNOWN: dict[str, list[str]] = {}  # a QC query's rows that are known and accepte
 
 
 def rows_of(store, path):
-    result = engine.run(store, path.read_text(), prefixes=ns.PREFIXES)
+    result = engine.run(store, read(path.read_text(), ns.PREFIX_ITEMS))
     return [{v.value: (row[v.value].value if row[v.value] else None) for v in result.value.variables}
             for row in result.value]
 

@@ -8,7 +8,7 @@ import re
 import pytest
 
 from termgraph import namespaces as ns
-from termgraph.sparql import engine
+from termgraph.executor import engine
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
 NO_PREFIXES = "SELECT ?l WHERE { concept:foundation-model skos:prefLabel ?l }"

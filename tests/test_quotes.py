@@ -1,6 +1,6 @@
 """Every claim's quote is an exact substring of its source text, and picks one place in it."""
 
-from termgraph.build import quotes
+from termgraph.graph import quotes
 
 
 def test_every_quote_is_verbatim_and_unambiguous(data, seeds):

@@ -1,26 +1,33 @@
-"""The README's example queries return what the README shows."""
+"""The README is a manual and stays true: its example queries (and docs/examples.md's) return
+what is shown, its generated blocks are current, every setting is documented, and it stays short."""
 
 import re
 
 import pytest
 
-from termgraph.sparql import engine
-from termgraph.sparql import formats
+from termgraph.executor import engine
+
+from termgraph.sparql.query import read
+from termgraph import formats
 from termgraph import namespaces as ns
 
 from .conftest import ROOT
 
 README = (ROOT / "README.md").read_text()
-EXAMPLES = re.findall(r"```sparql\n(.*?)\n```\n\n```text\n(.*?)\n```", README, flags=re.S)
+SHOWN = re.compile(r"```sparql\n(.*?)\n```\n\n```text\n(.*?)\n```", flags=re.S)
+EXAMPLES = SHOWN.findall((ROOT / "docs" / "examples.md").read_text())  # every example query
+README_EXAMPLES = SHOWN.findall(README)
 
 
-def test_the_readme_has_at_least_five_example_queries():
-    assert len(EXAMPLES) >= 5
+def test_docs_examples_show_every_example_query_and_the_readme_two_of_them():
+    files = sorted((ROOT / "queries" / "examples").glob("*.rq"))
+    assert [q for q, _ in EXAMPLES] == [f.read_text().strip() for f in files] and len(EXAMPLES) >= 5
+    assert len(README_EXAMPLES) == 2 and all(shown in EXAMPLES for shown in README_EXAMPLES)
 
 
 @pytest.mark.parametrize("query,shown", EXAMPLES, ids=[q.splitlines()[0][:60] for q, _ in EXAMPLES])
 def test_example_query_returns_what_the_readme_shows(data, query, shown):
-    result = engine.run(data.store, query, prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read(query, ns.PREFIX_ITEMS))
     assert formats.table(result.value) == shown
 
 
@@ -38,8 +45,8 @@ def test_the_required_questions_are_answered(question, needle):
 
 def test_the_readme_claim_counts_are_current(data):
     shown = dict(re.findall(r"\| `(source:\d{3})` \|.*\| (\d+) \|\n", README))
-    result = engine.run(data.store, "SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c a tg:Claim ; prov:wasDerivedFrom ?s } "
-                                    "GROUP BY ?s", prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read("SELECT ?s (COUNT(?c) AS ?n) WHERE { ?c a tg:Claim ; prov:wasDerivedFrom ?s } "
+                                    "GROUP BY ?s", ns.PREFIX_ITEMS))
     actual = {formats.shorten(r["s"]): r["n"].value for r in result.value}
     assert shown == actual
 
@@ -56,3 +63,48 @@ def test_example_08_shows_every_real_kind_with_quotes_and_no_hedge():
     assert kinds == {"opposite stances", "incompatible relations", "different values", "membership excluded",
                      "within one source"}
     assert "Hedged" in shown  # a hedged claim on a side of a real disagreement is shown with its stance
+
+
+# --- the manual's shape and its generated parts ------------------------------------------------
+
+SECTIONS = ["Quick start", "The sources", "Browse", "Query", "Add a source", "Scale and backends", "Reliability",
+            "Command line", "Python", "Where the code is", "Licence"]
+
+
+def test_the_readme_is_a_manual_of_at_most_600_lines_in_its_order():
+    assert len(README.splitlines()) <= 600
+    assert re.findall(r"^## (.+)$", README, flags=re.M) == SECTIONS
+    assert "needs **Linux**" in README and 'pip install -e ".[test]"' in README.split("## The sources")[0]
+
+
+def test_every_docs_link_of_the_readme_resolves():
+    links = re.findall(r"\]\((docs/[^)#]+)", README)
+    assert links and [link for link in links if not (ROOT / link).is_file()] == []
+
+
+def test_the_code_map_is_generated_from_every_module_and_current():
+    import sys
+
+    sys.path.insert(0, str(ROOT / "tools"))
+    from render_readme import code_map, section
+
+    assert section(README, "code").strip() == code_map().strip()
+    modules = sorted((ROOT / "src" / "termgraph").rglob("*.py"))
+    listed = code_map()
+    for module in modules:
+        name = module.name if module.name != "__init__.py" else module.parent.name + "/"
+        assert name in listed, module
+    undescribed = [line for line in listed.splitlines()[1:-1] if line.strip().endswith(".py")]
+    assert undescribed == []  # every module says what it is in its first docstring line
+
+
+def undocumented(code_root, documented: str) -> list[str]:
+    """The TERMGRAPH_* variables the code under `code_root` reads that `documented` never names."""
+    used = {m for p in code_root.rglob("*.py") for m in re.findall(r"TERMGRAPH_[A-Z_]+", p.read_text())}
+    return sorted(v for v in used if not re.search(rf"`{v}`", documented))
+
+
+def test_every_setting_the_code_reads_is_documented(tmp_path):
+    assert undocumented(ROOT / "src", (ROOT / "docs" / "settings.md").read_text()) == []
+    (tmp_path / "new.py").write_text('os.environ.get("TERMGRAPH_SOMETHING_NEW")\n')
+    assert undocumented(tmp_path, (ROOT / "docs" / "settings.md").read_text()) == ["TERMGRAPH_SOMETHING_NEW"]

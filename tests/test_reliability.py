@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 
 QUICK = "SELECT ?l WHERE { <https://w3id.org/termgraph/concept/foundation-model> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
-# as quick, but it goes to a worker (a FILTER is no shape the server answers itself: sparql/bounded.py)
+# as quick, but it goes to a worker (a FILTER is no shape the server answers itself: executor/bounded.py)
 QUICK_ON_A_WORKER = QUICK[:-1] + 'FILTER (lang(?l) = "en") }'
 
 

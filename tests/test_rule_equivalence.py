@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from termgraph.build import disagreements
+from termgraph.graph import disagreements
 from tests.test_disagreements import RULES, claim, store_with
 
 PAIRWISE_DIR = Path(__file__).parent / "fixtures" / "pairwise-rules"

@@ -7,7 +7,7 @@ import rdflib
 from rdflib import BNode, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SH, SKOS
 
-from termgraph.build import validate
+from termgraph.graph import validate
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TG = Namespace("https://w3id.org/termgraph/ontology#")

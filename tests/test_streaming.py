@@ -17,7 +17,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from termgraph.sparql.jobs import SPOOL_OVER, Answer, spool
+from termgraph.executor.jobs import SPOOL_OVER, Answer, spool
 from termgraph.web import manners
 from termgraph.web.streaming import SpooledResponse, result_response
 
@@ -165,7 +165,7 @@ def test_clients_that_never_read_a_large_result_do_not_grow_the_server():
 
 def test_a_killed_workers_unfinished_result_is_removed(tmp_path):
     """A worker stopped while writing a large result (time limit, client gone) leaves no file."""
-    from termgraph.sparql.workers import ProcessWorker
+    from termgraph.executor.workers import ProcessWorker
 
     class Pipe:
         def close(self):

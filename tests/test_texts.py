@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from termgraph.build import store as disk
-from termgraph.build import texts
+from termgraph.graph import store as disk
+from termgraph.graph import texts
 from termgraph.cli import main
 from termgraph.settings import Settings
 

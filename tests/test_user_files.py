@@ -8,9 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph import namespaces as ns
-from termgraph.build import file_bounds
-from termgraph.build.files import user_file
-from termgraph.build.load import load_file
+from termgraph.graph import file_bounds
+from termgraph.graph.files import user_file
+from termgraph.graph.load import load_file
 from termgraph.errors import DataSyntaxError
 
 

@@ -3,7 +3,7 @@
 import hashlib
 from pathlib import Path
 
-from termgraph.build import validate
+from termgraph.graph import validate
 from termgraph.cli import main
 
 from .claims_fixtures import TEXT, make_root, row
@@ -157,11 +157,12 @@ def test_the_hedge_cue_qc_query_finds_unchecked_asserts_claims_only():
     import pyoxigraph as ox
 
     from termgraph import namespaces as ns
-    from termgraph.sparql import engine
+    from termgraph.executor import engine
+    from termgraph.sparql.query import read
 
     store = ox.Store()
     store.load(HEDGE_FIXTURE.encode(), format=ox.RdfFormat.TURTLE)
     query = (ROOT / "queries/qc/asserts-with-hedge-cue.rq").read_text(encoding="utf-8")
-    result = engine.run(store, query, prefixes=ns.PREFIXES)
+    result = engine.run(store, read(query, ns.PREFIX_ITEMS))
     found = [row["claim"].value.rsplit("/", 1)[1] for row in result.value]
     assert found == ["900-001", "900-002", "900-003", "900-009"]

@@ -7,7 +7,7 @@ Prints every problem (file, row, column, fix), or OK; exit 1 if any problem, 2 i
 import sys
 from pathlib import Path
 
-from termgraph.build import validate
+from termgraph.graph import validate
 from termgraph.errors import TermgraphError
 from termgraph.paths import default_seeds
 

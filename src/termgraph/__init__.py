@@ -20,9 +20,8 @@ DataFrame (pandas is optional: pip install 'termgraph[pandas]').
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from termgraph.values import IRI, BlankNode, LangString, TypedLiteral  # noqa: E402
+from termgraph.version import VERSION as __version__  # noqa: E402
 
 __all__ = ["load", "query", "query_frame", "IRI", "BlankNode", "LangString", "TypedLiteral", "__version__"]
 
@@ -30,7 +29,7 @@ __all__ = ["load", "query", "query_frame", "IRI", "BlankNode", "LangString", "Ty
 def load(root=None, extra_files=()):
     """Load termgraph's data (and any extra RDF files, each its own named graph) into a
     queryable dataset. `root`: a folder with ontology/, data/, shapes/ (default: termgraph's own)."""
-    from termgraph.build.load import load as _load
+    from termgraph.graph.load import load as _load
     from termgraph.settings import settings_from_env
 
     return _load(settings_from_env(root=root).with_(extra_files=tuple(extra_files)))
@@ -41,10 +40,11 @@ def query(text: str, data=None) -> list[dict] | bool:
     on `data` (default: a fresh termgraph.load()). See the module's doc for what it returns."""
     from termgraph import namespaces as ns
     from termgraph import values
-    from termgraph.sparql import engine
+    from termgraph.executor import interface as engine
+    from termgraph.sparql.query import read
 
     data = data if data is not None else load()
-    result = engine.run(data.store, text, prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read(text, ns.PREFIX_ITEMS))
     if result.form == "ASK":
         return bool(result.value)
     if result.form == "SELECT":
@@ -62,10 +62,11 @@ def query_frame(text: str, data=None):
     except ImportError:
         raise ImportError("termgraph.query_frame needs pandas: pip install 'termgraph[pandas]'") from None
     from termgraph import namespaces as ns
-    from termgraph.sparql import engine
+    from termgraph.executor import interface as engine
+    from termgraph.sparql.query import read
 
     data = data if data is not None else load()
-    result = engine.run(data.store, text, prefixes=ns.PREFIXES)
+    result = engine.run(data.store, read(text, ns.PREFIX_ITEMS))
     if result.form == "ASK":
         raise TypeError("an ASK query answers with one bool: use termgraph.query")
     columns = [v.value for v in result.value.variables] if result.form == "SELECT" else \

@@ -18,6 +18,10 @@ GRAPH_CLAIMS = GRAPH + "claims/"  # + source number
 GRAPH_DISAGREEMENTS = GRAPH + "disagreements"
 GRAPH_VIEW = GRAPH + "view/"  # + source number: the statements that source asserts
 GRAPH_USER = GRAPH + "user/"  # + file stem, for files a user adds
+# The dataset's default graph as a named graph in a SPARQL store elsewhere (graph/publish.py puts
+# it there, executor/remote.py reads it), and the empty graph a query naming no default graph gets.
+DEFAULT_GRAPH = "urn:termgraph:default-graph"
+EMPTY_GRAPH = "urn:termgraph:empty-default-graph"
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
@@ -31,6 +35,8 @@ SCHEMA = "https://schema.org/"
 SH = "http://www.w3.org/ns/shacl#"
 VOID = "http://rdfs.org/ns/void#"
 SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"  # the W3C's IRIs for formats (sd:resultFormat)
+ENTAILMENT = "http://www.w3.org/ns/entailment/"
 
 PREFIXES = {
     "tg": TG,

@@ -17,9 +17,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.build import retired
-from termgraph.build.quotes import Quote, problem
-from termgraph.curate import table
+from termgraph.graph import retired
+from termgraph.graph.quotes import Quote, problem
+from termgraph.graph import claims_table as table
 from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import Project, UnknownCurie, expand, load_project
 from termgraph.curate.sources import literal, source_text
@@ -237,11 +237,11 @@ def commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris
 
 def generate_turtle(root: Path, number: str) -> str | None:
     """HOOK to the claims-table generator (data/claims/NNN.csv → NNN.ttl): calls
-    termgraph.build.claims_turtle.write_all when that module is installed (the claims-table
+    termgraph.graph.claims_turtle.write_all when that module is installed (the claims-table
     work); otherwise returns what the user has left to do."""
     todo = f"generate data/claims/{number}.ttl from data/claims/{number}.csv: termgraph claims generate"
     try:
-        from termgraph.build import claims_turtle, claims_vocab  # type: ignore[attr-defined]
+        from termgraph.graph import claims_turtle, claims_vocab  # type: ignore[attr-defined]
     except ImportError:
         return todo
     written, problems = claims_turtle.write_all(root, claims_vocab.load_vocabulary(root))

@@ -13,8 +13,9 @@ from bisect import bisect_right
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from termgraph.build.quotes import Quote, problem
-from termgraph.curate import anaphora, structure, table
+from termgraph.graph.quotes import Quote, problem
+from termgraph.curate import anaphora, structure
+from termgraph.graph import claims_table as table
 from termgraph.curate.asides import aside_rules
 from termgraph.curate.caption import caption_rows
 from termgraph.curate.trees import tree_rules

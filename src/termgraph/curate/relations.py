@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from termgraph.curate import cues
+from termgraph.curate.acronyms import acronym_of, singular  # noqa: F401 - (singular: also this module's name)
 from termgraph.curate.masking import Masked
 from termgraph.curate.patterns import ADV, ANY, ASIDE, DET, HEAD, LIST, PAREN, Found, S, before
 
@@ -120,19 +121,6 @@ def synonymy_rules(m: Masked, article: str) -> list[Found]:
             elif acronym_of(alt, article[x.start:x.end]) or acronym_of(article[x.start:x.end], alt):
                 out.append(Found(x, "skos:altLabel", singular(alt), "asserts", "", "acronym", 0.85))
     return out
-
-
-def singular(text: str) -> str:
-    return text[:-1] if re.fullmatch(r"[A-Z][A-Z0-9-]+s", text) else text
-
-
-def acronym_of(short: str, long: str) -> bool:
-    """"LLMs" / "LLM" for "Large Language Models", "GPT" for "Generative Pre-trained Transformer"."""
-    short = singular(short.strip())
-    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9]{1,9}", short) or sum(c.isupper() for c in short) < 2:
-        return False
-    initials = "".join(w[0] for w in re.split(r"[\s-]+", long) if w and w[0].isalnum())
-    return initials.upper() == short.upper()
 
 
 SAME = re.compile(rf"{S('x')}{HEAD}\s+(?:and|or)\s+{S('y')}{HEAD}\s+(?P<rel>(?:\w+\s+){{0,2}}?(?:are|is)\s+(?:\w+ly\s+|often\s+|not\s+)*(?:used\s+interchangeably|synonyms|synonymous|the\s+same(?:\s+thing)?))"

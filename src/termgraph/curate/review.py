@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from termgraph.build.quotes import Quote, problem
-from termgraph.curate import table
+from termgraph.graph.quotes import Quote, problem
+from termgraph.graph import claims_table as table
 from termgraph.curate.accept import AcceptRefused, check_stance
 from termgraph.curate.draft import anchor, draft_paths
 from termgraph.curate.extract import SourceInputError

@@ -104,7 +104,7 @@ ACRONYM_AFTER = re.compile(r"\s*\((?P<acr>[A-Z][A-Za-z0-9]{1,9})\)")
 def introduced(article: str, start: int, end: int, taken: list[Mention]) -> list[Mention]:
     """"Small language models (SLMs)": one or two words before a known category, with the
     whole phrase's acronym after it, name a narrower category the article introduces."""
-    from termgraph.curate.relations import acronym_of
+    from termgraph.curate.acronyms import acronym_of
 
     out = []
     for known in taken:

@@ -1,10 +1,11 @@
-"""Read the shape of a SPARQL request before it runs: refuse updates and SERVICE, and find the
-FROM / FROM NAMED graphs.
+"""The lexer and the checks of a query's text before it runs: refuse updates, SERVICE and queries
+too complex for the engine, and find the form and the FROM / FROM NAMED graphs. sparql/query.py
+reads each query once with these (`read`), into the Query every later step uses.
 
 SERVICE is refused from a real SPARQL parser's view of the query (rdflib's), never from a lexer
 of our own: a query whose text holds the word "service" (after \\u escapes are decoded) is parsed,
 and refused if the parse tree holds a SERVICE pattern or if the parser cannot read it. This is
-the polite first layer; the guarantee is the workers' sandbox (`sandbox.py`), which leaves them
+the polite first layer; the guarantee is the workers' sandbox (executor/sandbox.py), which leaves them
 unable to open a network connection whatever the query says.
 
 The form and the FROM graphs come from a small lexer that skips comments, strings and IRIs;
@@ -129,21 +130,9 @@ def expand(kind: str, value: str, prefixes: dict[str, str], base: str) -> str:
     return prefixes.get(prefix, prefix + ":") + local
 
 
-def inspect(text: str, predeclared: dict[str, str] | tuple | None = None) -> QueryShape:
-    """Find the query form and FROM graphs; raise ForbiddenQuery for updates, SERVICE, LOAD.
-    A request's query is read by the route and again by the engine: a short one's shape is
-    worked out once and kept among the last few (a shape is immutable). `predeclared`: a dict
-    of prefixes, or its items as a tuple (namespaces.PREFIX_ITEMS: not rebuilt per request)."""
-    known = predeclared if isinstance(predeclared, tuple) else tuple(predeclared.items()) if predeclared else ()
-    return inspected(text, known) if len(text) <= LEXED_CACHED_UP_TO else find_shape(text, known)
-
-
-@functools.lru_cache(maxsize=64)
-def inspected(text: str, predeclared: tuple[tuple[str, str], ...]) -> QueryShape:
-    return find_shape(text, predeclared)
-
-
 def find_shape(text: str, predeclared: tuple[tuple[str, str], ...]) -> QueryShape:
+    """The query form and FROM graphs; ForbiddenQuery for an update. Called once per query, by
+    sparql/query.py (`read`), with the prefixes predeclared as (prefix, IRI) items."""
     toks = tokens(text)
     prefixes: dict[str, str] = dict(predeclared)
     base, form = "", None

@@ -10,7 +10,7 @@ import functools
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
-from termgraph.sparql import formats
+from termgraph import formats
 from termgraph.errors import BadRequest, ForbiddenQuery, NotAcceptable, PayloadTooLarge, UnsupportedMediaType, UriTooLong
 
 FORM = "application/x-www-form-urlencoded"

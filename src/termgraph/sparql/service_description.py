@@ -5,8 +5,8 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.sparql import formats
-from termgraph.build.void import DATASET_IRI, void_triples
+from termgraph import formats
+from termgraph.graph.void import DATASET_IRI, void_triples
 
 N, L = ox.NamedNode, ox.Literal
 FORMATS_NS = formats.W3C_FORMATS
@@ -23,7 +23,8 @@ PREDECLARED = ("Prefixes predeclared (a query may use them without PREFIX lines;
                + ", ".join(f"{p}: <{iri}>" for p, iri in ns.PREFIXES.items()))
 
 
-def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | None = None) -> list[ox.Triple]:
+def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | None = None,
+             dumps: tuple[str, ...] = ()) -> list[ox.Triple]:
     """sd:Service for `endpoint` (the real URL it is reached at), its formats and its dataset
     (with VoID: the endpoint and the release files under the public `base` URL)."""
     sd, rdf = ns.SD, ns.RDF
@@ -34,7 +35,7 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | 
         ox.Triple(service, N(rdf + "type"), N(sd + "Service")),
         ox.Triple(service, N(sd + "endpoint"), service),
         ox.Triple(service, N(sd + "supportedLanguage"), N(sd + "SPARQL11Query")),
-        ox.Triple(service, N(sd + "defaultEntailmentRegime"), N("http://www.w3.org/ns/entailment/Simple")),
+        ox.Triple(service, N(sd + "defaultEntailmentRegime"), N(ns.ENTAILMENT + "Simple")),
         ox.Triple(service, N(ns.DCTERMS + "title"), L("termgraph SPARQL endpoint (read-only)", language="en")),
         ox.Triple(service, N(ns.DCTERMS + "description"), L(PREDECLARED, language="en")),
         ox.Triple(service, N(sd + "defaultDataset"), dataset),
@@ -57,4 +58,4 @@ def describe(endpoint: str, sizes: dict[str, int], store: ox.Store, base: str | 
             ox.Triple(node, N(sd + "graph"), N(name)),
             ox.Triple(N(name), N(rdf + "type"), N(sd + "Graph")),
         ]
-    return t + void_triples(sizes, store, base)
+    return t + void_triples(sizes, store, base, dumps)

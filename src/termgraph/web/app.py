@@ -8,21 +8,20 @@ A 500 is logged with its traceback; its body says only that the service failed.
 from __future__ import annotations
 
 import logging
-from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.requests import ClientDisconnect
 
-from termgraph import __version__
+from termgraph.version import VERSION
 from termgraph import errors
 from termgraph.web import manners
-from termgraph.web.query_path import QueryEndpoint, TermgraphApp
 from termgraph.web.routes import browse, pages, sparql, terms
 from termgraph.web import render
-from termgraph.web.service import ServiceState
+from termgraph.web.state import ServiceState
 
 log = logging.getLogger("termgraph")
 GZIP_MIN_BYTES = 4096  # bodies at least this large are gzipped for clients that accept it
@@ -67,6 +66,11 @@ async def validation_error(request: Request, exc: RequestValidationError) -> JSO
     return error_response(errors.InvalidParameter(f"{where}: {first.get('msg', 'invalid value')}"))
 
 
+async def client_gone(request: Request, exc: ClientDisconnect) -> Response:
+    """The client went away while sending its request: no one reads the answer, nothing failed here."""
+    return Response(status_code=400)
+
+
 async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     return error_response(errors.InternalError(errors.InternalError.GENERIC))
@@ -76,21 +80,14 @@ def add_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(errors.TermgraphError, termgraph_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(ClientDisconnect, client_gone)
     app.add_exception_handler(Exception, unexpected_error)
 
 
-def middleware(state: ServiceState) -> list:
-    """termgraph's middleware, outermost first, as (class, options): one layer (manners.py) for
-    the security headers and CORS on every response, HEAD, ETag, 304 and gzip. Every route gets
-    it; so do queries, which take the short way in (query_path.py)."""
-    return [(manners.Manners, {"last_modified": state_loaded_at(state), "gzip_min": GZIP_MIN_BYTES})]
-
-
-def add_middleware(app: TermgraphApp, state: ServiceState) -> None:
-    layers = middleware(state)
-    for cls, options in reversed(layers):  # each added layer goes outside the ones before it
-        app.add_middleware(cls, **options)
-    app.use_query_path(layers, QueryEndpoint(sparql.sparql, termgraph_error, unexpected_error))
+def add_middleware(app: FastAPI, state: ServiceState) -> None:
+    """termgraph's middleware: one layer (manners.py) for the security headers and CORS on every
+    response, HEAD, ETag, 304 and gzip; every route gets it, queries too."""
+    app.add_middleware(manners.Manners, last_modified=state_loaded_at(state), gzip_min=GZIP_MIN_BYTES)
 
 
 def state_loaded_at(state: ServiceState) -> float:
@@ -101,16 +98,11 @@ def state_loaded_at(state: ServiceState) -> float:
 def create_app(state: ServiceState) -> FastAPI:
     """The app over an already validated and loaded state (see service.build_state)."""
 
-    @asynccontextmanager
-    async def lifespan(app: FastAPI):
-        yield
-
-    app = TermgraphApp(
+    app = FastAPI(
         title="termgraph",
-        version=__version__,
+        version=VERSION,
         description="A knowledge graph of AI terminology: every claim of every source, with a read-only "
                     "SPARQL 1.1 endpoint.",
-        lifespan=lifespan,
         docs_url=None,  # served by pages.py from the vendored Swagger UI (works offline)
         redoc_url=None,
         # No OpenTelemetry: termgraph exports nothing (offline), and FastAPI's per-request check

@@ -9,7 +9,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from termgraph import namespaces as ns
-from termgraph.sparql import formats
+from termgraph import formats
 from termgraph.web import render
 
 SHOWN = 100  # triples listed on the page; the rest are in the downloads

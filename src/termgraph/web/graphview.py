@@ -14,28 +14,8 @@ import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.web import disagreements as dis
+from termgraph.web import page_queries as queries
 from termgraph.web import wording
-
-NODES = ns.sparql_prefixes() + """
-SELECT ?node ?kind ?label WHERE {
-  VALUES (?type ?kind) { (tg:Concept "concept") (tg:AISystem "system") (schema:Organization "org") (tg:Source "source") }
-  ?node a ?type ; rdfs:label ?label .
-} ORDER BY ?node
-"""
-EDGES = ns.sparql_prefixes() + """
-SELECT ?claim ?s ?p ?o ?source ?stance ?plabel WHERE {
-  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
-         prov:wasDerivedFrom ?source .
-  FILTER (isIRI(?o))
-  OPTIONAL { ?p rdfs:label ?plabel }
-} ORDER BY ?s ?p ?o ?source
-"""
-DEFINES = ns.sparql_prefixes() + """
-SELECT DISTINCT ?source ?term WHERE {
-  ?claim rdf:predicate skos:definition ; rdf:subject ?term ; prov:wasDerivedFrom ?source .
-} ORDER BY ?source ?term
-"""
-
 
 def short_id(iri: str) -> str:
     return iri[len(ns.BASE):] if iri.startswith(ns.BASE) else iri
@@ -44,14 +24,14 @@ def short_id(iri: str) -> str:
 def model(store: ox.Store) -> dict:
     """{'nodes': [...], 'edges': [...]} with plain values, deterministic order."""
     nodes = {}
-    for r in store.query(NODES):
+    for r in queries.graph_nodes(store):
         nodes.setdefault(r["node"].value, {"id": short_id(r["node"].value), "label": r["label"].value,
                                            "kind": r["kind"].value, "iri": r["node"].value})
     edges: dict[tuple, dict] = {}
     stances: dict[tuple, dict] = defaultdict(dict)
     disputed = dis.by_claim([d for d in dis.read(store) if d.real])
     contested: set[tuple] = set()
-    for r in store.query(EDGES):
+    for r in queries.graph_statements(store):
         s, p, o = r["s"].value, r["p"].value, r["o"].value
         if s not in nodes or o not in nodes:
             continue
@@ -67,7 +47,7 @@ def model(store: ox.Store) -> dict:
         kinds = {st for v in by_source.values() for st in v}
         out_edges.append({**edge, "id": f"e{len(out_edges)}", "sources": sorted(by_source),
                           "stances": sorted(kinds), "bySource": by_source, "contested": key in contested})
-    for r in store.query(DEFINES):
+    for r in queries.definitions(store):
         src, term = r["source"].value, r["term"].value
         if src in nodes and term in nodes:
             out_edges.append({"id": f"e{len(out_edges)}", "source": short_id(src), "target": short_id(term),
@@ -110,29 +90,6 @@ def graphml(graph: dict) -> str:
 
 # --- The viewer's pieces: a neighbourhood, or one source's taxonomy, never the whole graph ---------
 
-NEIGHBOURHOOD = ns.sparql_prefixes() + """
-SELECT ?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note WHERE {
-  VALUES ?n { %s }
-  { ?claim rdf:subject ?n } UNION { ?claim rdf:object ?n }
-  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
-         prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
-  FILTER (isIRI(?o) && ?s != ?o)
-  OPTIONAL { ?claim tg:qualification ?qualification } OPTIONAL { ?claim skos:editorialNote ?note }
-} ORDER BY ?claim
-"""
-SOURCE_TREE = ns.sparql_prefixes() + """
-SELECT ?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note WHERE {
-  VALUES ?p { rdfs:subClassOf rdf:type }
-  VALUES ?source { %s }
-  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
-         prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
-  FILTER (?stance != tg:Denies)
-  OPTIONAL { ?claim tg:qualification ?qualification } OPTIONAL { ?claim skos:editorialNote ?note }
-} ORDER BY ?claim
-"""
-ALT_LABELS = ns.sparql_prefixes() + "SELECT ?x ?alt WHERE { ?x skos:altLabel ?alt } ORDER BY ?x ?alt"
-
-
 def node_data(iri: str, names, alts: dict, core: set) -> dict:
     return {"id": short_id(iri), "label": names.label(iri), "kind": names.kind(iri), "iri": iri,
             "alt": alts.get(iri, []), "core": iri in core}
@@ -141,7 +98,7 @@ def node_data(iri: str, names, alts: dict, core: set) -> dict:
 def alt_labels(store: ox.Store, cache: dict) -> dict[str, list[str]]:
     if "alts" not in cache:
         found: dict[str, list[str]] = defaultdict(list)
-        for r in store.query(ALT_LABELS):
+        for r in queries.alt_labels(store):
             if r["alt"].value not in found[r["x"].value]:
                 found[r["x"].value].append(r["alt"].value)
         cache["alts"] = dict(found)
@@ -200,12 +157,10 @@ def neighbourhood_claims(store, centres: list[str], names) -> list:
 
     if not centres:
         return []
-    query = NEIGHBOURHOOD % " ".join(f"<{c}>" for c in sorted(set(centres)))
-    return views.claim_rows(store.query(query), names)
+    return views.claim_rows(queries.neighbourhood(store, centres), names)
 
 
 def source_tree_claims(store, source: str, names) -> list:
     from termgraph.web import views
 
-    rows = store.query(SOURCE_TREE % f"<{source}>")
-    return views.claim_rows(rows, names)
+    return views.claim_rows(queries.source_tree(store, source), names)

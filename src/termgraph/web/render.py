@@ -9,7 +9,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from termgraph import namespaces as ns
-from termgraph.sparql import formats
+from termgraph import formats
+from termgraph.sparql import protocol
 from termgraph.web import wording
 
 
@@ -72,18 +73,9 @@ def page(request: Request, template: str, status: int = 200, headers: dict | Non
 
 def prefers_html(request: Request) -> bool:
     """True when the client ranks text/html above JSON (a browser); API clients keep JSON errors."""
-    accept = request.headers.get("accept") or ""
     best: dict[str, float] = {}
-    for part in accept.split(","):
-        media, *params = [p.strip() for p in part.split(";")]
-        q = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        best[media.lower()] = max(q, best.get(media.lower(), 0.0))
+    for media, q, _ in protocol.parse_accept(request.headers.get("accept") or ""):  # the one Accept parser
+        best[media] = max(q, best.get(media, 0.0))
     html = best.get("text/html", 0.0)
     other = max(best.get("application/json", 0.0), best.get("*/*", 0.0) if "text/html" not in best else 0.0)
     return html > 0 and html >= other

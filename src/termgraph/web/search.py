@@ -7,20 +7,9 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
+from termgraph.web import page_queries as queries
 from termgraph.web import views
 
-NAMES = views.P + """
-SELECT ?x ?name ?how ?source WHERE {
-  VALUES (?type) { (tg:Concept) (tg:AISystem) (schema:Organization) (tg:Source) }
-  ?x a ?type .
-  { VALUES (?p ?how) { (rdfs:label "name") (skos:prefLabel "name") (skos:altLabel "also called")
-                       (dcterms:title "title") (tg:shortTitle "short title") }
-    ?x ?p ?name }
-  UNION
-  { ?claim rdf:subject ?x ; rdf:predicate skos:altLabel ; rdf:object ?name ; tg:stance tg:Asserts ;
-           prov:wasDerivedFrom ?source . BIND ("called so by a source" AS ?how) }
-}
-"""
 KIND_ORDER = {"concept": 0, "system": 1, "org": 2, "source": 3}
 
 
@@ -39,7 +28,7 @@ def index(store: ox.Store, cache: dict) -> list[tuple[str, str, str]]:
     if "search" not in cache:
         who = views.names(store, cache)
         rows = set()
-        for r in store.query(NAMES):
+        for r in queries.search_names(store):
             how = r["how"].value
             if r["source"] is not None:
                 how = f"called so by {who.label(r['source'].value)}"

@@ -1,4 +1,4 @@
-"""Large query results, streamed from the file the worker spooled them into (sparql/jobs.py).
+"""Large query results, streamed from the file the worker spooled them into (executor/jobs.py).
 
 The file is opened and at once unlinked, so it goes away with its last handle whatever happens
 to the connection; it is read one chunk at a time (from the page cache on the event loop when
@@ -12,7 +12,7 @@ A finished file (SpooledResponse) carries the marker header STREAMED and, answer
 ETag of its bytes (the worker hashed them while writing), so that manners.py answers
 conditional requests and compresses without holding the body; it removes the marker from every
 answer, a POST's included. A POST's answer may instead be sent while its worker is still
-writing it (FollowingResponse, sparql/following.py): chunked, with no Content-Length, and cut
+writing it (FollowingResponse, executor/jobs.py): chunked, with no Content-Length, and cut
 off (never completed) if the query fails after its first bytes.
 """
 
@@ -26,8 +26,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from termgraph import errors
-from termgraph.sparql.following import read_at
-from termgraph.sparql.jobs import Answer
+from termgraph.executor.interface import Answer, read_at
 from termgraph.web.manners import STREAMED, etag_of_digest
 
 CHUNK = 256 << 10

@@ -12,18 +12,8 @@ import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.web import disagreements as dis
+from termgraph.web import page_queries as queries
 from termgraph.web import views, wording
-
-STATEMENTS = views.P + "SELECT " + views.COLUMNS + " WHERE {" + views.CLAIM_FIELDS + """
-  FILTER (isIRI(?o) %s)
-} ORDER BY ?claim
-"""
-BETWEEN = "&& ((?s = <{a}> && ?o = <{b}>) || (?s = <{b}> && ?o = <{a}>))"
-ABOUT = "&& (?s = <{a}> || ?o = <{a}>)"
-BY_SOURCES = views.P + "SELECT " + views.COLUMNS + " WHERE { VALUES ?source { %s }" + views.CLAIM_FIELDS + """
-} ORDER BY ?claim
-"""
-
 
 @dataclass
 class Row:
@@ -69,8 +59,7 @@ def columns(rows: list[Row], names: views.Names) -> list[tuple[str, str]]:
 def matrix(store: ox.Store, cache: dict, term: str | None, kind: str | None) -> tuple[list, list[Row]]:
     names = views.names(store, cache)
     found = dis.cached(store, cache)
-    query = STATEMENTS % (ABOUT.format(a=term) if term else "")
-    claims = views.claim_rows(store.query(query), names)
+    claims = views.claim_rows(queries.statements(store, term), names)
     rows = rows_of(claims, found, term)
     if kind:
         rows = [r for r in rows if kind in r.kinds]
@@ -81,8 +70,7 @@ def matrix(store: ox.Store, cache: dict, term: str | None, kind: str | None) -> 
 
 def between_terms(store: ox.Store, cache: dict, a: str, b: str) -> tuple[list, list[Row]]:
     names = views.names(store, cache)
-    query = STATEMENTS % BETWEEN.format(a=a, b=b)
-    rows = rows_of(views.claim_rows(store.query(query), names),
+    rows = rows_of(views.claim_rows(queries.statements_between(store, a, b), names),
                    dis.cached(store, cache), a)
     rows.sort(key=lambda r: (r.subject != a, r.relation, r.key))
     return columns(rows, names), rows
@@ -91,8 +79,7 @@ def between_terms(store: ox.Store, cache: dict, a: str, b: str) -> tuple[list, l
 def between_sources(store: ox.Store, cache: dict, a: str, b: str) -> tuple[list[Row], list[Row]]:
     """(statements both sources speak to, statements only one of them does)."""
     names = views.names(store, cache)
-    query = BY_SOURCES % f"<{a}> <{b}>"
-    rows = rows_of(views.claim_rows(store.query(query), names),
+    rows = rows_of(views.claim_rows(queries.claims_by_sources(store, [a, b]), names),
                    dis.cached(store, cache))
     rows.sort(key=lambda r: (names.label(r.subject).casefold(), r.relation, r.object_label.casefold()))
     both = [r for r in rows if a in r.cells and b in r.cells]

@@ -9,36 +9,12 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.web import page_queries as queries
 from termgraph.web import readable, wording
 
-P = ns.sparql_prefixes()
-
-CLAIM_FIELDS = """
-  ?claim a tg:Claim ; rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; tg:stance ?stance ;
-         prov:wasDerivedFrom ?source ; tg:evidence/oa:hasSelector/oa:exact ?quote .
-  OPTIONAL { ?claim tg:qualification ?qualification }
-  OPTIONAL { ?claim skos:editorialNote ?note }
-"""
-COLUMNS = "?claim ?s ?p ?o ?stance ?source ?quote ?qualification ?note"
-CLAIMS_ABOUT = P + "SELECT ?this " + COLUMNS + """ WHERE {
-  { ?claim rdf:subject ?this } UNION { ?claim rdf:object ?this } UNION { ?claim prov:wasDerivedFrom ?this }""" + CLAIM_FIELDS + """
-} ORDER BY ?source ?claim
-"""
-CLAIMS_IN = P + "SELECT " + COLUMNS + " WHERE { VALUES ?claim { %s }" + CLAIM_FIELDS + "} ORDER BY ?source ?claim"
-
-NAMES = P + """
-SELECT ?x ?kind ?label WHERE {
-  VALUES (?type ?kind) { (tg:Concept "concept") (tg:AISystem "system") (schema:Organization "org") (tg:Source "source") }
-  ?x a ?type . OPTIONAL { ?x rdfs:label ?label }
-}
-"""
-SOURCE_NAMES = P + """
-SELECT ?source ?short ?title ?label ?id WHERE {
-  ?source a tg:Source .
-  OPTIONAL { ?source tg:shortTitle ?short } OPTIONAL { ?source dcterms:title ?title }
-  OPTIONAL { ?source rdfs:label ?label } OPTIONAL { ?source dcterms:identifier ?id }
-}
-"""
+# The claim-row pattern and the pages' fixed queries live in page_queries.py (P, CLAIM_FIELDS and
+# COLUMNS are named here too for the modules that build their own queries on them).
+P, CLAIM_FIELDS, COLUMNS = queries.P, queries.CLAIM_FIELDS, queries.COLUMNS
 
 
 @dataclass
@@ -110,7 +86,7 @@ def names(store: ox.Store, cache: dict | None = None) -> Names:
     if cache is not None and "names" in cache:
         return cache["names"]
     labels, kinds = {}, {}
-    for r in store.query(NAMES):
+    for r in queries.names(store):
         iri = r["x"].value
         kinds.setdefault(iri, r["kind"].value)
         if r["label"] is not None:
@@ -125,7 +101,7 @@ def names(store: ox.Store, cache: dict | None = None) -> Names:
 def source_names(store: ox.Store) -> dict[str, str]:
     """tg:shortTitle, else dcterms:title, else rdfs:label, else the text's file name."""
     out: dict[str, str] = {}
-    for r in store.query(SOURCE_NAMES):
+    for r in queries.source_names(store):
         for key in ("short", "title", "label", "id"):
             if r[key] is not None:
                 out.setdefault(r["source"].value, r[key].value)
@@ -154,14 +130,13 @@ def claims_about(store: ox.Store, iri: str, who: Names) -> list[ClaimView]:
     node = ox.NamedNode(iri)
     if any(True for _ in store.quads_for_pattern(node, ox.NamedNode(ns.RDF + "type"), ox.NamedNode(ns.TG + "Claim"))):
         return claims(store, [iri], who)
-    return claim_rows(store.query(CLAIMS_ABOUT, substitutions={ox.Variable("this"): node}), who)
+    return claim_rows(queries.claims_about(store, node), who)
 
 
 def claims(store: ox.Store, iris: list[str], who: Names) -> list[ClaimView]:
     if not iris:
         return []
-    query = CLAIMS_IN % " ".join(f"<{i}>" for i in sorted(set(iris)))
-    return claim_rows(store.query(query), who)
+    return claim_rows(queries.claims_in(store, iris), who)
 
 
 @dataclass

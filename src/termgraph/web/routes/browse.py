@@ -13,13 +13,10 @@ from termgraph import namespaces as ns
 from termgraph.errors import BadRequest
 from termgraph.web import disagreements as dis
 from termgraph.web import graphview, render, search, tables, views
+from termgraph.web.requests import state_of
 
 router = APIRouter()
 DRAW_CAP = 150  # the most nodes one viewer request returns (those asked for first, then the best connected)
-
-
-def state_of(request: Request):
-    return request.app.state.termgraph
 
 
 def graph_of(request: Request) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, Request
@@ -13,19 +12,11 @@ from termgraph.curate.draft import draft_paths
 from termgraph.curate.sources import registered
 from termgraph.errors import TermgraphError
 from termgraph.web.render import page
+from termgraph.web.requests import is_loopback, state_of
 
 
 class Forbidden(TermgraphError):
     status = 403
-
-
-def is_loopback(host: str | None) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address((host or "").strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 def host_name(netloc: str) -> str:
@@ -52,7 +43,7 @@ router = APIRouter(prefix="/curate", dependencies=[Depends(loopback_only)])
 
 
 def root(request: Request):
-    return request.app.state.termgraph.settings.root
+    return state_of(request).settings.root
 
 
 class RowChanges(BaseModel):

@@ -4,70 +4,43 @@ downloads and the offline API docs. HEAD, ETag and gzip come from manners.py."""
 
 from __future__ import annotations
 
-import threading
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from termgraph import namespaces as ns
-from termgraph.build import export
-from termgraph.build import load as loader
-from termgraph.build import skolem
-from termgraph.build.void import DATASET_IRI, void_triples
+from termgraph.graph import export
+from termgraph.graph import load as loader
+from termgraph.graph import skolem
+from termgraph.graph.void import DATASET_IRI, void_triples
 from termgraph.errors import NotFound
-from termgraph.sparql import formats, protocol
-from termgraph.web import render
+from termgraph import formats
+from termgraph.web import page_queries as queries
+from termgraph.web import render, views
 from termgraph.web.policy import policy_for_file
-from termgraph.web.routes.sparql import graph_response, public_base, state_of
+from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, graph_response, public_base, rdf_response, state_of
 
 router = APIRouter()
 SWAGGER = "/static/vendor/swagger-ui-dist-5.35.0"
 
-COUNTS = ns.sparql_prefixes() + """
-SELECT
-  (COUNT(DISTINCT ?concept) AS ?concepts) (COUNT(DISTINCT ?system) AS ?systems)
-  (COUNT(DISTINCT ?source) AS ?sources) (COUNT(DISTINCT ?claim) AS ?claims)
-  (COUNT(DISTINCT ?contested) AS ?contestedStatements)
-WHERE {
-  { ?concept a tg:Concept } UNION { ?system a tg:AISystem } UNION { ?source a tg:Source }
-  UNION { ?claim a tg:Claim } UNION { ?contested a tg:ContestedStatement }
-}
-"""
-
-
-def counts(store) -> dict[str, int]:
-    row = next(iter(store.query(COUNTS)))
-    return {k: int(row[k].value) for k in ("concepts", "systems", "sources", "claims", "contestedStatements")}
-
-
-def listing(store, cls: str) -> list[tuple[str, str]]:
-    q = ns.sparql_prefixes() + f"SELECT ?x ?l WHERE {{ ?x a {cls} ; rdfs:label ?l }} ORDER BY LCASE(?l)"
-    return [(r["x"].value, r["l"].value) for r in store.query(q)]
-
-
 @router.get("/", summary="Landing page", include_in_schema=False)
 def index(request: Request) -> Response:
-    store = state_of(request).store
-    return render.page(request, "index.html", title="termgraph", counts=counts(store),
-                       concepts=listing(store, "tg:Concept"), systems=listing(store, "tg:AISystem"),
-                       sources=sources_by_name(store), orgs=listing(store, "schema:Organization"),
-                       release_suffixes=list(export.FORMATS), per_source=per_source_files(store))
+    state = state_of(request)
+    store, names = state.store, views.names(state.store, state.cache).labels  # (the sources' names: read once)
+    return render.page(request, "index.html", title="termgraph", counts=queries.counts(store),
+                       concepts=queries.listing(store, "tg:Concept"), systems=queries.listing(store, "tg:AISystem"),
+                       sources=sources_by_name(store, names), orgs=queries.listing(store, "schema:Organization"),
+                       release_suffixes=list(export.FORMATS), per_source=per_source_files(store, names))
 
 
-def sources_by_name(store) -> list[tuple[str, str]]:
+def sources_by_name(store, names: dict[str, str]) -> list[tuple[str, str]]:
     """(IRI, full label) of each source, in the order of the short names the page shows first."""
-    from termgraph.web import views
-
-    names = views.source_names(store)
-    return sorted(listing(store, "tg:Source"), key=lambda s: (names.get(s[0], s[1]).casefold(), s[0]))
+    return sorted(queries.listing(store, "tg:Source"), key=lambda s: (names.get(s[0], s[1]).casefold(), s[0]))
 
 
-def per_source_files(store) -> list[tuple[str, str]]:
+def per_source_files(store, names: dict[str, str]) -> list[tuple[str, str]]:
     """(file name, source's name) of each per-source OWL file, by source."""
-    from termgraph.web import views
-
-    names = views.source_names(store)
     return [(f"termgraph-source-{iri.rsplit('/', 1)[-1]}.ttl", names.get(iri, iri.rsplit("/", 1)[-1]))
             for iri in sorted(source.value for source in export.views(loader.LoadedData(store, [])).values())]
 
@@ -78,31 +51,21 @@ def health(request: Request) -> JSONResponse:
     executor = state.pool.health()  # every query executor offers health() (the pool, inline, remote)
     body = {"status": executor.get("status", "ok"), "graphs": len(state.sizes),
             "triples": sum(state.sizes.values()), "executor": executor}
-    if state.quotes is not None:  # checked against the sources' texts, or why not (build/texts.py)
+    if state.quotes is not None:  # checked against the sources' texts, or why not (graph/texts.py)
         body["quotes"] = state.quotes.health()
     return JSONResponse(body, status_code=200 if body["status"] == "ok" else 503)
 
 
 # --- release files ---------------------------------------------------------------------------------
 
-def release_files(request: Request) -> dict:
-    """The release files, written once (on first use, under a lock) into the work folder."""
-    state = state_of(request)
-    with state.cache.setdefault("release-lock", threading.Lock()):
-        if "release" not in state.cache:
-            data = loader.LoadedData(state.store, [])
-            state.cache["release"] = {p.name: p for p in export.export(data, state.workdir / "dist")}
-    return state.cache["release"]
-
-
 @router.get("/download/{name}", summary="Release files (as written by termgraph export)")
 def download(name: str, request: Request) -> Response:
-    available = export.release_names(state_of(request).store)
-    if name not in available:
-        raise NotFound(f"{name}: no such release file; available: {', '.join(available)}")
+    release = state_of(request).release  # written at start-up (web/state.py: write_release)
+    if name not in release:
+        raise NotFound(f"{name}: no such release file; available: {', '.join(release)}")
     fmt = formats.by_suffix("." + name.rsplit(".", 1)[-1])
     media = fmt.media_type if fmt else ("application/xml" if name.endswith(".xml") else "text/html")
-    return html_file(release_files(request)[name], media, {})
+    return html_file(release[name], media, {})
 
 
 def html_file(path, media: str, headers: dict) -> FileResponse:
@@ -113,19 +76,6 @@ def html_file(path, media: str, headers: dict) -> FileResponse:
 
 
 # --- the ontology, its version, the concept scheme, the dataset, the graphs -------------------------
-
-def alternates(path: str, offered: list[str]) -> str:
-    return ", ".join(f'<{path}?_mediatype={t}>; rel="alternate"; type="{t}"' for t in offered if t != "text/html")
-
-
-def chosen(request: Request, offered: list[str]) -> str:
-    """The response policy: _mediatype over format over Accept."""
-    return protocol.negotiate(request.headers.get("accept"), offered, protocol.override_of(request.query_params))
-
-
-def rdf_response(triples, media: str, headers: dict) -> Response:
-    return Response(formats.serialize_rdf(sorted(triples, key=str), media), media_type=media, headers=headers)
-
 
 def graph_triples(store: ox.Store, graph: str) -> list[ox.Triple]:
     return [ox.Triple(q.subject, q.predicate, q.object)
@@ -140,7 +90,10 @@ def ontology(request: Request) -> Response:
     media = chosen(request, ONTOLOGY_TYPES)
     headers = {"Vary": "Accept", "Link": alternates("/ontology", ONTOLOGY_TYPES)}
     if media == "text/html":
-        return html_file(release_files(request)["termgraph-ontology.html"], "text/html", headers)
+        page = state_of(request).release.get("termgraph-ontology.html")
+        if page is None:  # (a service built without its release files: build_state always writes them)
+            raise NotFound("the ontology's HTML page is not among this service's release files; ask for RDF")
+        return html_file(page, "text/html", headers)
     return rdf_response(graph_triples(state_of(request).store, ns.GRAPH_ONTOLOGY), media, headers)
 
 
@@ -162,7 +115,7 @@ def ontology_version(version: str, request: Request) -> Response:
 def dataset(request: Request) -> Response:
     state = state_of(request)
     media = chosen(request, formats.media_types(formats.GRAPH))
-    triples = void_triples(state.sizes, state.store, public_base(request, state))
+    triples = void_triples(state.sizes, state.store, public_base(request, state), tuple(export.release_names()))
     headers = {"Vary": "Accept", "Content-Location": "/dataset", "Link": f'<{DATASET_IRI}>; rel="describedby"'}
     return rdf_response(triples, media, headers)
 
@@ -181,11 +134,9 @@ def named_graph(rest: str, request: Request) -> Response:
 def skolem_node(request: Request, iri: str) -> Response:
     """A blank node of a file, given an IRI by skolemisation (an OWL list's cell, say): its triples
     in the RDF format asked for; it has no page, so a browser gets Turtle (text it can show)."""
-    from termgraph.web.routes.terms import alternates, as_rdf, chosen_type
-
-    media = chosen_type(request)
+    media = chosen(request, TERM_TYPES)
     media = formats.media_types(formats.GRAPH)[0] if media == "text/html" else media
-    return as_rdf(request, iri, media, {"Link": alternates(request.url.path), "Vary": "Accept"})
+    return as_rdf(request, iri, media, {"Link": alternates(request.url.path, TERM_TYPES), "Vary": "Accept"})
 
 
 # --- the API docs, offline --------------------------------------------------------------------------

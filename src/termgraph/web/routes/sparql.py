@@ -3,23 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import time
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from starlette.requests import ClientDisconnect
 from fastapi.responses import Response
 
 from termgraph import namespaces as ns
-from termgraph.errors import BadRequest, MethodNotAllowed, NotFound, PayloadTooLarge
-from termgraph.sparql import formats, guard, protocol
-from termgraph.sparql.pool import Job, run_while_connected
+from termgraph.errors import BadRequest, MethodNotAllowed, NotFound
+from termgraph import formats
+from termgraph.sparql import protocol
+from termgraph.sparql.query import CACHED_UP_TO, Query, read
+from termgraph.executor.interface import Job, run_while_connected
 from termgraph.sparql.service_description import describe
-from termgraph.web.service import ServiceState
+from termgraph.graph.export import release_names
+from termgraph.web.state import ServiceState
 from termgraph.web import render
 from termgraph.web.streaming import result_response
+from termgraph.web.requests import client_of, endpoint_url, graph_response, public_base, read_body, state_of
 
 router = APIRouter()
 
@@ -37,68 +39,6 @@ QUERY_PARAMETERS = [
      "description": "result format, overriding Accept (the same values as _mediatype)"},
 ]
 ALLOW = "GET, POST, HEAD, OPTIONS"
-
-
-def state_of(request: Request) -> ServiceState:
-    return request.app.state.termgraph
-
-
-async def read_body(request: Request, cap: int) -> bytes:
-    """The request body, refused (413) as soon as it is known to be longer than `cap`: read from
-    the ASGI messages themselves (Starlette's stream() adds a generator per request)."""
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > cap:
-        raise PayloadTooLarge(f"the request body is larger than {cap} bytes")
-    body = b""
-    while True:
-        message = await request.receive()
-        if message["type"] == "http.disconnect":
-            raise ClientDisconnect()
-        body += message.get("body", b"")
-        if len(body) > cap:
-            raise PayloadTooLarge(f"the request body is larger than {cap} bytes")
-        if not message.get("more_body", False):
-            return body
-
-
-def public_base(request: Request, state: ServiceState) -> str:
-    """The service's public URL, ending in '/': the base_url setting, else the request's own,
-    with X-Forwarded-Proto and X-Forwarded-Host taken together, only from a trusted proxy."""
-    if state.settings.base_url:
-        return state.settings.base_url.rstrip("/") + "/"
-    proto, host = request.headers.get("x-forwarded-proto"), request.headers.get("x-forwarded-host")
-    peer = request.client.host if request.client else None
-    if proto and host and peer in state.settings.trusted_proxies and proto.split(",")[0].strip() in ("http", "https"):
-        prefix = request.scope.get("root_path", "")
-        return f"{proto.split(',')[0].strip()}://{host.split(',')[0].strip()}{prefix}/"
-    scope, host = request.scope, request.headers.get("host")
-    if host is not None and len(host) > 255:  # longer than any host name and port: not cached
-        return str(request.base_url)
-    return own_base(scope.get("scheme", "http"), host, tuple(scope["server"]) if scope.get("server") else None,
-                    scope.get("app_root_path", scope.get("root_path", "")))
-
-
-@functools.lru_cache(maxsize=256)  # per Host header: a few in practice, bounded whatever is sent
-def own_base(scheme: str, host: str | None, server: tuple | None, root_path: str) -> str:
-    """Starlette's base URL of a request with this scheme, Host header, server and root path."""
-    headers = [(b"host", host.encode("latin-1"))] if host is not None else []
-    scope = {"type": "http", "scheme": scheme, "server": server, "root_path": root_path, "path": "/",
-             "query_string": b"", "headers": headers}
-    return str(Request(scope).base_url)
-
-
-def client_of(request: Request, state: ServiceState) -> str:
-    """Who is asking, for fairness: the peer's address, or, when the peer is a trusted proxy,
-    the address it forwards (the last one of X-Forwarded-For: the one the proxy itself saw)."""
-    peer = request.client.host if request.client else "unknown"
-    forwarded = request.headers.get("x-forwarded-for")
-    if forwarded and peer in state.settings.trusted_proxies:
-        return forwarded.split(",")[-1].strip() or peer
-    return peer
-
-
-def endpoint_url(request: Request, state: ServiceState) -> str:
-    return public_base(request, state) + "sparql"
 
 
 SPARQL_DOC = {"parameters": QUERY_PARAMETERS, "requestBody": {"content": {
@@ -121,11 +61,11 @@ async def sparql(request: Request) -> Response:
                                     body, limits)
     if parsed is None:
         return service_description(request, state)
-    form = await query_form(parsed.query)
-    media = protocol.result_type(request.headers.get("accept"), form, parsed.format, html=True)
-    sent_as = media if media != "text/html" else HTML_CARRIER[form in ("SELECT", "ASK")]
+    query = await read_query(parsed.query)  # once: the job carries what was read, the executor only runs it
+    media = protocol.result_type(request.headers.get("accept"), query.form, parsed.format, html=True)
+    sent_as = media if media != "text/html" else HTML_CARRIER[query.form in ("SELECT", "ASK")]
     cap = settings.max_result_bytes if media != "text/html" else min(settings.max_result_bytes, HTML_MAX_BYTES)
-    job = Job(parsed.query, parsed.dataset, None, sent_as, endpoint_url(request, state), cap,
+    job = Job(query, parsed.dataset, sent_as, endpoint_url(request, state), cap,
               tag=request.method == "GET",  # (HEAD arrives here as GET: manners.py)
               stream=request.method == "POST" and media != "text/html")  # (no ETag to send first)
     answer = await run_job(request, state, job)
@@ -134,13 +74,12 @@ async def sparql(request: Request) -> Response:
     return result_response(answer, {"Vary": "Accept"})
 
 
-async def query_form(query: str) -> str:
-    """The query's form; a long query is read in a thread, so the event loop (every other
-    client's requests, /health) keeps its turns however long the text."""
-    if len(query) <= guard.LEXED_CACHED_UP_TO:
-        return guard.inspect(query, ns.PREFIX_ITEMS).form or "SELECT"
-    shape = await asyncio.to_thread(guard.inspect, query, ns.PREFIX_ITEMS)
-    return shape.form or "SELECT"
+async def read_query(text: str) -> Query:
+    """The query, read once (sparql/query.py), with termgraph's prefixes predeclared; a long one is
+    read in a thread, so the event loop (every other client's requests, /health) keeps its turns."""
+    if len(text) <= CACHED_UP_TO:
+        return read(text, ns.PREFIX_ITEMS)
+    return await asyncio.to_thread(read, text, ns.PREFIX_ITEMS)
 
 
 def query_string(request: Request) -> str:
@@ -223,14 +162,13 @@ def service_description(request: Request, state: ServiceState) -> Response:
                            endpoint=endpoint_url(request, state), sizes=state.sizes,
                            result_formats=formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH),
                            description_formats=formats.format_names(formats.GRAPH), prefixes=ns.PREFIX_ITEMS)
-    triples = describe(endpoint_url(request, state), state.sizes, state.store, public_base(request, state))
+    triples = describe(endpoint_url(request, state), state.sizes, state.store, public_base(request, state),
+                       tuple(release_names()))
     body = formats.serialize_rdf(triples, media, prefixes=SD_PREFIXES)
     return Response(body, media_type=media, headers={"Vary": "Accept"})
 
 
-SD_PREFIXES = {"sd": "http://www.w3.org/ns/sparql-service-description#", "void": "http://rdfs.org/ns/void#",
-               "dcterms": "http://purl.org/dc/terms/", "formats": "http://www.w3.org/ns/formats/",
-               **formats.ns.PREFIXES}
+SD_PREFIXES = {"sd": ns.SD, "void": ns.VOID, "dcterms": ns.DCTERMS, "formats": ns.FORMATS, **ns.PREFIXES}
 
 
 @router.get("/rdf-graphs", summary="Graph Store Protocol (read): one graph of the dataset",
@@ -251,21 +189,3 @@ def rdf_graphs(request: Request) -> Response:
     return graph_response(request, state, name)
 
 
-def graph_response(request: Request, state: ServiceState, name: str | None) -> Response:
-    """A named graph (or, with name None, the default graph) in the negotiated format."""
-    offered = formats.media_types(formats.GRAPH) + [m for m in formats.media_types(formats.DATASET)
-                                                     if m not in formats.GRAPH_FORMATS] + ["text/html"]
-    media = protocol.negotiate(request.headers.get("accept"), offered, protocol.override_of(request.query_params))
-    # A list, not pyoxigraph's iterator: an error's traceback keeps this frame, and the iterator
-    # must not be dropped on another thread than the one that made it.
-    quads = list(state.store.quads_for_pattern(None, None, None, ox.NamedNode(name) if name else ox.DefaultGraph()))
-    if media == "text/html":  # a browser following a graph's link gets a page, not a download
-        from termgraph.web import graphpage
-
-        return graphpage.page(request, name, quads, len(quads))
-    if media in formats.DATASET_FORMATS and media not in formats.GRAPH_FORMATS:
-        items = sorted(quads, key=str)
-    else:
-        items = sorted({ox.Triple(q.subject, q.predicate, q.object) for q in quads}, key=str)
-    body = formats.serialize_rdf(items, media, state.settings.max_result_bytes)
-    return Response(body, media_type=media, headers={"Vary": "Accept"})

@@ -9,33 +9,21 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
+from fastapi.responses import RedirectResponse, Response
 
 from termgraph import namespaces as ns
-from termgraph.build import retired
+from termgraph.graph import retired
 from termgraph.errors import Gone, NotFound
-from termgraph.sparql import formats, protocol
 from termgraph.web import disagreements as dis
 from termgraph.web import render, termpage, termsummary, wording
 from termgraph.web import views as describe
+from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, state_of
 
 router = APIRouter()
 
-KINDS = ("concept", "system", "org", "source", "claim", "contested", "rule")
+KINDS = ("concept", "system", "org", "source", "claim", "rule")
 KIND_NAMES = {"concept": "Term", "system": "AI system", "org": "Organisation", "source": "Source",
-              "claim": "Claim", "rule": "Rule that finds disagreements", "contested": "Contested statement"}
-TERM_TYPES = ["text/html"] + formats.media_types(formats.GRAPH)  # from the format registry
-
-
-def alternates(path: str) -> str:
-    links = [f'<{path}?_mediatype={t}>; rel="alternate"; type="{t}"' for t in TERM_TYPES[1:]]
-    return ", ".join(links)
-
-
-def chosen_type(request: Request) -> str:
-    return protocol.negotiate(request.headers.get("accept"), TERM_TYPES, protocol.override_of(request.query_params))
-
-
+              "claim": "Claim", "rule": "Rule that finds disagreements"}
 def own_iri(path: str) -> str:
     """The IRI of a termgraph URL path ('concept/x'). A name with characters no IRI may hold (a
     space, '<', a control character, an undecodable byte) names nothing here: 404."""
@@ -47,19 +35,12 @@ def own_iri(path: str) -> str:
     return iri
 
 
-def as_rdf(request: Request, iri: str, media: str, headers: dict) -> Response:
-    triples = describe.resource_triples(request.app.state.termgraph.store, iri)
-    if not triples:
-        raise NotFound(f"<{iri}> is not in the graph")
-    return Response(formats.serialize_rdf(triples, media), media_type=media, headers=headers)
-
-
 @router.get("/concepts", summary="The concept scheme: every term, the core terms first")
 def concepts(request: Request) -> Response:
-    state = request.app.state.termgraph
+    state = state_of(request)
     iri = ns.BASE + "concepts"
-    headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
-    media = chosen_type(request)
+    headers = {"Link": alternates(request.url.path, TERM_TYPES), "Vary": "Accept"}
+    media = chosen(request, TERM_TYPES)
     if media != "text/html":
         return as_rdf(request, iri, media, headers)
     who = describe.names(state.store, state.cache)
@@ -72,10 +53,10 @@ def concepts(request: Request) -> Response:
 
 @router.get("/disagreement/{rule}/{name}", summary="Dereference a disagreement's IRI")
 def disagreement(rule: str, name: str, request: Request) -> Response:
-    state = request.app.state.termgraph
+    state = state_of(request)
     iri = own_iri(f"disagreement/{rule}/{name}")
-    headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
-    media = chosen_type(request)
+    headers = {"Link": alternates(request.url.path, TERM_TYPES), "Vary": "Accept"}
+    media = chosen(request, TERM_TYPES)
     if media != "text/html":
         return as_rdf(request, iri, media, headers)
     found = dis.find(dis.every(state.store, state.cache), iri)
@@ -87,16 +68,22 @@ def disagreement(rule: str, name: str, request: Request) -> Response:
                        about=[(i, who.label(i)) for i in found.about], alternates=TERM_TYPES[1:])
 
 
+@router.get("/contested/{name:path}", include_in_schema=False)
+def contested(name: str) -> Response:
+    """The retired /contested kind (no resource ever had it): old links go to the disagreements."""
+    return RedirectResponse("/disagreements", status_code=301)
+
+
 @router.get("/{kind}/{name}", summary="Dereference a termgraph IRI (concept, system, org, source, claim, rule)")
 def term(kind: str, name: str, request: Request) -> Response:
     if kind not in KINDS:
         raise NotFound(f"/{kind}/…: not a kind of termgraph resource ({', '.join(KINDS)})")
-    state = request.app.state.termgraph
+    state = state_of(request)
     iri = own_iri(f"{kind}/{name}")
     if kind == "claim":
         gone_if_retired(state, iri, name)
-    media = chosen_type(request)
-    headers = {"Link": alternates(request.url.path), "Vary": "Accept"}
+    media = chosen(request, TERM_TYPES)
+    headers = {"Link": alternates(request.url.path, TERM_TYPES), "Vary": "Accept"}
     if media != "text/html":
         return as_rdf(request, iri, media, headers)
     view = describe.resource(state.store, iri, state.cache)

@@ -1,0 +1,302 @@
+"""A query job, its answer, and how a worker runs one (run, then serialise, capped in size).
+
+A result of more than SPOOL_OVER bytes is not sent through the worker's pipe: the worker writes
+it into the spool folder as the serialiser produces it and answers with the file's path, its
+size and (for an answer that needs an ETag) a hash of its bytes; the server streams it to the
+client from there as fast as the client reads (web/streaming.py), so the server's memory does
+not grow with large results or slow readers, and the worker is free for the next query as soon
+as the file is written. For a job marked `stream` (a POST's answer, which has no ETag), the
+worker also says as soon as the file exists, and then each time it has written PROGRESS_EVERY
+more bytes, so that the server sends them on while the rest is still being evaluated
+(`Following`, below): the messages ("stream", path, form, media type, size), then ("more", size),
+before the usual final reply.
+
+Following: A large answer read while its worker is still writing it (a POST's answer: it needs no ETag).
+
+A worker writes a result of more than SPOOL_OVER bytes into a file of the spool folder as the
+serialiser produces it; for a job marked `stream` it says so as soon as the file exists, and
+then every PROGRESS_EVERY bytes (above). `Following` hands out the bytes the worker has
+reported, so that the client gets the first part of a large answer without waiting for the
+last, and the transfer overlaps the evaluation (as Oxigraph server's own streaming answers do).
+
+The worker's messages are read as they come, whatever the client reads: the worker is released
+(and the client's ledger charged: the pool's `release`, `when_done`) as soon as its final reply
+is in, so a slow reader holds only its own connection and the file, never a worker. A failure
+after the first bytes (the result passing the size cap, an evaluation error, the time limit, the
+worker stopped for a lighter client or gone) is raised from `chunks` once the bytes before it
+are handed out; the response then cuts the connection, so that the client sees an incomplete
+answer, never a shorter one that looks whole. A reader that stops before the worker has
+finished (the client went away) stops the worker too.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import io
+import os
+import tempfile
+from dataclasses import dataclass
+
+from termgraph import errors
+from termgraph.executor import engine
+from termgraph import formats
+from termgraph.sparql import guard
+from termgraph.sparql.query import Query
+from termgraph.sparql.protocol import Dataset
+
+
+@dataclass(frozen=True)
+class Job:
+    query: Query  # read and checked once, by the route (sparql/query.py): the worker only runs it
+    dataset: Dataset
+    media_type: str  # the result's format, chosen by the route (protocol.result_type)
+    base_iri: str | None
+    max_bytes: int
+    tag: bool = True  # hash a spooled result for its ETag (False for a POST: its answer has none)
+    stream: bool = False  # report a spooled result's progress, for sending it while it is written
+
+
+SPOOL_OVER = 256 << 10  # bytes: larger results go through a file, streamed to the client
+PROGRESS_EVERY = 64 << 10  # bytes written between two progress reports of a streamed job
+
+
+@dataclass(frozen=True)
+class Answer:
+    form: str
+    media_type: str
+    body: bytes  # empty when the result is spooled
+    path: str | None = None  # the spooled result (the server unlinks it when it opens it)
+    size: int = 0
+    digest: str = ""  # sha256 of the spooled bytes, hex (an ETag without reading them again), if asked
+    following: object = None  # a result still being written (following.Following): server side only
+
+    def read(self) -> bytes:
+        """The whole body, spooled or not (for answers turned into a page)."""
+        if self.path is None:
+            return self.body
+        with open(self.path, "rb") as f:
+            os.unlink(self.path)
+            return f.read()
+
+
+class SpoolWriter(io.RawIOBase):
+    """The serialiser's sink in a worker: the first SPOOL_OVER bytes in memory, the rest in a file
+    of the spool folder (with no folder, all in memory), written as the serialiser goes. Past
+    `cap` it takes nothing more (a short write, which ends the serialiser) and sets `overflow`;
+    a failure to write the file is kept in `failure`. `notify` (a streamed job's) is sent the
+    progress messages (see the module's docstring); `head` is the answer's (form, media type)."""
+
+    def __init__(self, cap: int, spool_dir: str | None, head: tuple[str, str], tag: bool = True, notify=None):
+        super().__init__()
+        self.cap, self.spool_dir, self.head, self.tag, self.notify = cap, spool_dir, head, tag, notify
+        self.size = self.reported = 0
+        self.chunks: list[bytes] = []
+        self.file = self.path = self.hash = self.failure = None
+        self.overflow = False
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        if self.overflow or self.failure or self.size + len(data) > self.cap:
+            self.overflow = self.failure is None
+            return 0
+        try:
+            self.take(bytes(data))
+        except OSError as exc:  # the spool folder's disk
+            self.failure = exc
+            return 0
+        return len(data)
+
+    def take(self, data: bytes) -> None:
+        self.size += len(data)
+        if self.file is None:
+            self.chunks.append(data)
+            if self.spool_dir is not None and self.size > SPOOL_OVER:
+                self.open()
+            return
+        self.file.write(data)
+        if self.hash is not None:
+            self.hash.update(data)
+        if self.notify is not None and self.size - self.reported >= PROGRESS_EVERY:
+            self.report("more", self.size)
+
+    def open(self) -> None:
+        prefix = f"result-{os.getpid()}-"  # (ProcessWorker.kill)
+        try:
+            fd, self.path = tempfile.mkstemp(prefix=prefix, dir=self.spool_dir)
+        except FileNotFoundError:  # the work folder was removed (a temp cleaner): made again
+            os.makedirs(self.spool_dir, mode=0o700, exist_ok=True)
+            fd, self.path = tempfile.mkstemp(prefix=prefix, dir=self.spool_dir)
+        self.file = os.fdopen(fd, "wb")
+        self.hash = hashlib.sha256() if self.tag else None
+        for chunk in self.chunks:
+            self.file.write(chunk)
+            if self.hash is not None:
+                self.hash.update(chunk)
+        self.chunks = []
+        if self.notify is not None:
+            self.report("stream", self.path, *self.head, self.size)
+
+    def report(self, *message) -> None:
+        self.file.flush()
+        self.reported = self.size
+        self.notify(message)
+
+    def answer(self) -> Answer:
+        form, media = self.head
+        if self.file is None:
+            return Answer(form, media, b"".join(self.chunks))
+        self.file.close()
+        return Answer(form, media, b"", self.path, self.size, self.hash.hexdigest() if self.hash else "")
+
+    def discard(self) -> None:
+        """After a failure: the file, if there is one, removed."""
+        if self.file is not None:
+            self.file.close()
+            os.unlink(self.path)
+            self.file = None
+
+
+def spool(form: str, media: str, body: bytes, spool_dir: str | None, tag: bool = True) -> Answer:
+    """The answer, its body moved into a file of the spool folder when it is large (and hashed
+    for its ETag when `tag`)."""
+    sink = SpoolWriter(len(body), spool_dir, (form, media), tag)
+    sink.write(body)
+    if sink.failure is not None:
+        sink.discard()
+        raise sink.failure
+    return sink.answer()
+
+
+def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | None = None, notify=None) -> Answer:
+    """Run one job against a store (in the worker process). `known`: the store's graph names;
+    `notify`: where a streamed job's progress messages go (the worker's pipe)."""
+    sink = None
+    try:  # results are lazy: evaluation goes on while they are serialised
+        result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known)  # (prefixes: the Query's)
+        media = job.media_type
+        if spool_dir is None:  # (in the server's process: the answer stays in memory)
+            return Answer(result.form, media, formats.serialize_result(result.form, result.value, media, job.max_bytes))
+        sink = SpoolWriter(job.max_bytes, spool_dir, (result.form, media), job.tag, notify if job.stream else None)
+        formats.write_result(result.form, result.value, media, sink, job.max_bytes)
+        if sink.failure is not None:
+            raise sink.failure
+        return sink.answer()
+    except OSError:
+        failure = sink.failure if sink is not None else None
+        discard(sink)
+        if failure is not None:
+            raise errors.InternalError(f"the result could not be written to the spool folder: {failure}") from None
+        raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None  # the sandbox refused a socket (SERVICE)
+    except (RuntimeError, ValueError) as exc:  # the engine's evaluation errors, about the query
+        discard(sink)
+        raise errors.QueryEvaluationError(f"the query could not be evaluated: {exc}") from None
+    except BaseException:
+        discard(sink)
+        raise
+
+
+def discard(sink: SpoolWriter | None) -> None:
+    if sink is not None:
+        sink.discard()
+
+
+class Following:
+    def __init__(self, worker, path: str, size: int, deadline: float, release, judge):
+        """Call inside the event loop: the worker's messages are read from here on. `release`
+        and `judge` are the pool's: `judge(reply)` raises the error a failed reply means."""
+        self.file = open(path, "rb")  # noqa: SIM115 - closed at the end of `chunks`
+        os.unlink(path)  # gone with its last handle, whatever happens
+        self.worker, self.deadline, self.release, self.judge = worker, deadline, release, judge
+        self.available, self.final, self.failure, self.cost = size, None, None, None
+        self.progress = asyncio.Event()
+        self.done, self.on_done = False, None
+        self.reader = asyncio.get_running_loop().create_task(self.read_worker())
+        self.reader.add_done_callback(self.reader_done)  # (also when cancelled before it ran)
+
+    def when_done(self, charge) -> None:
+        """`charge(cpu)` once the worker is let go: the CPU seconds it reported, None if stopped."""
+        self.on_done = charge
+        if self.done:
+            charge(self.cost)
+
+    async def read_worker(self) -> None:
+        while self.final is None and self.failure is None:
+            try:
+                self.take(await self.worker.follow(self.deadline))
+            except errors.TermgraphError as exc:
+                self.failure = exc
+            self.progress.set()
+
+    def reader_done(self, task: asyncio.Task) -> None:
+        if self.final is None and self.failure is None:  # cancelled (the reader went away), or a bug
+            bug = None if task.cancelled() else task.exception()
+            self.failure = errors.InternalError(f"the worker's messages could not be read: {bug!r}")
+        self.progress.set()
+        self.let_go()
+
+    def take(self, message) -> None:
+        """The worker's next message: more bytes, its final reply, or a failure (None at the
+        deadline, an error reply, the worker gone), raised as the pool's `judge` names it."""
+        kind = message[0] if message is not None else None
+        if kind == "more":
+            self.available = message[1]
+        elif kind == "ok":
+            self.available, self.final, self.cost = message[1].size, message, message[-1]
+        else:
+            if kind == "error":
+                self.final, self.cost = message, message[-1]
+            self.judge(message)
+            raise errors.InternalError(f"a worker's message not understood: {kind!r}")
+
+    def let_go(self) -> None:
+        """Once: the worker released (stopped and replaced unless it sent its final reply), the
+        client charged."""
+        if self.done:
+            return
+        self.done = True
+        self.release(self.worker, healthy=self.final is not None)
+        if self.on_done is not None:
+            self.on_done(self.cost)
+
+    async def chunks(self, most: int):
+        """The answer's bytes, in pieces of at most `most`, as the worker reports them written."""
+        offset = 0
+        try:
+            while True:
+                if offset < self.available:
+                    data = await read_at(self.file, offset, min(most, self.available - offset))
+                    if not data:
+                        raise errors.InternalError("the spooled result is shorter than its worker reported")
+                    offset += len(data)
+                    yield data
+                elif self.failure is not None:
+                    raise self.failure
+                elif self.final is not None:
+                    return
+                else:
+                    self.progress.clear()
+                    await self.progress.wait()
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """The file closed; a worker still at work stopped (its reader cancelled: `let_go`)."""
+        self.file.close()
+        if not self.reader.done():
+            self.reader.cancel()
+
+
+async def read_at(file, offset: int, size: int) -> bytes:
+    """Up to `size` bytes of the file at `offset`: from the page cache without leaving the event
+    loop when they are there (the worker wrote them a moment ago), else in a thread."""
+    buf = bytearray(size)
+    try:
+        got = os.preadv(file.fileno(), [buf], offset, os.RWF_NOWAIT)
+    except (BlockingIOError, OSError, AttributeError):  # not cached; or no RWF_NOWAIT here
+        got = 0
+    if got > 0:
+        return bytes(memoryview(buf)[:got])
+    return await asyncio.to_thread(os.pread, file.fileno(), size, offset)

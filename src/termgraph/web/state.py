@@ -1,0 +1,143 @@
+"""What a running service holds: settings, the read-only store, graph sizes, the query pool."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from termgraph.graph import load as loader
+from termgraph.errors import BadSetting
+from termgraph.executor.interface import FairnessSettings, PoolSettings, QueryPool
+from termgraph.settings import Settings
+
+
+@dataclass
+class ServiceState:
+    settings: Settings
+    store: ox.Store  # the dataset, for pages and graph downloads (queries go to the pool)
+    sizes: dict[str, int]
+    pool: QueryPool
+    workdir: Path
+    release: dict[str, Path] = field(default_factory=dict)  # /download's files by name, written at start-up
+    cache: dict = field(default_factory=dict)  # derived views of the (immutable) dataset
+    quotes: object = None  # graph.texts.QuoteStatus: were the quotes checked against the texts?
+
+    def close(self) -> None:
+        self.pool.close()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def remove_stale_workdirs() -> None:
+    """Remove work folders left by a termgraph process that no longer runs (killed, crashed)."""
+    for folder in Path(tempfile.gettempdir()).glob("termgraph-*-*"):
+        pid = folder.name.split("-")[1]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def pool_settings(settings: Settings) -> PoolSettings:
+    fairness = FairnessSettings(per_client=settings.per_client_queries, budget=settings.rate_limit_seconds,
+                                window=settings.rate_limit_window)
+    return PoolSettings(workers=settings.workers, timeout=settings.query_timeout, max_queue=settings.max_queue,
+                        memory_limit=settings.query_memory_mb << 20, fairness=fairness)
+
+
+def build_state(settings: Settings, progress: Callable[[str], None] | None = None,
+                prepare: Callable[[ox.Store], None] | None = None) -> ServiceState:
+    """Validate (SHACL gate), load once, then start the query workers. Call before any thread
+    starts (process workers are forked from the loaded data, sharing its memory).
+
+    Four kinds of data: loaded into memory (the default); an on-disk store written by
+    `termgraph build-store` (`settings.store_dir`: each worker opens it read-only); that store's
+    snapshot loaded into memory (`settings.store_in_memory`); or a SPARQL store elsewhere
+    (`settings.backend`: queries go there, pages read the local copy).
+    Raises ValidationFailed or DataSyntaxError before anything is served; on any failure the
+    work folder is removed. `prepare` may add graphs to the store before it is frozen (tests).
+    """
+    workdir = Path(tempfile.mkdtemp(prefix=f"termgraph-{os.getpid()}-"))
+    spool_dir = workdir / "results"
+    spool_dir.mkdir()
+    try:
+        if settings.store_in_memory and not settings.store_dir:
+            raise BadSetting("--in-memory copies a built store into memory: give it with --store DIR")
+        if settings.store_dir and not settings.backend and not settings.store_in_memory:
+            return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
+        store, sizes = local_data(settings, progress, prepare)
+        if settings.backend:
+            from termgraph.executor.interface import RemoteWorkers
+            from termgraph.sparql.service_description import default_size
+
+            source = RemoteWorkers(settings.backend, {**sizes, "": default_size(store)},
+                                   settings.query_timeout, spool_dir)
+            pool = QueryPool(None, pool_settings(settings), source=source)
+        else:
+            pool = QueryPool(store, pool_settings(settings), spool_dir=spool_dir)
+        if progress:
+            progress(f"starting {settings.workers} query worker(s)"
+                     + (f" on {settings.backend}" if settings.backend else ""))
+        pool.start()
+        return with_quote_status(ServiceState(settings, store, sizes, pool, workdir,
+                                              release=write_release(store, workdir, progress)), progress)
+    except BaseException:
+        shutil.rmtree(workdir, ignore_errors=True)
+        raise
+
+
+def write_release(store: ox.Store, workdir: Path, progress=None) -> dict[str, Path]:
+    """The release files (`termgraph export`'s: /download, and /ontology's HTML), written once at
+    start-up into the work folder, never by a request. By name."""
+    from termgraph.graph import export
+
+    if progress:
+        progress("writing the release files")
+    return {p.name: p for p in export.export(loader.LoadedData(store, []), workdir / "dist")}
+
+
+def with_quote_status(state: ServiceState, progress) -> ServiceState:
+    """The state, its quotes checked against the sources' texts (graph/texts.py), or a warning
+    line when the texts are absent; a quote not in its text stops the service (exit 1)."""
+    from termgraph.graph import texts
+
+    try:
+        state.quotes = texts.check_store(state.store, state.settings)
+    except BaseException:
+        state.close()
+        raise
+    if progress and not state.quotes.checked:
+        progress("warning: " + state.quotes.message)
+    return state
+
+
+def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int]]:
+    """The dataset for this process: the on-disk store opened read-only, or validated and loaded."""
+    if settings.store_dir:
+        from termgraph.graph.store import open_store, store_sizes
+
+        return open_store(settings), store_sizes(settings)
+    data = loader.validated(settings, progress, prepare)
+    return data.store, data.graph_sizes()
+
+
+def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) -> ServiceState:
+    """Workers forked first, each opening the store read-only itself; then this process's own
+    read-only handle for the pages (a RocksDB handle never crosses a fork)."""
+    from termgraph.graph.store import open_store, store_sizes
+
+    sizes = store_sizes(settings)  # checks the manifest: a clear error for an unfinished store
+    pool = QueryPool(str(settings.store_dir.absolute()), pool_settings(settings), known=set(sizes),
+                     spool_dir=spool_dir)
+    if progress:
+        progress(f"starting {settings.workers} query worker(s) on the store in {settings.store_dir}")
+    pool.start()
+    try:
+        pool.here = open_store(settings)  # the bounded queries run on it here (executor/bounded.py)
+        return ServiceState(settings, pool.here, sizes, pool, workdir, release=write_release(pool.here, workdir, progress))
+    except BaseException:
+        pool.close()
+        raise
