@@ -183,11 +183,12 @@ def test_as_ys_they_makes_the_previous_subject_a_kind_of_y(project):
 
 
 def test_a_product_named_after_another_name_is_its_own_system_but_a_maker_before_a_known_one_is_not(project):
-    # (Meta AI is a declared system since source 009 named it: a declared name is a member like any other)
-    text = "Popular chatbots include ChatGPT, Microsoft Copilot, Google Gemini, Meta AI and Bard. Using Bard is easy."
+    # "Microsoft Quillon": a maker's name before an unknown one is a new system under the full name;
+    # "Google Gemini": a maker before a known system is that system (Meta AI is declared, since source 009)
+    text = "Popular chatbots include ChatGPT, Microsoft Quillon, Google Gemini, Meta AI and Bard. Using Bard is easy."
     assert claims(project, text) == {(s, "rdf:type", "concept:chatbot", "asserts") for s in (
-        "system:chatgpt", "system:microsoft-copilot", "system:gemini", "system:meta-ai", "system:bard")}
-    assert entities(project, text) == [("system:microsoft-copilot", "system", "Microsoft Copilot")]
+        "system:chatgpt", "system:microsoft-quillon", "system:gemini", "system:meta-ai", "system:bard")}
+    assert entities(project, text) == [("system:microsoft-quillon", "system", "Microsoft Quillon")]
 
 
 # Tables under a caption
