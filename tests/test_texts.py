@@ -102,3 +102,15 @@ def test_a_fabricated_quote_stops_the_service(bare_root, seeds):
     with pytest.raises(texts.QuotesNotVerbatim, match="1 quote\\(s\\) not verbatim in their source's text\n.*claim/000-001: "
                        "not a verbatim substring of 000_c3058e96d281f648.txt .*'LLMs are NOT a subset"):
         inline_state(Settings(root=bare_root, seeds=seeds))
+
+
+def test_draft_reads_a_seed_text_from_termgraph_seeds(capsys, tmp_path, monkeypatch, seeds):
+    """`termgraph draft` finds a seed source's text where TERMGRAPH_SEEDS points, as validate does;
+    without it (and no ../shared/seeds beside the data), it names the folder it looked in."""
+    root = small_copy(tmp_path / "root")
+    monkeypatch.delenv("TERMGRAPH_SEEDS", raising=False)
+    code, _, err = run(capsys, "--root", str(root), "draft", "000")
+    assert code != 0 and "nor " + str(tmp_path / "shared" / "seeds") in err and "TERMGRAPH_SEEDS" in err
+    monkeypatch.setenv("TERMGRAPH_SEEDS", str(seeds))
+    code, out, _ = run(capsys, "--root", str(root), "draft", "000")
+    assert code == 0 and "drafted" in out and (root / "data/claims/000.draft.csv").is_file()

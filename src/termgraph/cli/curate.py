@@ -64,7 +64,7 @@ def cmd_draft(args, settings) -> int:
 
     number = args.number.zfill(3)
     if args.accept:
-        outcome = accept.accept(settings.root, number)
+        outcome = accept.accept(settings.root, number, settings.seeds)
         print(f"moved {len(outcome.added)} claim(s) into {outcome.claims_csv}"
               + (f" ({outcome.added[0]} to {outcome.added[-1]})" if outcome.added else ""))
         for iri in outcome.entities:
@@ -74,7 +74,7 @@ def cmd_draft(args, settings) -> int:
         if outcome.note:
             print(f"next: {outcome.note}")
         return 0
-    claims_csv, entities_csv, rows, entities = draft.run_draft(settings.root, number)
+    claims_csv, entities_csv, rows, entities = draft.run_draft(settings.root, number, seeds=settings.seeds)
     print(f"drafted {rows} claim(s) into {claims_csv} and {entities} new entit(ies) into {entities_csv}")
     print(f"next: mark the accept column (y) in a spreadsheet or with termgraph serve --curate, "
           f"then termgraph draft {number} --accept")

@@ -193,8 +193,8 @@ def split_rows(rows: list[dict[str, str]], where: str) -> tuple[list[tuple[int, 
     return chosen, rest
 
 
-def accept(root: Path, number: str) -> Outcome:
-    info, text = source_text(root, number)
+def accept(root: Path, number: str, seeds: Path | None = None) -> Outcome:
+    info, text = source_text(root, number, seeds)
     claims_draft, entities_draft = draft_paths(root, number)
     if not claims_draft.is_file():
         raise AcceptRefused(f"{display(root, claims_draft)} does not exist; run termgraph draft {number} first")

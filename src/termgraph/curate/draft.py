@@ -285,10 +285,12 @@ def already_claimed(root: Path, number: str) -> set[tuple]:
     return {(r["subject"], r["predicate"], r["object"], r["quote"]) for r in rows}
 
 
-def run_draft(root: Path, number: str, project: Project | None = None) -> tuple[Path, Path, int, int]:
+def run_draft(root: Path, number: str, project: Project | None = None,
+              seeds: Path | None = None) -> tuple[Path, Path, int, int]:
     """Draft source `number`; returns the two files written and their row counts. A draft that a
-    curator has started reviewing is never overwritten; claims already in NNN.csv are not drafted again."""
-    info, text = source_text(root, number)
+    curator has started reviewing is never overwritten; claims already in NNN.csv are not drafted again.
+    `seeds`: the folder of the seed sources' texts (TERMGRAPH_SEEDS), when not ../shared/seeds."""
+    info, text = source_text(root, number, seeds)
     claims_csv, entities_csv = draft_paths(root, number)
     done = reviewed(claims_csv, table.DRAFT_COLUMNS) + reviewed(entities_csv, table.ENTITY_COLUMNS)
     if done:

@@ -56,14 +56,16 @@ def registered(root: Path) -> dict[str, SourceInfo]:
     return out
 
 
-def text_path(root: Path, identifier: str) -> Path | None:
-    for folder in (root / SOURCES_DIR, default_seeds(root)):
+def text_path(root: Path, identifier: str, seeds: Path | None = None) -> Path | None:
+    """The text in data/sources/, else in the seeds folder (`seeds`: TERMGRAPH_SEEDS or --seeds;
+    by default ../shared/seeds beside the checkout)."""
+    for folder in (root / SOURCES_DIR, seeds or default_seeds(root)):
         if (folder / identifier).is_file():
             return folder / identifier
     return None
 
 
-def source_text(root: Path, number: str) -> tuple[SourceInfo, str]:
+def source_text(root: Path, number: str, seeds: Path | None = None) -> tuple[SourceInfo, str]:
     """A source's text, after checking that it is still the text that was registered."""
     sources = registered(root)
     if number not in sources:
@@ -71,10 +73,11 @@ def source_text(root: Path, number: str) -> tuple[SourceInfo, str]:
         raise SourceInputError(f"no source {number} in {SOURCES_TTL} (registered: {known}); "
                                "add it first with termgraph source add ARTICLE.txt --title …")
     info = sources[number]
-    path = text_path(root, info.identifier)
+    path = text_path(root, info.identifier, seeds)
     if path is None:
         raise SourceInputError(f"source {number}: its text {info.identifier} is in neither {SOURCES_DIR}/ "
-                               "nor ../shared/seeds/")
+                               f"nor {seeds or default_seeds(root)} (point TERMGRAPH_SEEDS at the folder of "
+                               "source texts)")
     text = path.read_bytes().decode("utf-8")
     if info.sha256 and sha256(text) != info.sha256:
         raise SourceInputError(f"{path}: the text has changed since source {number} was added (SHA-256 "
