@@ -15,7 +15,8 @@ import pyoxigraph as ox
 import pytest
 
 from termgraph import namespaces as ns
-from termgraph.web import termpage, views, wording
+from termgraph.web import termpage, views
+from termgraph import wording
 
 
 HTML = {"accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}

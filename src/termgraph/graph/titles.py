@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph import wording
 
 LABELS = ns.sparql_prefixes() + """
 SELECT ?x ?label WHERE { ?x $property ?label FILTER (LANG(?label) = "en") } ORDER BY ?x ?label
@@ -105,7 +106,16 @@ def question(c: ClaimFact, names: Names) -> str:
         return f"Is {names.of(c.s)} a {names.of(c.o)}?"
     if c.p == ns.RDFS + "subClassOf":
         return f"Is every {names.of(c.s)} a {names.of(c.o)}?"
-    return f"Does it hold that {statement(c, names)}?"
+    s, o, bare = plain(c, names)
+    text = wording.relation(c.p).question.format(s=s, o=o, bare_o=bare)
+    return text[0].upper() + text[1:]
+
+
+def plain(c: ClaimFact, names: Names) -> tuple[str, str, str]:
+    """The subject and object as a sentence names them (with an article), and the bare object."""
+    bare = names.of(c.o)
+    obj = bare if isinstance(c.o, ox.Literal) else wording.article(bare)
+    return wording.article(names.of(c.s)), obj, bare
 
 
 def statement(c: ClaimFact, names: Names) -> str:
@@ -113,7 +123,8 @@ def statement(c: ClaimFact, names: Names) -> str:
         return f"{names.of(c.s)} is a {names.of(c.o)}"
     if c.p == ns.RDFS + "subClassOf":
         return f"every {names.of(c.s)} is a {names.of(c.o)}"
-    return f"{names.of(c.s)} \u2014 {names.of(c.p)} \u2014 {names.of(c.o)}"
+    s, o, _ = plain(c, names)
+    return f"{s} {wording.relation(c.p).says} {o}"
 
 
 def sources(cs: list[ClaimFact], names: Names) -> str:

@@ -60,7 +60,7 @@ class Disagreement:
 
 def kind_words(iri: str) -> str:
     """tg:OppositeStances -> 'opposite stances' when the ontology gives no label."""
-    from termgraph.web.wording import local_words
+    from termgraph.wording import local_words
     return local_words(iri)
 
 

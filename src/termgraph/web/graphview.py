@@ -15,7 +15,7 @@ import pyoxigraph as ox
 from termgraph import namespaces as ns
 from termgraph.web import disagreements as dis
 from termgraph.web import page_queries as queries
-from termgraph.web import wording
+from termgraph import wording
 
 def short_id(iri: str) -> str:
     return iri[len(ns.BASE):] if iri.startswith(ns.BASE) else iri

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from termgraph import namespaces as ns
 from termgraph import formats
 from termgraph.sparql import protocol
-from termgraph.web import wording
+from termgraph import wording
 
 
 @lru_cache(maxsize=1)

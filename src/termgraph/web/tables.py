@@ -13,7 +13,8 @@ import pyoxigraph as ox
 from termgraph import namespaces as ns
 from termgraph.web import disagreements as dis
 from termgraph.web import page_queries as queries
-from termgraph.web import views, wording
+from termgraph.web import views
+from termgraph import wording
 
 @dataclass
 class Row:

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.web import disagreements as dis
-from termgraph.web import views, wording
+from termgraph.web import views
+from termgraph import wording
 
 BLOCK_GROUPS = ("relation", "examples", "made by")
 TRANSITIVE = ns.RDFS + "subClassOf"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from termgraph.web import wording
+from termgraph import wording
 
 MOST = 3  # statements named in each sentence; the rest are counted
 

@@ -10,7 +10,8 @@ import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.web import page_queries as queries
-from termgraph.web import readable, wording
+from termgraph.web import readable
+from termgraph import wording
 
 # The claim-row pattern and the pages' fixed queries live in page_queries.py (P, CLAIM_FIELDS and
 # COLUMNS are named here too for the modules that build their own queries on them).

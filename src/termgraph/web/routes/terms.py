@@ -15,7 +15,8 @@ from termgraph import namespaces as ns
 from termgraph.graph import retired
 from termgraph.errors import Gone, NotFound
 from termgraph.web import disagreements as dis
-from termgraph.web import render, termpage, termsummary, wording
+from termgraph.web import render, termpage, termsummary
+from termgraph import wording
 from termgraph.web import views as describe
 from termgraph.web.requests import TERM_TYPES, alternates, as_rdf, chosen, state_of
 

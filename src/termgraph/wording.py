@@ -1,5 +1,6 @@
-"""Plain-English words for the graph's relations and stances: the ONE table every page and the
-viewer use, so that no visible text speaks RDF ("subclass of", "instance of", bare IRIs).
+"""Plain-English words for the graph's relations and stances: the ONE table that the pages, the viewer
+and the disagreements' titles (graph/titles.py) use, so that no visible text speaks RDF ("subclass
+of", "instance of", bare IRIs).
 
 A relation's entry gives: how to say it ("is a kind of"), how to deny it ("is not a kind of"),
 the question a reader asks ("Is {s} a kind of {bare_o}?"), and the group it is shown in on a term
@@ -41,7 +42,7 @@ RELATIONS: dict[str, Relation] = {
     ns.TG + "poweredBy": _r("is powered by", "is not powered by", "Is {s} powered by {o}?", "relation"),
     ns.SCHEMA + "isBasedOn": _r("is built on", "is not built on", "Is {s} built on {o}?", "architecture"),
     ns.TG + "architecture": _r("has the architecture", "does not have the architecture",
-                               "Does {s} have the architecture {o}?", "architecture"),
+                               "Does {s} have the {bare_o} architecture?", "architecture"),
     ns.TG + "trainingObjective": _r("is trained by", "is not trained by", "Is {s} trained by {o}?", "training"),
     ns.TG + "trainingData": _r("is trained on", "is not trained on", "Is {s} trained on {o}?", "training"),
     ns.TG + "popularizedBy": _r("was made popular by", "was not made popular by",
