@@ -236,22 +236,37 @@ def test_a_request_without_a_dataset_gets_the_dataset_explicitly():
     assert request_params(job, ["urn:g1", "urn:g2"],
                           reads=frozenset({"urn:g2", "urn:elsewhere"}))[1:] == [
         ("default-graph-uri", DEFAULT_GRAPH), ("named-graph-uri", "urn:g2")]
+    # the query's FROM / FROM NAMED go as parameters, out of the text (stores differ on FROM alone)
     job = Job(read("SELECT * FROM <urn:g1> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
-    assert request_params(job, ["urn:g1"]) == [("query", job.query.text)]
+    assert request_params(job, ["urn:g1"]) == [
+        ("query", "SELECT *  { ?s ?p ?o }"), ("default-graph-uri", "urn:g1"),
+        ("named-graph-uri", "urn:termgraph:empty-default-graph")]
     job = Job(read("SELECT * { ?s ?p ?o }"), Dataset((), ("urn:g2",)), "application/sparql-results+json", None, 100)
     assert request_params(job, ["urn:g1"])[1:] == [
         ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
     job = Job(read("SELECT * { ?s ?p ?o }"), Dataset(("urn:g1",), ()), "application/sparql-results+json", None, 100)
     assert request_params(job, ["urn:g1"])[1:] == [
-        ("default-graph-uri", "urn:g1")]
+        ("default-graph-uri", "urn:g1"), ("named-graph-uri", "urn:termgraph:empty-default-graph")]
     job = Job(read("SELECT * FROM NAMED <urn:g2> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
     assert request_params(job, ["urn:g1", "urn:g2"])[1:] == [
         ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
     job = Job(read("SELECT * FROM <urn:g1> FROM NAMED <urn:g2> { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 100)
-    assert request_params(job, ["urn:g1", "urn:g2"]) == [("query", job.query.text)]
+    assert request_params(job, ["urn:g1", "urn:g2"]) == [
+        ("query", "SELECT *   { ?s ?p ?o }"), ("default-graph-uri", "urn:g1"), ("named-graph-uri", "urn:g2")]
+    # the protocol's parameters replace FROM and FROM NAMED as a whole
     job = Job(read("SELECT * FROM <urn:g1> { ?s ?p ?o }"), Dataset((), ("urn:g2",)), "application/sparql-results+json", None, 100)
-    assert request_params(job, ["urn:g1", "urn:g2"])[1:] == [
+    assert request_params(job, ["urn:g1", "urn:g2"]) == [
+        ("query", "SELECT *  { ?s ?p ?o }"),
         ("default-graph-uri", "urn:termgraph:empty-default-graph"), ("named-graph-uri", "urn:g2")]
+
+
+def test_from_clauses_are_taken_out_by_the_lexer_and_nothing_else():
+    from termgraph.sparql.guard import without_dataset
+
+    text = ('PREFIX ex: <http://e/> SELECT * FROM ex:a FROM  NAMED\n<http://e/b> # FROM <http://e/c>\n'
+            'WHERE { ?s ?p "FROM <x>" . FILTER (?p != <http://e/FROM>) }')
+    assert without_dataset(text) == ('PREFIX ex: <http://e/> SELECT *   # FROM <http://e/c>\n'
+                                     'WHERE { ?s ?p "FROM <x>" . FILTER (?p != <http://e/FROM>) }')
 
 
 @pytest.mark.parametrize("query,reason", [

@@ -56,26 +56,29 @@ def sent_text(job: Job) -> str:
 
 def request_params(job: Job, graphs: list[str], reads: frozenset | None = ALL_GRAPHS) -> list[tuple[str, str]]:
     """The protocol parameters sent to the store: the query (with the request's base IRI) and
-    the dataset. Protocol graph parameters win over FROM / FROM NAMED; a query with FROM is left
-    to the store; FROM NAMED alone is sent as protocol parameters with an empty default graph.
-    `reads`: the named graphs the query may read (examine): only those of the dataset are listed."""
+    the dataset, always as protocol parameters, so that every store reads the same dataset
+    (stores differ on FROM without FROM NAMED, and some let FROM win over the parameters): the
+    protocol's graph parameters replace the query's FROM / FROM NAMED as a whole (SPARQL 1.1
+    Protocol §2.1.4), else the query's FROM / FROM NAMED are sent as parameters, else termgraph's
+    default graph and named graphs; the FROM clauses are taken out of the text; an empty side is
+    an empty graph. `reads`: the named graphs the query may read (examine): only those of the
+    dataset are listed."""
     text = sent_text(job)
-    query = f"BASE <{job.base_iri}>\n{text}" if job.base_iri else text
-    params = [("query", query)]
     default, named = job.dataset.default_graph_uris, job.dataset.named_graph_uris
-    if default or named:
-        pass  # the protocol dataset replaces the query's FROM / FROM NAMED as a whole
-    elif job.query.from_named and not job.query.from_graphs:
-        # FROM NAMED alone means an empty default graph (SPARQL 1.1 Query §13.2): sent as that
-        # dataset, not left to each store's reading of it.
-        named = job.query.from_named
-    elif job.query.from_graphs:
-        return params
+    explicit = bool(default or named or job.query.from_graphs or job.query.from_named)
+    if not (default or named):
+        default, named = job.query.from_graphs, job.query.from_named
+    if explicit:
+        text = guard.without_dataset(text)
     else:
         default = (DEFAULT_GRAPH,)
         named = tuple(graphs) if reads is ALL_GRAPHS else tuple(g for g in graphs if g in (reads or ()))
+    query = f"BASE <{job.base_iri}>\n{text}" if job.base_iri else text
+    params = [("query", query)]
     if not default:  # named graphs only: the default graph is empty, as in memory
         default = (EMPTY_GRAPH,)
+    if explicit and not named:  # default graphs only: no named graphs (a store would list its own)
+        named = (EMPTY_GRAPH,)
     params += [("default-graph-uri", g) for g in default]
     params += [("named-graph-uri", g) for g in named]
     return params

@@ -106,6 +106,31 @@ def pieces(text: str) -> list[tuple[str, str]]:
     return out
 
 
+def without_dataset(text: str) -> str:
+    """The query without its FROM and FROM NAMED clauses (read with the lexer, so a "FROM" inside a
+    string, an IRI or a comment stays). For a store that is sent the dataset as protocol
+    parameters, which must then be the whole dataset (SPARQL 1.1 Protocol §2.1.4)."""
+    out, parts, i = [], pieces(text), 0
+    while i < len(parts):
+        kind, value = parts[i]
+        if kind == "word" and value.upper() == "FROM":
+            j = next_token(parts, i + 1)
+            if j < len(parts) and parts[j][0] == "word" and parts[j][1].upper() == "NAMED":
+                j = next_token(parts, j + 1)
+            if j < len(parts) and parts[j][0] in ("iri", "pname"):
+                i = j + 1
+                continue
+        out.append(value)
+        i += 1
+    return "".join(out)
+
+
+def next_token(parts: list[tuple[str, str]], i: int) -> int:
+    while i < len(parts) and parts[i][0] in ("ws", "comment"):
+        i += 1
+    return i
+
+
 def string_end(text: str, pos: int, quote: str, unclosed: dict) -> int:
     """Where the string opened at `pos` ends, or 0 if the quote opens none. A quote inside the
     span an unclosed string of its kind read is escaped there, so it opens none either."""
