@@ -238,7 +238,7 @@ def test_an_edge_shows_who_says_so_with_quotes_in_the_panel(page, server):
     claims = page.locator("#panel .claim")
     assert claims.count() >= 3
     assert "In reality, LLMs are a subset of the broader field of generative AI" in page.inner_text("#panel")
-    assert page.locator("#panel .dispute a", has_text="incompatible relations").count() >= 1
+    assert page.locator("#panel .dispute a", has_text="opposite stances").count() >= 1
     shot(page, "viewer-edge-panel")
 
 
