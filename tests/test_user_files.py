@@ -93,3 +93,27 @@ def test_a_link_from_a_files_iri_never_leaves_for_another_host_unseen(iri, link)
     from termgraph.web.render import local_path
 
     assert local_path(iri) == link
+
+
+def test_a_disputed_statement_in_a_users_file_stays_the_files_and_is_no_plain_fact(tmp_path, small_root):
+    """004 says BERT is generative AI and 002 that it is not: a file that says it plainly keeps it in
+    its own graph, and the served default graph still holds no disputed statement as a fact."""
+    from termgraph.graph import load
+    from termgraph.paths import default_root
+    from termgraph.settings import Settings
+
+    path = tmp_path / "mine.trig"
+    bert, gen = f"<{ns.SYSTEM}bert>", f"<{ns.CONCEPT}generative-ai>"
+    path.write_text(f"{bert} a {gen} .\n<http://e/s> <http://e/p> <http://e/o> .\n")
+    root = tmp_path / "root"
+    import shutil
+    shutil.copytree(small_root, root)
+    for name in ("002", "004"):
+        for ext in (".csv", ".ttl"):
+            shutil.copy(default_root() / "data/claims" / (name + ext), root / "data/claims")
+    data = load.load(Settings(root=root, extra_files=(path,)))
+    default, mine = ox.DefaultGraph(), ox.NamedNode(ns.GRAPH_USER + "mine")
+    statement = (ox.NamedNode(ns.SYSTEM + "bert"), ox.NamedNode(ns.RDF + "type"), ox.NamedNode(ns.CONCEPT + "generative-ai"))
+    assert list(data.store.quads_for_pattern(*statement, mine))  # the file's own words, in its graph
+    assert not list(data.store.quads_for_pattern(*statement, default))  # never a plain fact
+    assert list(data.store.quads_for_pattern(ox.NamedNode("http://e/s"), None, None, default))  # the rest is

@@ -102,6 +102,22 @@ def undisputed_triples(rows: list[ClaimRow], disputed_claims: set[str]) -> list[
     return sorted(out, key=str)
 
 
+def disputed_triples(rows: list[ClaimRow], undisputed: list[ox.Triple]) -> list[ox.Triple]:
+    """The statements some claim is about that are not undisputed (a claim denies or qualifies
+    them, or a disagreement holds one of their claims), either way round for a symmetric relation:
+    none of them is a plain fact in the default graph, whatever a user's file says."""
+    plain = set(undisputed)
+    out = set()
+    for r in rows:
+        t = ox.Triple(r.s, r.p, r.o)
+        if t in plain:
+            continue
+        out.add(t)
+        if r.p.value in ns.SYMMETRIC and isinstance(r.o, ox.NamedNode):
+            out.add(ox.Triple(r.o, r.p, r.s))
+    return sorted(out, key=str)
+
+
 def rules_folder(root: Path) -> Path:
     """queries/disagreements/ of the data folder, or termgraph's own when the folder has none."""
     own = root / "queries" / "disagreements"
@@ -125,9 +141,14 @@ def add_derived_graphs(store: ox.Store, root: Path) -> list[str]:
     views = source_view_quads(rows)
     found_quads, disputed = disagreements.derive(store, rules_folder(root), root)
     store.extend(views + found_quads)
-    extra = view_descriptions({r.source for r in rows}) + undisputed_triples(rows, disputed)
+    undisputed = undisputed_triples(rows, disputed)
+    extra = view_descriptions({r.source for r in rows}) + undisputed
     default = ox.DefaultGraph()
     store.extend(ox.Quad(t.subject, t.predicate, t.object, default) for t in extra)
     copy_into_default_graph(store)
+    # a user's file may state a disputed statement plainly (in its own graph, where it stays the
+    # file's): the default graph holds no disputed statement as a plain fact
+    for t in disputed_triples(rows, undisputed):
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, default))
     names = sorted({q.graph_name.value for q in views})
     return names + [ns.GRAPH_DISAGREEMENTS]
