@@ -115,11 +115,18 @@ def with_quote_status(state: ServiceState, progress) -> ServiceState:
 
 
 def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int]]:
-    """The dataset for this process: the on-disk store opened read-only, or validated and loaded."""
+    """The dataset for this process: the on-disk store opened read-only, the cached one
+    (`settings.cache_dir`: graph/cache.py; never with `prepare`, which the key cannot cover),
+    or validated and loaded."""
     if settings.store_dir:
         from termgraph.graph.store import open_store, store_sizes
 
         return open_store(settings), store_sizes(settings)
+    if settings.cache_dir is not None and prepare is None:
+        from termgraph.graph.cache import cached_dataset
+
+        store, sizes, _ = cached_dataset(settings, progress)
+        return store, sizes
     data = loader.validated(settings, progress, prepare)
     return data.store, data.graph_sizes()
 
