@@ -58,6 +58,21 @@ def test_a_second_start_loads_the_cache_and_does_not_validate(inputs):
     assert sizes["https://w3id.org/termgraph/graph/user/mine"] == 3
 
 
+def test_the_cached_release_files_are_those_a_fresh_start_writes(inputs, tmp_path):
+    from termgraph.graph import export
+    from termgraph.web.state import write_release
+
+    _, _, entry, _ = start(inputs)
+    said: list[str] = []
+    (tmp_path / "work").mkdir()
+    copied = write_release(None, tmp_path / "work", said.append, entry / cache.RELEASE)
+    assert said == ["copying the release files from the cache"]
+    written = export.export(loader.validated(inputs.with_(cache_dir=None)), tmp_path / "fresh")
+    assert sorted(copied) == sorted(p.name for p in written) and "termgraph.nq" in copied
+    assert all(copied[p.name].read_bytes() == p.read_bytes() for p in written)
+    assert all(copied[p.name].parent == tmp_path / "work" / "dist" for p in written)
+
+
 def test_one_changed_byte_of_a_users_file_rebuilds(inputs):
     _, _, entry, _ = start(inputs)
     user = inputs.extra_files[0]
@@ -131,7 +146,8 @@ def test_no_cache_neither_reads_nor_writes(inputs, tmp_path):
     off = settings.with_(cache_dir=start_cache(settings, args.no_cache))
     assert off.cache_dir is None
     said: list[str] = []
-    store, sizes = local_data(off, said.append, None)
+    store, sizes, release = local_data(off, said.append, None)
+    assert release is None
     assert validated(said) and not any(" the cache" in line for line in said)
     assert {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in inputs.cache_dir.rglob("*")} == before
     assert set(store) == fresh(inputs)

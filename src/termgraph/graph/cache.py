@@ -1,7 +1,8 @@
 """The start-up cache: `termgraph serve [FILE…]` keeps the validated, derived dataset as a built
 store (graph/store.py's format: what `build-store` writes) in a cache folder, keyed by a content
 hash of everything that goes into it, so that a restart on the same inputs loads the store's
-snapshot instead of validating and deriving again.
+snapshot instead of validating and deriving again (and copies the release files written from
+it, instead of writing them again).
 
 The key covers every input file's bytes with its name and role (termgraph's ontology, data,
 shapes and disagreement rules, and the user's files with the graph each fills), the absolute
@@ -27,12 +28,13 @@ import pyoxigraph as ox
 from termgraph.errors import DataNotFound
 from termgraph.graph import store as built
 from termgraph.graph.derive import rules_folder
-from termgraph.graph.load import all_files
+from termgraph.graph.load import LoadedData, all_files
 from termgraph.settings import Settings
 from termgraph.version import VERSION
 
 CACHE_MANIFEST = "termgraph-cache.json"
 CACHE_FORMAT = 1
+RELEASE = "release"  # the release files (graph/export.py) of the entry's dataset, served by /download
 KEEP = 3  # entries kept: the most recently used
 INPUT_FOLDERS = ("ontology", "data", "shapes")  # of the root: everything the gate and the load read
 
@@ -87,6 +89,8 @@ def problem(entry: Path, key: str) -> str | None:
     files = manifest.get("files")
     if not isinstance(files, dict) or built.SNAPSHOT not in files or built.MANIFEST not in files:
         return "its manifest lists no store"
+    if not any(name.startswith(RELEASE + "/") for name in files):
+        return "its manifest lists no release files"
     for name, size in files.items():
         path = entry / name
         if not path.is_file():
@@ -108,13 +112,21 @@ def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
     return store, sizes
 
 
-def write_entry(settings: Settings, folder: Path, key: str, progress) -> Path:
-    """Build the store into a temporary folder beside the entry, add the cache manifest, rename."""
+def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[ox.Store, dict[str, int]]:
+    """Build the store into a temporary folder beside the entry, load its snapshot, write the
+    release files from it (RELEASE: they depend on the dataset only), add the cache manifest,
+    rename into place. Returns the loaded snapshot and the graph sizes."""
+    from termgraph.graph import export
+
     entry = folder / key
     part = folder / f".{key}.part-{os.getpid()}"
     shutil.rmtree(part, ignore_errors=True)
     try:
         built.build_store(settings, part, progress=progress)
+        store, sizes = load_entry(part)
+        if progress:
+            progress("writing the release files into the cache")
+        export.export(LoadedData(store, []), part / RELEASE, progress)
         manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part)}
         (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         shutil.rmtree(entry, ignore_errors=True)  # a damaged entry of this key (checked before)
@@ -127,13 +139,13 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> Path:
     except BaseException:
         shutil.rmtree(part, ignore_errors=True)
         raise
-    return entry
+    return store, sizes
 
 
 def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[ox.Store, dict[str, int], Path]:
     """The dataset from the cache in `settings.cache_dir`: the entry for these inputs loaded
     into memory, built first when there is none or it is damaged. Returns (store, graph sizes,
-    the entry's folder)."""
+    the entry's folder, whose RELEASE folder holds the release files)."""
     folder = Path(settings.cache_dir)
     folder.mkdir(parents=True, exist_ok=True)
     remove_abandoned(folder)
@@ -154,8 +166,7 @@ def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = 
     if store is None:
         if progress:
             progress(f"building the dataset into the cache: {entry}")
-        write_entry(settings, folder, key, progress)
-        store, sizes = load_entry(entry)
+        store, sizes = write_entry(settings, folder, key, progress)
     os.utime(entry)
     prune(folder, keep=KEEP)
     return store, sizes, entry
