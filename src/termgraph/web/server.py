@@ -7,13 +7,10 @@ import sys
 import threading
 import webbrowser
 
+from termgraph.progress import Progress
 from termgraph.settings import Settings
 from termgraph.web.connections import protocol_with_header_timeout, raise_open_file_limit
 from termgraph.web.state import build_state, remove_stale_workdirs
-
-
-def progress(message: str) -> None:
-    print(f"termgraph: {message}", file=sys.stderr, flush=True)
 
 
 HEADER_ROOM = 64 * 1024  # bytes of headers a request may send besides its request line (431 past it)
@@ -54,12 +51,13 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
 
     from termgraph.web.app import create_app
 
+    progress = Progress()  # on standard error: lines replaced in place on a terminal, plain in a log
     remove_stale_workdirs()
     raise_open_file_limit()
     state = build_state(settings, progress=progress)  # forks the workers: before any thread
     app = create_app(state)
     config = uvicorn.Config(app, **uvicorn_options(settings))
-    server = DrainingServer(config, state)
+    server = DrainingServer(config, state, progress)
     url = f"http://{settings.host}:{settings.port}/"
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
@@ -77,7 +75,7 @@ class DrainingServer:
     """uvicorn's Server, which on SIGTERM/SIGINT first makes the pool refuse new queries (503
     with Retry-After) while everything already accepted finishes within the grace period."""
 
-    def __new__(cls, config, state):
+    def __new__(cls, config, state, progress):
         import uvicorn
 
         class Server(uvicorn.Server):
