@@ -45,19 +45,35 @@ def uvicorn_options(settings: Settings) -> dict:
 
 
 def serve(settings: Settings, open_browser: bool = False) -> int:
-    """Validate and load everything first: nothing listens until the whole graph is ready.
-    A file that does not parse or data that fails SHACL ends here with the report (exit 2 / 1)."""
+    """Listen at once, answering 503 "starting" (web/starting.py) while everything is validated
+    and loaded; then serve the app on the same socket. A file that does not parse or data that
+    fails SHACL ends here with the report (exit 2 / 1), and the port is closed."""
     import uvicorn
 
     from termgraph.web.app import create_app
 
-    progress = Progress()  # on standard error: lines replaced in place on a terminal, plain in a log
+    from termgraph.web.starting import Responder, listening_socket
+
+    shown = Progress()  # on standard error: lines replaced in place on a terminal, plain in a log
     remove_stale_workdirs()
     raise_open_file_limit()
-    state = build_state(settings, progress=progress)  # forks the workers: before any thread
+    sock = listening_socket(settings.host, settings.port)  # listening now: "starting" until built
+    responder = Responder(sock)
+
+    def progress(message: str) -> None:
+        shown(message)
+        responder.tell(message)
+
+    try:
+        state = build_state(settings, progress=progress)  # forks the workers: before any thread
+    except BaseException:
+        responder.stop()
+        sock.close()
+        raise
+    responder.stop()
     app = create_app(state)
     config = uvicorn.Config(app, **uvicorn_options(settings))
-    server = DrainingServer(config, state, progress)
+    server = DrainingServer(config, state, shown)
     url = f"http://{settings.host}:{settings.port}/"
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
@@ -65,9 +81,10 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
     # was there before it: make that a clean exit, so that the workers and the work folder go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         state.close()
+        sock.close()
     return 0 if server.started else 3
 
 
