@@ -32,6 +32,26 @@ def inputs(tmp_path) -> Settings:
     return Settings(root=root, extra_files=(user,), cache_dir=tmp_path / "cache")
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """Inputs no test changes, their cache entry built once, and a fresh start's quads: tests
+    copy the cache folder (cached()) and damage or read their copy."""
+    base = tmp_path_factory.mktemp("shared")
+    root = small_copy(base / "root")
+    user = base / "mine.ttl"
+    user.write_text(USER_TTL, encoding="utf-8")
+    settings = Settings(root=root, extra_files=(user,), cache_dir=base / "cache")
+    quads, sizes, entry, said = start(settings)
+    return settings, quads, sizes, said, fresh(settings)
+
+
+def cached(shared, tmp_path) -> Settings:
+    """The shared inputs with a copy of their built cache folder of this test's own."""
+    settings = shared[0]
+    shutil.copytree(settings.cache_dir, tmp_path / "cache", copy_function=shutil.copy)
+    return settings.with_(cache_dir=tmp_path / "cache")
+
+
 def start(settings: Settings):
     """One start's dataset from the cache, and what it said while starting."""
     said: list[str] = []
@@ -47,22 +67,25 @@ def validated(said: list[str]) -> bool:
     return any(line.startswith("validating termgraph's data") for line in said)
 
 
-def test_a_second_start_loads_the_cache_and_does_not_validate(inputs):
-    quads, sizes, entry, said = start(inputs)
-    assert validated(said) and said[-1] != f"loading the validated dataset from the cache: {entry}"
-    assert entry.parent == inputs.cache_dir and entry.name == cache.cache_key(inputs)
+def test_a_second_start_loads_the_cache_and_does_not_validate(shared, tmp_path):
+    settings, quads, sizes, said, fresh_quads = shared
+    entry = settings.cache_dir / cache.cache_key(settings)
+    assert validated(said) and f"building the dataset into the cache: {entry}" in said
+    assert f"loading the validated dataset from the cache: {entry}" not in said
+    inputs = cached(shared, tmp_path)
     again, sizes_again, entry_again, said_again = start(inputs)
-    assert said_again == [f"loading the validated dataset from the cache: {entry}"]
-    assert entry_again == entry and sizes_again == sizes
-    assert again == quads == fresh(inputs)  # the cached answers are a fresh start's: the same quads
+    assert said_again == [f"loading the validated dataset from the cache: {entry_again}"]
+    assert entry_again == inputs.cache_dir / entry.name and sizes_again == sizes
+    assert again == quads == fresh_quads  # the cached answers are a fresh start's: the same quads
     assert sizes["https://w3id.org/termgraph/graph/user/mine"] == 3
 
 
-def test_the_cached_release_files_are_those_a_fresh_start_writes(inputs, tmp_path):
+def test_the_cached_release_files_are_those_a_fresh_start_writes(shared, tmp_path):
     from termgraph.graph import export
     from termgraph.web.state import write_release
 
-    _, _, entry, _ = start(inputs)
+    inputs = shared[0]
+    entry = inputs.cache_dir / cache.cache_key(inputs)
     said: list[str] = []
     (tmp_path / "work").mkdir()
     copied = write_release(None, tmp_path / "work", said.append, entry / cache.RELEASE)
@@ -95,25 +118,52 @@ def test_a_changed_file_of_termgraphs_own_or_a_renamed_users_file_changes_the_ke
     assert cache.cache_key(inputs.with_(extra_files=(renamed,))) != changed
 
 
-@pytest.mark.parametrize("damage,why", [
+DAMAGES = [
     (lambda e: os.truncate(e / SNAPSHOT, (e / SNAPSHOT).stat().st_size // 2), f"{SNAPSHOT} has "),
     (lambda e: (e / cache.CACHE_MANIFEST).unlink(), f"no {cache.CACHE_MANIFEST}"),
     (lambda e: (e / cache.CACHE_MANIFEST).write_text("{", encoding="utf-8"), f"{cache.CACHE_MANIFEST} unreadable"),
     (lambda e: (e / MANIFEST).unlink(), f"{MANIFEST} is missing"),
+    (lambda e: os.truncate(e / cache.RELEASE / "termgraph.ttl", 10), "termgraph.ttl has 10 bytes"),
     # the same size, a line of garbage: only reading the snapshot finds it
     (lambda e: garble(e / SNAPSHOT), "cannot be read"),
     # the same size, one quad fewer (a line blanked): the manifest's count finds it
     (lambda e: blank_first_line(e / SNAPSHOT), "quads, its manifest counts"),
-])
-def test_a_damaged_entry_is_rebuilt_and_never_served(inputs, damage, why):
-    quads, _, entry, _ = start(inputs)
+]
+
+
+def why_not_served(entry: Path) -> str | None:
+    """What the start finds wrong with an entry (None: it would be served)."""
+    from termgraph.errors import DataNotFound
+
+    why = cache.problem(entry, entry.name)
+    if why is None:
+        try:
+            cache.load_entry(entry)
+        except DataNotFound as exc:
+            why = str(exc)
+    return why
+
+
+@pytest.mark.parametrize("damage,why", DAMAGES)
+def test_every_damage_to_an_entry_is_found(shared, tmp_path, damage, why):
+    inputs = cached(shared, tmp_path)
+    entry = inputs.cache_dir / cache.cache_key(inputs)
+    assert why_not_served(entry) is None  # whole
+    damage(entry)
+    assert why in why_not_served(entry)
+
+
+@pytest.mark.parametrize("damage,why", [DAMAGES[0], DAMAGES[1], DAMAGES[-1]])
+def test_a_damaged_entry_is_rebuilt_and_never_served(shared, tmp_path, damage, why):
+    inputs, quads = cached(shared, tmp_path), shared[1]
+    entry = inputs.cache_dir / cache.cache_key(inputs)
     damage(entry)
     again, _, rebuilt, said = start(inputs)
     assert rebuilt == entry and validated(said)
     damaged = [line for line in said if line.startswith(f"the cached dataset in {entry} is damaged (")]
     assert len(damaged) == 1 and why in damaged[0], said
     assert again == quads
-    assert cache.problem(entry, entry.name) is None  # whole again
+    assert why_not_served(entry) is None  # whole again
     assert start(inputs)[3] == [f"loading the validated dataset from the cache: {entry}"]
 
 
@@ -132,12 +182,12 @@ def blank_first_line(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def test_no_cache_neither_reads_nor_writes(inputs, tmp_path):
+def test_no_cache_neither_reads_nor_writes(shared, tmp_path):
     from termgraph.cli import build_parser
     from termgraph.cli.serve import start_cache
     from termgraph.web.state import local_data
 
-    _, _, entry, _ = start(inputs)
+    inputs = cached(shared, tmp_path)
     before = {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in inputs.cache_dir.rglob("*")}
     env = {"TERMGRAPH_CACHE_DIR": str(inputs.cache_dir), "TERMGRAPH_ROOT": str(inputs.root)}
     args = build_parser().parse_args(["serve", "--no-cache", str(inputs.extra_files[0])])
@@ -150,7 +200,7 @@ def test_no_cache_neither_reads_nor_writes(inputs, tmp_path):
     assert release is None
     assert validated(said) and not any(" the cache" in line for line in said)
     assert {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in inputs.cache_dir.rglob("*")} == before
-    assert set(store) == fresh(inputs)
+    assert set(store) == shared[4]
     on = build_parser().parse_args(["serve", str(inputs.extra_files[0])])
     assert start_cache(settings, on.no_cache) == inputs.cache_dir
     assert start_cache(settings.with_(cache_dir=None), on.no_cache) == cache.default_cache_dir()
