@@ -232,3 +232,15 @@ def test_a_half_written_entry_of_a_dead_process_is_removed_and_never_served(inpu
     quads, _, entry, said = start(inputs)
     assert not half.exists() and validated(said) and entry.name == key
     assert json.loads((entry / cache.CACHE_MANIFEST).read_text())["key"] == key
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_line_and_nothing_built(inputs, tmp_path):
+    from termgraph.errors import BadSetting
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n", encoding="utf-8")
+    with pytest.raises(BadSetting) as info:
+        cache.cached_dataset(inputs.with_(cache_dir=blocked / "cache"))
+    assert str(info.value) == (f"TERMGRAPH_CACHE_DIR={str(blocked / 'cache')!r}: cannot keep the start-up cache "
+                               "there (Not a directory); give a writable folder, or serve with --no-cache")
+    assert info.value.exit_code == 2 and blocked.read_text() == "not a folder\n"

@@ -25,7 +25,7 @@ from typing import Callable
 
 import pyoxigraph as ox
 
-from termgraph.errors import DataNotFound
+from termgraph.errors import BadSetting, DataNotFound
 from termgraph.graph import store as built
 from termgraph.graph.derive import rules_folder
 from termgraph.graph.load import LoadedData, all_files
@@ -129,7 +129,6 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
         export.export(LoadedData(store, []), part / RELEASE, progress)
         manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part)}
         (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        shutil.rmtree(entry, ignore_errors=True)  # a damaged entry of this key (checked before)
         try:
             part.rename(entry)
         except OSError:  # another process put a whole entry there meanwhile: keep that one
@@ -147,7 +146,13 @@ def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = 
     into memory, built first when there is none or it is damaged. Returns (store, graph sizes,
     the entry's folder, whose RELEASE folder holds the release files)."""
     folder = Path(settings.cache_dir)
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError("not writable")
+    except OSError as exc:
+        raise BadSetting(f"TERMGRAPH_CACHE_DIR={str(folder)!r}: cannot keep the start-up cache there "
+                         f"({exc.strerror or exc}); give a writable folder, or serve with --no-cache") from None
     remove_abandoned(folder)
     key = cache_key(settings)
     entry = folder / key
@@ -161,8 +166,10 @@ def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = 
                 store, sizes = load_entry(entry)
             except DataNotFound as exc:
                 why = str(exc)
-        if store is None and progress:
-            progress(f"the cached dataset in {entry} is damaged ({why}): building it again")
+        if store is None:
+            if progress:
+                progress(f"the cached dataset in {entry} is damaged ({why}): building it again")
+            shutil.rmtree(entry, ignore_errors=True)
     if store is None:
         if progress:
             progress(f"building the dataset into the cache: {entry}")
