@@ -68,3 +68,18 @@ def test_a_client_that_sends_no_whole_head_is_closed_unanswered_and_others_still
     finally:
         responder.stop()
         sock.close()
+
+
+def test_a_port_taken_meanwhile_is_one_line():
+    from termgraph.errors import PortInUse
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        try:
+            listening_socket("127.0.0.1", port)
+            raise AssertionError("bound a taken port")
+        except PortInUse as exc:
+            assert str(exc) == (f"cannot listen on 127.0.0.1:{port} (Address already in use): stop the program "
+                                "using it or choose another port with --port")

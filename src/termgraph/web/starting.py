@@ -17,7 +17,7 @@ import signal
 import socket
 import time
 
-from termgraph.errors import Starting, envelope
+from termgraph.errors import PortInUse, Starting, envelope
 from termgraph.web.connections import error_headers
 
 RETRY_AFTER = 2  # seconds
@@ -34,6 +34,10 @@ def listening_socket(host: str, port: int) -> socket.socket:
     try:
         sock.bind(address)
         sock.listen(2048)
+    except OSError as exc:  # taken since the command's own check (cli/serve.py: check_port)
+        sock.close()
+        raise PortInUse(f"cannot listen on {host}:{port} ({exc.strerror}): stop the program using it "
+                        "or choose another port with --port") from None
     except BaseException:
         sock.close()
         raise
