@@ -118,7 +118,7 @@ def termgraph_up(data: list[str], workers: int, timeout: float):
     port = free_port()
     t0 = time.monotonic()
     proc = subprocess.Popen([str(BIN / "termgraph"), "serve", "--port", str(port), "--workers", str(workers),
-                             "--timeout", str(timeout), *data],
+                             "--timeout", str(timeout), "--no-cache", *data],  # (bench/start.py: the cache)
                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     base = f"http://127.0.0.1:{port}/"
     try:

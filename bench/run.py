@@ -100,7 +100,7 @@ def wait_up(url: str, proc: subprocess.Popen, limit: float = 600) -> float:
 
 def start_termgraph(extra: list[Path], port: int):
     cmd = [sys.executable, "-m", "termgraph", "serve", "--port", str(port), "--workers", "2", "--timeout", "60"]
-    cmd += [str(p) for p in extra]
+    cmd += ["--no-cache"] + [str(p) for p in extra]  # from the files every time (bench/start.py: the cache)
     t0 = time.monotonic()
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     mem = Memory(proc.pid)

@@ -6,6 +6,7 @@ process running and no socket listening."""
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import hypothesis
@@ -21,6 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 hypothesis.settings.register_profile("quick", max_examples=150)
 hypothesis.settings.register_profile("full", max_examples=2000)
 hypothesis.settings.load_profile(os.environ.get("TERMGRAPH_FUZZ", "quick"))
+
+# A `termgraph serve` the tests start keeps its start-up cache (graph/cache.py) in a folder of the
+# tests', not in the user's own cache folder (one per checkout: several may run at once).
+os.environ.setdefault("TERMGRAPH_CACHE_DIR", os.path.join(
+    tempfile.gettempdir(), f"termgraph-test-cache-{os.getuid()}-{Path(__file__).resolve().parent.parent.name}"))
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
 """One live smoke test: `termgraph serve` as a subprocess on a free port, queried by a
 third-party client (SPARQLWrapper) and by the README's curl examples; SIGTERM stops it cleanly.
-Also: bad data stops the server before it listens."""
+Also: the port answers 503 "starting" while the graph is built; bad data stops the server and
+closes the port."""
 
 import re
 import shutil
@@ -133,7 +134,7 @@ def test_sigterm_stops_the_server_cleanly(live):
     assert proc.wait(30) == 0
 
 
-def test_data_that_fails_shacl_stops_the_server_before_it_listens(tmp_path):
+def test_data_that_fails_shacl_stops_the_server_and_closes_its_port(tmp_path):
     for sub in ("ontology", "data", "shapes"):
         shutil.copytree(ROOT / sub, tmp_path / sub)
     path = tmp_path / "data" / "claims" / "002.ttl"
@@ -186,3 +187,37 @@ def test_sigterm_drains_an_in_flight_request(tmp_path):
     finally:
         if proc.poll() is None:
             proc.kill()
+
+
+def test_health_says_starting_while_the_graph_is_built_then_ok():
+    """--no-cache: the start validates and derives (seconds), answering "starting" meanwhile."""
+    import json
+    import urllib.error
+
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "termgraph", "serve", "--no-cache", "--workers", "1",
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    url = f"http://127.0.0.1:{port}/health"
+    seen = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=5) as answer:
+                    seen.append((answer.status, json.loads(answer.read())["status"]))
+                    break
+            except urllib.error.HTTPError as exc:
+                body = json.loads(exc.read())
+                assert exc.code == 503 and exc.headers["Retry-After"] == "2"
+                assert body["status"] == "starting" and body["error"]["type"] == "Starting"
+                seen.append((503, body["step"]))
+            except OSError:  # not listening yet (the interpreter is starting)
+                pass
+            time.sleep(0.05)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+    assert seen[-1] == (200, "ok"), seen
+    starting = [step for status, step in seen if status == 503]
+    assert starting and any(step.startswith("validating termgraph's data") or step.startswith("[")
+                            for step in starting), seen

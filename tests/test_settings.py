@@ -22,6 +22,8 @@ from termgraph.settings import Settings, settings_from_env
     ({"TERMGRAPH_BASE_URL": "https://example.org/tg/"}, "base_url", "https://example.org/tg/"),
     ({"TERMGRAPH_STORE_IN_MEMORY": "1"}, "store_in_memory", True),
     ({"TERMGRAPH_STORE_IN_MEMORY": "no"}, "store_in_memory", False),
+    ({"TERMGRAPH_CACHE_DIR": "/srv/cache"}, "cache_dir", Path("/srv/cache")),
+    ({}, "cache_dir", None),  # (serve then takes the user's cache folder: graph/cache.py)
     ({"TERMGRAPH_PORT": ""}, "port", 8000),  # empty: the default
     ({}, "trusted_proxies", ()),  # no one's forwarded headers are trusted by default
 ])

@@ -157,6 +157,13 @@ class Overloaded(TermgraphError):
     status = 503
 
 
+class Starting(TermgraphError):
+    """The service is still building its graph: every request is answered 503 with Retry-After
+    until it is ready (web/starting.py)."""
+
+    status = 503
+
+
 class QueryTooExpensive(TermgraphError):
     """The query needed more memory than a query may use; its worker was replaced."""
 

@@ -42,6 +42,9 @@ class Settings:
     store_in_memory: bool = False  # with store_dir: copy the built store into memory at start
     backend: str | None = None  # send queries to this SPARQL 1.1 endpoint (filled by termgraph publish)
     seeds: Path | None = None  # the folder of source texts; None: ../shared/seeds beside the checkout
+    # keep the validated, derived dataset here between starts (graph/cache.py); None: no cache
+    # (`termgraph serve` gives the default folder, $XDG_CACHE_HOME/termgraph, unless --no-cache)
+    cache_dir: Path | None = None
 
     def with_(self, **changes) -> "Settings":
         return replace(self, **changes)
@@ -110,6 +113,7 @@ ENV = {
     "TERMGRAPH_STORE_IN_MEMORY": ("store_in_memory", boolean, "1 or 0"),
     "TERMGRAPH_BACKEND": ("backend", str, "a SPARQL endpoint URL, such as http://127.0.0.1:7878/query"),
     "TERMGRAPH_SEEDS": ("seeds", Path, "the folder holding the source texts, such as ../shared/seeds"),
+    "TERMGRAPH_CACHE_DIR": ("cache_dir", Path, "a folder for the start-up cache, such as ~/.cache/termgraph"),
 }
 
 

@@ -25,6 +25,9 @@ def add_commands(sub) -> None:
     p.add_argument("--trusted-proxies", default=None, metavar="ADDRESSES",
                    help="comma-separated proxy addresses whose X-Forwarded-* headers are believed (default: none)")
     p.add_argument("--open", action="store_true", help="open the landing page in a browser")
+    p.add_argument("--no-cache", action="store_true",
+                   help="validate and derive on every start; neither read nor write the start-up cache "
+                        "(default: kept in TERMGRAPH_CACHE_DIR, else $XDG_CACHE_HOME/termgraph)")
     p.add_argument("--curate", action="store_true",
                    help="also serve the review page for drafted claims at /curate (loopback hosts only)")
     scale.add_serve_options(p)
@@ -49,6 +52,16 @@ def check_port(host: str, port: int) -> None:
                             "or choose another port with --port") from None
 
 
+def start_cache(settings, off: bool) -> Path | None:
+    """The start-up cache's folder (graph/cache.py): none with --no-cache or a built store or a
+    backend (nothing is validated at start then); else TERMGRAPH_CACHE_DIR or the user's cache."""
+    from termgraph.graph.cache import default_cache_dir
+
+    if off or settings.store_dir or settings.backend:
+        return None
+    return settings.cache_dir or default_cache_dir()
+
+
 def cmd_serve(args, settings) -> int:
     from termgraph.web import server
 
@@ -59,6 +72,7 @@ def cmd_serve(args, settings) -> int:
         if args.trusted_proxies else None, "curate": args.curate or None,
         "store_dir": args.store, "store_in_memory": args.in_memory, "backend": args.backend,
     }.items() if v is not None and v != ()})
+    settings = settings.with_(cache_dir=start_cache(settings, args.no_cache))
     if settings.curate:
         from termgraph.cli.curate import need_curate_extra
         from termgraph.web.requests import is_loopback

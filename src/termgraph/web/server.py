@@ -7,13 +7,10 @@ import sys
 import threading
 import webbrowser
 
+from termgraph.progress import Progress
 from termgraph.settings import Settings
 from termgraph.web.connections import protocol_with_header_timeout, raise_open_file_limit
 from termgraph.web.state import build_state, remove_stale_workdirs
-
-
-def progress(message: str) -> None:
-    print(f"termgraph: {message}", file=sys.stderr, flush=True)
 
 
 HEADER_ROOM = 64 * 1024  # bytes of headers a request may send besides its request line (431 past it)
@@ -48,18 +45,35 @@ def uvicorn_options(settings: Settings) -> dict:
 
 
 def serve(settings: Settings, open_browser: bool = False) -> int:
-    """Validate and load everything first: nothing listens until the whole graph is ready.
-    A file that does not parse or data that fails SHACL ends here with the report (exit 2 / 1)."""
+    """Listen at once, answering 503 "starting" (web/starting.py) while everything is validated
+    and loaded; then serve the app on the same socket. A file that does not parse or data that
+    fails SHACL ends here with the report (exit 2 / 1), and the port is closed."""
     import uvicorn
 
     from termgraph.web.app import create_app
 
+    from termgraph.web.starting import Responder, listening_socket
+
+    shown = Progress()  # on standard error: lines replaced in place on a terminal, plain in a log
     remove_stale_workdirs()
     raise_open_file_limit()
-    state = build_state(settings, progress=progress)  # forks the workers: before any thread
+    sock = listening_socket(settings.host, settings.port)  # listening now: "starting" until built
+    responder = Responder(sock)
+
+    def progress(message: str) -> None:
+        shown(message)
+        responder.tell(message)
+
+    try:
+        state = build_state(settings, progress=progress)  # forks the workers: before any thread
+    except BaseException:
+        responder.stop()
+        sock.close()
+        raise
+    responder.stop()
     app = create_app(state)
     config = uvicorn.Config(app, **uvicorn_options(settings))
-    server = DrainingServer(config, state)
+    server = DrainingServer(config, state, shown)
     url = f"http://{settings.host}:{settings.port}/"
     if open_browser:
         threading.Timer(1.0, webbrowser.open, args=(url,)).start()
@@ -67,9 +81,10 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
     # was there before it: make that a clean exit, so that the workers and the work folder go too.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
-        server.run()
+        server.run(sockets=[sock])
     finally:
         state.close()
+        sock.close()
     return 0 if server.started else 3
 
 
@@ -77,7 +92,7 @@ class DrainingServer:
     """uvicorn's Server, which on SIGTERM/SIGINT first makes the pool refuse new queries (503
     with Retry-After) while everything already accepted finishes within the grace period."""
 
-    def __new__(cls, config, state):
+    def __new__(cls, config, state, progress):
         import uvicorn
 
         class Server(uvicorn.Server):

@@ -68,7 +68,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             raise BadSetting("--in-memory copies a built store into memory: give it with --store DIR")
         if settings.store_dir and not settings.backend and not settings.store_in_memory:
             return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
-        store, sizes = local_data(settings, progress, prepare)
+        store, sizes, cached_release = local_data(settings, progress, prepare)
         if settings.backend:
             from termgraph.executor.interface import RemoteWorkers
             from termgraph.sparql.service_description import default_size
@@ -83,17 +83,24 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
                      + (f" on {settings.backend}" if settings.backend else ""))
         pool.start()
         return with_quote_status(ServiceState(settings, store, sizes, pool, workdir,
-                                              release=write_release(store, workdir, progress)), progress)
+                                              release=write_release(store, workdir, progress, cached_release)),
+                                 progress)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
 
 
-def write_release(store: ox.Store, workdir: Path, progress=None) -> dict[str, Path]:
+def write_release(store: ox.Store, workdir: Path, progress=None, cached: Path | None = None) -> dict[str, Path]:
     """The release files (`termgraph export`'s: /download, and /ontology's HTML), written once at
-    start-up into the work folder, never by a request. By name."""
+    start-up into the work folder, never by a request; or copied there from the start-up cache
+    (`cached`: graph/cache.py wrote them from the same dataset). By name."""
     from termgraph.graph import export
 
+    if cached is not None:
+        if progress:
+            progress("copying the release files from the cache")
+        (workdir / "dist").mkdir()
+        return {p.name: Path(shutil.copy(p, workdir / "dist" / p.name)) for p in sorted(cached.iterdir())}
     if progress:
         progress("writing the release files")
     return {p.name: p for p in export.export(loader.LoadedData(store, []), workdir / "dist")}
@@ -114,14 +121,21 @@ def with_quote_status(state: ServiceState, progress) -> ServiceState:
     return state
 
 
-def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int]]:
-    """The dataset for this process: the on-disk store opened read-only, or validated and loaded."""
+def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int], Path | None]:
+    """The dataset for this process: the on-disk store opened read-only, the cached one
+    (`settings.cache_dir`: graph/cache.py; never with `prepare`, which the key cannot cover),
+    or validated and loaded; and the folder of its release files when the cache has them."""
     if settings.store_dir:
         from termgraph.graph.store import open_store, store_sizes
 
-        return open_store(settings), store_sizes(settings)
+        return open_store(settings), store_sizes(settings), None
+    if settings.cache_dir is not None and prepare is None:
+        from termgraph.graph.cache import RELEASE, cached_dataset
+
+        store, sizes, entry = cached_dataset(settings, progress)
+        return store, sizes, entry / RELEASE
     data = loader.validated(settings, progress, prepare)
-    return data.store, data.graph_sizes()
+    return data.store, data.graph_sizes(), None
 
 
 def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) -> ServiceState:

@@ -1,0 +1,201 @@
+"""The start-up cache: `termgraph serve [FILE…]` keeps the validated, derived dataset as a built
+store (graph/store.py's format: what `build-store` writes) in a cache folder, keyed by a content
+hash of everything that goes into it, so that a restart on the same inputs loads the store's
+snapshot instead of validating and deriving again (and copies the release files written from
+it, instead of writing them again).
+
+The key covers every input file's bytes with its name and role (termgraph's ontology, data,
+shapes and disagreement rules, and the user's files with the graph each fills), the absolute
+paths of termgraph's own files (their relative IRIs resolve against them), termgraph's version
+and this cache's format. An entry is written in a temporary folder and renamed into place, with
+a manifest of its key and of the size of every file in it; an entry whose manifest is missing,
+unreadable or of another key, with a file missing or of another size, or whose snapshot loads to
+another number of quads than the store's manifest counts, is removed and rebuilt, never served.
+The most recently used entries are kept (KEEP), older ones removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import pyoxigraph as ox
+
+from termgraph.errors import BadSetting, DataNotFound
+from termgraph.graph import store as built
+from termgraph.graph.derive import rules_folder
+from termgraph.graph.load import LoadedData, all_files
+from termgraph.settings import Settings
+from termgraph.version import VERSION
+
+CACHE_MANIFEST = "termgraph-cache.json"
+CACHE_FORMAT = 1
+RELEASE = "release"  # the release files (graph/export.py) of the entry's dataset, served by /download
+KEEP = 3  # entries kept: the most recently used
+INPUT_FOLDERS = ("ontology", "data", "shapes")  # of the root: everything the gate and the load read
+
+
+def default_cache_dir(environ=None) -> Path:
+    """$XDG_CACHE_HOME/termgraph, else ~/.cache/termgraph."""
+    environ = os.environ if environ is None else environ
+    base = environ.get("XDG_CACHE_HOME", "").strip()
+    return (Path(base) if base else Path.home() / ".cache") / "termgraph"
+
+
+def input_files(settings: Settings) -> list[tuple[str, Path]]:
+    """(role and name, path) for every file the build reads, in a stable order."""
+    root = Path(settings.root)
+    found = []
+    for folder in INPUT_FOLDERS:
+        found += [(f"root {p.relative_to(root).as_posix()}", p) for p in sorted((root / folder).rglob("*"))
+                  if p.is_file()]
+    rules = rules_folder(root)
+    found += [(f"rules {p.relative_to(rules).as_posix()}", p) for p in sorted(rules.rglob("*")) if p.is_file()]
+    for item in all_files(settings):  # the loaded files: the graph each fills, our files' base IRIs
+        name = f"{item.graph} {item.path.resolve().as_uri()}" if item.ours else item.graph
+        found.append((f"{'loaded' if item.ours else 'user'} {name}", item.path))
+    return found
+
+
+def cache_key(settings: Settings) -> str:
+    """The content hash of the inputs (hex sha256)."""
+    digest = hashlib.sha256(f"termgraph {VERSION} cache {CACHE_FORMAT} store {built.FORMAT}\n".encode())
+    for name, path in input_files(settings):
+        with open(path, "rb") as handle:
+            content = hashlib.file_digest(handle, "sha256").hexdigest()
+        digest.update(f"{name}\0{content}\n".encode())
+    return digest.hexdigest()
+
+
+def file_sizes(folder: Path) -> dict[str, int]:
+    return {p.relative_to(folder).as_posix(): p.stat().st_size for p in sorted(folder.rglob("*"))
+            if p.is_file() and p.name != CACHE_MANIFEST}
+
+
+def problem(entry: Path, key: str) -> str | None:
+    """Why the entry cannot be served (None: it is whole, by its manifest)."""
+    try:
+        manifest = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"no {CACHE_MANIFEST}"
+    except (OSError, ValueError) as exc:
+        return f"{CACHE_MANIFEST} unreadable ({exc})"
+    if not isinstance(manifest, dict) or manifest.get("key") != key or manifest.get("format") != CACHE_FORMAT:
+        return "another key or format"
+    files = manifest.get("files")
+    if not isinstance(files, dict) or built.SNAPSHOT not in files or built.MANIFEST not in files:
+        return "its manifest lists no store"
+    if not any(name.startswith(RELEASE + "/") for name in files):
+        return "its manifest lists no release files"
+    for name, size in files.items():
+        path = entry / name
+        if not path.is_file():
+            return f"{name} is missing"
+        if path.stat().st_size != size:
+            return f"{name} has {path.stat().st_size} bytes, not {size}"
+    return None
+
+
+def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
+    """The entry's snapshot in memory and its graph sizes; DataNotFound when the snapshot does not
+    hold exactly the quads the store's manifest counts."""
+    manifest = built.read_manifest(entry)
+    store = built.load_snapshot(entry)
+    sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
+    expected = sum(sizes.values()) + int(manifest["default_graph"])
+    if len(store) != expected:
+        raise DataNotFound(f"{entry}: its snapshot holds {len(store)} quads, its manifest counts {expected}")
+    return store, sizes
+
+
+def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[ox.Store, dict[str, int]]:
+    """Build the store into a temporary folder beside the entry, load its snapshot, write the
+    release files from it (RELEASE: they depend on the dataset only), add the cache manifest,
+    rename into place. Returns the loaded snapshot and the graph sizes."""
+    from termgraph.graph import export
+
+    entry = folder / key
+    part = folder / f".{key}.part-{os.getpid()}"
+    shutil.rmtree(part, ignore_errors=True)
+    try:
+        built.build_store(settings, part, progress=progress)
+        store, sizes = load_entry(part)
+        if progress:
+            progress("writing the release files into the cache")
+        export.export(LoadedData(store, []), part / RELEASE, progress)
+        manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part)}
+        (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        try:
+            part.rename(entry)
+        except OSError:  # another process put a whole entry there meanwhile: keep that one
+            if problem(entry, key) is not None:
+                raise
+            shutil.rmtree(part, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(part, ignore_errors=True)
+        raise
+    return store, sizes
+
+
+def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[ox.Store, dict[str, int], Path]:
+    """The dataset from the cache in `settings.cache_dir`: the entry for these inputs loaded
+    into memory, built first when there is none or it is damaged. Returns (store, graph sizes,
+    the entry's folder, whose RELEASE folder holds the release files)."""
+    folder = Path(settings.cache_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError("not writable")
+    except OSError as exc:
+        raise BadSetting(f"TERMGRAPH_CACHE_DIR={str(folder)!r}: cannot keep the start-up cache there "
+                         f"({exc.strerror or exc}); give a writable folder, or serve with --no-cache") from None
+    remove_abandoned(folder)
+    key = cache_key(settings)
+    entry = folder / key
+    store = None
+    if entry.exists():
+        why = problem(entry, key)
+        if why is None:
+            if progress:
+                progress(f"loading the validated dataset from the cache: {entry}")
+            try:
+                store, sizes = load_entry(entry)
+            except DataNotFound as exc:
+                why = str(exc)
+        if store is None:
+            if progress:
+                progress(f"the cached dataset in {entry} is damaged ({why}): building it again")
+            shutil.rmtree(entry, ignore_errors=True)
+    if store is None:
+        if progress:
+            progress(f"building the dataset into the cache: {entry}")
+        store, sizes = write_entry(settings, folder, key, progress)
+    os.utime(entry)
+    prune(folder, keep=KEEP)
+    return store, sizes, entry
+
+
+def entries(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.is_dir() and len(p.name) == 64
+            and all(c in "0123456789abcdef" for c in p.name)]
+
+
+def prune(folder: Path, keep: int = KEEP) -> list[Path]:
+    """Remove all but the `keep` most recently used entries; return those removed."""
+    old = sorted(entries(folder), key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
+    for path in old:
+        shutil.rmtree(path, ignore_errors=True)
+    return old
+
+
+def remove_abandoned(folder: Path) -> None:
+    """Temporary folders of a build whose process no longer runs (killed, crashed)."""
+    for path in folder.glob(".*"):
+        pid = path.name.rsplit("-", 1)[-1]
+        if path.is_dir() and pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(path, ignore_errors=True)
+

@@ -1,0 +1,246 @@
+"""The start-up cache (graph/cache.py): a second start on the same inputs loads the built store
+instead of validating and deriving; a changed input rebuilds; a damaged entry is rebuilt, never
+served; --no-cache neither reads nor writes; the cached answers are a fresh start's. Real files,
+real builds (a small copy of the data and a user's file)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from termgraph.graph import cache
+from termgraph.graph import load as loader
+from termgraph.graph.store import MANIFEST, SNAPSHOT
+from termgraph.settings import Settings, settings_from_env
+
+from .conftest import small_copy
+
+USER_TTL = ('@prefix ex: <http://example.org/> .\n'
+            'ex:a ex:says "one" .\nex:b ex:says "two" ; ex:knows ex:a .\n')
+
+
+@pytest.fixture
+def inputs(tmp_path) -> Settings:
+    """A small copy of the data, a user's file and an empty cache folder: settings for them."""
+    root = small_copy(tmp_path / "root")
+    user = tmp_path / "mine.ttl"
+    user.write_text(USER_TTL, encoding="utf-8")
+    return Settings(root=root, extra_files=(user,), cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """Inputs no test changes, their cache entry built once, and a fresh start's quads: tests
+    copy the cache folder (cached()) and damage or read their copy."""
+    base = tmp_path_factory.mktemp("shared")
+    root = small_copy(base / "root")
+    user = base / "mine.ttl"
+    user.write_text(USER_TTL, encoding="utf-8")
+    settings = Settings(root=root, extra_files=(user,), cache_dir=base / "cache")
+    quads, sizes, entry, said = start(settings)
+    return settings, quads, sizes, said, fresh(settings)
+
+
+def cached(shared, tmp_path) -> Settings:
+    """The shared inputs with a copy of their built cache folder of this test's own."""
+    settings = shared[0]
+    shutil.copytree(settings.cache_dir, tmp_path / "cache", copy_function=shutil.copy)
+    return settings.with_(cache_dir=tmp_path / "cache")
+
+
+def start(settings: Settings):
+    """One start's dataset from the cache, and what it said while starting."""
+    said: list[str] = []
+    store, sizes, entry = cache.cached_dataset(settings, said.append)
+    return set(store), sizes, entry, said
+
+
+def fresh(settings: Settings) -> set:
+    return set(loader.validated(settings.with_(cache_dir=None)).store)
+
+
+def validated(said: list[str]) -> bool:
+    return any(line.startswith("validating termgraph's data") for line in said)
+
+
+def test_a_second_start_loads_the_cache_and_does_not_validate(shared, tmp_path):
+    settings, quads, sizes, said, fresh_quads = shared
+    entry = settings.cache_dir / cache.cache_key(settings)
+    assert validated(said) and f"building the dataset into the cache: {entry}" in said
+    assert f"loading the validated dataset from the cache: {entry}" not in said
+    inputs = cached(shared, tmp_path)
+    again, sizes_again, entry_again, said_again = start(inputs)
+    assert said_again == [f"loading the validated dataset from the cache: {entry_again}"]
+    assert entry_again == inputs.cache_dir / entry.name and sizes_again == sizes
+    assert again == quads == fresh_quads  # the cached answers are a fresh start's: the same quads
+    assert sizes["https://w3id.org/termgraph/graph/user/mine"] == 3
+
+
+def test_the_cached_release_files_are_those_a_fresh_start_writes(shared, tmp_path):
+    from termgraph.graph import export
+    from termgraph.web.state import write_release
+
+    inputs = shared[0]
+    entry = inputs.cache_dir / cache.cache_key(inputs)
+    said: list[str] = []
+    (tmp_path / "work").mkdir()
+    copied = write_release(None, tmp_path / "work", said.append, entry / cache.RELEASE)
+    assert said == ["copying the release files from the cache"]
+    written = export.export(loader.validated(inputs.with_(cache_dir=None)), tmp_path / "fresh")
+    assert sorted(copied) == sorted(p.name for p in written) and "termgraph.nq" in copied
+    assert all(copied[p.name].read_bytes() == p.read_bytes() for p in written)
+    assert all(copied[p.name].parent == tmp_path / "work" / "dist" for p in written)
+
+
+def test_one_changed_byte_of_a_users_file_rebuilds(inputs):
+    _, _, entry, _ = start(inputs)
+    user = inputs.extra_files[0]
+    user.write_text(USER_TTL.replace('"two"', '"twO"'), encoding="utf-8")
+    quads, _, changed, said = start(inputs)
+    assert changed != entry and validated(said)
+    assert f"building the dataset into the cache: {changed}" in said
+    assert quads == fresh(inputs) and any(q.object.value == "twO" for q in quads)
+
+
+def test_a_changed_file_of_termgraphs_own_or_a_renamed_users_file_changes_the_key(inputs):
+    key = cache.cache_key(inputs)
+    assert cache.cache_key(inputs) == key  # the same inputs: the same key
+    shapes = sorted((inputs.root / "shapes" / "data").glob("*.ttl"))[0]
+    shapes.write_bytes(shapes.read_bytes() + b"\n")
+    assert cache.cache_key(inputs) != key
+    changed = cache.cache_key(inputs)
+    renamed = inputs.extra_files[0].with_name("yours.ttl")  # the same bytes into another graph
+    shutil.copy(inputs.extra_files[0], renamed)
+    assert cache.cache_key(inputs.with_(extra_files=(renamed,))) != changed
+
+
+DAMAGES = [
+    (lambda e: os.truncate(e / SNAPSHOT, (e / SNAPSHOT).stat().st_size // 2), f"{SNAPSHOT} has "),
+    (lambda e: (e / cache.CACHE_MANIFEST).unlink(), f"no {cache.CACHE_MANIFEST}"),
+    (lambda e: (e / cache.CACHE_MANIFEST).write_text("{", encoding="utf-8"), f"{cache.CACHE_MANIFEST} unreadable"),
+    (lambda e: (e / MANIFEST).unlink(), f"{MANIFEST} is missing"),
+    (lambda e: os.truncate(e / cache.RELEASE / "termgraph.ttl", 10), "termgraph.ttl has 10 bytes"),
+    # the same size, a line of garbage: only reading the snapshot finds it
+    (lambda e: garble(e / SNAPSHOT), "cannot be read"),
+    # the same size, one quad fewer (a line blanked): the manifest's count finds it
+    (lambda e: blank_first_line(e / SNAPSHOT), "quads, its manifest counts"),
+]
+
+
+def why_not_served(entry: Path) -> str | None:
+    """What the start finds wrong with an entry (None: it would be served)."""
+    from termgraph.errors import DataNotFound
+
+    why = cache.problem(entry, entry.name)
+    if why is None:
+        try:
+            cache.load_entry(entry)
+        except DataNotFound as exc:
+            why = str(exc)
+    return why
+
+
+@pytest.mark.parametrize("damage,why", DAMAGES)
+def test_every_damage_to_an_entry_is_found(shared, tmp_path, damage, why):
+    inputs = cached(shared, tmp_path)
+    entry = inputs.cache_dir / cache.cache_key(inputs)
+    assert why_not_served(entry) is None  # whole
+    damage(entry)
+    assert why in why_not_served(entry)
+
+
+@pytest.mark.parametrize("damage,why", [DAMAGES[0], DAMAGES[1], DAMAGES[-1]])
+def test_a_damaged_entry_is_rebuilt_and_never_served(shared, tmp_path, damage, why):
+    inputs, quads = cached(shared, tmp_path), shared[1]
+    entry = inputs.cache_dir / cache.cache_key(inputs)
+    damage(entry)
+    again, _, rebuilt, said = start(inputs)
+    assert rebuilt == entry and validated(said)
+    damaged = [line for line in said if line.startswith(f"the cached dataset in {entry} is damaged (")]
+    assert len(damaged) == 1 and why in damaged[0], said
+    assert again == quads
+    assert why_not_served(entry) is None  # whole again
+    assert start(inputs)[3] == [f"loading the validated dataset from the cache: {entry}"]
+
+
+def garble(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    middle = data.index(b"\n", len(data) // 2) + 1
+    end = data.index(b"\n", middle)
+    data[middle:end] = b"<" * (end - middle)
+    path.write_bytes(bytes(data))
+
+
+def blank_first_line(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    end = data.index(b"\n")
+    data[:end] = b" " * end
+    path.write_bytes(bytes(data))
+
+
+def test_no_cache_neither_reads_nor_writes(shared, tmp_path):
+    from termgraph.cli import build_parser
+    from termgraph.cli.serve import start_cache
+    from termgraph.web.state import local_data
+
+    inputs = cached(shared, tmp_path)
+    before = {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in inputs.cache_dir.rglob("*")}
+    env = {"TERMGRAPH_CACHE_DIR": str(inputs.cache_dir), "TERMGRAPH_ROOT": str(inputs.root)}
+    args = build_parser().parse_args(["serve", "--no-cache", str(inputs.extra_files[0])])
+    settings = settings_from_env(env).with_(extra_files=tuple(args.files))
+    assert settings.cache_dir == inputs.cache_dir
+    off = settings.with_(cache_dir=start_cache(settings, args.no_cache))
+    assert off.cache_dir is None
+    said: list[str] = []
+    store, sizes, release = local_data(off, said.append, None)
+    assert release is None
+    assert validated(said) and not any(" the cache" in line for line in said)
+    assert {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in inputs.cache_dir.rglob("*")} == before
+    assert set(store) == shared[4]
+    on = build_parser().parse_args(["serve", str(inputs.extra_files[0])])
+    assert start_cache(settings, on.no_cache) == inputs.cache_dir
+    assert start_cache(settings.with_(cache_dir=None), on.no_cache) == cache.default_cache_dir()
+
+
+def test_the_default_folder_is_the_users_cache():
+    assert cache.default_cache_dir({"XDG_CACHE_HOME": "/srv/c"}) == Path("/srv/c/termgraph")
+    assert cache.default_cache_dir({}) == Path.home() / ".cache" / "termgraph"
+
+
+def test_old_entries_are_pruned_the_most_recent_kept(tmp_path):
+    made = []
+    for i in range(5):
+        entry = tmp_path / (f"{i:x}" * 64)
+        entry.mkdir()
+        os.utime(entry, (1_000_000 + i, 1_000_000 + i))
+        made.append(entry)
+    (tmp_path / "notes").mkdir()  # not an entry: left alone
+    removed = cache.prune(tmp_path, keep=3)
+    assert sorted(removed) == made[:2]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([p.name for p in made[2:]] + ["notes"])
+
+
+def test_a_half_written_entry_of_a_dead_process_is_removed_and_never_served(inputs):
+    inputs.cache_dir.mkdir()
+    key = cache.cache_key(inputs)
+    half = inputs.cache_dir / f".{key}.part-999999999"  # no such process
+    (half / "partial").mkdir(parents=True)
+    quads, _, entry, said = start(inputs)
+    assert not half.exists() and validated(said) and entry.name == key
+    assert json.loads((entry / cache.CACHE_MANIFEST).read_text())["key"] == key
+
+
+def test_a_cache_folder_that_cannot_be_written_is_one_line_and_nothing_built(inputs, tmp_path):
+    from termgraph.errors import BadSetting
+
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder\n", encoding="utf-8")
+    with pytest.raises(BadSetting) as info:
+        cache.cached_dataset(inputs.with_(cache_dir=blocked / "cache"))
+    assert str(info.value) == (f"TERMGRAPH_CACHE_DIR={str(blocked / 'cache')!r}: cannot keep the start-up cache "
+                               "there (Not a directory); give a writable folder, or serve with --no-cache")
+    assert info.value.exit_code == 2 and blocked.read_text() == "not a folder\n"
