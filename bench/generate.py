@@ -12,6 +12,7 @@ import random
 from pathlib import Path
 
 B = "https://w3id.org/termgraph/"
+GRAPHS = "http://example.org/bench/graph/"
 TG = B + "ontology#"
 PREFIXES = """@prefix tg: <https://w3id.org/termgraph/ontology#> .
 @prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
@@ -75,13 +76,14 @@ def generate(scale: int, seed: int = 7) -> str:
     rng = random.Random(seed)
     sources, per_source = 5 * scale, 110
     concepts, systems = 3 * scale, 30 * scale
-    parts = [PREFIXES, f"<{B}graph/bench-curated> {{"]
+    # (graph names of its own: a user's file may not name termgraph's graphs, graph/load.py)
+    parts = [PREFIXES, f"<{GRAPHS}bench-curated> {{"]
     parts += concept_lines(rng, concepts) + system_lines(rng, systems, concepts)
     parts += [f'<{B}source/b{i:04d}> a tg:Source ; rdfs:label "Bench source {i}"@en ; '
               f'dcterms:identifier "b{i:04d}.txt" .' for i in range(sources)]
     parts.append("}")
     for i in range(sources):
-        parts.append(f"<{B}graph/claims/b{i:04d}> {{")
+        parts.append(f"<{GRAPHS}claims/b{i:04d}> {{")
         parts += [claim_block(rng, i, k, concepts, systems) for k in range(per_source)]
         parts.append("}")
     return "\n".join(parts) + "\n"

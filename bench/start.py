@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from generate import B as BASE, generate  # noqa: E402
+from generate import generate  # noqa: E402
 from run import free_port, wait_up  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,10 +62,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="termgraph-bench-start-") as tmp:
         work = Path(tmp)
         data = work / f"generated-{args.scale}.trig"
-        # a user's file may not name termgraph's own graphs (graph/load.py): the generator's graph
-        # names moved out of termgraph's namespace, the same quads otherwise
-        data.write_text(generate(args.scale).replace(f"<{BASE}graph/", "<http://example.org/bench/graph/"),
-                        encoding="utf-8")
+        data.write_text(generate(args.scale), encoding="utf-8")
         cache = work / "cache"
         runs = [("no cache", ["--no-cache", str(data)]), ("cold", [str(data)]), ("warm", [str(data)])]
         print(f"generated graph ~{args.scale}x: {data.stat().st_size:,} bytes; load average "
