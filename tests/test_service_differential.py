@@ -12,7 +12,6 @@ dataset's passes, any other is refused."""
 
 from __future__ import annotations
 
-import socket
 import threading
 
 import pyoxigraph as ox
@@ -21,31 +20,13 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 
 from termgraph.errors import ForbiddenQuery
 from termgraph.sparql import guard
+from tests.test_network_sandbox import closing_listener  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="module")
-def listener():
-    """A loopback listener that counts connections and closes each at once."""
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(64)
-    server.settimeout(0.1)
-    seen, stop = [], threading.Event()
-
-    def accept():
-        while not stop.is_set():
-            try:
-                conn, _ = server.accept()
-            except OSError:
-                continue
-            seen.append(1)
-            conn.close()
-    thread = threading.Thread(target=accept, daemon=True)
-    thread.start()
-    yield server.getsockname()[1], seen
-    stop.set()
-    thread.join()
-    server.close()
+def listener(closing_listener):
+    """A loopback listener that counts connections and closes each at once (the sandbox tests')."""
+    return closing_listener
 
 
 def engine_fetches(query: str, seen: list) -> bool:

@@ -152,12 +152,7 @@ class ProcessWorkers:
         for sock in (self.ctl, self.exits):
             if sock is not None:
                 sock.close()
-        if self.zygote_pid:
-            try:
-                os.kill(self.zygote_pid, signal.SIGKILL)
-                os.waitpid(self.zygote_pid, 0)
-            except (ProcessLookupError, ChildProcessError):
-                pass
+        self.kill_zygote()
         self.restarts += 1
         print("termgraph: the query worker factory (zygote) had gone; starting a new one",
               file=sys.stderr, flush=True)
@@ -218,13 +213,16 @@ class ProcessWorkers:
         if self.ctl is not None:
             self.ctl.close()
             self.ctl = None
+        self.kill_zygote()
+        self.zygote_pid = None
+
+    def kill_zygote(self) -> None:
         if self.zygote_pid:
             try:
                 os.kill(self.zygote_pid, signal.SIGKILL)
                 os.waitpid(self.zygote_pid, 0)
             except (ProcessLookupError, ChildProcessError):
                 pass
-            self.zygote_pid = None
 
     def describe(self) -> dict:
         described = {"kind": "processes", "store": "on disk" if isinstance(self.data, str) else "in memory",
