@@ -36,14 +36,12 @@ REVIEWED = {
         "model architecture' and 'describes architectural approach': rival answers to what the term names."),
     D + "curated/002": ("DifferentValues",
         "004: LLMs are 'Limited to text; cannot generate non-text content'; 003: LLMs (both models) 'have shown "
-        "impressive results in ... computer vision, and speech recognition'."),
+        "impressive results in ... computer vision, and speech recognition'; 006, answering 'What is a large "
+        "language model?': language models 'are now becoming multimodal (working with media types beyond text)'."),
     D + "curated/003": ("DifferentValues",
         "002 defines foundation models as trained 'using self-supervised learning' and 005 lists 'Self-supervised "
         "learning methods' among their key characteristics; 003 says their objective is 'multi-task learning', a "
         "loss per task, and that the training objective is what sets them apart from LLMs."),
-    D + "curated/004": ("DifferentValues",
-        "004: LLMs are 'Limited to text; cannot generate non-text content'; 006, answering 'What is a large "
-        "language model?': language models 'are now becoming multimodal (working with media types beyond text)'."),
     D + "curated/005": ("DifferentValues",
         "003 gives the LLM training objective as 'Masked language modeling, next sentence prediction'; 014: LLMs "
         "are 'autoregressive language models' that work by 'repeatedly predicting the next token or word': the "
