@@ -61,11 +61,20 @@ CATALOG = """<?xml version="1.0" encoding="UTF-8" standalone="no"?>
 DECLARING = {ns.RDF + "type", ns.RDFS + "label", ns.SKOS + "prefLabel"}
 
 
+def quad_key(q: ox.Quad) -> tuple:
+    return (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object))
+
+
 def canonical_quads(quads) -> list[ox.Quad]:
-    """Skolem IRIs back to blank nodes, renamed canonically (RDFC-1.0), quads sorted."""
-    dataset = ox.Dataset(skolem.unskolemise(quads))
+    """Skolem IRIs back to blank nodes, renamed canonically (RDFC-1.0), quads sorted. Only the
+    quads with a skolem IRI are turned back and canonicalised: RDFC-1.0 labels a blank node
+    from the quads it is in, so the others would change nothing (and cost most of the time)."""
+    plain, skolem_quads = [], []
+    for q in quads:
+        (skolem_quads if skolem.is_skolem(q.subject) or skolem.is_skolem(q.object) else plain).append(q)
+    dataset = ox.Dataset(skolem.unskolemise(skolem_quads))
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
-    return sorted(dataset, key=lambda q: (str(q.graph_name), str(q.subject), str(q.predicate), str(q.object)))
+    return sorted([*plain, *dataset], key=quad_key)
 
 
 def triples_of(quads: list[ox.Quad]) -> list[ox.Triple]:
@@ -73,8 +82,12 @@ def triples_of(quads: list[ox.Quad]) -> list[ox.Triple]:
     return sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
 
 
-def in_graph(quads: list[ox.Quad], graph) -> list[ox.Quad]:
-    return [q for q in quads if q.graph_name == graph]
+def by_graph(quads: list[ox.Quad]) -> dict:
+    """The quads of each graph (in their order), by graph name: one pass over the dataset."""
+    graphs: dict = {}
+    for q in quads:
+        graphs.setdefault(q.graph_name, []).append(q)
+    return graphs
 
 
 def write(path: Path, items, fmt: ox.RdfFormat) -> Path:
@@ -98,11 +111,12 @@ def write_all(stem: str, triples: list[ox.Triple], quads: list[ox.Quad], out: Pa
             for ext, fmt in FORMATS.items()]
 
 
-def source_ontology(view: ox.NamedNode, source: ox.NamedNode, everything: list[ox.Quad]) -> list[ox.Triple]:
-    """The world according to one source, as an OWL ontology importing the vocabulary."""
-    statements = triples_of(in_graph(everything, view))
+def source_ontology(view: ox.NamedNode, source: ox.NamedNode, graphs: dict) -> list[ox.Triple]:
+    """The world according to one source, as an OWL ontology importing the vocabulary
+    (`graphs`: the dataset's quads by graph, from by_graph)."""
+    statements = triples_of(graphs.get(view, []))
     used = {t for s in statements for t in (s.subject, s.object) if isinstance(t, ox.NamedNode)} | {source}
-    curated = [ox.Triple(q.subject, q.predicate, q.object) for q in in_graph(everything, N(ns.GRAPH_CURATED))
+    curated = [ox.Triple(q.subject, q.predicate, q.object) for q in graphs.get(N(ns.GRAPH_CURATED), [])
                if q.subject in used and q.predicate.value in DECLARING]
     number = source.value.rsplit("/", 1)[-1]
     header = [
@@ -126,11 +140,11 @@ def views(data: LoadedData) -> dict[ox.NamedNode, ox.NamedNode]:
     return {r["v"]: r["s"] for r in rows}
 
 
-def export_sources(data: LoadedData, everything: list[ox.Quad], out: Path) -> list[Path]:
+def export_sources(data: LoadedData, graphs: dict, out: Path) -> list[Path]:
     written = []
     for view, source in views(data).items():
         number = source.value.rsplit("/", 1)[-1]
-        written.append(write(out / f"termgraph-source-{number}.ttl", source_ontology(view, source, everything),
+        written.append(write(out / f"termgraph-source-{number}.ttl", source_ontology(view, source, graphs),
                              ox.RdfFormat.TURTLE))
     catalog = out / "catalog-v001.xml"
     catalog.write_text(CATALOG.format(iri=ns.ONTOLOGY), encoding="utf-8")
@@ -141,15 +155,15 @@ def export(data: LoadedData, out: Path, progress: Callable[[str], None] | None =
     """Write every release file into `out`; return their paths."""
     out.mkdir(parents=True, exist_ok=True)
     everything = canonical_quads(data.store.quads_for_pattern(None, None, None, None))
-    ontology = in_graph(everything, N(ns.GRAPH_ONTOLOGY))
-    default = in_graph(everything, ox.DefaultGraph())
+    graphs = by_graph(everything)
+    ontology, default = graphs.get(N(ns.GRAPH_ONTOLOGY), []), graphs.get(ox.DefaultGraph(), [])
     written = []
     for stem, triples, quads, jsonld_graphs in (("termgraph-ontology", triples_of(ontology), ontology, False),
                                                 ("termgraph", triples_of(default), everything, True)):
         if progress:
             progress(f"writing {stem}.* ({len(triples)} triples, {len(quads)} quads)")
         written += write_all(stem, triples, quads, out, jsonld_graphs)
-    written += export_sources(data, everything, out)
+    written += export_sources(data, graphs, out)
     written.append(write(out / "termgraph-void.ttl", void_triples(data.graph_sizes(), data.store), ox.RdfFormat.TURTLE))
     if progress:
         progress("writing termgraph-ontology.html (pyLODE)")
