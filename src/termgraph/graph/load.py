@@ -135,8 +135,16 @@ def validated(settings: Settings, progress: Callable[[str], None] | None = None,
     Raises before anything is returned."""
     if progress:
         progress("validating termgraph's data against the shapes")
-    validate.gate(settings.root)
-    data = load(settings, progress=progress, store=store)
+    gate = validate.GateBeside(settings.root)  # in a process of its own, while the files load
+    try:
+        data = load(settings, progress=progress, store=store)
+    except Exception:
+        gate.result()  # the gate's verdict first, as when it ran before the load
+        raise
+    except BaseException:  # interrupted
+        gate.stop()
+        raise
+    gate.result()
     if prepare:
         prepare(data.store)
     return data
