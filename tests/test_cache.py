@@ -42,7 +42,20 @@ def shared(tmp_path_factory):
     user.write_text(USER_TTL, encoding="utf-8")
     settings = Settings(root=root, extra_files=(user,), cache_dir=base / "cache")
     quads, sizes, entry, said = start(settings)
+    assert not (entry / cache.RELEASE).exists()  # the server's writer adds them (web/release_files.py)
+    release_from(settings, entry, base / "work")
     return settings, quads, sizes, said, fresh(settings)
+
+
+def release_from(settings: Settings, entry: Path, work: Path):
+    """A server's release files, written from the entry's dataset and kept in the entry."""
+    from termgraph.web.state import write_release
+
+    work.mkdir()
+    written = write_release(cache.load_entry(entry)[0], work, None, entry / cache.RELEASE)
+    assert written.wait(120) and cache.release_problem(entry) is None
+    written.stop()
+    return written
 
 
 def cached(shared, tmp_path) -> Settings:

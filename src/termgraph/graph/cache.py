@@ -1,8 +1,9 @@
-"""The start-up cache: `termgraph serve [FILE…]` keeps the validated, derived dataset as a built
-store (graph/store.py's format: what `build-store` writes) in a cache folder, keyed by a content
-hash of everything that goes into it, so that a restart on the same inputs loads the store's
-snapshot instead of validating and deriving again (and copies the release files written from
-it, instead of writing them again).
+"""The start-up cache: `termgraph serve [FILE…]` keeps the validated, derived dataset (a built
+store's N-Quads snapshot and manifest, graph/store.py's format, without the on-disk store: only
+the snapshot is ever read back) in a cache folder, keyed by a content hash of everything that
+goes into it, so that a restart on the same inputs loads the snapshot instead of validating and
+deriving again; and the release files written from it (RELEASE, added by the server once it has
+written them: web/release_files.py), so that a restart links them instead of writing them again.
 
 The key covers every input file's bytes with its name and role (termgraph's ontology, data,
 shapes and disagreement rules, and the user's files with the graph each fills), the absolute
@@ -11,6 +12,8 @@ and this cache's format. An entry is written in a temporary folder and renamed i
 a manifest of its key and of the size of every file in it; an entry whose manifest is missing,
 unreadable or of another key, with a file missing or of another size, or whose snapshot loads to
 another number of quads than the store's manifest counts, is removed and rebuilt, never served.
+The release files come into the entry the same way (a temporary folder renamed to RELEASE, with a
+manifest of their sizes); an entry with none yet is whole, and gets them from its next server.
 The most recently used entries are kept (KEEP), older ones removed.
 """
 
@@ -28,12 +31,14 @@ import pyoxigraph as ox
 from termgraph.errors import BadSetting, DataNotFound
 from termgraph.graph import store as built
 from termgraph.graph.derive import rules_folder
-from termgraph.graph.load import LoadedData, all_files
+from termgraph.graph import load as loader
+from termgraph.graph.load import all_files
 from termgraph.settings import Settings
 from termgraph.version import VERSION
 
 CACHE_MANIFEST = "termgraph-cache.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: no on-disk store; the release files added after the entry
+RELEASE_MANIFEST = "termgraph-release.json"
 RELEASE = "release"  # the release files (graph/export.py) of the entry's dataset, served by /download
 KEEP = 3  # entries kept: the most recently used
 INPUT_FOLDERS = ("ontology", "data", "shapes")  # of the root: everything the gate and the load read
@@ -73,7 +78,7 @@ def cache_key(settings: Settings) -> str:
 
 def file_sizes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_size for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name != CACHE_MANIFEST}
+            if p.is_file() and p.name not in (CACHE_MANIFEST, RELEASE_MANIFEST)}
 
 
 def problem(entry: Path, key: str) -> str | None:
@@ -89,15 +94,55 @@ def problem(entry: Path, key: str) -> str | None:
     files = manifest.get("files")
     if not isinstance(files, dict) or built.SNAPSHOT not in files or built.MANIFEST not in files:
         return "its manifest lists no store"
-    if not any(name.startswith(RELEASE + "/") for name in files):
-        return "its manifest lists no release files"
+    return sizes_problem(entry, files) or release_problem(entry, missing_ok=True)
+
+
+def sizes_problem(folder: Path, files: dict, prefix: str = "") -> str | None:
     for name, size in files.items():
-        path = entry / name
+        path = folder / name
         if not path.is_file():
-            return f"{name} is missing"
+            return f"{prefix}{name} is missing"
         if path.stat().st_size != size:
-            return f"{name} has {path.stat().st_size} bytes, not {size}"
+            return f"{prefix}{name} has {path.stat().st_size} bytes, not {size}"
     return None
+
+
+def release_problem(entry: Path, missing_ok: bool = False) -> str | None:
+    """Why the entry's release files cannot be served (None: whole, by their manifest; with
+    `missing_ok`, also when the entry has none yet)."""
+    folder = entry / RELEASE
+    if missing_ok and not folder.exists():
+        return None
+    try:
+        files = json.loads((folder / RELEASE_MANIFEST).read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return f"{RELEASE}/{RELEASE_MANIFEST} missing or unreadable ({exc})"
+    if not isinstance(files, dict) or not files:
+        return f"{RELEASE}/{RELEASE_MANIFEST} lists no release files"
+    return sizes_problem(folder, files, prefix=RELEASE + "/")
+
+
+def keep_release(entry: Path, written: Path) -> bool:
+    """Put the release files of `written` (a folder) into the entry: hard links (or copies) in a
+    temporary folder beside, with their manifest, renamed to RELEASE. False when the entry has
+    them already, or has gone (pruned by another start) meanwhile."""
+    part = entry / f".{RELEASE}.part-{os.getpid()}"
+    try:
+        remove_abandoned(entry)
+        part.mkdir()
+        for path in sorted(written.iterdir()):
+            try:
+                os.link(path, part / path.name)
+            except OSError:  # another file system: a copy
+                shutil.copyfile(path, part / path.name)
+        manifest = {"files": file_sizes(part)}
+        (part / RELEASE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        part.rename(entry / RELEASE)
+        return True
+    except OSError:
+        return False
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
 
 
 def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
@@ -113,20 +158,19 @@ def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
 
 
 def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[ox.Store, dict[str, int]]:
-    """Build the store into a temporary folder beside the entry, load its snapshot, write the
-    release files from it (RELEASE: they depend on the dataset only), add the cache manifest,
-    rename into place. Returns the loaded snapshot and the graph sizes."""
-    from termgraph.graph import export
-
+    """Validate, load and derive in memory; write the snapshot and the store's manifest from it
+    into a temporary folder beside the entry, add the cache manifest, rename into place. Returns
+    the dataset (the very store the snapshot was written from) and the graph sizes."""
     entry = folder / key
     part = folder / f".{key}.part-{os.getpid()}"
     shutil.rmtree(part, ignore_errors=True)
     try:
-        built.build_store(settings, part, progress=progress)
-        store, sizes = load_entry(part)
+        data = loader.validated(settings, progress)
         if progress:
-            progress("writing the release files into the cache")
-        export.export(LoadedData(store, []), part / RELEASE, progress)
+            progress(f"writing the dataset into the cache ({len(data.store)} quads)")
+        part.mkdir()
+        data.store.dump(str(part / built.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
+        sizes = built.write_manifest(part, data)
         manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part)}
         (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
@@ -138,13 +182,13 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
     except BaseException:
         shutil.rmtree(part, ignore_errors=True)
         raise
-    return store, sizes
+    return data.store, sizes
 
 
 def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[ox.Store, dict[str, int], Path]:
     """The dataset from the cache in `settings.cache_dir`: the entry for these inputs loaded
     into memory, built first when there is none or it is damaged. Returns (store, graph sizes,
-    the entry's folder, whose RELEASE folder holds the release files)."""
+    the entry's folder, whose RELEASE folder holds the release files once a server wrote them)."""
     folder = Path(settings.cache_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)

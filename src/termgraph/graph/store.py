@@ -132,10 +132,11 @@ def check_quotes(folder: Path, settings: Settings, progress) -> None:
         progress("warning: " + status.message)
 
 
-def write_manifest(folder: Path) -> dict[str, int]:
+def write_manifest(folder: Path, data: loader.LoadedData | None = None) -> dict[str, int]:
     """Count the graphs of the finished store in `folder` and write its manifest; return the
-    named graphs' sizes. (The store must be closed: it is opened read-only here.)"""
-    written = loader.LoadedData(ox.Store.read_only(str(folder)), [])
+    named graphs' sizes. (The store must be closed: it is opened read-only here.) `data`: the
+    same quads in memory, counted there instead (the start-up cache keeps no on-disk store)."""
+    written = loader.LoadedData(ox.Store.read_only(str(folder)), []) if data is None else data
     sizes, default_size = written.graph_sizes(), written.default_graph_size()
     del written
     gc.collect()

@@ -7,7 +7,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import TYPE_CHECKING, Callable, Mapping
 
 import pyoxigraph as ox
 
@@ -15,6 +15,9 @@ from termgraph.graph import load as loader
 from termgraph.errors import BadSetting
 from termgraph.executor.interface import FairnessSettings, PoolSettings, QueryPool
 from termgraph.settings import Settings
+
+if TYPE_CHECKING:
+    from termgraph.web.release_files import ReleaseFiles
 
 
 @dataclass
@@ -24,11 +27,13 @@ class ServiceState:
     sizes: dict[str, int]
     pool: QueryPool
     workdir: Path
-    release: dict[str, Path] = field(default_factory=dict)  # /download's files by name, written at start-up
+    release: Mapping[str, Path] = field(default_factory=dict)  # /download's files by name (web/release_files.py)
     cache: dict = field(default_factory=dict)  # derived views of the (immutable) dataset
     quotes: object = None  # graph.texts.QuoteStatus: were the quotes checked against the texts?
 
     def close(self) -> None:
+        if hasattr(self.release, "stop"):
+            self.release.stop()
         self.pool.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
@@ -78,32 +83,29 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             pool = QueryPool(None, pool_settings(settings), source=source)
         else:
             pool = QueryPool(store, pool_settings(settings), spool_dir=spool_dir)
-        if progress:
-            progress(f"starting {settings.workers} query worker(s)"
-                     + (f" on {settings.backend}" if settings.backend else ""))
-        pool.start()
-        return with_quote_status(ServiceState(settings, store, sizes, pool, workdir,
-                                              release=write_release(store, workdir, progress, cached_release)),
-                                 progress)
+        release = write_release(store, workdir, progress, cached_release)  # forked before any thread
+        try:
+            if progress:
+                progress(f"starting {settings.workers} query worker(s)"
+                         + (f" on {settings.backend}" if settings.backend else ""))
+            pool.start()
+        except BaseException:
+            release.stop()
+            raise
+        return with_quote_status(ServiceState(settings, store, sizes, pool, workdir, release=release), progress)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
 
 
-def write_release(store: ox.Store, workdir: Path, progress=None, cached: Path | None = None) -> dict[str, Path]:
-    """The release files (`termgraph export`'s: /download, and /ontology's HTML), written once at
-    start-up into the work folder, never by a request; or copied there from the start-up cache
-    (`cached`: graph/cache.py wrote them from the same dataset). By name."""
-    from termgraph.graph import export
+def write_release(store: ox.Store | None, workdir: Path, progress=None, cached: Path | None = None,
+                  background: bool = True) -> ReleaseFiles:
+    """The release files (`termgraph export`'s: /download, and /ontology's HTML), written once per
+    start into the work folder, never by a request: by a forked writer while the endpoint answers,
+    or linked from the start-up cache (`cached`). By name (web/release_files.py)."""
+    from termgraph.web.release_files import write_release as write
 
-    if cached is not None:
-        if progress:
-            progress("copying the release files from the cache")
-        (workdir / "dist").mkdir()
-        return {p.name: Path(shutil.copy(p, workdir / "dist" / p.name)) for p in sorted(cached.iterdir())}
-    if progress:
-        progress("writing the release files")
-    return {p.name: p for p in export.export(loader.LoadedData(store, []), workdir / "dist")}
+    return write(store, workdir, progress, cached, background)
 
 
 def with_quote_status(state: ServiceState, progress) -> ServiceState:
@@ -133,7 +135,7 @@ def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[st
         from termgraph.graph.cache import RELEASE, cached_dataset
 
         store, sizes, entry = cached_dataset(settings, progress)
-        return store, sizes, entry / RELEASE
+        return store, sizes, entry / RELEASE  # (written there by this start when the entry has none yet)
     data = loader.validated(settings, progress, prepare)
     return data.store, data.graph_sizes(), None
 
@@ -151,7 +153,9 @@ def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) 
     pool.start()
     try:
         pool.here = open_store(settings)  # the bounded queries run on it here (executor/bounded.py)
-        return ServiceState(settings, pool.here, sizes, pool, workdir, release=write_release(pool.here, workdir, progress))
+        # written here, before serving: a RocksDB handle never crosses a fork
+        release = write_release(pool.here, workdir, progress, background=False)
+        return ServiceState(settings, pool.here, sizes, pool, workdir, release=release)
     except BaseException:
         pool.close()
         raise
