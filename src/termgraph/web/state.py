@@ -74,6 +74,9 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         if settings.store_dir and not settings.backend and not settings.store_in_memory:
             return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
         store, sizes, cached_release = local_data(settings, progress, prepare)
+        # Before any fork: a read of pyoxigraph's in-memory store writes to the pages it reads,
+        # so a read after the workers' fork would copy them into this process (~90 MB at ~340k quads).
+        quotes = quote_status(store, settings, progress)
         if settings.backend:
             from termgraph.executor.interface import RemoteWorkers
             from termgraph.sparql.service_description import default_size
@@ -92,7 +95,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         except BaseException:
             release.stop()
             raise
-        return with_quote_status(ServiceState(settings, store, sizes, pool, workdir, release=release), progress)
+        return ServiceState(settings, store, sizes, pool, workdir, release=release, quotes=quotes)
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
@@ -109,18 +112,25 @@ def write_release(store: ox.Store | None, workdir: Path, progress=None, cached: 
 
 
 def with_quote_status(state: ServiceState, progress) -> ServiceState:
-    """The state, its quotes checked against the sources' texts (graph/texts.py), or a warning
-    line when the texts are absent; a quote not in its text stops the service (exit 1)."""
-    from termgraph.graph import texts
-
+    """The state, its quotes checked against the sources' texts (quote_status); a quote not in
+    its text stops the service (exit 1)."""
     try:
-        state.quotes = texts.check_store(state.store, state.settings)
+        state.quotes = quote_status(state.store, state.settings, progress)
     except BaseException:
         state.close()
         raise
-    if progress and not state.quotes.checked:
-        progress("warning: " + state.quotes.message)
     return state
+
+
+def quote_status(store: ox.Store, settings: Settings, progress):
+    """The quotes checked against the sources' texts (graph/texts.py), or a warning line when
+    the texts are absent; raises when a quote is not in its text."""
+    from termgraph.graph import texts
+
+    quotes = texts.check_store(store, settings)
+    if progress and not quotes.checked:
+        progress("warning: " + quotes.message)
+    return quotes
 
 
 def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int], Path | None]:
