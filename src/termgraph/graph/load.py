@@ -9,7 +9,8 @@ from typing import Callable
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
-from termgraph.graph import derive, file_bounds, skolem, validate
+from termgraph.graph import derive, file_bounds, skolem
+from termgraph.graph.validate_beside import GateBeside
 from termgraph.graph.xml_entities import check_entities
 from termgraph.errors import DataSyntaxError
 from termgraph.graph.files import QUAD_SUFFIXES, DataFile, project_files, user_files
@@ -135,7 +136,7 @@ def validated(settings: Settings, progress: Callable[[str], None] | None = None,
     Raises before anything is returned."""
     if progress:
         progress("validating termgraph's data against the shapes")
-    gate = validate.GateBeside(settings.root)  # in a process of its own, while the files load
+    gate = GateBeside(settings.root)  # in a process of its own, while the files load
     try:
         data = load(settings, progress=progress, store=store)
     except Exception:

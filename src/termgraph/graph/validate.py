@@ -3,11 +3,7 @@ the curator checks of the claims tables that `termgraph validate` runs before it
 
 from __future__ import annotations
 
-import os
-import pickle
 import re
-import signal
-import threading
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -121,73 +117,6 @@ def gate(root: Path, files: list[DataFile] | None = None) -> Report:
     if not report.conforms:
         raise ValidationFailed(report.text(), len(report.violations))
     return report
-
-
-class GateBeside:
-    """gate() in a forked process while this one goes on (loading the same data: the start of
-    `serve` takes the longer of the two instead of their sum, and the rdflib graphs of the
-    validation never live in the process whose memory the query workers share). `result()`
-    waits for it and raises what gate() raised. Run inline instead where forking is not safe
-    (another thread runs) or possible."""
-
-    def __init__(self, root: Path, files: list[DataFile] | None = None):
-        self.pid, self.error = 0, None
-        if not hasattr(os, "fork") or threading.active_count() > 1:
-            self.error = self.outcome(root, files)
-            return
-        read_end, write_end = os.pipe()
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: validate, send back what gate() raised (or None), exit
-            code = 0
-            try:
-                os.close(read_end)
-                signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops it
-                with os.fdopen(write_end, "wb") as out:
-                    out.write(self.sendable(self.outcome(root, files)))
-            except BaseException:
-                code = 1
-            finally:
-                os._exit(code)
-        os.close(write_end)
-        self.read_end = read_end
-
-    @staticmethod
-    def outcome(root: Path, files) -> BaseException | None:
-        try:
-            gate(root, files)
-        except Exception as exc:  # ValidationFailed, DataSyntaxError, or a failure of the check itself
-            return exc
-        return None
-
-    @staticmethod
-    def sendable(error: BaseException | None) -> bytes:
-        try:
-            return pickle.dumps(error)
-        except Exception:
-            return pickle.dumps(RuntimeError(f"the SHACL gate failed: {type(error).__name__}: {error}"))
-
-    def result(self) -> None:
-        """Wait for the gate; raise what it raised (a gate that died says so: it could not run)."""
-        if self.pid:
-            with os.fdopen(self.read_end, "rb") as answer:
-                sent = answer.read()
-            _, status = os.waitpid(self.pid, 0)
-            self.pid = 0
-            try:
-                self.error = pickle.loads(sent)
-            except Exception:
-                self.error = RuntimeError("the SHACL gate could not run: its process ended "
-                                          f"{'by signal ' + str(-os.waitstatus_to_exitcode(status)) if os.WIFSIGNALED(status) else 'with no answer'}")
-        if self.error is not None:
-            raise self.error
-
-    def stop(self) -> None:
-        """End a gate still running (the start failed or was interrupted)."""
-        if self.pid:
-            os.kill(self.pid, signal.SIGKILL)
-            os.waitpid(self.pid, 0)
-            os.close(self.read_end)
-            self.pid = 0
 
 
 # --- Curator checks: the claims tables ----------------------------------------------------------

@@ -15,6 +15,7 @@ write_release returns, as they were before.
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import signal
@@ -155,12 +156,13 @@ def write_release(store: ox.Store | None, workdir: Path, progress: Callable[[str
             progress("writing the release files")
         write()
         return ReleaseFiles(folder, names)
-    from termgraph.executor.zygote import settle_memory
+    from termgraph.graph.store import release_memory
     from termgraph.web.starting import die_with_parent
 
     if progress:
         progress("writing the release files in the background (/download answers when they are written)")
-    settle_memory()  # the writer's collections then leave the shared pages alone
+    release_memory()  # (as executor/zygote.py does before its fork: the loading's garbage freed,
+    gc.freeze()  # and what is left out of the collector's reach, whose writes would copy pages)
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the writer
