@@ -52,10 +52,25 @@ class GateBeside:
 
     @staticmethod
     def sendable(error: BaseException | None) -> bytes:
+        """The error as its class, arguments and attributes (an exception whose __init__ takes
+        other arguments than its `args`, as termgraph's do, does not pickle back by itself)."""
+        if error is None:
+            return pickle.dumps(None)
         try:
-            return pickle.dumps(error)
+            return pickle.dumps((type(error), error.args, vars(error)))
         except Exception:
-            return pickle.dumps(RuntimeError(f"the SHACL gate failed: {type(error).__name__}: {error}"))
+            return pickle.dumps((RuntimeError, (f"the SHACL gate failed: {type(error).__name__}: {error}",), {}))
+
+    @staticmethod
+    def received(sent: bytes) -> BaseException | None:
+        unpickled = pickle.loads(sent)
+        if unpickled is None:
+            return None
+        cls, args, attributes = unpickled
+        error = cls.__new__(cls)
+        BaseException.__init__(error, *args)
+        vars(error).update(attributes)
+        return error
 
     def result(self) -> None:
         """Wait for the gate; raise what it raised (a gate that died says so: it could not run)."""
@@ -65,7 +80,7 @@ class GateBeside:
             _, status = os.waitpid(self.pid, 0)
             self.pid = 0
             try:
-                self.error = pickle.loads(sent)
+                self.error = self.received(sent)
             except Exception:
                 self.error = RuntimeError("the SHACL gate could not run: its process ended "
                                           f"{'by signal ' + str(-os.waitstatus_to_exitcode(status)) if os.WIFSIGNALED(status) else 'with no answer'}")
