@@ -1,6 +1,8 @@
-"""The release files of a running service (/download's, /ontology's HTML), written once per start
-from the served dataset, by a process forked for it once the dataset is loaded: the endpoint
-answers meanwhile (at ~340k quads writing them takes far longer than the rest of a start).
+"""The release files of a running service (/download's, /ontology's HTML), written by a forked
+writer while the endpoint answers.
+
+They are written once per start from the served dataset, by a process forked for it once the
+dataset is loaded (at ~340k quads writing them takes longer than the rest of a start).
 
 The writer writes every file into a temporary folder and renames it to the served folder when all
 are written, so a file is either absent or whole, never half-written. A request for a release file
