@@ -137,6 +137,7 @@ DAMAGES = [
     (lambda e: (e / cache.CACHE_MANIFEST).write_text("{", encoding="utf-8"), f"{cache.CACHE_MANIFEST} unreadable"),
     (lambda e: (e / MANIFEST).unlink(), f"{MANIFEST} is missing"),
     (lambda e: os.truncate(e / cache.RELEASE / "termgraph.ttl", 10), "termgraph.ttl has 10 bytes"),
+    (lambda e: (e / cache.RELEASE / cache.RELEASE_MANIFEST).unlink(), f"{cache.RELEASE_MANIFEST} missing or unreadable"),
     # the same size, a line of garbage: only reading the snapshot finds it
     (lambda e: garble(e / SNAPSHOT), "cannot be read"),
     # the same size, one quad fewer (a line blanked): the manifest's count finds it
@@ -257,3 +258,28 @@ def test_a_cache_folder_that_cannot_be_written_is_one_line_and_nothing_built(inp
     assert str(info.value) == (f"TERMGRAPH_CACHE_DIR={str(blocked / 'cache')!r}: cannot keep the start-up cache "
                                "there (Not a directory); give a writable folder, or serve with --no-cache")
     assert info.value.exit_code == 2 and blocked.read_text() == "not a folder\n"
+
+
+def test_an_entry_without_its_release_files_is_served_and_gets_them_from_its_server(shared, tmp_path):
+    """Its first server was stopped before its writer finished: the entry is whole, loaded as
+    it is; this start's writer writes the release files and adds them; the next start links them."""
+    inputs = cached(shared, tmp_path)
+    entry = inputs.cache_dir / cache.cache_key(inputs)
+    kept = {p.name: p.read_bytes() for p in (entry / cache.RELEASE).iterdir()}
+    shutil.rmtree(entry / cache.RELEASE)
+    assert cache.problem(entry, entry.name) is None
+    _, _, _, said = start(inputs)
+    assert said == [f"loading the validated dataset from the cache: {entry}"]
+    said = []
+    (tmp_path / "work").mkdir()
+    from termgraph.web.state import write_release
+
+    written = write_release(cache.load_entry(entry)[0], tmp_path / "work", said.append, entry / cache.RELEASE)
+    assert written.wait(120) and said[0].startswith("writing the release files")
+    written.stop()
+    assert {p.name: p.read_bytes() for p in (entry / cache.RELEASE).iterdir()} == kept
+    said = []
+    (tmp_path / "again").mkdir()
+    linked = write_release(None, tmp_path / "again", said.append, entry / cache.RELEASE)
+    assert said == ["copying the release files from the cache"] and linked.written()
+    assert sorted(linked) == sorted(kept.keys() - {cache.RELEASE_MANIFEST})
