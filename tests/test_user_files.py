@@ -188,3 +188,34 @@ def test_the_pages_attribute_a_quad_files_named_graph_to_the_file(tmp_path, smal
             "<ul><li>definition: a definition of the file&#39;s</li></ul>\n</section>") in page
     assert graph.status_code == 200 and ("<p>A graph of the file extra, added by the operator (named "
                                          "&lt;http://e/g&gt; in the file). 1 triple.</p>") in graph.text
+
+
+XML_HEAD = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:e="http://e/">\n')
+
+
+def nested_xml(depth: int) -> str:
+    """rdf:RDF, a description, then `depth` property-and-blank-node pairs: 2 + 2 × depth + 1 elements deep."""
+    return (XML_HEAD + '<rdf:Description rdf:about="http://e/s">\n' + "<e:p><rdf:Description>" * depth
+            + "<e:q>x</e:q>" + "</rdf:Description></e:p>" * depth + "\n</rdf:Description>\n</rdf:RDF>\n")
+
+
+def test_deep_rdf_xml_is_refused_with_one_line(tmp_path):
+    """The RDF/XML parser's time grows with the square of the nesting (30,000 deep: 13 s)."""
+    path = tmp_path / "deep.rdf"
+    path.write_text(nested_xml(127))  # 2 + 254 + 1 = 257 elements deep
+    with pytest.raises(DataSyntaxError) as info:
+        loaded(path)
+    assert str(info.value) == (f"{path}, line 4: XML elements nest more than 256 deep (blank nodes or literals "
+                               "inside each other); flatten the data")
+    fine = tmp_path / "fine.rdf"
+    fine.write_text(nested_xml(126))  # 255 deep
+    assert len(loaded(fine)) == 127
+
+
+def test_rdf_xml_that_is_not_well_formed_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "broken.rdf"
+    path.write_text(XML_HEAD + '<rdf:Description rdf:about="http://e/s">\n<e:p>x</e:q>\n</rdf:RDF>\n')
+    with pytest.raises(DataSyntaxError) as info:
+        loaded(path)
+    assert str(info.value) == f"{path}, line 4: not well-formed XML: mismatched tag"

@@ -79,6 +79,7 @@ def load_user_file(store: ox.Store, item: DataFile) -> None:
     try:
         if fmt == ox.RdfFormat.RDF_XML:
             check_entities(item.path)  # before the parser builds a "billion laughs" in memory
+            file_bounds.check_xml(item.path)
         else:
             file_bounds.check_text(item.path, data.decode("utf-8", errors="replace"))
         own = ox.Store()
