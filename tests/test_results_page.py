@@ -121,6 +121,13 @@ def test_a_pages_etag_answers_a_conditional_get_with_304(client):
     assert other.headers["etag"] != r.headers["etag"]
 
 
+def test_a_head_request_gets_the_pages_headers_and_no_body(client):
+    got, head = html_get(client, SELECT), client.head("/sparql", params={"query": SELECT}, headers={"Accept": "text/html"})
+    assert head.status_code == 200 and head.content == b""
+    assert {k: head.headers[k] for k in ("etag", "content-type", "vary")} == {
+        k: got.headers[k] for k in ("etag", "content-type", "vary")}
+
+
 def test_a_large_answers_page_holds_html_rows_rows_and_the_true_total(client):
     """12,000-odd triples: 10,000 rows shown, the rest only counted (the count matches COUNT(*))."""
     count = int(client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", "format": "csv"})
