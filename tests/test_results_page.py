@@ -273,3 +273,29 @@ def test_a_posted_page_whose_query_fails_after_its_first_rows_ends_with_an_error
                      "LIMIT. The rows above are all that could be read."), error
     got = pooled_client.get("/sparql", params={"query": LARGE}, headers={"Accept": "text/html"})
     assert got.status_code == 422 and "2000000" in got.text
+
+
+def test_a_reader_that_goes_away_stops_the_page_and_the_file_goes(tmp_path, monkeypatch):
+    monkeypatch.setattr(results_page, "CHUNK", 4096)
+    lines = [f'<http://e/s{i}>\t"{"x" * 40}"' for i in range(30_000)]
+    answer = spool("SELECT", TSV, ("?s\t?o\n" + "\n".join(lines) + "\n").encode(), str(tmp_path))
+    sent = []
+
+    async def main():
+        response = await results_page.results_page(request("POST"), "q", answer, lambda s: None, {})
+        went = asyncio.Event()
+
+        async def receive():
+            await went.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message):
+            sent.append(message)
+            if message["type"] == "http.response.body":
+                went.set()
+                await asyncio.sleep(0.01)
+        await response(None, receive, send)
+        return response
+    response = asyncio.run(asyncio.wait_for(main(), 20))
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+    assert sent[-1]["more_body"] and response.file.closed and os.listdir(tmp_path) == []

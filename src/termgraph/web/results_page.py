@@ -160,27 +160,20 @@ class Page:
         return tail if self.started else head + tail
 
 
-async def chunks_of(answer: Answer):
-    """The answer's bytes, a chunk at a time: from memory, from its spool file (unlinked once
-    open), or as its worker writes them (a failure after the first bytes raised from here)."""
+async def chunks_of(answer: Answer, file):
+    """The answer's bytes, a chunk at a time: from memory, from its spool `file`, or as its
+    worker writes them (a failure after the first bytes raised from here)."""
     if answer.following is not None:
-        stream = answer.following.chunks(CHUNK)
-        try:
-            async for chunk in stream:
-                yield chunk
-        finally:
-            await stream.aclose()
-            answer.following.close()
-    elif answer.path is not None:
-        with open(answer.path, "rb") as file:
-            os.unlink(answer.path)
-            offset = 0
-            while offset < answer.size:
-                chunk = await read_at(file, offset, CHUNK)
-                if not chunk:
-                    raise BrokenAnswer("the answer is shorter than its worker reported")
-                offset += len(chunk)
-                yield chunk
+        async for chunk in answer.following.chunks(CHUNK):
+            yield chunk
+    elif file is not None:
+        offset = 0
+        while offset < answer.size:
+            chunk = await read_at(file, offset, CHUNK)
+            if not chunk:
+                raise BrokenAnswer("the answer is shorter than its worker reported")
+            offset += len(chunk)
+            yield chunk
     else:
         for start in range(0, len(answer.body), CHUNK):
             yield answer.body[start:start + CHUNK]
@@ -209,6 +202,10 @@ class StreamedPage(Response):
         self.status_code, self.background, self.media_type = 200, None, "text/html; charset=utf-8"
         self.page, self.answer, self.charge, self.spent = page, answer, charge, 0.0
         self.raw_headers = raw_headers(headers, self.media_type) + [(STREAMED, b"1")]
+        self.file = None
+        if answer.path is not None:  # opened and unlinked at once: gone with its handle, whatever happens
+            self.file = open(answer.path, "rb")  # noqa: SIM115 - closed when sent
+            os.unlink(answer.path)
 
     async def work(self, step, *args) -> bytes:
         return (await asyncio.to_thread(self.timed, step, *args)).encode()
@@ -229,7 +226,7 @@ class StreamedPage(Response):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         gone = asyncio.ensure_future(disconnected(receive))
-        chunks = chunks_of(self.answer)
+        chunks = chunks_of(self.answer, self.file)
         error = None
         try:
             await send({"type": "http.response.start", "status": 200, "headers": self.raw_headers})
@@ -249,7 +246,15 @@ class StreamedPage(Response):
             return  # the client went away
         finally:
             gone.cancel()
+            self.close()
             self.settle()
+
+    def close(self) -> None:
+        """The spool file closed; a worker still writing the answer stopped (Following.close)."""
+        if self.file is not None:
+            self.file.close()
+        if self.answer.following is not None:
+            self.answer.following.close()
 
 
 def page_etag(answer: Answer, request: Request, query: str) -> str:
