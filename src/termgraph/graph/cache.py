@@ -33,7 +33,7 @@ from termgraph.settings import Settings
 from termgraph.version import VERSION
 
 CACHE_MANIFEST = "termgraph-cache.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: a user's quad file's named graphs moved under its own graph (graph/load.py)
 RELEASE = "release"  # the release files (graph/export.py) of the entry's dataset, served by /download
 KEEP = 3  # entries kept: the most recently used
 INPUT_FOLDERS = ("ontology", "data", "shapes")  # of the root: everything the gate and the load read
