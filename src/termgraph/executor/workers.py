@@ -42,6 +42,7 @@ class ProcessWorker:
         self.client: str | None = None
         self.started: float | None = None
         self.preempted = False
+        self.extra = False  # one of the pool's extra workers (extras.py)
 
     async def exchange(self, job: Job, deadline: float) -> tuple | None:
         """The job sent and the reply read on the event loop (frames.py): never blocking it, and
