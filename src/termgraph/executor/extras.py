@@ -1,7 +1,9 @@
-"""The pool's extra workers: at most `cap` workers beyond its own, forked (from the same source:
-the zygote, sharing the data's memory) for light clients when no worker is free, so that a
-light client is served beside queries no one may stop, and no one's work is thrown away for it
-(who is light and when an extra is forked: fairness.py, `ClientLedger.relief`).
+"""Extra query workers, forked for light clients when no worker is free; bounded, retired when idle.
+
+At most `cap` workers beyond the pool's own, forked from the same source (the zygote: they share
+the data's memory), so that a light client is served beside queries no one may stop, and no
+one's work is thrown away for it (who is light and when an extra is forked: fairness.py,
+`ClientLedger.relief`).
 
 An extra worker runs one query at a time like any other, under the same limits (time, memory,
 sandbox); when it ends, it goes to the next light client waiting, or waits idle for one and
