@@ -31,7 +31,7 @@ class FairnessSettings:
     share: float = 2.0  # ... and it is not expected to end within this many seconds (the wait a
     # waiting client is owed no matter what: a query that will end sooner is left to end)
     extra: int = 1  # workers the pool may fork beyond its own, for light clients only
-    light: float = 0.5  # a light client: each of its queries in the window ended by itself within this
+    light: float = 0.5  # a light client: each of its queries in the window ended by itself within this many seconds
 
 
 class ClientLedger:
@@ -134,9 +134,9 @@ class ClientLedger:
         """What a client waiting for a worker may do when none is free; `running`: (client, run,
         age) of each running query, `extra`: whether the pool may fork an extra worker now (fewer
         than `extra` of them). A light client has an extra worker ("extra"): no one's work is
-        thrown away for it. Otherwise it stops the query the rule allows (`should_preempt`) of
-        the client that used most, the longest-running of its (the index in `running`). Else
-        None: it waits its turn (the queue's order)."""
+        thrown away for it. Otherwise, of the queries the rule lets it stop (`should_preempt`),
+        it stops the longest-running one of the client that used most (its index in `running`).
+        Else None: it waits its turn (the queue's order)."""
         if extra and self.settings.extra > 0 and self.light(waiting):
             return "extra"
         stoppable = [i for i, (client, ran, _) in enumerate(running) if self.should_preempt(waiting, client, ran)]
