@@ -270,6 +270,10 @@ def test_a_light_client_gets_an_extra_worker_beside_a_query_no_one_may_stop(make
         await asyncio.sleep(0.3)
         answers = [await pool.run(job(QUICK), "polite") for _ in range(5)]
         extra = {w.pid for w in pool.extras.live}
+        for pid in extra:  # a worker like the others: the zygote's child, in the same sandbox
+            with open(f"/proc/{pid}/status") as f:
+                status = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
+            assert int(status["PPid"]) == pool.source.zygote_pid and status["Seccomp"].strip() == "2"
         seen = pool.health()
         assert not first.done()  # not stopped for the polite client
         with pytest.raises(errors.QueryTimeout):  # it ran to its own limit
