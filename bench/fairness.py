@@ -1,8 +1,10 @@
 """Starvation: a polite client's latency while hostile clients send expensive queries.
 
 Starts `termgraph serve` with its default settings (2 workers, 10 s limit) on loopback. Each
-hostile client has its own loopback address (127.0.0.2, .3, …) and sends, one after another,
-a query that runs to the time limit; the polite client (127.0.0.100) sends a cheap query that
+hostile client has its own loopback address, new at each level (127.0.N.2, .3, … with N hostile
+clients: newcomers, whose first queries no one may stop before they have run the fairness share),
+and sends, one after another, a query that runs to the time limit; the polite client
+(127.0.0.100, the same at every level: it has a history of cheap queries) sends a cheap query that
 needs a worker (`ASK { ?s ?p ?o FILTER (isIRI(?s)) }`: an `ASK {}` would be answered by the
 server itself, executor/bounded.py, and wait for no worker) every 200 ms. Prints the polite client's p50 / p95 / max and its errors with 0, 2, 4 and 8 hostile
 clients, and what the hostile clients got. Asserts nothing. Loopback only; bounded in time.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import statistics
 import sys
 import time
@@ -73,7 +76,7 @@ async def polite(url: str, stop: float) -> tuple[list[float], Counter]:
 async def level(url: str, n: int, seconds: float) -> str:
     stop = time.monotonic() + seconds
     hostile_got: Counter = Counter()
-    tasks = [asyncio.create_task(hostile(url, f"127.0.0.{i + 2}", stop, hostile_got)) for i in range(n)]
+    tasks = [asyncio.create_task(hostile(url, f"127.0.{n}.{i + 2}", stop, hostile_got)) for i in range(n)]
     await asyncio.sleep(0.5 if n else 0)
     latencies, got = await polite(url, stop)
     await asyncio.gather(*tasks)
@@ -91,11 +94,13 @@ def main() -> None:
     proc = start(port)
     try:
         url = f"http://127.0.0.1:{port}/sparql"
-        print(f"termgraph serve, default settings (2 workers, 10 s limit); {args.seconds:g} s per level\n")
+        print(f"termgraph serve, default settings (2 workers, 10 s limit); {args.seconds:g} s per level; "
+              f"load average {os.getloadavg()[0]:.1f} at the start\n")
         print("| hostile clients | polite requests | p50 (ms) | p95 (ms) | max (ms) | polite statuses | hostile statuses |")
         print("|---|---|---|---|---|---|---|")
         for n in (0, 2, 4, 8):
             print(asyncio.run(level(url, n, args.seconds)), flush=True)
+        print(f"\nload average {os.getloadavg()[0]:.1f} at the end")
     finally:
         proc.terminate()
         proc.wait(30)

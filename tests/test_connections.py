@@ -10,23 +10,7 @@ from uvicorn.protocols.http.httptools_impl import RequestResponseCycle
 
 from termgraph.web.connections import HeadWithBody
 
-
-class Transport:
-    def __init__(self):
-        self.calls: list[tuple[str, list[bytes]]] = []
-        self.closed = False
-
-    def write(self, data) -> None:
-        self.calls.append(("write", [bytes(data)]))
-
-    def writelines(self, chunks) -> None:
-        self.calls.append(("writelines", [bytes(c) for c in chunks]))
-
-    def close(self) -> None:
-        self.closed = True
-
-    def is_closing(self) -> bool:
-        return self.closed
+from .transports import Transport
 
 
 class Flow:

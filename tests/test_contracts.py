@@ -21,6 +21,7 @@ from uvicorn.server import ServerState
 from termgraph.web.connections import HeadWithBody, protocol_with_header_timeout
 
 from .conftest import ROOT
+from .transports import Transport
 
 # The hook's own helpers; every other method of it overrides uvicorn's.
 OWN = {"refuse", "arm", "disarm", "expire", "head_too_large", "body_late", "disarm_body", "check_reader", "disarm_send"}
@@ -68,41 +69,6 @@ def test_the_check_fails_on_a_protocol_that_changed():
             pass
 
     assert broken_overrides(Changed) == ["on_url: gone", "on_message_begin: parameters changed"]
-
-
-class Transport:
-    """What asyncio gives a protocol, recording the writes."""
-
-    def __init__(self):
-        self.calls: list[tuple[str, list[bytes]]] = []
-        self.closed = False
-
-    def write(self, data) -> None:
-        self.calls.append(("write", [bytes(data)]))
-
-    def writelines(self, chunks) -> None:
-        self.calls.append(("writelines", [bytes(c) for c in chunks]))
-
-    def close(self) -> None:
-        self.closed = True
-
-    def is_closing(self) -> bool:
-        return self.closed
-
-    def get_extra_info(self, name, default=None):
-        return {"sockname": ("127.0.0.1", 8000), "peername": ("127.0.0.1", 5000)}.get(name, default)
-
-    def pause_reading(self) -> None:
-        pass
-
-    def resume_reading(self) -> None:
-        pass
-
-    def can_write_eof(self) -> bool:
-        return True
-
-    def write_eof(self) -> None:
-        pass
 
 
 async def answer(scope, receive, send):

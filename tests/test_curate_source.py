@@ -28,6 +28,7 @@ def test_add_registers_the_next_source_with_its_metadata_and_hash(root):
     assert (root / "data/sources" / info.identifier).read_text(encoding="utf-8") == text
     store = ox.Store()
     store.load(path=str(root / "data/curated/sources.ttl"), format=ox.RdfFormat.TURTLE)
+    store.load(path=str(root / "data/curated/systems.ttl"), format=ox.RdfFormat.TURTLE)
     rows = list(store.query("""PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX schema: <https://schema.org/>
         PREFIX tg: <https://w3id.org/termgraph/ontology#>
         SELECT ?title ?sha ?date ?url ?pubname WHERE { <https://w3id.org/termgraph/source/015> a tg:Source ;
@@ -41,14 +42,17 @@ def test_add_registers_the_next_source_with_its_metadata_and_hash(root):
     assert row["url"].value == "https://example.org/chatbots"
     assert row["pubname"].value == "Cirrus Labs"
     assert registered(root)["015"].sha256 == digest
+    # the new publisher is declared where every organisation is, once; the source only names it
+    assert (root / "data/curated/systems.ttl").read_text(encoding="utf-8").count('schema:name "Cirrus Labs"') == 1
+    assert "a schema:Organization" not in (root / "data/curated/sources.ttl").read_text(encoding="utf-8")
 
 
 def test_a_known_publisher_is_reused_not_duplicated(root):
-    organisations = (root / "data/curated/sources.ttl").read_text(encoding="utf-8").count("a schema:Organization")
+    organisations = (root / "data/curated/systems.ttl").read_text(encoding="utf-8")
     add_source(root, ARTICLES / "chatbots.txt", "Chatbots", publisher="openai")
     ttl = (root / "data/curated/sources.ttl").read_text(encoding="utf-8")
     assert "dcterms:publisher org:openai" in ttl
-    assert ttl.count("a schema:Organization") == organisations
+    assert (root / "data/curated/systems.ttl").read_text(encoding="utf-8") == organisations
 
 
 def test_html_is_reduced_to_text_and_the_extraction_recorded(root):

@@ -7,6 +7,7 @@ listening server; the pure rules (budget, preemption) in the default run.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 
 import pyoxigraph as ox
@@ -140,6 +141,53 @@ def test_equal_clients_each_on_their_one_query_never_stop_each_other():
     assert book.expected_left("a", 0.3) == pytest.approx(0.8)
 
 
+def test_a_light_client_is_one_whose_queries_all_ended_by_themselves_within_the_light_bound():
+    book, now = ledger(light=0.5, window=60.0)
+    assert not book.light("new")  # a newcomer's first query may be anyone's
+    for cost in (0.01, 0.2, 0.5):
+        book.spent["polite"].append((now[0], cost, True))
+    assert book.light("polite")
+    book.spent["analyst"].append((now[0], 0.6, True))  # one query longer than the bound
+    assert not book.light("analyst")
+    book.spent["stopped"].append((now[0], 0.1, True))
+    book.spent["stopped"].append((now[0], 0.1, False))  # one stopped (at the limit, or preempted)
+    assert not book.light("stopped")
+    now[0] += 61  # the window passed: a newcomer again
+    assert not book.light("polite")
+
+
+@pytest.mark.parametrize("extra_setting,room,waiting,runners,expected", [
+    (1, True, "polite", 2, "extra"),   # a light client gets an extra worker, though "hostile"'s query may be stopped
+    (1, True, "polite", 1, "extra"),   # ... and beside a newcomer's first query, which no one may stop yet
+    (1, False, "polite", 2, 1),        # no room for one: it stops the heaviest client's query the rule allows
+    (0, True, "polite", 2, 1),         # no extra workers at all: the same
+    (1, False, "polite", 1, None),     # ... and behind only the newcomer's first query it waits its turn
+    (1, True, "newcomer", 2, 1),       # a newcomer is not light: no extra, but it may stop "hostile"'s query
+    (1, True, "newcomer", 1, None),    # ... and not another newcomer's
+    (1, True, "analyst", 2, 1),        # not light (its queries take 1.2 s): the same
+])
+def test_relief_for_a_waiting_client(extra_setting, room, waiting, runners, expected):
+    book, now = ledger(extra=extra_setting, light=0.5, ratio=4.0, margin=0.5, min_run=0.1, share=2.0)
+    book.spent["polite"].append((now[0], 0.01, True))
+    book.spent["analyst"].append((now[0], 1.2, True))
+    book.spent["hostile"].append((now[0], 10.0, False))  # its last query ran to the limit
+    # (client, run, age): a newcomer's first query, not yet past the share; a hostile client's
+    running = [("first", 1.5, 3.0), ("hostile", 0.5, 1.0)][:runners]
+    for client, ran, _ in running:
+        book.running[client].append(now[0] - ran)
+    assert book.relief(waiting, running, room) == expected
+
+
+def test_relief_stops_the_heaviest_clients_longest_running_query():
+    book, now = ledger(extra=1)
+    book.spent["a"].append((now[0], 9.0, False))
+    book.spent["b"].append((now[0], 30.0, False))
+    running = [("a", 1.0, 1.0), ("b", 1.0, 1.0), ("b", 1.0, 4.0)]
+    for client, ran, _ in running:
+        book.running[client].append(now[0] - ran)
+    assert book.relief("newcomer", running, True) == 2
+
+
 # --- the pool ------------------------------------------------------------------------------------
 
 @pytest.mark.live
@@ -202,6 +250,73 @@ def test_a_light_client_preempts_a_heavy_clients_query(make_pool):
     assert polite.body == b'{"head":{},"boolean":true}'
     assert retry == 5
     assert pool.ledger.used("heavy") > 0.5  # its execution time is charged
+
+
+def light_history(pool, client: str) -> None:
+    pool.ledger.spent[client].append((time.monotonic(), 0.01, True))  # a cheap query that ended
+
+
+@pytest.mark.live
+def test_a_light_client_gets_an_extra_worker_beside_a_query_no_one_may_stop(make_pool):
+    """Issue #27 item 3: behind a newcomer's first query (which could be an analyst's, so no one
+    may stop it before it has run the share), a polite client waited for it: now a light client
+    has an extra worker, forked from the zygote, and the newcomer's query runs on."""
+    pool = make_pool(workers=1, timeout=3.0)
+    light_history(pool, "polite")
+    own = pids(pool)
+
+    async def go():
+        first = asyncio.ensure_future(pool.run(job(SLOW), "newcomer"))
+        await asyncio.sleep(0.3)
+        answers = [await pool.run(job(QUICK), "polite") for _ in range(5)]
+        extra = {w.pid for w in pool.extras.live}
+        for pid in extra:  # a worker like the others: the zygote's child, in the same sandbox
+            with open(f"/proc/{pid}/status") as f:
+                status = dict(line.split(":", 1) for line in f.read().splitlines() if ":" in line)
+            assert int(status["PPid"]) == pool.source.zygote_pid and status["Seccomp"].strip() == "2"
+        seen = pool.health()
+        assert not first.done()  # not stopped for the polite client
+        with pytest.raises(errors.QueryTimeout):  # it ran to its own limit
+            await first
+        return answers, extra, seen
+    answers, extra, seen = asyncio.run(go())
+    assert {a.body for a in answers} == {b'{"head":{},"boolean":true}'}
+    assert len(extra) == 1 and extra.isdisjoint(own)  # one extra worker, served all five
+    assert seen["workers"] == 1 and seen["busy"] == 1 and seen["extra"] == 1 and seen["extra_idle"] == 1
+    assert seen["status"] == "ok"
+
+
+@pytest.mark.live
+def test_an_extra_worker_serves_only_light_clients_is_bounded_and_exits_when_idle(make_pool):
+    pool = make_pool(workers=1, timeout=3.0)
+    pool.extras.linger = 0.5
+    light_history(pool, "polite")
+    light_history(pool, "other")
+
+    async def go():
+        first = asyncio.ensure_future(pool.run(job(SLOW), "newcomer"))
+        await asyncio.sleep(0.3)
+        second = asyncio.ensure_future(pool.run(job(QUICK), "another newcomer"))  # not light: waits
+        await asyncio.sleep(0.3)
+        forked_for_a_newcomer = len(pool.extras.live)
+        # a light client's slow query on the one extra worker; another light client has none more
+        slow = asyncio.ensure_future(pool.run(job(SLOW), "polite"))
+        await asyncio.sleep(0.3)
+        other = asyncio.ensure_future(pool.run(job(QUICK), "other"))
+        await asyncio.sleep(0.3)
+        most = len(pool.extras.live)
+        for task in (first, second, slow, other):
+            with contextlib.suppress(errors.TermgraphError):
+                await task
+        stopped_extra_left = len(pool.extras.live)
+        answer = await pool.run(job(QUICK), "other")  # on a fresh extra worker, or the own one
+        await asyncio.sleep(1.0)  # longer than the linger
+        return forked_for_a_newcomer, most, stopped_extra_left, answer, len(pool.extras.live)
+    forked_for_a_newcomer, most, stopped_extra_left, answer, left = asyncio.run(go())
+    assert forked_for_a_newcomer == 0 and most == 1
+    assert stopped_extra_left == 0  # the extra stopped at the time limit is not replaced
+    assert answer.body == b'{"head":{},"boolean":true}'
+    assert left == 0 and pool.health()["status"] == "ok" and len(pool.idle) == 1
 
 
 @pytest.mark.live

@@ -17,6 +17,9 @@ from termgraph.settings import Settings, settings_from_env
     ({"TERMGRAPH_HOST": "0.0.0.0"}, "host", "0.0.0.0"),
     ({"TERMGRAPH_QUERY_TIMEOUT": "2.5"}, "query_timeout", 2.5),
     ({"TERMGRAPH_WORKERS": "4"}, "workers", 4),
+    ({}, "extra_workers", 1),
+    ({"TERMGRAPH_EXTRA_WORKERS": "0"}, "extra_workers", 0),  # none: a light client waits as any client
+    ({"TERMGRAPH_EXTRA_WORKERS": "2"}, "extra_workers", 2),
     ({"TERMGRAPH_RATE_LIMIT": "0"}, "rate_limit_seconds", 0.0),
     ({"TERMGRAPH_TRUSTED_PROXIES": "127.0.0.1, ::1"}, "trusted_proxies", ("127.0.0.1", "::1")),
     ({"TERMGRAPH_BASE_URL": "https://example.org/tg/"}, "base_url", "https://example.org/tg/"),
@@ -41,6 +44,10 @@ def test_root_and_overrides(tmp_path):
     ({"TERMGRAPH_PORT": "70000"}, "TERMGRAPH_PORT='70000': must be between 1 and 65535; give a port number such as 8000"),
     ({"TERMGRAPH_WORKERS": "0"},
      "TERMGRAPH_WORKERS='0': must be a finite number greater than 0; give a number of processes, such as 2"),
+    ({"TERMGRAPH_EXTRA_WORKERS": "-1"}, "TERMGRAPH_EXTRA_WORKERS='-1': must be a finite number, 0 or more; "
+                                        "give a number of processes, 0 for none, such as 1"),
+    ({"TERMGRAPH_EXTRA_WORKERS": "one"}, "TERMGRAPH_EXTRA_WORKERS='one': not a valid value; "
+                                         "give a number of processes, 0 for none, such as 1"),
     ({"TERMGRAPH_QUERY_TIMEOUT": "nan"},
      "TERMGRAPH_QUERY_TIMEOUT='nan': must be a finite number greater than 0; give seconds, such as 10"),
     ({"TERMGRAPH_RATE_LIMIT": "-1"},
@@ -64,3 +71,11 @@ def test_a_bad_environment_value_is_one_line_and_exit_2(root):
     assert run.returncode == 2
     assert run.stderr == ("termgraph: error: TERMGRAPH_WORKERS='two': not a valid value; "
                           "give a number of processes, such as 2\n")
+
+
+def test_the_extra_workers_setting_reaches_the_fairness_rule():
+    from termgraph.web.state import pool_settings
+
+    settings = settings_from_env({"TERMGRAPH_EXTRA_WORKERS": "0"})
+    assert pool_settings(settings).fairness.extra == 0
+    assert pool_settings(settings_from_env({})).fairness.extra == 1

@@ -35,7 +35,54 @@ def test_default_graph_triples_of_a_quad_file_live_in_the_files_graph(tmp_path):
     path.write_text("<http://e/bert> a <http://e/generative-ai> .\n<http://e/g> { <http://e/a> <http://e/b> <http://e/c> }\n")
     store = loaded(path)
     assert not list(store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    assert {q.graph_name.value for q in store} == {ns.GRAPH_USER + "extra", "http://e/g"}
+    assert {q.graph_name.value for q in store} == {ns.GRAPH_USER + "extra", ns.GRAPH_USER + "extra/graph/http%3A%2F%2Fe%2Fg"}
+
+
+@pytest.mark.parametrize("name, text", [
+    ("extra.trig", '<http://e/a> <http://e/b> "default" .\n<http://e/g> { <http://e/a> <http://e/b> "named" }\n'
+                   '<g> { <http://e/a> <http://e/b> "relative" }\n_:x { <http://e/a> <http://e/b> "blank" }\n'),
+    ("extra.nq", '<http://e/a> <http://e/b> "default" .\n<http://e/a> <http://e/b> "named" <http://e/g> .\n'
+                 '<http://e/a> <http://e/b> "blank" _:x .\n'),
+])
+def test_every_graph_of_a_quad_file_is_moved_under_the_files_own_graph(tmp_path, name, text):
+    """Issue #27 item 6: other named graphs of a TriG or N-Quads file kept their own names, so the
+    pages showed what they say as termgraph's own words. Each is now under the file's graph, its
+    name in the file kept at the end (a blank node by its canonical label)."""
+    from termgraph.graph.files import user_graph
+
+    path = tmp_path / name
+    path.write_text(text)
+    store = loaded(path)
+    graphs = {q.object.value: q.graph_name.value for q in store}
+    mine = ns.GRAPH_USER + "extra"
+    assert graphs == {"default": mine, "named": mine + "/graph/http%3A%2F%2Fe%2Fg", "blank": mine + "/graph/_%3Ac14n0",
+                      **({"relative": mine + "/g"} if name.endswith(".trig") else {})}
+    assert [user_graph(graphs[k]) for k in ("default", "named", "blank")] == [
+        ("extra", None), ("extra", "http://e/g"), ("extra", "_:c14n0")]
+    assert user_graph(ns.GRAPH_CURATED) is None and user_graph("http://e/g") is None
+    again = tmp_path / "again" / name
+    again.parent.mkdir()
+    again.write_text(text.replace("_:x", "_:other"))
+    assert {q.graph_name.value for q in loaded(again)} == set(graphs.values())  # the same on every load
+
+
+def test_a_users_files_graphs_are_described_as_the_files(tmp_path):
+    from termgraph.graph.void import void_triples
+
+    path = tmp_path / "extra.trig"
+    path.write_text('<http://e/g> { <http://e/a> <http://e/b> "c" }\n_:x { <http://e/a> <http://e/b> "d" }\n')
+    store = loaded(path)
+    sizes = {g.value: 1 for g in store.named_graphs()}
+    said = {(t.subject.value, t.predicate.value, t.object.value) for t in void_triples(sizes, store)
+            if t.subject.value.startswith(ns.GRAPH_USER) and t.predicate.value != ns.RDF + "type"}
+    moved, blank = ns.GRAPH_USER + "extra/graph/http%3A%2F%2Fe%2Fg", ns.GRAPH_USER + "extra/graph/_%3Ac14n0"
+    assert said == {
+        (moved, ns.DCTERMS + "title", "A graph of the user's file extra, named <http://e/g> in the file"),
+        (moved, ns.VOID + "triples", "1"),
+        (moved, ns.PROV + "wasDerivedFrom", "http://e/g"),
+        (blank, ns.DCTERMS + "title", "A graph of the user's file extra, named by a blank node in the file"),
+        (blank, ns.VOID + "triples", "1"),
+    }
 
 
 def test_any_file_name_works_and_relative_iris_do_not_publish_the_path(tmp_path):
@@ -117,3 +164,58 @@ def test_a_disputed_statement_in_a_users_file_stays_the_files_and_is_no_plain_fa
     assert list(data.store.quads_for_pattern(*statement, mine))  # the file's own words, in its graph
     assert not list(data.store.quads_for_pattern(*statement, default))  # never a plain fact
     assert list(data.store.quads_for_pattern(ox.NamedNode("http://e/s"), None, None, default))  # the rest is
+
+
+def test_the_pages_attribute_a_quad_files_named_graph_to_the_file(tmp_path, small_root):
+    """Issue #27 item 6: a definition a TriG file gave in a graph of its own showed on the term's
+    page as "Curated definition (termgraph's own words…)". It shows as the file's, and the
+    graph's page says whose it is."""
+    from tests.conftest import TEST_SETTINGS, app_client, inline_state
+    from termgraph.settings import Settings
+
+    path = tmp_path / "extra.trig"
+    path.write_text(f'<http://e/g> {{ <{ns.CONCEPT}llm> <{ns.SKOS}definition> "a definition of the file\'s" }}\n')
+    state = inline_state(Settings(root=small_root, extra_files=(path,), **TEST_SETTINGS))
+    try:
+        with app_client(state) as client:
+            page = client.get("/concept/llm", headers={"Accept": "text/html"}).text
+            graph = client.get("/graph/user/extra/graph/http%3A%2F%2Fe%2Fg", headers={"Accept": "text/html"})
+    finally:
+        state.close()
+    assert "Curated definition" not in page
+    assert ('<section class="from-file"><h2>From the data file “extra”</h2>\n<p class="muted">A file added to this '
+            "server by whoever runs it: neither termgraph's own words nor one of its sources.</p>\n"
+            "<ul><li>definition: a definition of the file&#39;s</li></ul>\n</section>") in page
+    assert graph.status_code == 200 and ("<p>A graph of the file extra, added by the operator (named "
+                                         "&lt;http://e/g&gt; in the file). 1 triple.</p>") in graph.text
+
+
+XML_HEAD = ('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns:e="http://e/">\n')
+
+
+def nested_xml(depth: int) -> str:
+    """rdf:RDF, a description, then `depth` property-and-blank-node pairs: 2 + 2 × depth + 1 elements deep."""
+    return (XML_HEAD + '<rdf:Description rdf:about="http://e/s">\n' + "<e:p><rdf:Description>" * depth
+            + "<e:q>x</e:q>" + "</rdf:Description></e:p>" * depth + "\n</rdf:Description>\n</rdf:RDF>\n")
+
+
+def test_deep_rdf_xml_is_refused_with_one_line(tmp_path):
+    """The RDF/XML parser's time grows with the square of the nesting (30,000 deep: 13 s)."""
+    path = tmp_path / "deep.rdf"
+    path.write_text(nested_xml(127))  # 2 + 254 + 1 = 257 elements deep
+    with pytest.raises(DataSyntaxError) as info:
+        loaded(path)
+    assert str(info.value) == (f"{path}, line 4: XML elements nest more than 256 deep (blank nodes or literals "
+                               "inside each other); flatten the data")
+    fine = tmp_path / "fine.rdf"
+    fine.write_text(nested_xml(126))  # 255 deep
+    assert len(loaded(fine)) == 127
+
+
+def test_rdf_xml_that_is_not_well_formed_is_refused_naming_the_line(tmp_path):
+    path = tmp_path / "broken.rdf"
+    path.write_text(XML_HEAD + '<rdf:Description rdf:about="http://e/s">\n<e:p>x</e:q>\n</rdf:RDF>\n')
+    with pytest.raises(DataSyntaxError) as info:
+        loaded(path)
+    assert str(info.value) == f"{path}, line 4: not well-formed XML: mismatched tag"

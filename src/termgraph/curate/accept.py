@@ -20,6 +20,7 @@ from termgraph import namespaces as ns
 from termgraph.graph import retired
 from termgraph.graph.quotes import Quote, problem
 from termgraph.graph import claims_table as table
+from termgraph.graph import claims_turtle, claims_vocab
 from termgraph.curate.draft import draft_paths
 from termgraph.curate.project import Project, UnknownCurie, expand, load_project
 from termgraph.curate.sources import literal, source_text
@@ -236,16 +237,11 @@ def commit(root, number, chosen, rest, ent_rest, entities_draft, block, new_iris
 
 
 def generate_turtle(root: Path, number: str) -> str | None:
-    """HOOK to the claims-table generator (data/claims/NNN.csv → NNN.ttl): calls
-    termgraph.graph.claims_turtle.write_all when that module is installed (the claims-table
-    work); otherwise returns what the user has left to do."""
-    todo = f"generate data/claims/{number}.ttl from data/claims/{number}.csv: termgraph claims generate"
-    try:
-        from termgraph.graph import claims_turtle, claims_vocab  # type: ignore[attr-defined]
-    except ImportError:
-        return todo
+    """Generate the claims' Turtle from the tables (data/claims/NNN.csv → NNN.ttl, as
+    `termgraph claims generate` does); None when done, else what the curator has left to do."""
     written, problems = claims_turtle.write_all(root, claims_vocab.load_vocabulary(root))
     if problems:
         lines = "; ".join(p.line() if hasattr(p, "line") else str(p) for p in problems[:5])
-        return f"the claims were moved, but the Turtle was not generated: {lines}; fix, then {todo}"
+        return (f"the claims were moved, but the Turtle was not generated: {lines}; fix, then generate "
+                f"data/claims/{number}.ttl from data/claims/{number}.csv: termgraph claims generate")
     return None

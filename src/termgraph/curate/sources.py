@@ -1,7 +1,7 @@
 """The source registry: `termgraph source add`, and the check that a kept text has not changed.
 
 A source is described in data/curated/sources.ttl (as the first five are) plus its SHA-256 as
-tg:textSha256; its text is kept in data/sources/NNN_<first 16 hex of the SHA-256>.txt. Quote checks
+tg:textSha256; a new publisher is declared where every organisation is, data/curated/systems.ttl; its text is kept in data/sources/NNN_<first 16 hex of the SHA-256>.txt. Quote checks
 look there first, then in ../shared/seeds/ (the first five texts).
 """
 
@@ -22,6 +22,7 @@ from termgraph.curate.project import load_curated
 from termgraph.paths import default_seeds
 
 SOURCES_TTL = "data/curated/sources.ttl"
+ORGANISATIONS_TTL = "data/curated/systems.ttl"  # (organisations live beside the systems they make)
 SOURCES_DIR = "data/sources"
 
 
@@ -173,18 +174,25 @@ def add_source(root: Path, article: Path, title: str, publisher: str | None = No
     identifier = f"{number}_{digest[:16]}.txt"
     curie, org_block = publisher_block(root, publisher) if publisher else (None, "")
     block = source_block(number, identifier, digest, title.strip(), curie, url, when, got.extractor, article.name)
-    write_source(root, identifier, got.text, org_block + block)
+    write_source(root, identifier, got.text, block, org_block)
     return SourceInfo(number, identifier, title.strip(), digest)
 
 
-def write_source(root: Path, identifier: str, text: str, block: str) -> None:
-    ttl = root / SOURCES_TTL
-    updated = ttl.read_text(encoding="utf-8").rstrip("\n") + "\n\n" + block
-    try:
-        list(ox.parse(updated, format=ox.RdfFormat.TURTLE))
-    except SyntaxError as exc:  # e.g. a prefix the file does not declare
-        raise SourceInputError(f"{SOURCES_TTL}: the new source would not parse ({exc}); nothing added") from None
+def write_source(root: Path, identifier: str, text: str, block: str, org_block: str = "") -> None:
+    """Write the source's description (and a new publisher's) and its text, after checking that each
+    Turtle file still parses with the addition; nothing is written if one would not."""
+    updates = {SOURCES_TTL: block, ORGANISATIONS_TTL: org_block}
+    texts = {}
+    for name, addition in updates.items():
+        if not addition:
+            continue
+        texts[name] = (root / name).read_text(encoding="utf-8").rstrip("\n") + "\n\n" + addition
+        try:
+            list(ox.parse(texts[name], format=ox.RdfFormat.TURTLE))
+        except SyntaxError as exc:  # e.g. a prefix the file does not declare
+            raise SourceInputError(f"{name}: the new source would not parse ({exc}); nothing added") from None
     folder = root / SOURCES_DIR
     folder.mkdir(parents=True, exist_ok=True)
     (folder / identifier).write_bytes(text.encode("utf-8"))
-    ttl.write_text(updated, encoding="utf-8")
+    for name, updated in texts.items():
+        (root / name).write_text(updated, encoding="utf-8")

@@ -1,8 +1,9 @@
 """Who gets the next free query worker: per-client accounting of execution time (the CPU time
 a query cost its worker, or the time it ran when stopped; never time spent waiting), a cap on
 each client's queries at once, an optional budget (429), the order of the wait queue (the
-client that used least recently goes first) and the rule for stopping a running query for a
-waiting client (`should_preempt`), which never throws away work for nothing.
+client that used least recently goes first), and what a waiting client may do when no worker is
+free (`relief`): have an extra worker if it is a light client (`light`), else stop a running
+query the rule allows (`should_preempt`), which never throws away work for nothing, else wait.
 
 In the style of Wikidata's query service: a client is its address as the server sees it
 (X-Forwarded-For is believed only from configured proxies, see web/server.py).
@@ -29,6 +30,8 @@ class FairnessSettings:
     min_run: float = 0.1  # ... the query has run at least this long,
     share: float = 2.0  # ... and it is not expected to end within this many seconds (the wait a
     # waiting client is owed no matter what: a query that will end sooner is left to end)
+    extra: int = 1  # workers the pool may fork beyond its own, for light clients only
+    light: float = 0.5  # a light client: each of its queries in the window ended by itself within this many seconds
 
 
 class ClientLedger:
@@ -106,6 +109,13 @@ class ClientLedger:
         longest = max((cost for _, cost, _ in entries), default=0.0)
         return max(longest - ran, ran)
 
+    def light(self, client: str) -> bool:
+        """A client whose queries are known to be short: it had queries in the window, and each
+        ended by itself within `light` seconds. A newcomer is not light (its first query may be
+        anyone's), nor is a client with a query stopped in the window (at the limit, or preempted)."""
+        entries = self.recent(client)
+        return bool(entries) and all(ended and cost <= self.settings.light for _, cost, ended in entries)
+
     def should_preempt(self, waiting: str, runner: str, ran: float) -> bool:
         """Stop a running query for a waiting client only when (1) the runner's client is over
         its share: it used (its running queries included) `ratio` times what the waiting client
@@ -119,3 +129,17 @@ class ClientLedger:
                 and self.used(runner) >= s.ratio * self.used(waiting) + s.margin
                 and bool(self.recent(runner) or self.recent(waiting))
                 and self.expected_left(runner, ran) > s.share)
+
+    def relief(self, waiting: str, running: list[tuple[str, float, float]], extra: bool) -> str | int | None:
+        """What a client waiting for a worker may do when none is free; `running`: (client, run,
+        age) of each running query, `extra`: whether the pool may fork an extra worker now (fewer
+        than `extra` of them). A light client has an extra worker ("extra"): no one's work is
+        thrown away for it. Otherwise, of the queries the rule lets it stop (`should_preempt`),
+        it stops the longest-running one of the client that used most (its index in `running`).
+        Else None: it waits its turn (the queue's order)."""
+        if extra and self.settings.extra > 0 and self.light(waiting):
+            return "extra"
+        stoppable = [i for i, (client, ran, _) in enumerate(running) if self.should_preempt(waiting, client, ran)]
+        if not stoppable:
+            return None
+        return max(stoppable, key=lambda i: (self.used(running[i][0]), running[i][2]))

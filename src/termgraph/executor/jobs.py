@@ -32,6 +32,7 @@ finished (the client went away) stops the worker too.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import io
 import os
@@ -152,10 +153,12 @@ class SpoolWriter(io.RawIOBase):
         return Answer(form, media, b"", self.path, self.size, self.hash.hexdigest() if self.hash else "")
 
     def discard(self) -> None:
-        """After a failure: the file, if there is one, removed."""
+        """After a failure: the file, if there is one, removed (a streamed job's may already be:
+        the server unlinks it when it opens it)."""
         if self.file is not None:
             self.file.close()
-            os.unlink(self.path)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.path)
             self.file = None
 
 

@@ -1,6 +1,7 @@
 """The query worker pool: a fixed number of workers, a bounded and fair wait queue, time limits
-that count the wait, preemption of heavy clients' queries when a light client waits, and
-replacement of any worker that dies or is stopped.
+that count the wait, extra workers for light clients and preemption of heavy clients' queries
+when no worker is free (the rule: fairness.py; the extras: extras.py), and replacement of any
+worker that dies or is stopped.
 
 The pool schedules; it answers itself only the queries whose shape bounds their cost (on `here`,
 the dataset in this process: executor/bounded.py). Its workers come from a source (workers.py):
@@ -24,6 +25,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from termgraph import errors
+from termgraph.executor.extras import Extras
 from termgraph.executor.fairness import ClientLedger, FairnessSettings
 from termgraph.executor.jobs import Following
 from termgraph.executor import bounded
@@ -70,7 +72,9 @@ class QueryPool:
         self.source, self.settings = source, settings
         self.ledger = ClientLedger(settings.fairness)
         # replace() forks workers in these threads (spawning blocks); jobs go over the pipes on the loop
-        self.threads = cf.ThreadPoolExecutor(settings.workers + 1, thread_name_prefix="termgraph-spawn")
+        extra = settings.fairness.extra if isinstance(source, ProcessWorkers) else 0  # (a backend's slots: none)
+        self.threads = cf.ThreadPoolExecutor(settings.workers + extra + 1, thread_name_prefix="termgraph-spawn")
+        self.extras = Extras(extra, self.spawn, self.threads)
         self.idle: list[Worker] = []
         self.busy: set[Worker] = set()
         self.waiting: list[Waiter] = []
@@ -103,6 +107,7 @@ class QueryPool:
 
     def close(self) -> None:
         self.closed = True
+        self.extras.close()
         for w in self.idle + list(self.busy):
             w.kill()
         self.idle, self.busy = [], set()
@@ -114,13 +119,14 @@ class QueryPool:
         the source's own parts (the zygote, the work folder). Anything amiss is repaired on the
         event loop (health may be called from another thread) and reported "degraded" until then."""
         usable = [w for w in list(self.idle) if getattr(w, "usable", lambda: True)()]
-        alive = len(usable) + len(self.busy)
+        busy = [w for w in list(self.busy) if not getattr(w, "extra", False)]
+        alive = len(usable) + len(busy)
         sound = getattr(self.source, "healthy", lambda: True)()
         described = self.source.describe()  # (as seen now, before any repair below)
         if (len(usable) < len(self.idle) or not sound) and self.loop is not None and not self.closed:
             self.loop.call_soon_threadsafe(self.checkup)
         return {**described, "workers": alive, "expected": self.settings.workers,
-                "busy": len(self.busy), "waiting": len(self.waiting),
+                "busy": len(busy), "waiting": len(self.waiting), **self.extras.describe(),
                 "status": "ok" if alive == self.settings.workers and sound else "degraded"}
 
     def checkup(self) -> None:
@@ -128,6 +134,7 @@ class QueryPool:
         for worker in [w for w in self.idle if not w.usable()]:
             self.idle.remove(worker)
             self.discard(worker)
+        self.extras.checkup()
         if hasattr(self.source, "repair") and not self.closed:
             self.loop.run_in_executor(self.threads, self.source.repair)
 
@@ -232,11 +239,15 @@ class QueryPool:
                 continue
             self.busy.add(worker)
             return worker
+        if self.ledger.light(client) and (worker := self.extras.take()) is not None:
+            self.busy.add(worker)  # (an idle extra worker, kept for light clients)
+            return worker
         if len(self.waiting) >= self.settings.max_queue:
             raise errors.Overloaded(f"{len(self.waiting)} queries are already waiting; retry "
                                     "shortly").with_retry_after(1)
         waiter = Waiter((0.0, next(self.seq)), asyncio.get_running_loop().create_future(), client, deadline)
         self.waiting.append(waiter)
+        self.maybe_preempt(waiter)  # (a light client's extra worker is forked at once)
         try:
             return await self.wait(waiter, deadline)
         except BaseException:
@@ -273,9 +284,15 @@ class QueryPool:
             waiter.future.cancel()
 
     def hand_over(self, worker: Worker) -> None:
-        """Give a free worker to the waiting client that used least query time, or keep it idle."""
+        """Give a free worker to the waiting client that used least query time, or keep it idle;
+        an extra worker only to a light client (fairness.py), or it waits idle for one."""
         now = time.monotonic()
         timely = [w for w in self.waiting if w.deadline - self.start_margin > now]  # (the rest give up)
+        if getattr(worker, "extra", False):
+            timely = [w for w in timely if self.ledger.light(w.client)]
+            if not timely:
+                self.extras.park(worker)
+                return
         if timely:
             waiter = min(timely, key=lambda w: (self.ledger.used(w.client), w.rank[1]))
             self.waiting.remove(waiter)
@@ -289,24 +306,27 @@ class QueryPool:
         worker.client = worker.started = None
         if healthy and not worker.preempted:
             self.hand_over(worker)
+        elif getattr(worker, "extra", False):
+            self.extras.drop(worker)  # (not replaced)
         else:
             worker.kill()
             asyncio.get_running_loop().create_task(self.replace())
 
     def maybe_preempt(self, waiter: Waiter) -> None:
-        """A client has waited a tick: stop the heaviest client's longest-running query among
-        those the fairness rule lets it stop (fairness.py), if any."""
-        if self.idle or self.failures or any(w.preempted for w in self.busy):
-            return
-        running = [w for w in self.busy if w.client is not None and w.started is not None]
-        if not running:
+        """A client waits (on arrival, then each tick): fork it an extra worker, or stop the query
+        the fairness rule lets it stop, or neither (fairness.py: `relief`)."""
+        if self.idle or self.failures:
             return
         now = time.monotonic()
-        stoppable = [w for w in running if self.ledger.should_preempt(waiter.client, w.client, ran(w, now))]
-        if stoppable:
-            heaviest = max(stoppable, key=lambda w: (self.ledger.used(w.client), now - w.started))
-            heaviest.preempted = True
-            heaviest.stop()
+        running = [] if any(w.preempted for w in self.busy) else [  # (one stop at a time)
+            w for w in self.busy if w.client is not None and w.started is not None]
+        choice = self.ledger.relief(waiter.client, [(w.client, ran(w, now), now - w.started) for w in running],
+                                    self.extras.room())
+        if choice == "extra":
+            self.extras.fork(self.hand_over)
+        elif choice is not None:
+            running[choice].preempted = True
+            running[choice].stop()
 
     async def replace(self) -> None:
         """Fork a fresh worker; on failure retry with back-off until it works (health: degraded)."""

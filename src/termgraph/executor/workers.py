@@ -4,7 +4,8 @@ the kind that sends each job to a SPARQL store elsewhere. The pool (pool.py) sch
 
 A worker source has `start()` (before any thread starts), `spawn()` (blocking: a fresh worker),
 `async screen(job)` (refuse a job up front, before it waits for a worker) and `close()`.
-A worker has `pid` (None when it is not a process), `client`, `started`, `preempted`,
+A worker has `pid` (None when it is not a process), `client`, `started`, `preempted`, `extra`
+(one of the pool's extra workers, extras.py; a worker without it is not),
 `async exchange(job, deadline)` -> the reply tuple ("ok", Answer, cost) or
 ("error", wire, cost) or ("died", cause) (cause: "lost" when it was killed from outside,
 "limit" when the query itself broke a limit of its worker), or None at the deadline, or for a streamed job whose
@@ -42,6 +43,7 @@ class ProcessWorker:
         self.client: str | None = None
         self.started: float | None = None
         self.preempted = False
+        self.extra = False  # one of the pool's extra workers (extras.py)
 
     async def exchange(self, job: Job, deadline: float) -> tuple | None:
         """The job sent and the reply read on the event loop (frames.py): never blocking it, and

@@ -37,7 +37,9 @@ from termgraph.settings import Settings
 from termgraph.version import VERSION
 
 CACHE_MANIFEST = "termgraph-cache.json"
-CACHE_FORMAT = 2  # 2: no on-disk store; the release files added after the entry
+# 2: a user's quad file's named graphs moved under its own graph (graph/load.py);
+# 3: no on-disk store, the release files added after the entry (web/release_files.py)
+CACHE_FORMAT = 3
 RELEASE_MANIFEST = "termgraph-release.json"
 RELEASE = "release"  # the release files (graph/export.py) of the entry's dataset, served by /download
 KEEP = 3  # entries kept: the most recently used

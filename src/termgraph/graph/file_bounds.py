@@ -7,10 +7,15 @@ naming the file and the line.
 The text is read as Turtle, TriG, N-Triples, N-Quads and JSON-LD are written: strings (short
 ones end at their line, long ones at their closing quotes), IRIs and comments are skipped whole,
 and every bracket outside them counts. Each character is read a bounded number of times.
+
+An RDF/XML file's elements are bounded the same way (`check_xml`, read by expat, which streams):
+the RDF/XML parser's time grows with the square of their depth (30,000 deep, a 1.4 MB file, took
+13 s; 100,000 deep, 4.6 MB, more than 100 s).
 """
 
 from __future__ import annotations
 
+import pyexpat
 import re
 from pathlib import Path
 
@@ -69,3 +74,35 @@ def string_end(path: Path, text: str, pos: int, quote: str) -> int:
 
 def line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def check_xml(path: Path) -> None:
+    """Raise DataSyntaxError (one line, naming the file and line) when an XML file's elements
+    nest more than MAX_NESTING deep, or it is not well-formed XML (the RDF/XML parser would not
+    name the line)."""
+    parser = pyexpat.ParserCreate()
+    depth = 0
+
+    def start(*_args) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _TooDeep(parser.CurrentLineNumber)
+
+    def end(_name) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler, parser.EndElementHandler = start, end
+    try:
+        with path.open("rb") as stream:
+            parser.ParseFile(stream)
+    except _TooDeep as deep:
+        raise DataSyntaxError(path, f"XML elements nest more than {MAX_NESTING} deep (blank nodes or "
+                                    "literals inside each other); flatten the data", deep.args[0]) from None
+    except pyexpat.ExpatError as exc:
+        raise DataSyntaxError(path, f"not well-formed XML: {pyexpat.ErrorString(exc.code)}", exc.lineno) from None

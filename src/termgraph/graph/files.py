@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 from termgraph import namespaces as ns
 from termgraph.errors import DataNotFound
@@ -49,6 +49,25 @@ def user_file(path: Path) -> DataFile:
         known = ", ".join(sorted(RDF_SUFFIXES))
         raise DataNotFound(f"{path}: unknown RDF file type (use one of {known})")
     return DataFile(path, ns.GRAPH_USER + quote(path.stem, safe="-._~"), False)  # (any name: an IRI)
+
+
+FILE_GRAPHS = "/graph/"  # <…/graph/user/STEM/graph/NAME>: the graph NAME of the user's file STEM
+
+
+def moved_graph(file_graph: str, name: str) -> str:
+    """Where a named graph of a user's quad file (TriG, N-Quads) is served: under the file's own
+    graph, its name as the file gives it percent-encoded at the end (`_:label` for a blank node)."""
+    return file_graph + FILE_GRAPHS + quote(name, safe="")
+
+
+def user_graph(name: str) -> tuple[str, str | None] | None:
+    """For a graph a user's file fills: (the file's stem, the graph's name in the file, or None
+    for the file's own graph or one the file named under it); else None."""
+    if not name.startswith(ns.GRAPH_USER):
+        return None
+    stem, _, rest = name[len(ns.GRAPH_USER):].partition("/")
+    original = unquote(rest[len(FILE_GRAPHS) - 1:]) if ("/" + rest).startswith(FILE_GRAPHS) else None
+    return stem, original
 
 
 def user_files(paths) -> list[DataFile]:

@@ -13,7 +13,7 @@ from termgraph.graph import derive, file_bounds, skolem
 from termgraph.graph.validate_beside import GateBeside
 from termgraph.graph.xml_entities import check_entities
 from termgraph.errors import DataSyntaxError
-from termgraph.graph.files import QUAD_SUFFIXES, DataFile, project_files, user_files
+from termgraph.graph.files import QUAD_SUFFIXES, DataFile, moved_graph, project_files, user_files
 from termgraph import formats
 from termgraph.settings import Settings
 
@@ -70,7 +70,9 @@ def load_file(store: ox.Store, item: DataFile) -> None:
 def load_user_file(store: ox.Store, item: DataFile) -> None:
     """A user's file, parsed into a store of its own first: its graph names are checked (none
     under termgraph's namespace: that would add to the curated data, the claims or the
-    disagreements), its default-graph triples moved into the file's graph, then all added."""
+    disagreements), then everything is added under the file's own graph — its default-graph
+    triples into that graph, each other graph it names moved under it (`files.moved_graph`),
+    so that everything from a file is attributed to the file."""
     fmt = rdf_format(item.path)
     data = item.path.read_bytes()
     if data.startswith(BOM):
@@ -78,6 +80,7 @@ def load_user_file(store: ox.Store, item: DataFile) -> None:
     try:
         if fmt == ox.RdfFormat.RDF_XML:
             check_entities(item.path)  # before the parser builds a "billion laughs" in memory
+            file_bounds.check_xml(item.path)
         else:
             file_bounds.check_text(item.path, data.decode("utf-8", errors="replace"))
         own = ox.Store()
@@ -90,13 +93,39 @@ def load_user_file(store: ox.Store, item: DataFile) -> None:
         raise DataSyntaxError(item.path, message, exc.lineno) from None
     except (OSError, ValueError) as exc:
         raise DataSyntaxError(item.path, str(exc)) from None
+    names = graph_names(own, item)  # (checked before anything is added)
+    store.extend(file_quads(own, names, item.graph))
+
+
+def graph_names(own: ox.Store, item: DataFile) -> dict:
+    """Where each graph of a user's file (parsed into `own`) goes, all under the file's own graph:
+    the default graph is the file's graph; a graph named under it (a relative name) stays; any
+    other is moved under it (`files.moved_graph`); one under termgraph's namespace is refused."""
+    mine = item.graph + "/"
+    names: dict = {ox.DefaultGraph(): ox.NamedNode(item.graph)}
     for name in own.named_graphs():
-        if isinstance(name, ox.NamedNode) and name.value.startswith(ns.BASE) and name.value != item.graph:
+        if isinstance(name, ox.BlankNode):
+            continue  # (file_quads)
+        if name.value.startswith(ns.BASE) and name.value != item.graph and not name.value.startswith(mine):
             raise DataSyntaxError(item.path, f"it names the graph <{name.value}>, which is termgraph's own; "
                                              "a file's data goes into its own graph: remove the graph name")
-    graph = ox.NamedNode(item.graph)
-    store.extend(q if q.graph_name != ox.DefaultGraph() else ox.Quad(q.subject, q.predicate, q.object, graph)
-                 for q in own)
+        kept = name.value == item.graph or name.value.startswith(mine)
+        names[name] = name if kept else ox.NamedNode(moved_graph(item.graph, name.value))
+    return names
+
+
+def file_quads(own: ox.Store, names: dict, graph: str):
+    """The file's quads in the graphs `names` gives; a graph named by a blank node moved under the
+    file's graph by its canonical label (RDFC-1.0 over those graphs: the same on every load)."""
+    for name, target in names.items():
+        for q in own.quads_for_pattern(None, None, None, name):
+            yield ox.Quad(q.subject, q.predicate, q.object, target)
+    blank = [name for name in own.named_graphs() if isinstance(name, ox.BlankNode)]
+    if blank:
+        dataset = ox.Dataset(q for name in blank for q in own.quads_for_pattern(None, None, None, name))
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        for q in dataset:
+            yield ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(moved_graph(graph, "_:" + q.graph_name.value)))
 
 
 def move_default_graph(store: ox.Store, graph: ox.NamedNode) -> None:

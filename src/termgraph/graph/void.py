@@ -6,6 +6,7 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.graph.files import user_graph
 
 DATASET_IRI = ns.BASE + "dataset"
 
@@ -23,9 +24,20 @@ def graph_title(name: str) -> str:
         return f"Claims of source {name.rsplit('/', 1)[-1]}, with stances and quotes"
     if name.startswith(ns.GRAPH_VIEW):
         return f"Derived: the statements source {name.rsplit('/', 1)[-1]} asserts (its view)"
-    if name.startswith(ns.GRAPH_USER):
-        return f"A user's file: {name.rsplit('/', 1)[-1]}"
+    if (of_file := user_graph(name)) is not None:
+        stem, original = of_file
+        if name == ns.GRAPH_USER + stem:
+            return f"A user's file: {stem}"
+        return f"A graph of the user's file {stem}" + name_in_file(original, ", {}")
     return name
+
+
+def name_in_file(original: str | None, frame: str) -> str:
+    """How a user's file named a graph moved under the file's own (graph/files.py), in words."""
+    if original is None:
+        return ""
+    return frame.format("named by a blank node in the file" if original.startswith("_:")
+                        else f"named <{original}> in the file")
 
 
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
@@ -61,4 +73,7 @@ def void_triples(sizes: dict[str, int], store: ox.Store, base: str | None = None
             ox.Triple(g, N(ns.DCTERMS + "title"), L(graph_title(name), language="en")),
             ox.Triple(g, N(ns.VOID + "triples"), L(str(count), datatype=xsd_int)),
         ]
+        original = (user_graph(name) or (None, None))[1]
+        if original and not original.startswith("_:"):  # (a user's file's graph, moved under the file's own)
+            out.append(ox.Triple(g, N(ns.PROV + "wasDerivedFrom"), N(original)))
     return out

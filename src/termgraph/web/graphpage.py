@@ -10,6 +10,8 @@ from fastapi.responses import HTMLResponse
 
 from termgraph import namespaces as ns
 from termgraph import formats
+from termgraph.graph.files import user_graph
+from termgraph.graph.void import name_in_file
 from termgraph.web import render
 
 SHOWN = 100  # triples listed on the page; the rest are in the downloads
@@ -30,6 +32,9 @@ def holds(name: str | None) -> str:
     """What the graph holds, in words."""
     if name is None:
         return DEFAULT
+    of_file = user_graph(name)
+    if of_file is not None and name != ns.GRAPH_USER + of_file[0]:
+        return f"a graph of the file {of_file[0]}, added by the operator" + name_in_file(of_file[1], " ({})")
     for prefix, words in KINDS:
         if name == prefix or (prefix.endswith("/") and name.startswith(prefix)):
             return words.format(n=name[len(prefix):])

@@ -48,7 +48,7 @@ def remove_stale_workdirs() -> None:
 
 def pool_settings(settings: Settings) -> PoolSettings:
     fairness = FairnessSettings(per_client=settings.per_client_queries, budget=settings.rate_limit_seconds,
-                                window=settings.rate_limit_window)
+                                window=settings.rate_limit_window, extra=settings.extra_workers)
     return PoolSettings(workers=settings.workers, timeout=settings.query_timeout, max_queue=settings.max_queue,
                         memory_limit=settings.query_memory_mb << 20, fairness=fairness)
 

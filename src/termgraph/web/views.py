@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from termgraph import namespaces as ns
+from termgraph.graph.files import user_graph
 from termgraph.web import page_queries as queries
 from termgraph.web import readable
 from termgraph import wording
@@ -177,9 +178,10 @@ def is_own_graph(graph) -> bool:
 
 
 def user_file_stem(graph) -> str | None:
-    """The file name stem of a user's data file's graph (`termgraph serve FILE`), else None."""
-    name = getattr(graph, "value", "")
-    return name[len(ns.GRAPH_USER):] if name.startswith(ns.GRAPH_USER) else None
+    """The file name stem of a graph a user's data file fills (`termgraph serve FILE`: the file's
+    graph, or one of its named graphs, moved under it: graph/files.py), else None."""
+    of_file = user_graph(getattr(graph, "value", ""))
+    return of_file[0] if of_file is not None else None
 
 
 def is_view_graph(graph) -> bool:

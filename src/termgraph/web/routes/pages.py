@@ -126,6 +126,9 @@ def named_graph(rest: str, request: Request) -> Response:
     iri = ns.GRAPH + rest
     if skolem.GENID in "/" + rest:
         return skolem_node(request, iri)
+    if iri not in state.sizes:  # a name with percent-escapes (a user's file's: graph/files.py) as sent
+        raw = request.scope.get("raw_path", b"").decode("latin-1")
+        iri = ns.GRAPH + raw[raw.find("/graph/") + len("/graph/"):] if "/graph/" in raw else iri
     if iri not in state.sizes:
         raise NotFound(f"<{iri}>: no such graph (GET /sparql lists the named graphs)")
     return graph_response(request, state, iri)

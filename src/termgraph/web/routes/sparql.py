@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import json
-import time
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -19,7 +16,7 @@ from termgraph.executor.interface import Job, run_while_connected
 from termgraph.sparql.service_description import describe
 from termgraph.graph.export import release_names
 from termgraph.web.state import ServiceState
-from termgraph.web import render
+from termgraph.web import render, results_page
 from termgraph.web.streaming import result_response
 from termgraph.web.requests import client_of, endpoint_url, graph_response, public_base, read_body, state_of
 
@@ -63,14 +60,15 @@ async def sparql(request: Request) -> Response:
         return service_description(request, state)
     query = await read_query(parsed.query)  # once: the job carries what was read, the executor only runs it
     media = protocol.result_type(request.headers.get("accept"), query.form, parsed.format, html=True)
-    sent_as = media if media != "text/html" else HTML_CARRIER[query.form in ("SELECT", "ASK")]
-    cap = settings.max_result_bytes if media != "text/html" else min(settings.max_result_bytes, HTML_MAX_BYTES)
-    job = Job(query, parsed.dataset, sent_as, endpoint_url(request, state), cap,
+    html = media == "text/html"  # (the page is made from an answer of one row per line: results_page.py)
+    job = Job(query, parsed.dataset, results_page.CARRIER[query.form] if html else media,
+              endpoint_url(request, state), settings.max_result_bytes,
               tag=request.method == "GET",  # (HEAD arrives here as GET: manners.py)
-              stream=request.method == "POST" and media != "text/html")  # (no ETag to send first)
+              stream=request.method == "POST")  # (no ETag to send first)
     answer = await run_job(request, state, job)
-    if media == "text/html":  # (built in a thread: the event loop keeps its turns)
-        return await asyncio.to_thread(charged_page, request, state, parsed.query, answer)
+    if html:
+        return await results_page.results_page(request, parsed.query, answer, charger(request, state),
+                                               {"Vary": "Accept"})
     return result_response(answer, {"Vary": "Accept"})
 
 
@@ -90,58 +88,15 @@ def query_string(request: Request) -> str:
         raise BadRequest("the query string is not UTF-8: percent-encode the query") from None
 
 
-HTML_CARRIER = {True: "application/sparql-results+json", False: "application/n-triples"}
-HTML_MAX_BYTES = 16_000_000  # a result for a page: larger ones are 422 (ask for CSV, JSON…)
-HTML_ROWS = 10_000  # rows a page shows; the rest are counted and offered in the other formats
-
-
 async def run_job(request: Request, state: ServiceState, job: Job):
     client = client_of(request, state)
     return await run_while_connected(state.pool, job, client, request.is_disconnected)
 
 
-def charged_page(request: Request, state: ServiceState, query: str, answer) -> Response:
-    """The results page, its CPU time charged to the client like its query's (fairness.py)."""
-    started = time.thread_time()
-    try:
-        return results_page(request, query, answer)
-    finally:
-        ledger = getattr(state.pool, "ledger", None)
-        if ledger is not None:
-            ledger.charge(client_of(request, state), time.thread_time() - started)
-
-
-def results_page(request: Request, query: str, answer) -> Response:
-    """A result as an HTML table whose IRIs are links (a CONSTRUCT as subject, predicate, object)."""
-    body = answer.read()
-    if answer.media_type == "application/sparql-results+json":
-        data = json.loads(body)
-        variables, rows = data.get("head", {}).get("vars", []), data.get("results", {}).get("bindings", [])
-        boolean = data.get("boolean")
-    else:
-        variables, boolean = ["subject", "predicate", "object"], None
-        rows = [dict(zip(variables, map(binding, (t.subject, t.predicate, t.object))))
-                for t in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
-    kind = formats.SOLUTIONS if answer.media_type == "application/sparql-results+json" else formats.GRAPH
-    alternates = [(f.name, str(request.url.include_query_params(_mediatype=f.name)))
-                  for f in formats.of_kind(kind)] if request.method == "GET" else []
-    return render.page(request, "results.html", title="Query results", query=query, variables=variables,
-                       rows=rows[:HTML_ROWS], total=len(rows), boolean=boolean, alternates=alternates,
-                       headers={"Vary": "Accept"})
-
-
-def binding(term) -> dict:
-    """A pyoxigraph term as a SPARQL JSON results binding."""
-    if isinstance(term, ox.NamedNode):
-        return {"type": "uri", "value": term.value}
-    if isinstance(term, ox.BlankNode):
-        return {"type": "bnode", "value": term.value}
-    out = {"type": "literal", "value": term.value}
-    if term.language:
-        out["xml:lang"] = term.language
-    elif term.datatype.value != ns.XSD + "string":
-        out["datatype"] = term.datatype.value
-    return out
+def charger(request: Request, state: ServiceState):
+    """What charges the client for work done for it outside its query (its results page: fairness.py)."""
+    ledger, client = getattr(state.pool, "ledger", None), client_of(request, state)
+    return (lambda seconds: ledger.charge(client, seconds)) if ledger is not None else (lambda seconds: None)
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
