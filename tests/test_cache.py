@@ -80,6 +80,9 @@ def validated(said: list[str]) -> bool:
     return any(line.startswith("validating termgraph's data") for line in said)
 
 
+GATE_KEPT = "termgraph's data passed the shapes before (the same files): not validated again"
+
+
 def test_a_second_start_loads_the_cache_and_does_not_validate(shared, tmp_path):
     settings, quads, sizes, said, fresh_quads = shared
     entry = settings.cache_dir / cache.cache_key(settings)
@@ -114,8 +117,8 @@ def test_one_changed_byte_of_a_users_file_rebuilds(inputs):
     user = inputs.extra_files[0]
     user.write_text(USER_TTL.replace('"two"', '"twO"'), encoding="utf-8")
     quads, _, changed, said = start(inputs)
-    assert changed != entry and validated(said)
-    assert f"building the dataset into the cache: {changed}" in said
+    assert changed != entry and f"building the dataset into the cache: {changed}" in said
+    assert not validated(said) and GATE_KEPT in said  # termgraph's files passed the gate: unchanged
     assert quads == fresh(inputs) and any(q.object.value == "twO" for q in quads)
 
 
@@ -173,7 +176,7 @@ def test_a_damaged_entry_is_rebuilt_and_never_served(shared, tmp_path, damage, w
     entry = inputs.cache_dir / cache.cache_key(inputs)
     damage(entry)
     again, _, rebuilt, said = start(inputs)
-    assert rebuilt == entry and validated(said)
+    assert rebuilt == entry and f"building the dataset into the cache: {entry}" in said
     damaged = [line for line in said if line.startswith(f"the cached dataset in {entry} is damaged (")]
     assert len(damaged) == 1 and why in damaged[0], said
     assert again == quads
@@ -283,3 +286,20 @@ def test_an_entry_without_its_release_files_is_served_and_gets_them_from_its_ser
     linked = write_release(None, tmp_path / "again", said.append, entry / cache.RELEASE)
     assert said == ["copying the release files from the cache"] and linked.written()
     assert sorted(linked) == sorted(kept.keys() - {cache.RELEASE_MANIFEST})
+
+
+def test_the_gates_verdict_is_kept_for_termgraphs_own_files_only(inputs):
+    """A passed gate is kept by the content of termgraph's own files (the shapes concern no
+    user's file): one changed byte of them validates again; data that fails leaves no verdict."""
+    from termgraph.errors import ValidationFailed
+
+    _, _, _, said = start(inputs)
+    assert validated(said) and cache.gate_stamp(inputs).is_file()
+    claims = inputs.root / "data" / "claims" / "000.ttl"
+    claims.write_text(claims.read_text().replace("tg:stance tg:Denies", "tg:stance tg:Maybe", 1), encoding="utf-8")
+    assert not cache.gate_stamp(inputs).is_file()  # another verdict's name
+    said = []
+    with pytest.raises(ValidationFailed):
+        cache.cached_dataset(inputs, said.append)
+    assert validated(said) and not cache.gate_stamp(inputs).is_file()
+    assert [p.name for p in inputs.cache_dir.glob("gate-passed-*")] != []  # the first one's, kept

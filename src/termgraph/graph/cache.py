@@ -68,6 +68,20 @@ def input_files(settings: Settings) -> list[tuple[str, Path]]:
     return found
 
 
+def gate_stamp(settings: Settings) -> Path:
+    """The file whose presence says that termgraph's own files (ontology, data, shapes: all the
+    SHACL gate reads; no user's file is under a shape) passed the gate: named by their content
+    hash, with their folder and termgraph's version, so a start with a new or changed user's
+    file does not validate them again. Written only after the gate passed."""
+    root = Path(settings.root)
+    digest = hashlib.sha256(f"termgraph {VERSION} gate {root.resolve().as_uri()}\n".encode())
+    for name, path in input_files(settings):
+        if name.startswith("root "):
+            with open(path, "rb") as handle:
+                digest.update(f"{name}\0{hashlib.file_digest(handle, 'sha256').hexdigest()}\n".encode())
+    return Path(settings.cache_dir) / f"gate-passed-{digest.hexdigest()}"
+
+
 def cache_key(settings: Settings) -> str:
     """The content hash of the inputs (hex sha256)."""
     digest = hashlib.sha256(f"termgraph {VERSION} cache {CACHE_FORMAT} store {built.FORMAT}\n".encode())
@@ -166,8 +180,10 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
     entry = folder / key
     part = folder / f".{key}.part-{os.getpid()}"
     shutil.rmtree(part, ignore_errors=True)
+    stamp = gate_stamp(settings)
     try:
-        data = loader.validated(settings, progress)
+        data = loader.validated(settings, progress, gate_passed=stamp.is_file())
+        stamp.touch()
         if progress:
             progress(f"writing the dataset into the cache ({len(data.store)} quads)")
         part.mkdir()
@@ -231,7 +247,10 @@ def entries(folder: Path) -> list[Path]:
 
 
 def prune(folder: Path, keep: int = KEEP) -> list[Path]:
-    """Remove all but the `keep` most recently used entries; return those removed."""
+    """Remove all but the `keep` most recently used entries (and gate stamps); return those removed."""
+    stamps = sorted(folder.glob("gate-passed-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for path in stamps[keep:]:
+        path.unlink(missing_ok=True)
     old = sorted(entries(folder), key=lambda p: p.stat().st_mtime, reverse=True)[keep:]
     for path in old:
         shutil.rmtree(path, ignore_errors=True)

@@ -159,10 +159,19 @@ def load(settings: Settings, progress: Callable[[str], None] | None = None,
 
 
 def validated(settings: Settings, progress: Callable[[str], None] | None = None,
-              prepare: Callable[[ox.Store], None] | None = None, store: ox.Store | None = None) -> LoadedData:
+              prepare: Callable[[ox.Store], None] | None = None, store: ox.Store | None = None,
+              gate_passed: bool = False) -> LoadedData:
     """termgraph's data checked against the shapes (the SHACL gate), then loaded and derived (in
     memory, or into an empty on-disk `store`) and `prepare`d (tests add graphs this way).
-    Raises before anything is returned."""
+    Raises before anything is returned. `gate_passed`: these very files of termgraph's passed
+    the gate before (graph/cache.py keeps that verdict; the shapes concern no user's file)."""
+    if gate_passed:
+        if progress:
+            progress("termgraph's data passed the shapes before (the same files): not validated again")
+        data = load(settings, progress=progress, store=store)
+        if prepare:
+            prepare(data.store)
+        return data
     if progress:
         progress("validating termgraph's data against the shapes")
     gate = GateBeside(settings.root)  # in a process of its own, while the files load
