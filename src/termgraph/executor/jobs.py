@@ -6,8 +6,9 @@ size and (for an answer that needs an ETag) a hash of its bytes; the server stre
 client from there as fast as the client reads (web/streaming.py), so the server's memory does
 not grow with large results or slow readers, and the worker is free for the next query as soon
 as the file is written. For a job marked `stream` (a POST's answer, which has no ETag), the
-worker also says as soon as the file exists, and then each time it has written PROGRESS_EVERY
-more bytes, so that the server sends them on while the rest is still being evaluated
+worker also says as soon as the file exists, and then each time it has written as much again
+as it had reported (between PROGRESS_EVERY and PROGRESS_MOST more bytes), so that the server
+sends them on while the rest is still being evaluated
 (`Following`, below): the messages ("stream", path, form, media type, size), then ("more", size),
 before the usual final reply.
 
@@ -15,8 +16,11 @@ Following: A large answer read while its worker is still writing it (a POST's an
 
 A worker writes a result of more than SPOOL_OVER bytes into a file of the spool folder as the
 serialiser produces it; for a job marked `stream` it says so as soon as the file exists, and
-then every PROGRESS_EVERY bytes (above). `Following` hands out the bytes the worker has
-reported, so that the client gets the first part of a large answer without waiting for the
+then each time the file has doubled (above): a few messages for any size, each a wake-up of
+the server and a write to the client (a report every 64 KiB cost the server and its worker a
+fifth more CPU time on a 7 MB answer: docs/performance.md, 2026-12-07), while the client has at
+least half of what is written, or all but PROGRESS_MOST bytes of it. `Following` hands out the
+bytes the worker has reported, so that the client gets the first part of a large answer without waiting for the
 last, and the transfer overlaps the evaluation (as Oxigraph server's own streaming answers do).
 
 The worker's messages are read as they come, whatever the client reads: the worker is released
@@ -58,7 +62,8 @@ class Job:
 
 
 SPOOL_OVER = 256 << 10  # bytes: larger results go through a file, streamed to the client
-PROGRESS_EVERY = 64 << 10  # bytes written between two progress reports of a streamed job
+PROGRESS_EVERY = 64 << 10  # bytes: the least written between two progress reports of a streamed job
+PROGRESS_MOST = 8 << 20  # bytes: the most (in between, as much again as was reported)
 
 
 @dataclass(frozen=True)
@@ -119,7 +124,7 @@ class SpoolWriter(io.RawIOBase):
         self.file.write(data)
         if self.hash is not None:
             self.hash.update(data)
-        if self.notify is not None and self.size - self.reported >= PROGRESS_EVERY:
+        if self.notify is not None and self.size - self.reported >= progress_step(self.reported):
             self.report("more", self.size)
 
     def open(self) -> None:
@@ -157,6 +162,12 @@ class SpoolWriter(io.RawIOBase):
             self.file.close()
             os.unlink(self.path)
             self.file = None
+
+
+def progress_step(reported: int) -> int:
+    """Bytes a streamed job's file grows by before its next progress report: as much again as was
+    reported, within PROGRESS_EVERY and PROGRESS_MOST."""
+    return min(max(PROGRESS_EVERY, reported), PROGRESS_MOST)
 
 
 def spool(form: str, media: str, body: bytes, spool_dir: str | None, tag: bool = True) -> Answer:
