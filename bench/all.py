@@ -148,7 +148,7 @@ def measure_size(scale: int, work: Path, rounds: int, per_round: int) -> None:
     memory_only: list[Server] = []
     for label, args in kinds.items():  # 1 and 4 workers: start and memory only
         for workers in (1, 4):
-            s = termgraph(f"{label}, {workers} workers", workers, args, cache)
+            s = termgraph(f"{label}, {workers} worker{'s' if workers > 1 else ''}", workers, args, cache)
             s.stop()
             memory_only.append(s)
             print(f"  {s.name}: start {s.start:.1f} s, PSS {s.pss:,.0f} MiB", flush=True)
