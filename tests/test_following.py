@@ -20,7 +20,7 @@ import pytest
 
 from termgraph import errors
 from termgraph.executor.jobs import Following, read_at
-from termgraph.executor.jobs import PROGRESS_EVERY, SPOOL_OVER, Answer, SpoolWriter
+from termgraph.executor.jobs import PROGRESS_EVERY, PROGRESS_MOST, SPOOL_OVER, Answer, SpoolWriter, progress_step
 from termgraph.executor.pool import PoolSettings, QueryPool
 
 LINE = b"<urn:s> <urn:p> \"" + b"x" * 100 + b"\" .\n"
@@ -40,17 +40,42 @@ def test_a_small_result_stays_in_memory_and_reports_nothing(tmp_path):
     assert sink.answer() == Answer(*HEAD, body) and told == [] and os.listdir(tmp_path) == []
 
 
-def test_a_large_streamed_result_is_reported_when_its_file_opens_and_every_progress_step(tmp_path):
+def test_a_large_streamed_result_is_reported_when_its_file_opens_and_each_time_it_doubles(tmp_path):
     told = []
-    sink = SpoolWriter(10 << 20, str(tmp_path), HEAD, tag=False, notify=told.append)
-    body = write_lines(sink, 2 * SPOOL_OVER // len(LINE))
+    sink = SpoolWriter(10 << 20, str(tmp_path), HEAD, tag=False, notify=told.append, stream_after=0)
+    body = write_lines(sink, 5 * SPOOL_OVER // len(LINE))
     answer = sink.answer()
     assert told[0][:4] == ("stream", answer.path, *HEAD) and told[0][4] > SPOOL_OVER
     steps = [size for kind, size in told[1:]]
     assert all(kind == "more" for kind, _ in told[1:]) and steps == sorted(steps)
-    assert all(b - a >= PROGRESS_EVERY for a, b in zip([told[0][4]] + steps, steps))
-    assert len(body) - steps[-1] < PROGRESS_EVERY + len(LINE)
+    sizes = [told[0][4]] + steps
+    assert all(2 * a <= b < 2 * a + len(LINE) for a, b in zip(sizes, steps))  # as much again, to the line
+    assert len(steps) == 2 and len(body) - steps[-1] < steps[-1]  # ~256 KiB, ~512 KiB, ~1 MiB; 1.25 MiB in all
     assert (answer.size, answer.digest) == (len(body), "") and open(answer.path, "rb").read() == body
+
+
+def test_a_streamed_result_finished_before_its_delay_reports_nothing_and_is_answered_whole(tmp_path):
+    told = []
+    sink = SpoolWriter(10 << 20, str(tmp_path), HEAD, tag=False, notify=told.append, stream_after=3600)
+    body = write_lines(sink, 5 * SPOOL_OVER // len(LINE))
+    answer = sink.answer()
+    assert told == [] and answer.size == len(body) and open(answer.path, "rb").read() == body
+
+
+def test_a_streamed_result_is_reported_at_its_first_write_past_the_delay(tmp_path):
+    told = []
+    sink = SpoolWriter(10 << 20, str(tmp_path), HEAD, tag=False, notify=told.append, stream_after=0.2)
+    write_lines(sink, 2 * SPOOL_OVER // len(LINE))  # the file is open, the delay not over
+    assert told == []
+    time.sleep(0.25)
+    write_lines(sink, 1)
+    assert [m[0] for m in told] == ["stream"] and told[0][4] == sink.size
+
+
+def test_progress_steps_are_never_shorter_than_the_least_nor_longer_than_the_most():
+    assert progress_step(0) == progress_step(PROGRESS_EVERY // 2) == PROGRESS_EVERY
+    assert progress_step(SPOOL_OVER) == SPOOL_OVER and progress_step(3 << 20) == 3 << 20
+    assert progress_step(PROGRESS_MOST) == progress_step(1 << 40) == PROGRESS_MOST
 
 
 def test_a_tagged_result_is_hashed_whole_and_an_unstreamed_one_reports_nothing(tmp_path):
@@ -201,7 +226,6 @@ def test_read_at_reads_from_an_offset(tmp_path):
 
 # --- live: a real server, its process workers --------------------------------------------------
 
-ALL = "SELECT * WHERE { GRAPH ?g { ?s ?p ?o } }"
 ENDLESS = "CONSTRUCT { ?a <http://e/p> ?b } WHERE { ?a ?x ?y . ?b ?z ?w }"
 # the same, a tenth as fast (only subjects whose IRI ends in 1): megabytes before the 3 s time limit,
 # never the 20 MB size cap first, however fast the machine streams
@@ -245,12 +269,16 @@ def server():
     proc.wait(30)
 
 
+# ~14 MB of TSV: its writing lasts longer than a streamed job's delay (jobs.STREAM_AFTER) anywhere
+LARGE = "SELECT ?s ?p ?o ?y WHERE { GRAPH ?g { ?s ?p ?o } ?x ?q ?y } LIMIT 60000"
+
+
 @pytest.mark.live
 def test_a_large_post_answer_is_sent_chunked_and_whole(server):
-    with post(server, ALL) as r:
+    with post(server, LARGE) as r:
         streamed, headers = r.read(), r.headers
     assert headers["Transfer-Encoding"] == "chunked" and "Content-Length" not in headers
-    get = urllib.request.Request(server + "sparql?query=" + urllib.parse.quote(ALL),
+    get = urllib.request.Request(server + "sparql?query=" + urllib.parse.quote(LARGE),
                                  headers={"Accept": "text/tab-separated-values", "Accept-Encoding": "identity"})
     with urllib.request.urlopen(get, timeout=60) as r:
         whole = r.read()

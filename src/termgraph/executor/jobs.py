@@ -5,19 +5,19 @@ it into the spool folder as the serialiser produces it and answers with the file
 size and (for an answer that needs an ETag) a hash of its bytes; the server streams it to the
 client from there as fast as the client reads (web/streaming.py), so the server's memory does
 not grow with large results or slow readers, and the worker is free for the next query as soon
-as the file is written. For a job marked `stream` (a POST's answer, which has no ETag), the
-worker also says as soon as the file exists, and then each time it has written PROGRESS_EVERY
-more bytes, so that the server sends them on while the rest is still being evaluated
-(`Following`, below): the messages ("stream", path, form, media type, size), then ("more", size),
-before the usual final reply.
+as the file is written.
 
-Following: A large answer read while its worker is still writing it (a POST's answer: it needs no ETag).
-
-A worker writes a result of more than SPOOL_OVER bytes into a file of the spool folder as the
-serialiser produces it; for a job marked `stream` it says so as soon as the file exists, and
-then every PROGRESS_EVERY bytes (above). `Following` hands out the bytes the worker has
-reported, so that the client gets the first part of a large answer without waiting for the
-last, and the transfer overlaps the evaluation (as Oxigraph server's own streaming answers do).
+Following: a large answer read while its worker is still writing it (a POST's: it has no ETag).
+For a job marked `stream`, once the file exists and its answer has been in the making for
+STREAM_AFTER seconds, the worker says so ("stream", path, form, media type, size), then each
+time the file has doubled ("more", size; between PROGRESS_EVERY and PROGRESS_MOST bytes apart),
+before the usual final reply. `Following` hands out the bytes reported, so that the client gets
+the first part of a large answer without waiting for the last, and the transfer overlaps the
+evaluation (as Oxigraph server's own streaming answers do). An answer finished sooner is sent
+whole, with its length, like a GET's; and the reports are few for any size (each is a wake-up of
+the server and a write to the client: one per 64 KiB cost the server and its worker a fifth more
+CPU time on a 7 MB answer, docs/performance.md 2026-12-07), while the client has at least half
+of what is written, or all but PROGRESS_MOST bytes of it.
 
 The worker's messages are read as they come, whatever the client reads: the worker is released
 (and the client's ledger charged: the pool's `release`, `when_done`) as soon as its final reply
@@ -37,6 +37,7 @@ import hashlib
 import io
 import os
 import tempfile
+import time
 from dataclasses import dataclass
 
 from termgraph import errors
@@ -59,7 +60,10 @@ class Job:
 
 
 SPOOL_OVER = 256 << 10  # bytes: larger results go through a file, streamed to the client
-PROGRESS_EVERY = 64 << 10  # bytes written between two progress reports of a streamed job
+PROGRESS_EVERY = 64 << 10  # bytes: the least written between two progress reports of a streamed job
+PROGRESS_MOST = 8 << 20  # bytes: the most (in between, as much again as was reported)
+STREAM_AFTER = 0.05  # seconds a streamed job runs before its answer is followed (sent as it is written)
+WRITE_BUFFER = 256 << 10  # bytes gathered before a write to the spool file (one system call per 8 KiB cost 2x)
 
 
 @dataclass(frozen=True)
@@ -88,9 +92,12 @@ class SpoolWriter(io.RawIOBase):
     a failure to write the file is kept in `failure`. `notify` (a streamed job's) is sent the
     progress messages (see the module's docstring); `head` is the answer's (form, media type)."""
 
-    def __init__(self, cap: int, spool_dir: str | None, head: tuple[str, str], tag: bool = True, notify=None):
+    def __init__(self, cap: int, spool_dir: str | None, head: tuple[str, str], tag: bool = True, notify=None,
+                 stream_after: float = STREAM_AFTER):
         super().__init__()
         self.cap, self.spool_dir, self.head, self.tag, self.notify = cap, spool_dir, head, tag, notify
+        self.stream_from = time.monotonic() + stream_after
+        self.streaming = False
         self.size = self.reported = 0
         self.chunks: list[bytes] = []
         self.file = self.path = self.hash = self.failure = None
@@ -120,8 +127,18 @@ class SpoolWriter(io.RawIOBase):
         self.file.write(data)
         if self.hash is not None:
             self.hash.update(data)
-        if self.notify is not None and self.size - self.reported >= PROGRESS_EVERY:
+        if self.notify is None:
+            return
+        if not self.streaming:
+            self.maybe_stream()
+        elif self.size - self.reported >= progress_step(self.reported):
             self.report("more", self.size)
+
+    def maybe_stream(self) -> None:
+        """Say that the answer is being written, once it has been in the making STREAM_AFTER seconds."""
+        if time.monotonic() >= self.stream_from:
+            self.streaming = True
+            self.report("stream", self.path, *self.head, self.size)
 
     def open(self) -> None:
         prefix = f"result-{os.getpid()}-"  # (ProcessWorker.kill)
@@ -130,7 +147,7 @@ class SpoolWriter(io.RawIOBase):
         except FileNotFoundError:  # the work folder was removed (a temp cleaner): made again
             os.makedirs(self.spool_dir, mode=0o700, exist_ok=True)
             fd, self.path = tempfile.mkstemp(prefix=prefix, dir=self.spool_dir)
-        self.file = os.fdopen(fd, "wb")
+        self.file = os.fdopen(fd, "wb", buffering=WRITE_BUFFER)
         self.hash = hashlib.sha256() if self.tag else None
         for chunk in self.chunks:
             self.file.write(chunk)
@@ -138,7 +155,7 @@ class SpoolWriter(io.RawIOBase):
                 self.hash.update(chunk)
         self.chunks = []
         if self.notify is not None:
-            self.report("stream", self.path, *self.head, self.size)
+            self.maybe_stream()
 
     def report(self, *message) -> None:
         self.file.flush()
@@ -160,6 +177,12 @@ class SpoolWriter(io.RawIOBase):
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(self.path)
             self.file = None
+
+
+def progress_step(reported: int) -> int:
+    """Bytes a streamed job's file grows by before its next progress report: as much again as was
+    reported, within PROGRESS_EVERY and PROGRESS_MOST."""
+    return min(max(PROGRESS_EVERY, reported), PROGRESS_MOST)
 
 
 def spool(form: str, media: str, body: bytes, spool_dir: str | None, tag: bool = True) -> Answer:

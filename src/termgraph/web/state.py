@@ -147,7 +147,11 @@ def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[st
         store, sizes, entry = cached_dataset(settings, progress)
         return store, sizes, entry / RELEASE  # (written there by this start when the entry has none yet)
     data = loader.validated(settings, progress, prepare)
-    return data.store, data.graph_sizes(), None
+    if settings.backend:  # (the local copy only serves the pages)
+        return data.store, data.graph_sizes(), None
+    from termgraph.graph.store import compacted  # (the derived store's queries ran up to 1.6x as long)
+
+    return compacted(data.store), data.graph_sizes(), None
 
 
 def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) -> ServiceState:
