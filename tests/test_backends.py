@@ -96,6 +96,55 @@ def test_build_store_writes_the_whole_dataset_once(small_built, small_root):
     assert set(snapshot) == set(ox.Store.read_only(str(target)))
 
 
+@pytest.mark.live  # (starts the query workers)
+def test_build_store_writes_the_release_files_once_and_serve_links_them(small_built, small_root, tmp_path):
+    """build-store writes the release files beside the store (with their manifest); every serve
+    --store, on disk or in memory, links them instead of writing them again: the same bytes as the
+    files written from the dataset."""
+    import filecmp
+
+    from termgraph.graph import cache, export
+    from termgraph.graph import load as loader
+
+    target, _ = small_built
+    assert cache.release_problem(target) is None and disk.built_release(target) == target / cache.RELEASE
+    fresh = tmp_path / "fresh"
+    export.export(loader.LoadedData(disk.load_snapshot(target), []), fresh)
+    names = sorted(p.name for p in fresh.iterdir())
+    assert sorted(p.name for p in (target / cache.RELEASE).iterdir()) == sorted(names + [cache.RELEASE_MANIFEST])
+    for in_memory in (False, True):
+        said: list[str] = []
+        state = build_state(Settings(root=small_root, store_dir=target, store_in_memory=in_memory, workers=1),
+                            progress=said.append)
+        try:
+            assert "copying the release files from the built store" in said
+            assert not any("writing the release files" in line for line in said)
+            assert sorted(state.release) == names
+            assert all(filecmp.cmp(state.release[n], fresh / n, shallow=False) for n in names)
+        finally:
+            state.close()
+
+
+@pytest.mark.live  # (starts the query workers)
+def test_a_store_whose_release_files_are_damaged_gets_them_written_by_its_server(small_built, small_root, tmp_path):
+    import shutil
+
+    from termgraph.graph import cache
+
+    copy = tmp_path / "db"
+    shutil.copytree(small_built[0], copy)
+    victim = next(p for p in sorted((copy / cache.RELEASE).iterdir()) if p.name != cache.RELEASE_MANIFEST)
+    victim.write_bytes(victim.read_bytes()[:-1])  # one byte short of its manifest's size
+    assert disk.built_release(copy) is None
+    said: list[str] = []
+    state = build_state(Settings(root=small_root, store_dir=copy, store_in_memory=True, workers=1), progress=said.append)
+    try:
+        assert not any("copying the release files" in line for line in said)
+        assert state.release[victim.name].read_bytes() != victim.read_bytes()  # written again, whole
+    finally:
+        state.close()
+
+
 def test_a_store_whose_snapshot_is_broken_is_refused_in_memory(small_built, small_root, tmp_path):
     import shutil
 

@@ -6,7 +6,9 @@ the bulk loader (`--low-memory`: loads and derives straight on disk instead, slo
 and the same quads as an N-Quads snapshot (`dataset.nq`: `serve --store DIR --in-memory` loads it).
 The store is written once: it is built
 in a temporary folder beside DIR and renamed into place only when complete, with a manifest
-(`termgraph-store.json`: format, termgraph version, graph sizes) that marks it as finished.
+(`termgraph-store.json`: format, termgraph version, graph sizes) that marks it as finished, and
+the release files written from it (`release/`, with their manifest: `serve --store DIR` links them
+instead of writing them again on every start).
 `termgraph serve --store DIR` then opens it read-only in every query worker (`open_store`), so
 the data is read from disk and shared through the page cache instead of copied per worker.
 """
@@ -107,6 +109,7 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
             progress("checking the written store")
         sizes = write_manifest(work)
         check_quotes(work, settings, progress)
+        write_release(work, progress)
         if target.exists():
             target.rmdir()
         work.rename(target)
@@ -116,6 +119,36 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
         shutil.rmtree(work, ignore_errors=True)
         raise
     return sizes
+
+
+def write_release(folder: Path, progress) -> None:
+    """The release files (graph/export.py: /download's, /ontology's HTML) of the finished store in
+    `folder`, into its RELEASE folder with their manifest (graph/cache.py: keep_release, the start-up
+    cache's way), so that every `serve --store DIR` links them instead of writing them again."""
+    from termgraph.graph import cache, export
+
+    if progress:
+        progress("writing the release files")
+    part = folder / f".release-files-{os.getpid()}"
+    written = ox.Store.read_only(str(folder))
+    try:
+        export.export(loader.LoadedData(written, []), part)
+    finally:
+        del written
+        gc.collect()
+    try:
+        if not cache.keep_release(folder, part):
+            raise TermgraphError(f"{folder}: the release files could not be put into {cache.RELEASE}/")
+    finally:
+        shutil.rmtree(part, ignore_errors=True)
+
+
+def built_release(folder: Path) -> Path | None:
+    """The release files `build-store` wrote into the store in `folder`, when whole by their
+    manifest; None for a store built before they were (the server writes them then)."""
+    from termgraph.graph import cache
+
+    return folder / cache.RELEASE if cache.release_problem(folder) is None else None
 
 
 def check_quotes(folder: Path, settings: Settings, progress) -> None:

@@ -135,17 +135,17 @@ def link_files(cached: Path, folder: Path) -> None:
 
 
 def write_release(store: ox.Store | None, workdir: Path, progress: Callable[[str], None] | None = None,
-                  cached: Path | None = None, background: bool = True) -> ReleaseFiles:
+                  cached: Path | None = None, background: bool = True, origin: str = "the cache") -> ReleaseFiles:
     """The release files into `workdir`/dist: linked from the start-up cache's entry (`cached`:
-    its RELEASE folder, when whole), else written from `store` by a forked writer, which then
-    keeps them in the entry (when `cached` is given). `background=False`, or another thread
-    running: written before this returns."""
+    its RELEASE folder, when whole; or a built store's, `origin` "the built store"), else written
+    from `store` by a forked writer, which then keeps them in the entry (when `cached` is given).
+    `background=False`, or another thread running: written before this returns."""
     from termgraph.graph import cache
 
     folder = workdir / "dist"
     if cached is not None and cache.release_problem(cached.parent) is None:
         if progress:
-            progress("copying the release files from the cache")
+            progress(f"copying the release files from {origin}")
         link_files(cached, folder)
         return ReleaseFiles(folder, sorted(p.name for p in folder.iterdir()))
     names = export.release_names(store)

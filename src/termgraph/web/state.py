@@ -86,7 +86,8 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             pool = QueryPool(None, pool_settings(settings), source=source)
         else:
             pool = QueryPool(store, pool_settings(settings), spool_dir=spool_dir)
-        release = write_release(store, workdir, progress, cached_release)  # forked before any thread
+        release = write_release(store, workdir, progress, cached_release,  # forked before any thread
+                                origin="the built store" if settings.store_dir else "the cache")
         try:
             if progress:
                 progress(f"starting {settings.workers} query worker(s)"
@@ -102,13 +103,14 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
 
 
 def write_release(store: ox.Store | None, workdir: Path, progress=None, cached: Path | None = None,
-                  background: bool = True) -> ReleaseFiles:
+                  background: bool = True, origin: str = "the cache") -> ReleaseFiles:
     """The release files (`termgraph export`'s: /download, and /ontology's HTML), written once per
     start into the work folder, never by a request: by a forked writer while the endpoint answers,
-    or linked from the start-up cache (`cached`). By name (web/release_files.py)."""
+    or linked from the start-up cache or the built store (`cached`, from `origin`). By name
+    (web/release_files.py)."""
     from termgraph.web.release_files import write_release as write
 
-    return write(store, workdir, progress, cached, background)
+    return write(store, workdir, progress, cached, background, origin)
 
 
 def with_quote_status(state: ServiceState, progress) -> ServiceState:
@@ -138,9 +140,9 @@ def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[st
     (`settings.cache_dir`: graph/cache.py; never with `prepare`, which the key cannot cover),
     or validated and loaded; and the folder of its release files when the cache has them."""
     if settings.store_dir:
-        from termgraph.graph.store import open_store, store_sizes
+        from termgraph.graph.store import built_release, open_store, store_sizes
 
-        return open_store(settings), store_sizes(settings), None
+        return open_store(settings), store_sizes(settings), built_release(settings.store_dir)
     if settings.cache_dir is not None and prepare is None:
         from termgraph.graph.cache import RELEASE, cached_dataset
 
@@ -157,7 +159,7 @@ def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[st
 def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) -> ServiceState:
     """Workers forked first, each opening the store read-only itself; then this process's own
     read-only handle for the pages (a RocksDB handle never crosses a fork)."""
-    from termgraph.graph.store import open_store, store_sizes
+    from termgraph.graph.store import built_release, open_store, store_sizes
 
     sizes = store_sizes(settings)  # checks the manifest: a clear error for an unfinished store
     pool = QueryPool(str(settings.store_dir.absolute()), pool_settings(settings), known=set(sizes),
@@ -168,7 +170,8 @@ def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) 
     try:
         pool.here = open_store(settings)  # the bounded queries run on it here (executor/bounded.py)
         # written here, before serving: a RocksDB handle never crosses a fork
-        release = write_release(pool.here, workdir, progress, background=False)
+        release = write_release(pool.here, workdir, progress, built_release(settings.store_dir), background=False,
+                                origin="the built store")
         return ServiceState(settings, pool.here, sizes, pool, workdir, release=release)
     except BaseException:
         pool.close()
