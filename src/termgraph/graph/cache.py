@@ -32,6 +32,9 @@ from termgraph.errors import BadSetting, DataNotFound
 from termgraph.graph import store as built
 from termgraph.graph.derive import rules_folder
 from termgraph.graph import load as loader
+from termgraph.graph import release_folder
+from termgraph.graph.release_folder import (  # (the entry's release files: kept the built store's way)
+    RELEASE, RELEASE_MANIFEST, keep_release, release_problem, remove_abandoned, sizes_problem)
 from termgraph.graph.load import all_files
 from termgraph.settings import Settings
 from termgraph.version import VERSION
@@ -40,8 +43,6 @@ CACHE_MANIFEST = "termgraph-cache.json"
 # 2: a user's quad file's named graphs moved under its own graph (graph/load.py);
 # 3: no on-disk store, the release files added after the entry (web/release_files.py)
 CACHE_FORMAT = 3
-RELEASE_MANIFEST = "termgraph-release.json"
-RELEASE = "release"  # the release files (graph/export.py) of the entry's dataset, served by /download
 KEEP = 3  # entries kept: the most recently used
 INPUT_FOLDERS = ("ontology", "data", "shapes")  # of the root: everything the gate and the load read
 
@@ -93,8 +94,7 @@ def cache_key(settings: Settings) -> str:
 
 
 def file_sizes(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_size for p in sorted(folder.rglob("*"))
-            if p.is_file() and p.name not in (CACHE_MANIFEST, RELEASE_MANIFEST)}
+    return release_folder.file_sizes(folder, skip=(CACHE_MANIFEST, RELEASE_MANIFEST))
 
 
 def problem(entry: Path, key: str) -> str | None:
@@ -111,54 +111,6 @@ def problem(entry: Path, key: str) -> str | None:
     if not isinstance(files, dict) or built.SNAPSHOT not in files or built.MANIFEST not in files:
         return "its manifest lists no store"
     return sizes_problem(entry, files) or release_problem(entry, missing_ok=True)
-
-
-def sizes_problem(folder: Path, files: dict, prefix: str = "") -> str | None:
-    for name, size in files.items():
-        path = folder / name
-        if not path.is_file():
-            return f"{prefix}{name} is missing"
-        if path.stat().st_size != size:
-            return f"{prefix}{name} has {path.stat().st_size} bytes, not {size}"
-    return None
-
-
-def release_problem(entry: Path, missing_ok: bool = False) -> str | None:
-    """Why the entry's release files cannot be served (None: whole, by their manifest; with
-    `missing_ok`, also when the entry has none yet)."""
-    folder = entry / RELEASE
-    if missing_ok and not folder.exists():
-        return None
-    try:
-        files = json.loads((folder / RELEASE_MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        return f"{RELEASE}/{RELEASE_MANIFEST} missing or unreadable ({exc})"
-    if not isinstance(files, dict) or not files:
-        return f"{RELEASE}/{RELEASE_MANIFEST} lists no release files"
-    return sizes_problem(folder, files, prefix=RELEASE + "/")
-
-
-def keep_release(entry: Path, written: Path) -> bool:
-    """Put the release files of `written` (a folder) into the entry: hard links (or copies) in a
-    temporary folder beside, with their manifest, renamed to RELEASE. False when the entry has
-    them already, or has gone (pruned by another start) meanwhile."""
-    part = entry / f".{RELEASE}.part-{os.getpid()}"
-    try:
-        remove_abandoned(entry)
-        part.mkdir()
-        for path in sorted(written.iterdir()):
-            try:
-                os.link(path, part / path.name)
-            except OSError:  # another file system: a copy
-                shutil.copyfile(path, part / path.name)
-        manifest = {"files": file_sizes(part)}
-        (part / RELEASE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
-        part.rename(entry / RELEASE)
-        return True
-    except OSError:
-        return False
-    finally:
-        shutil.rmtree(part, ignore_errors=True)
 
 
 def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
@@ -261,12 +213,3 @@ def prune(folder: Path, keep: int = KEEP) -> list[Path]:
     for path in old:
         shutil.rmtree(path, ignore_errors=True)
     return old
-
-
-def remove_abandoned(folder: Path) -> None:
-    """Temporary folders of a build whose process no longer runs (killed, crashed)."""
-    for path in folder.glob(".*"):
-        pid = path.name.rsplit("-", 1)[-1]
-        if path.is_dir() and pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(path, ignore_errors=True)
-

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from termgraph.version import VERSION
 from termgraph.graph import load as loader
+from termgraph.graph import release_folder
 from termgraph.errors import DataNotFound, TermgraphError
 from termgraph.settings import Settings
 
@@ -123,9 +124,9 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
 
 def write_release(folder: Path, progress) -> None:
     """The release files (graph/export.py: /download's, /ontology's HTML) of the finished store in
-    `folder`, into its RELEASE folder with their manifest (graph/cache.py: keep_release, the start-up
-    cache's way), so that every `serve --store DIR` links them instead of writing them again."""
-    from termgraph.graph import cache, export
+    `folder`, into its RELEASE folder with their manifest (graph/release_folder.py, as the start-up
+    cache keeps them), so that every `serve --store DIR` links them instead of writing them again."""
+    from termgraph.graph import export
 
     if progress:
         progress("writing the release files")
@@ -137,8 +138,8 @@ def write_release(folder: Path, progress) -> None:
         del written
         gc.collect()
     try:
-        if not cache.keep_release(folder, part):
-            raise TermgraphError(f"{folder}: the release files could not be put into {cache.RELEASE}/")
+        if not release_folder.keep_release(folder, part):
+            raise TermgraphError(f"{folder}: the release files could not be put into {release_folder.RELEASE}/")
     finally:
         shutil.rmtree(part, ignore_errors=True)
 
@@ -146,9 +147,7 @@ def write_release(folder: Path, progress) -> None:
 def built_release(folder: Path) -> Path | None:
     """The release files `build-store` wrote into the store in `folder`, when whole by their
     manifest; None for a store built before they were (the server writes them then)."""
-    from termgraph.graph import cache
-
-    return folder / cache.RELEASE if cache.release_problem(folder) is None else None
+    return folder / release_folder.RELEASE if release_folder.release_problem(folder) is None else None
 
 
 def check_quotes(folder: Path, settings: Settings, progress) -> None:

@@ -33,7 +33,8 @@ import pyoxigraph as ox
 from termgraph.errors import InternalError, Starting
 from termgraph.graph import export
 from termgraph.graph import load as loader
-from termgraph.graph.cache import RELEASE_MANIFEST
+from termgraph.graph import release_folder
+from termgraph.graph.release_folder import RELEASE_MANIFEST
 
 WAIT_SECONDS = 10.0  # a request for a file being written waits this long for it, then 503
 RETRY_AFTER = 5  # seconds
@@ -140,10 +141,8 @@ def write_release(store: ox.Store | None, workdir: Path, progress: Callable[[str
     its RELEASE folder, when whole; or a built store's, `origin` "the built store"), else written
     from `store` by a forked writer, which then keeps them in the entry (when `cached` is given).
     `background=False`, or another thread running: written before this returns."""
-    from termgraph.graph import cache
-
     folder = workdir / "dist"
-    if cached is not None and cache.release_problem(cached.parent) is None:
+    if cached is not None and release_folder.release_problem(cached.parent) is None:
         if progress:
             progress(f"copying the release files from {origin}")
         link_files(cached, folder)
@@ -151,7 +150,8 @@ def write_release(store: ox.Store | None, workdir: Path, progress: Callable[[str
     names = export.release_names(store)
 
     def write() -> None:
-        write_files(store, folder, None if cached is None else lambda part: cache.keep_release(cached.parent, part))
+        keep = None if cached is None else lambda part: release_folder.keep_release(cached.parent, part)
+        write_files(store, folder, keep)
 
     if not background or not hasattr(os, "fork") or threading.active_count() > 1:
         if progress:
