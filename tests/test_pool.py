@@ -7,6 +7,7 @@ listening server; the pure rules (budget, preemption) in the default run.
 from __future__ import annotations
 
 import asyncio
+import os
 import contextlib
 import time
 
@@ -254,6 +255,18 @@ def test_a_light_client_preempts_a_heavy_clients_query(make_pool):
 
 def light_history(pool, client: str) -> None:
     pool.ledger.spent[client].append((time.monotonic(), 0.01, True))  # a cheap query that ended
+
+
+@pytest.mark.live
+def test_the_workers_run_at_a_lower_priority_than_the_server(make_pool):
+    """When queries keep every core busy, the server's event loop (other clients, /health) still
+    gets the processor first: the zygote and every worker it forks run niced (zygote.NICENESS)."""
+    from termgraph.executor import zygote
+
+    pool = make_pool(workers=2)
+    mine = os.getpriority(os.PRIO_PROCESS, 0)
+    niceness = {pid: os.getpriority(os.PRIO_PROCESS, pid) for pid in pids(pool) | {pool.source.zygote_pid}}
+    assert len(niceness) == 3 and set(niceness.values()) == {min(mine + zygote.NICENESS, 19)}
 
 
 @pytest.mark.live

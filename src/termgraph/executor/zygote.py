@@ -31,6 +31,12 @@ PR_SET_PDEATHSIG = 1
 EXIT_NOTICE = struct.Struct("ii")  # (pid, wait status) of a worker that ended, zygote -> server
 
 
+# The zygote and its workers run at a lower priority than the server, so that when queries keep
+# every core busy the server's event loop (every other client's requests, /health, the scheduling)
+# still gets the processor at once; an idle machine runs the queries at full speed all the same.
+NICENESS = 5
+
+
 def start_zygote(data, known: set[str], memory_limit: int, spool_dir: str | None = None,
                  cpu_limit: float = 0) -> tuple[int, socket.socket, socket.socket]:
     """Fork the zygote; return (its pid, the server's end of the control socket, the server's
@@ -96,6 +102,7 @@ def zygote_loop(ctl: socket.socket, exits: socket.socket, data, known: set[str],
         confine()
     except errors.SandboxUnavailable:
         pass
+    os.nice(NICENESS)  # (inherited by every worker)
     zygote = os.getpid()
     while True:
         try:
