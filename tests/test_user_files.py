@@ -213,6 +213,25 @@ def test_deep_rdf_xml_is_refused_with_one_line(tmp_path):
     assert len(loaded(fine)) == 127
 
 
+def test_a_long_rdf_xml_literal_is_refused_with_one_line(tmp_path, monkeypatch):
+    """The Turtle family's literal bound holds for RDF/XML too: in a text (which expat hands over
+    in pieces) and in an attribute value."""
+    from termgraph.graph import file_bounds
+
+    monkeypatch.setattr(file_bounds, "MAX_LITERAL", 100_000)
+    body = '<rdf:Description rdf:about="http://e/s">\n<e:p>{}</e:p>\n</rdf:Description>\n</rdf:RDF>\n'
+    for name, line, text in (("text", 4, body.format("x" * 100_001)),
+                             ("attribute", 3, '<rdf:Description rdf:about="http://e/s" e:p="{}"/>\n</rdf:RDF>\n'.format("y" * 100_001))):
+        path = tmp_path / f"{name}.rdf"
+        path.write_text(XML_HEAD + text)
+        with pytest.raises(DataSyntaxError) as info:
+            loaded(path)
+        assert str(info.value) == f"{path}, line {line}: a literal is longer than 100000 characters; keep long texts in files of their own"
+    fine = tmp_path / "fine.rdf"
+    fine.write_text(XML_HEAD + body.format("x" * 100_000))
+    assert len(loaded(fine)) == 1
+
+
 def test_rdf_xml_that_is_not_well_formed_is_refused_naming_the_line(tmp_path):
     path = tmp_path / "broken.rdf"
     path.write_text(XML_HEAD + '<rdf:Description rdf:about="http://e/s">\n<e:p>x</e:q>\n</rdf:RDF>\n')

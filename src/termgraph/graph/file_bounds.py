@@ -8,7 +8,8 @@ The text is read as Turtle, TriG, N-Triples, N-Quads and JSON-LD are written: st
 ones end at their line, long ones at their closing quotes), IRIs and comments are skipped whole,
 and every bracket outside them counts. Each character is read a bounded number of times.
 
-An RDF/XML file's elements are bounded the same way (`check_xml`, read by expat, which streams):
+An RDF/XML file's elements and literals are bounded the same way (`check_xml`, read by expat,
+which streams):
 the RDF/XML parser's time grows with the square of their depth (30,000 deep, a 1.4 MB file, took
 13 s; 100,000 deep, 4.6 MB, more than 100 s).
 """
@@ -80,29 +81,45 @@ class _TooDeep(Exception):
     pass
 
 
+class _TooLong(Exception):
+    pass
+
+
 def check_xml(path: Path) -> None:
     """Raise DataSyntaxError (one line, naming the file and line) when an XML file's elements
-    nest more than MAX_NESTING deep, or it is not well-formed XML (the RDF/XML parser would not
-    name the line)."""
+    nest more than MAX_NESTING deep, one text or attribute value (a literal) is longer than
+    MAX_LITERAL characters, or it is not well-formed XML (the RDF/XML parser would not name the
+    line)."""
     parser = pyexpat.ParserCreate()
-    depth = 0
+    depth, run = 0, 0
 
-    def start(*_args) -> None:
-        nonlocal depth
-        depth += 1
+    def start(_name, attributes) -> None:
+        nonlocal depth, run
+        depth, run = depth + 1, 0
         if depth > MAX_NESTING:
             raise _TooDeep(parser.CurrentLineNumber)
+        if any(len(value) > MAX_LITERAL for value in attributes.values()):
+            raise _TooLong(parser.CurrentLineNumber)
 
     def end(_name) -> None:
-        nonlocal depth
-        depth -= 1
+        nonlocal depth, run
+        depth, run = depth - 1, 0
 
-    parser.StartElementHandler, parser.EndElementHandler = start, end
+    def text(data: str) -> None:  # (expat hands a long text over in pieces)
+        nonlocal run
+        run += len(data)
+        if run > MAX_LITERAL:
+            raise _TooLong(parser.CurrentLineNumber)
+
+    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
     try:
         with path.open("rb") as stream:
             parser.ParseFile(stream)
     except _TooDeep as deep:
         raise DataSyntaxError(path, f"XML elements nest more than {MAX_NESTING} deep (blank nodes or "
                                     "literals inside each other); flatten the data", deep.args[0]) from None
+    except _TooLong as long:
+        raise DataSyntaxError(path, f"a literal is longer than {MAX_LITERAL} characters; "
+                                    "keep long texts in files of their own", long.args[0]) from None
     except pyexpat.ExpatError as exc:
         raise DataSyntaxError(path, f"not well-formed XML: {pyexpat.ErrorString(exc.code)}", exc.lineno) from None
