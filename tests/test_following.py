@@ -1,4 +1,4 @@
-"""A POST's large answer sent while its worker still writes it (executor/jobs.py SpoolWriter and
+"""A POST's large answer sent while its worker still writes it (executor/jobs.py SpoolWriter, executor/following.py
 Following, web/streaming.py FollowingResponse): what the worker reports, what the
 server hands out and when it lets the worker go; live, the whole answer, and the connection cut
 when the query fails, runs out of time or loses its client after the first bytes."""
@@ -19,7 +19,7 @@ from types import SimpleNamespace
 import pytest
 
 from termgraph import errors
-from termgraph.executor.jobs import Following, read_at
+from termgraph.executor.following import Following, read_at
 from termgraph.executor.jobs import PROGRESS_EVERY, PROGRESS_MOST, SPOOL_OVER, Answer, SpoolWriter, progress_step
 from termgraph.executor.pool import PoolSettings, QueryPool
 

@@ -11,7 +11,8 @@ A query is read by the sparql layer; the executor only runs it:
 
 from termgraph.executor.engine import run
 from termgraph.executor.fairness import FairnessSettings
-from termgraph.executor.jobs import Answer, Job, read_at
+from termgraph.executor.following import read_at
+from termgraph.executor.jobs import Answer, Job
 from termgraph.executor.pool import PoolSettings, QueryPool, run_while_connected
 from termgraph.executor.remote import RemoteWorkers
 

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from termgraph import errors
 from termgraph.executor.extras import Extras
 from termgraph.executor.fairness import ClientLedger, FairnessSettings
-from termgraph.executor.jobs import Following
+from termgraph.executor.following import Following
 from termgraph.executor import bounded
 from termgraph.executor.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
 from termgraph.executor.workers import ProcessWorker as Worker, ProcessWorkers
@@ -202,7 +202,7 @@ class QueryPool:
         return self.answer(worker, reply)
 
     def following(self, worker: Worker, reply: tuple, deadline: float) -> Answer:
-        """A large answer sent on while its worker still writes it (jobs.py: Following)."""
+        """A large answer sent on while its worker still writes it (following.py)."""
         _, path, form, media, size = reply
         try:
             follow = Following(worker, path, size, deadline, self.release, lambda reply: self.answer(worker, reply))

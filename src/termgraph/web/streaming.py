@@ -12,7 +12,7 @@ A finished file (SpooledResponse) carries the marker header STREAMED and, answer
 ETag of its bytes (the worker hashed them while writing), so that manners.py answers
 conditional requests and compresses without holding the body; it removes the marker from every
 answer, a POST's included. A POST's answer may instead be sent while its worker is still
-writing it (FollowingResponse, executor/jobs.py): chunked, with no Content-Length, and cut
+writing it (FollowingResponse, executor/following.py): chunked, with no Content-Length, and cut
 off (never completed) if the query fails after its first bytes.
 """
 
