@@ -148,6 +148,55 @@ def test_a_refused_connection_is_a_refusal_even_when_silent(worker, closing_list
 
 
 @pytest.mark.live
+def test_a_refused_socket_call_takes_no_descriptor_the_process_holds(closing_listener):
+    """A trapped socket() seems to return its own call number (x86_64: 41). A worker forked from a
+    process that held descriptor 41 took it for a socket: its start-up check said "Internet sockets
+    still open" (and closed it), and the engine would have closed it. Now the number is reserved,
+    /dev/null for good, in the zygote and every worker; the process that forks them keeps its own."""
+    import os
+
+    import pyoxigraph as ox
+
+    from termgraph.executor import sandbox
+
+    reserved = sandbox.reserved_fd()
+    if reserved is None:
+        pytest.skip("no trap on this architecture: the filter refuses with an error")
+    read_end, write_end = os.pipe()
+    held = os.dup(reserved) if sandbox.is_open(reserved) else None  # (the test process's own, put back after)
+    os.dup2(write_end, reserved)
+    try:
+        store = ox.Store()
+        store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.NamedNode("http://e/o")))
+        pool = QueryPool(store, PoolSettings(workers=1, timeout=20))
+        pool.start()  # the worker's check passed: it would raise SandboxUnavailable
+        try:
+            worker = pool.idle[0]
+            assert os.readlink(f"/proc/{worker.pid}/fd/{reserved}") == os.devnull
+            assert os.readlink(f"/proc/{pool.source.zygote_pid}/fd/{reserved}") == os.devnull
+            port, seen = closing_listener
+            before = len(seen)
+            for query in spellings(port)[6], spellings(port)[0]:  # SILENT, and not
+                reply = run_unscreened(worker, query)
+                assert reply[0] == "error" and reply[1][1] == "ForbiddenQuery", reply
+            assert len(seen) == before
+            assert run_unscreened(worker, "ASK { ?s ?p ?o }")[0] == "ok"  # its pipe is whole
+            assert os.readlink(f"/proc/{worker.pid}/fd/{reserved}") == os.devnull  # not closed by the engine
+        finally:
+            pool.close()
+        os.write(reserved, b"x")  # this process's descriptor 41 is still its pipe
+        assert os.read(read_end, 1) == b"x"
+    finally:
+        if held is not None:
+            os.dup2(held, reserved)
+            os.close(held)
+        else:
+            os.close(reserved)
+        os.close(read_end)
+        os.close(write_end)
+
+
+@pytest.mark.live
 def test_a_sandboxed_worker_cannot_open_a_socket_itself(worker):
     """Beyond SERVICE: the process itself is confined (checked by the worker at start-up)."""
     from termgraph.executor import sandbox

@@ -93,8 +93,10 @@ def zygote_loop(ctl: socket.socket, exits: socket.socket, data, known: set[str],
     """Fork a worker for each byte received; send back (pid, fd). Ends when the server goes.
     The zygote confines itself as its workers do (it never needs a network socket); when the
     filter cannot be applied, each worker says so at its start and the service does not start."""
-    from termgraph.executor.sandbox import confine
+    from termgraph.executor.sandbox import confine, off_reserved
 
+    # kept off the descriptor a refused socket call seems to return (sandbox.py: reserve)
+    ctl, exits = (socket.socket(fileno=off_reserved(s.detach())) for s in (ctl, exits))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the server's to handle
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGCHLD, lambda *_: reap(exits))
@@ -177,13 +179,13 @@ def open_data(data):
 def worker_main(sock: socket.socket, data, known: set[str], memory_limit: int, spool_dir: str | None,
                 cpu_limit: float = 0) -> int:
     """Serve jobs until the server closes the socket. Returns an exit code."""
-    from termgraph.executor.sandbox import confine
+    from termgraph.executor.sandbox import confine, off_reserved
 
     import faulthandler
 
     faulthandler.disable()  # a query stopped by the memory limit aborts: no traceback dump
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-    conn = Connection(sock.detach())
+    conn = Connection(off_reserved(sock.detach()))  # (sandbox.py: reserve)
     try:
         confine()  # before anything else: from here on no network socket can be opened
     except errors.SandboxUnavailable as exc:
