@@ -136,7 +136,7 @@ def copy_into_default_graph(store: ox.Store) -> None:
     (a Python set of every triple took a third of the build's memory on large graphs)."""
     for name in sorted(store.named_graphs(), key=str):
         if isinstance(name, ox.NamedNode) and not name.value.startswith(ns.GRAPH_VIEW):
-            store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
+            store.update(f"ADD {name} TO DEFAULT")  # (faster than INSERT … WHERE: 0.2-0.3 s against 0.4 at ~340k quads)
 
 
 def add_derived_graphs(store: ox.Store, root: Path) -> list[str]:
