@@ -43,7 +43,12 @@ class ClaimRow:
     source: ox.NamedNode
 
 
-def claim_rows(store: ox.Store) -> list[ClaimRow]:
+def claim_rows(store: ox.Store, claims: list[tuple] | None = None) -> list[ClaimRow]:
+    """Every claim with a stance and a source (from `claims`, disagreements.read_claims, if given)."""
+    if claims is not None:
+        rows = {ClaimRow(claim, s, p, o, stance.value, source)
+                for claim, s, p, o, stance, _, source, _ in claims if stance is not None and source is not None}
+        return sorted(rows, key=lambda r: r.claim.value)
     rows = {
         ClaimRow(r["claim"], r["s"], r["p"], r["o"], r["stance"].value, r["source"])
         for r in store.query(CLAIMS_QUERY, use_default_graph_as_union=True)
@@ -131,15 +136,16 @@ def copy_into_default_graph(store: ox.Store) -> None:
     (a Python set of every triple took a third of the build's memory on large graphs)."""
     for name in sorted(store.named_graphs(), key=str):
         if isinstance(name, ox.NamedNode) and not name.value.startswith(ns.GRAPH_VIEW):
-            store.update(f"INSERT {{ ?s ?p ?o }} WHERE {{ GRAPH {name} {{ ?s ?p ?o }} }}")
+            store.update(f"ADD {name} TO DEFAULT")  # (faster than INSERT … WHERE: 0.2-0.3 s against 0.4 at ~340k quads)
 
 
 def add_derived_graphs(store: ox.Store, root: Path) -> list[str]:
     """Add the source views, the disagreements graph and the default graph; return the names of
     the named graphs added."""
-    rows = claim_rows(store)
+    claims = disagreements.read_claims(store)  # (one query for the rows, the keys and the titles)
+    rows = claim_rows(store, claims)
     views = source_view_quads(rows)
-    found_quads, disputed = disagreements.derive(store, rules_folder(root), root)
+    found_quads, disputed = disagreements.derive(store, rules_folder(root), root, claims)
     store.extend(views + found_quads)
     undisputed = undisputed_triples(rows, disputed)
     extra = view_descriptions({r.source for r in rows}) + undisputed

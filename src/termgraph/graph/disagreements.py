@@ -97,8 +97,8 @@ def grouped(rule: Rule, result: ox.QuerySolutions) -> list[Found]:
     return [Found(rule, kind, group, tuple(sorted(claims))) for (kind, group), claims in sorted(groups.items())]
 
 
-def find_all(store: ox.Store, rules: list[Rule]) -> list[Found]:
-    with join_keys(store):
+def find_all(store: ox.Store, rules: list[Rule], claims: list[tuple] | None = None) -> list[Found]:
+    with join_keys(store, claims):
         return [found for rule in rules for found in run_rule(store, rule)]
 
 
@@ -136,55 +136,71 @@ WHERE {
 FULL = object()  # a position that has its two witnesses
 
 
-def key_quads(store: ox.Store) -> Iterator[ox.Quad]:
+def read_claims(store: ox.Store) -> list[tuple]:
+    """Every claim's row of KEYED, as a tuple (claim, s, p, o, stance, qualification, source,
+    symmetric): read once, for the keys, the claims' facts and the derived graphs (derive.py)."""
+    return [tuple(r) for r in store.query(KEYED, use_default_graph_as_union=True)]
+
+
+def key_quads(store: ox.Store, claims: list[tuple] | None = None) -> Iterator[ox.Quad]:
     """Four quads per claim, and its position's keys and witnesses, made as the store takes
     them (a list of them all is large); what is remembered per position: a digest, one source."""
     witnesses: dict[bytes, object] = {}
-    for r in store.query(KEYED, use_default_graph_as_union=True):
-        s, p, o = r["s"], r["p"], r["o"]
-        pair = sorted((str(s), str(o)))
-        ends = pair if r["symmetric"].value == "true" else (str(s), str(o))
-        said, between = L(f"{ends[0]} {p} {ends[1]}"), L(" ".join(pair))
-        yield ox.Quad(r["claim"], STATEMENT, said, SCRATCH)
-        yield ox.Quad(r["claim"], TERMS, between, SCRATCH)
-        if r["source"] is not None:
-            yield ox.Quad(r["claim"], SOURCE_TERMS, L(f"{r['source']} {between.value}"), SCRATCH)
-        if r["stance"] is not None:
-            yield ox.Quad(r["claim"], TAKES, r["qualification"] or r["stance"], SCRATCH)
-        if r["stance"] is not None and r["source"] is not None:
-            yield from witness_quads(witnesses, r, said, between)
+    rows = claims if claims is not None else map(tuple, store.query(KEYED, use_default_graph_as_union=True))
+    for claim, s, p, o, stance, qualification, source, symmetric in rows:
+        s_text, p_text, o_text = str(s), str(p), str(o)
+        pair = (s_text, o_text) if s_text <= o_text else (o_text, s_text)
+        ends = pair if symmetric.value == "true" else (s_text, o_text)
+        said, between = L(f"{ends[0]} {p_text} {ends[1]}"), L(f"{pair[0]} {pair[1]}")
+        yield ox.Quad(claim, STATEMENT, said, SCRATCH)
+        yield ox.Quad(claim, TERMS, between, SCRATCH)
+        if source is not None:
+            yield ox.Quad(claim, SOURCE_TERMS, L(f"{source} {pair[0]} {pair[1]}"), SCRATCH)
+        if stance is not None:
+            yield ox.Quad(claim, TAKES, qualification or stance, SCRATCH)
+            if source is not None:
+                key = f"{s_text}\t{p_text}\t{o_text}\t{stance}\t{qualification}"
+                yield from witness_quads(witnesses, key, claim, source.value, said, between)
 
 
-def witness_quads(witnesses: dict[bytes, object], r: ox.QuerySolution, said: ox.Literal,
-                  between: ox.Literal) -> Iterator[ox.Quad]:
-    key = "\t".join(str(r[v]) for v in ("s", "p", "o", "stance", "qualification"))
+def witness_quads(witnesses: dict[bytes, object], key: str, claim: ox.NamedNode, source: str,
+                  said: ox.Literal, between: ox.Literal) -> Iterator[ox.Quad]:
+    """`key`: the position (subject, predicate, object, stance and qualification)."""
     digest = hashlib.blake2b(key.encode("utf-8"), digest_size=16).digest()
-    node, source, first = N(POSITION + digest.hex()), r["source"].value, witnesses.get(digest)
+    first = witnesses.get(digest)
+    if first is FULL or first == source:
+        return
+    node = N(POSITION + digest.hex())
     if first is None:
         witnesses[digest] = source
         yield ox.Quad(node, ON_STATEMENT, said, SCRATCH)
         yield ox.Quad(node, ON_TERMS, between, SCRATCH)
-    elif first is FULL or first == source:
-        return
     else:
         witnesses[digest] = FULL
-    yield ox.Quad(node, WITNESS, r["claim"], SCRATCH)
+    yield ox.Quad(node, WITNESS, claim, SCRATCH)
 
 
 @contextmanager
-def join_keys(store: ox.Store):
-    """The keys, for the rules run inside (once, however deeply this is nested)."""
+def join_keys(store: ox.Store, claims: list[tuple] | None = None):
+    """The keys, for the rules run inside (once, however deeply this is nested); `claims`: the
+    store's read_claims, when they were read already."""
     if store.contains_named_graph(SCRATCH):
         yield
         return
-    store.extend(key_quads(store))
+    store.extend(key_quads(store, claims))
     try:
         yield
     finally:
         store.remove_graph(SCRATCH)
 
 
-def claim_facts(store: ox.Store) -> dict[str, titles.ClaimFact]:
+def claim_facts(store: ox.Store, claims: list[tuple] | None = None) -> dict[str, titles.ClaimFact]:
+    """Every claim with a stance and a source (from `claims`, the store's read_claims, if given)."""
+    if claims is not None:
+        return {claim.value: titles.ClaimFact(claim.value, s, p.value, o, stance.value,
+                                              qualification.value if qualification else None, source.value)
+                for claim, s, p, o, stance, qualification, source, _ in claims
+                if stance is not None and source is not None}
     facts = {}
     for r in store.query(CLAIM_FACTS, use_default_graph_as_union=True):
         qualification = r["qualification"].value if r["qualification"] else None
@@ -235,13 +251,15 @@ def curated_quads(store: ox.Store, facts: dict[str, titles.ClaimFact], names: ti
     return out
 
 
-def derive(store: ox.Store, rules_dir: Path, root: Path) -> tuple[list[ox.Quad], set[str]]:
+def derive(store: ox.Store, rules_dir: Path, root: Path,
+           claims: list[tuple] | None = None) -> tuple[list[ox.Quad], set[str]]:
     """Run every rule; return the disagreements graph's quads (derived and curated ones) and the
-    claims any disagreement holds."""
+    claims any disagreement holds. `claims`: the store's read_claims, when read already."""
     graph = N(ns.GRAPH_DISAGREEMENTS)
     rules = read_rules(rules_dir)
-    found = [f for f in find_all(store, rules) if len(f.claims) >= 2]
-    facts, names = claim_facts(store), titles.read_names(store)
+    claims = read_claims(store) if claims is None else claims
+    found = [f for f in find_all(store, rules, claims) if len(f.claims) >= 2]
+    facts, names = claim_facts(store, claims), titles.read_names(store)
     quads = rule_quads(rules, root, graph) + curated_quads(store, facts, names, graph)
     for f in found:
         quads += disagreement_quads(f, facts, names, graph)
