@@ -7,7 +7,7 @@ A/B within one run. Prints figures; asserts nothing.
 
 Each server: started warm (its cache entry written by one cold start first), its release files
 written, one answer to each of the eight benchmark queries, then PSS summed over the server and
-every process under it (/proc/PID/smaps_rollup).
+every process under it (/proc/PID/smaps_rollup). With --pages, three pages are visited too.
 """
 
 from __future__ import annotations
@@ -19,12 +19,17 @@ import sys
 import tempfile
 from pathlib import Path
 
+import httpx
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
 from start import Oxigraph, Termgraph, pss_mib, snapshot_of, touch_every_query  # noqa: E402
 
 
-def measured(data: Path, cache: Path, workers: int, src: str | None) -> float:
+PAGES = ("/", "/concept/large-language-model", "/disagreements")
+
+
+def measured(data: Path, cache: Path, workers: int, src: str | None, pages: bool = False) -> float:
     os.environ.pop("PYTHONPATH", None)
     if src:
         os.environ["PYTHONPATH"] = src
@@ -32,6 +37,8 @@ def measured(data: Path, cache: Path, workers: int, src: str | None) -> float:
     try:
         server.up()
         touch_every_query(server.base + "/sparql")
+        for page in PAGES if pages else ():  # the server reads its own copy of the store for them
+            httpx.get(server.base + page, timeout=600).raise_for_status()
         return pss_mib(server.proc.pid)
     finally:
         server.stop()
@@ -42,6 +49,7 @@ def main() -> None:
     parser.add_argument("--scale", type=int, default=20)
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--workers", default="1,2,4")
+    parser.add_argument("--pages", action="store_true", help=f"also visit {', '.join(PAGES)} before measuring")
     parser.add_argument("--before", default=None, help="a src folder of termgraph's code to compare (A)")
     args = parser.parse_args()
     versions = [("before", args.before), ("after", None)] if args.before else [("this checkout", None)]
@@ -58,7 +66,7 @@ def main() -> None:
         for _ in range(args.rounds):
             for workers in [int(w) for w in args.workers.split(",")]:
                 for name, src in versions:
-                    rows.setdefault((name, workers), []).append(measured(data, caches[name], workers, src))
+                    rows.setdefault((name, workers), []).append(measured(data, caches[name], workers, src, args.pages))
                     print(f"{name}, {workers} worker(s): {rows[(name, workers)][-1]:.0f} MiB; load average "
                           f"{os.getloadavg()[0]:.2f}", flush=True)
         os.environ.pop("PYTHONPATH", None)

@@ -74,6 +74,23 @@ def release_memory() -> None:
         pass
 
 
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+def return_large_frees() -> None:
+    """From now on, give each large freed block (over 128 KiB) back to the system at once. glibc
+    raises its mmap threshold after a large free (up to 32 MiB), so later large buffers come from
+    the heap and stay there: a server that had streamed one 62 MB release file kept ~28 MB of
+    its heap for good (docs/performance.md). Fixing both thresholds keeps them at glibc's initial
+    values; a process that builds a store should not call it (its buffers would be mmap'ed each time)."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, 128 << 10)
+        libc.mallopt(M_TRIM_THRESHOLD, 128 << 10)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def derive_on_disk(settings: Settings, work: Path, progress, prepare) -> None:
     """The small-memory way: every file loaded and every graph derived straight into the on-disk
     store (RocksDB): memory stays small, but deriving reads and writes the disk (much slower)."""

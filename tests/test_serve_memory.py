@@ -1,6 +1,7 @@
-"""Serving imports nothing heavy it does not use: rdflib and pyshacl (~30 MB of every process of
-the served tree) are for `termgraph validate`, the SHACL gate's own forked process, and the
-release files' writer, never the server or its workers (docs/performance.md)."""
+"""The served process tree's memory (docs/performance.md): serving imports nothing heavy it does
+not use (rdflib and pyshacl are for `termgraph validate`, the SHACL gate's own forked process and
+the release files' writer, never the server or its workers), and the server gives large freed
+buffers back to the system."""
 
 from __future__ import annotations
 
@@ -73,3 +74,42 @@ def test_a_vocabulary_file_no_parser_reads_is_one_error_naming_file_and_line(tmp
     else:
         raise AssertionError("a broken Turtle file was read")
     assert message.startswith(f"{concepts}, line {line}: ") and "\n" not in message, message
+
+
+# A process that frees one large buffer (glibc then raises its mmap threshold), then makes and frees
+# sixty 1 MiB buffers between small blocks that live on: the anonymous memory it keeps, in MiB.
+FREES = textwrap.dedent("""
+    import sys
+    from pathlib import Path
+    from termgraph.graph.store import return_large_frees
+
+    def anonymous() -> int:
+        return int(Path("/proc/self/status").read_text().split("RssAnon:")[1].split()[0]) >> 10
+
+    if sys.argv[1] == "fixed":
+        return_large_frees()
+    big = b"\\1" * (8 << 20)
+    del big
+    before = anonymous()
+    kept, buffers = [], []
+    for _ in range(60):
+        buffers.append(b"\\1" * (1 << 20))
+        kept.append(b"\\1" * 1024)
+    del buffers
+    print(anonymous() - before)
+""")
+
+
+def kept_after_large_frees(mode: str) -> int:
+    done = subprocess.run([sys.executable, "-c", FREES, mode], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    return int(done.stdout)
+
+
+def test_large_freed_buffers_go_back_to_the_system():
+    assert kept_after_large_frees("fixed") <= 1
+
+
+def test_without_it_glibc_keeps_them():
+    """The same run with glibc's default (a dynamic mmap threshold) keeps them: the check can fail."""
+    assert kept_after_large_frees("default") >= 8
