@@ -11,7 +11,6 @@ from termgraph.errors import TermgraphError
 from termgraph.executor import interface as engine
 from termgraph.sparql.query import read
 from termgraph.graph import load as loader
-from termgraph.graph import validate
 
 QUERY_FORMATS = ["table"] + formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH)
 
@@ -52,6 +51,7 @@ def progress(message: str) -> None:
 
 
 def cmd_validate(args, settings) -> int:
+    from termgraph.graph import validate  # (rdflib and pyshacl: imported by this command only)
     from termgraph.graph.texts import seeds_folder
 
     settings = settings.with_(seeds=args.seeds) if args.seeds else settings

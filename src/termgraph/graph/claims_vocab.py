@@ -1,4 +1,5 @@
 """What a claims table may name: prefixes, the declared entities, and which predicates take literals.
+(The Turtle files are read with pyoxigraph: the server imports this module, and no rdflib.)
 
 Which predicates take a literal object is read from the ontology (owl:DatatypeProperty, a literal
 rdfs:range, or rdfs:subPropertyOf such a property); the one table in code, LITERAL_TERMS, covers
@@ -11,8 +12,7 @@ import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import rdflib
-from rdflib.namespace import OWL, RDF, RDFS
+import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.graph.syntax import syntax_error
@@ -26,9 +26,11 @@ STANDARD_PREDICATES = frozenset({ns.RDF + "type", ns.RDFS + "subClassOf"}) | LIT
 # The claim's own structure: never the statement a claim records.
 STRUCTURE = frozenset({ns.RDF + "subject", ns.RDF + "predicate", ns.RDF + "object", ns.TG + "stance",
                        ns.TG + "qualification", ns.TG + "evidence", ns.PROV + "wasDerivedFrom"})
-PROPERTY_KINDS = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property)
+RDF_TYPE, RANGE, SUB_PROPERTY = ns.RDF + "type", ns.RDFS + "range", ns.RDFS + "subPropertyOf"
+PROPERTY_KINDS = (ns.OWL + "ObjectProperty", ns.OWL + "DatatypeProperty", ns.OWL + "AnnotationProperty",
+                  ns.RDF + "Property")
 KIND_WORDS = {ns.CONCEPT: "concepts", ns.SYSTEM: "systems", ns.ORG: "organisations", ns.SOURCE: "sources"}
-LITERAL_RANGES = {RDFS.Literal, RDF.langString, RDF.PlainLiteral}
+LITERAL_RANGES = {ns.RDFS + "Literal", ns.RDF + "langString", ns.RDF + "PlainLiteral"}
 
 
 class CurieError(ValueError):
@@ -92,24 +94,46 @@ class Vocabulary:
         return f"add new {KIND_WORDS.get(base, 'terms')} to {self.home[base]}"
 
 
-def literal_predicates(onto: rdflib.Graph) -> set[str]:
-    found = {str(p) for p in onto.subjects(RDF.type, OWL.DatatypeProperty)} | set(LITERAL_TERMS)
-    found |= {str(p) for r in LITERAL_RANGES for p in onto.subjects(RDFS.range, r)}
-    found |= {str(p) for p in onto.subjects(RDFS.range, None) if str(onto.value(p, RDFS.range)).startswith(ns.XSD)}
+class Triples:
+    """One Turtle file's (or several files') triples, as IRI strings, indexed by predicate."""
+
+    def __init__(self) -> None:
+        self.by_predicate: dict[str, list[tuple[ox.NamedNode | ox.BlankNode, object]]] = {}
+
+    def add(self, quads) -> Triples:
+        for q in quads:
+            self.by_predicate.setdefault(q.predicate.value, []).append((q.subject, q.object))
+        return self
+
+    def pairs(self, predicate: str) -> list[tuple[object, object]]:
+        return self.by_predicate.get(predicate, [])
+
+    def subjects(self, predicate: str, obj: str | None = None) -> list[object]:
+        """The subjects with predicate (and, given, the IRI obj as its object)."""
+        return [s for s, o in self.pairs(predicate) if obj is None or (isinstance(o, ox.NamedNode) and o.value == obj)]
+
+    def value(self, subject, predicate: str) -> str | None:
+        return next((o.value for s, o in self.pairs(predicate) if s == subject), None)
+
+
+def literal_predicates(onto: Triples) -> set[str]:
+    found = {p.value for p in onto.subjects(RDF_TYPE, ns.OWL + "DatatypeProperty")} | set(LITERAL_TERMS)
+    found |= {p.value for r in LITERAL_RANGES for p in onto.subjects(RANGE, r)}
+    found |= {p.value for p, r in onto.pairs(RANGE) if isinstance(r, ox.NamedNode) and r.value.startswith(ns.XSD)}
     changed = True
     while changed:  # sub-properties of a literal property take literals too
-        more = {str(p) for p, parent in onto.subject_objects(RDFS.subPropertyOf) if str(parent) in found}
+        more = {p.value for p, parent in onto.pairs(SUB_PROPERTY) if parent.value in found}
         changed = not more <= found
         found |= more
     return found
 
 
-def declaration_homes(graphs: dict[str, rdflib.Graph]) -> dict[str, str]:
+def declaration_homes(graphs: dict[str, Triples]) -> dict[str, str]:
     """For each namespace of ours, the file that declares most of its terms."""
     counts: dict[tuple[str, str], int] = {}
     for name, graph in graphs.items():
-        for s in set(graph.subjects(RDF.type, None)):
-            base = next((b for b in (ns.CONCEPT, ns.SYSTEM, ns.ORG, ns.SOURCE) if str(s).startswith(b)), None)
+        for s in {s.value for s in graph.subjects(RDF_TYPE)}:
+            base = next((b for b in (ns.CONCEPT, ns.SYSTEM, ns.ORG, ns.SOURCE) if s.startswith(b)), None)
             if base:
                 counts[(base, name)] = counts.get((base, name), 0) + 1
     homes: dict[str, str] = {}
@@ -118,28 +142,28 @@ def declaration_homes(graphs: dict[str, rdflib.Graph]) -> dict[str, str]:
     return homes
 
 
-def parse(path: Path, graph: rdflib.Graph | None = None) -> rdflib.Graph:
+def parse(path: Path, graph: Triples | None = None) -> Triples:
     """Parse one Turtle file; a syntax error raises DataSyntaxError naming the file."""
-    graph = rdflib.Graph() if graph is None else graph
+    graph = Triples() if graph is None else graph
     try:
-        return graph.parse(path, format="turtle")
-    except Exception as exc:  # rdflib raises several types for syntax errors
+        return graph.add(ox.parse(path=str(path), format=ox.RdfFormat.TURTLE, base_iri=path.resolve().as_uri()))
+    except (SyntaxError, OSError, ValueError) as exc:
         raise syntax_error(path, exc) from None
 
 
 def load_vocabulary(root: Path) -> Vocabulary:
     """Read ontology/*.ttl and data/curated/*.ttl under root."""
-    onto, graphs = rdflib.Graph(), {}
+    onto, graphs = Triples(), {}
     for path in sorted((root / "ontology").glob("*.ttl")):
         parse(path, onto)
     for path in sorted((root / "data" / "curated").glob("*.ttl")):
         graphs[f"data/curated/{path.name}"] = parse(path)
     vocab = Vocabulary(literal_predicates=literal_predicates(onto), home=declaration_homes(graphs))
-    vocab.properties = {str(p) for kind in PROPERTY_KINDS for p in onto.subjects(RDF.type, kind)}
+    vocab.properties = {p.value for kind in PROPERTY_KINDS for p in onto.subjects(RDF_TYPE, kind)}
     for graph in [onto, *graphs.values()]:
-        vocab.declared |= {str(s) for s in graph.subjects(RDF.type, None) if isinstance(s, rdflib.URIRef)}
-        for source in graph.subjects(RDF.type, rdflib.URIRef(ns.TG + "Source")):
-            sha = graph.value(source, rdflib.URIRef(ns.TG + "textSha256"))
-            name = graph.value(source, rdflib.URIRef(ns.DCTERMS + "identifier"))
-            vocab.sources[str(source)] = (str(name) if name else "", str(sha) if sha else None)
+        vocab.declared |= {s.value for s in graph.subjects(RDF_TYPE) if isinstance(s, ox.NamedNode)}
+        for source in graph.subjects(RDF_TYPE, ns.TG + "Source"):
+            sha = graph.value(source, ns.TG + "textSha256")
+            name = graph.value(source, ns.DCTERMS + "identifier")
+            vocab.sources[source.value] = (name or "", sha)
     return vocab

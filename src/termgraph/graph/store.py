@@ -74,6 +74,27 @@ def release_memory() -> None:
         pass
 
 
+M_TRIM_THRESHOLD, M_MMAP_THRESHOLD = -1, -3  # glibc's mallopt parameters (malloc.h)
+
+
+LARGE = 4 << 20  # bytes: a block this large is mmap'ed, and the heap's free top past it trimmed
+
+
+def return_large_frees() -> None:
+    """From now on, give each large freed block (4 MiB or more) back to the system at once. glibc
+    raises its mmap threshold after a large free (up to 32 MiB), so later large buffers come from
+    the heap and stay there: a server that had streamed one 62 MB release file kept ~28 MB of
+    its heap for good (docs/performance.md). Both thresholds fixed at 4 MiB keep 5 MB of it (at
+    glibc's initial 128 KiB, none, but every buffer over 128 KiB is then mmap'ed, and the pages
+    were slower); a process that builds a store should not call it."""
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+        libc.mallopt(M_MMAP_THRESHOLD, LARGE)
+        libc.mallopt(M_TRIM_THRESHOLD, LARGE)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
 def derive_on_disk(settings: Settings, work: Path, progress, prepare) -> None:
     """The small-memory way: every file loaded and every graph derived straight into the on-disk
     store (RocksDB): memory stays small, but deriving reads and writes the disk (much slower)."""

@@ -7,6 +7,7 @@ import sys
 import threading
 import webbrowser
 
+from termgraph.graph.store import return_large_frees
 from termgraph.progress import Progress
 from termgraph.settings import Settings
 from termgraph.web.connections import protocol_with_header_timeout, raise_open_file_limit
@@ -71,6 +72,7 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
         sock.close()
         raise
     responder.stop()
+    return_large_frees()  # (in the server only, after the workers' fork: they keep glibc's defaults)
     app = create_app(state)
     config = uvicorn.Config(app, **uvicorn_options(settings))
     server = DrainingServer(config, state, shown)
