@@ -15,9 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
-import contextlib
 import itertools
-import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -26,6 +24,7 @@ import pyoxigraph as ox
 
 from termgraph import errors
 from termgraph.executor.extras import Extras
+from termgraph.executor.watch import DISCONNECT_POLL, cpu_seconds, ran, watching
 from termgraph.executor.fairness import ClientLedger, FairnessSettings
 from termgraph.executor.following import Following
 from termgraph.executor import bounded
@@ -33,7 +32,6 @@ from termgraph.executor.jobs import Answer, Job, execute  # noqa: F401 - the poo
 from termgraph.executor.workers import ProcessWorker as Worker, ProcessWorkers
 
 
-DISCONNECT_POLL = 0.25  # seconds between checks that the client of a running query is still there
 
 
 @dataclass(frozen=True)
@@ -346,59 +344,6 @@ class QueryPool:
             return
 
 
-def cpu_seconds(worker) -> float | None:
-    """The CPU time a process worker has used so far (None for other workers, or if unknown)."""
-    if getattr(worker, "pid", None) is None:
-        return None
-    try:
-        with open(f"/proc/{worker.pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def ran(worker, now: float) -> float:
-    """How long the worker's query has run: the CPU time it has cost so far (what its client
-    is charged, and comparable with its past queries' costs however busy the machine), else
-    the time since it started."""
-    before, cpu = getattr(worker, "cpu_at_start", None), cpu_seconds(worker)
-    if before is not None and cpu is not None:
-        return cpu - before
-    return now - worker.started
-
-
 async def run_while_connected(pool, job: Job, client: str, is_disconnected, poll: float = DISCONNECT_POLL) -> Answer:
     """Run a job, cancelling it (and freeing its worker) as soon as the client goes away."""
     return await pool.run(job, client, is_disconnected, poll)
-
-
-@contextlib.contextmanager
-def watching(is_disconnected, poll: float = DISCONNECT_POLL):
-    """Inside, the current task is cancelled when `is_disconnected()` turns true: every `poll`
-    seconds a check runs beside it (a query that ends sooner costs one timer, no task)."""
-    if is_disconnected is None:
-        yield
-        return
-    loop, running = asyncio.get_running_loop(), asyncio.current_task()
-    watch: dict = {}
-
-    def check() -> None:
-        watch["task"] = loop.create_task(cancel_if_gone())
-
-    async def cancel_if_gone() -> None:
-        if await is_disconnected():
-            running.cancel()
-        else:
-            watch["timer"] = loop.call_later(poll, check)
-
-    watch["timer"] = loop.call_later(poll, check)
-    try:
-        yield
-    finally:
-        watch["timer"].cancel()
-        if "task" in watch and not watch["task"].done():
-            watch["task"].cancel()
