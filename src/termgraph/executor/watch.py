@@ -1,6 +1,7 @@
-"""Watching a running query: how long its worker has worked on it (the CPU time it has cost so
-far, what its client is charged and what the fairness rule compares), and whether its client is
-still there (the query cancelled, its worker freed, as soon as the client goes)."""
+"""A running query watched: its worker's CPU time so far, and whether its client is still there.
+
+The CPU time is what its client is charged and what the fairness rule compares; a client that
+goes away has its query cancelled and its worker freed at once."""
 
 from __future__ import annotations
 
