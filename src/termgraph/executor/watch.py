@@ -1,4 +1,4 @@
-"""A running query watched: its worker's CPU time so far, and whether its client is still there.
+"""How long a running query has worked (its worker's CPU time so far), and whether its client is still there.
 
 The CPU time is what its client is charged and what the fairness rule compares; a client that
 goes away has its query cancelled and its worker freed at once."""
