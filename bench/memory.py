@@ -23,7 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from generate import generate  # noqa: E402
-from start import Oxigraph, Termgraph, pss_mib, snapshot_of, touch_every_query  # noqa: E402
+from start import Termgraph, oxigraph_pss, pss_mib, snapshot_of, touch_every_query  # noqa: E402
 
 
 PAGES = ("/", "/concept/large-language-model", "/disagreements")
@@ -70,12 +70,7 @@ def main() -> None:
                     print(f"{name}, {workers} worker(s): {rows[(name, workers)][-1]:.0f} MiB; load average "
                           f"{os.getloadavg()[0]:.2f}", flush=True)
         os.environ.pop("PYTHONPATH", None)
-        oxi = Oxigraph(nquads)
-        try:
-            touch_every_query(oxi.base + "/query")
-            reference = pss_mib(oxi.proc.pid)
-        finally:
-            oxi.stop()
+        reference = oxigraph_pss(nquads)
         print(f"\nload average {os.getloadavg()[0]:.2f}; Oxigraph server in memory: {reference:.0f} MiB")
         print("| process tree | " + " | ".join(f"{n} PSS MiB | x Oxigraph" for n, _ in versions) + " |")
         print("|---|" + "---:|---:|" * len(versions))

@@ -61,14 +61,6 @@ def off_reserved(fd: int) -> int:
     return moved
 
 
-def is_open(fd: int) -> bool:
-    try:
-        os.fstat(fd)
-    except OSError:
-        return False
-    return True
-
-
 def is_null(fd: int) -> bool:
     try:
         here, null = os.fstat(fd), os.stat(os.devnull)
