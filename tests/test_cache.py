@@ -141,10 +141,14 @@ DAMAGES = [
     (lambda e: (e / MANIFEST).unlink(), f"{MANIFEST} is missing"),
     (lambda e: os.truncate(e / cache.RELEASE / "termgraph.ttl", 10), "termgraph.ttl has 10 bytes"),
     (lambda e: (e / cache.RELEASE / cache.RELEASE_MANIFEST).unlink(), f"{cache.RELEASE_MANIFEST} missing or unreadable"),
-    # the same size, a line of garbage: only reading the snapshot finds it
-    (lambda e: garble(e / SNAPSHOT), "cannot be read"),
-    # the same size, one quad fewer (a line blanked): the manifest's count finds it
-    (lambda e: blank_first_line(e / SNAPSHOT), "quads, its manifest counts"),
+    # the same size, a line of garbage, or one quad fewer (a line blanked): the snapshot's hash finds it
+    (lambda e: garble(e / SNAPSHOT), "snapshot's SHA-256 is not the one its manifest gives"),
+    (lambda e: blank_first_line(e / SNAPSHOT), "snapshot's SHA-256 is not the one its manifest gives"),
+    # the same size, one letter of an IRI changed: it still parses (leniently or not), only the hash finds it
+    (lambda e: change_a_letter(e / SNAPSHOT), "snapshot's SHA-256 is not the one its manifest gives"),
+    (lambda e: drop_from_manifest(e, cache.SNAPSHOT_HASH), f"its manifest gives no {cache.SNAPSHOT_HASH}"),
+    # the store's manifest counting another number of quads (the same size): the count finds it
+    (lambda e: miscount(e / MANIFEST), "quads, its manifest counts"),
 ]
 
 
@@ -190,6 +194,28 @@ def garble(path: Path) -> None:
     end = data.index(b"\n", middle)
     data[middle:end] = b"<" * (end - middle)
     path.write_bytes(bytes(data))
+
+
+def change_a_letter(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    at = data.index(b"<http", len(data) // 2) + len(b"<http")  # <https://… becomes <httpt://…
+    data[at] = ord("t") if data[at] != ord("t") else ord("u")
+    path.write_bytes(bytes(data))
+
+
+def drop_from_manifest(entry: Path, name: str) -> None:
+    path = entry / cache.CACHE_MANIFEST
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    del manifest[name]
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def miscount(path: Path) -> None:
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    count = str(manifest["default_graph"])
+    other = count[:-1] + str((int(count[-1]) + 1) % 10)
+    path.write_text(path.read_text(encoding="utf-8").replace(f'"default_graph": {count}', f'"default_graph": {other}'),
+                    encoding="utf-8")
 
 
 def blank_first_line(path: Path) -> None:
@@ -303,3 +329,37 @@ def test_the_gates_verdict_is_kept_for_termgraphs_own_files_only(inputs):
         cache.cached_dataset(inputs, said.append)
     assert validated(said) and not cache.gate_stamp(inputs).is_file()
     assert [p.name for p in inputs.cache_dir.glob("gate-passed-*")] != []  # the first one's, kept
+
+
+def test_a_start_loads_the_entry_in_a_thread_while_the_server_imports(shared, tmp_path):
+    """start_loading begins the load (the server imports its web stack meanwhile: web/server.py);
+    cached_dataset waits for it and serves the same quads, saying "loading" once."""
+    settings, quads, sizes = shared[0], shared[1], shared[2]
+    inputs = cached(shared, tmp_path)
+    said: list[str] = []
+    loading = cache.start_loading(inputs, said.append)
+    entry = inputs.cache_dir / cache.cache_key(inputs)
+    assert loading is not None and loading.entry == entry and loading.thread.name == "cache-load"
+    store, sizes_again, entry_again = cache.cached_dataset(inputs, said.append, loading)
+    assert not loading.thread.is_alive()
+    assert said == [f"loading the validated dataset from the cache: {entry}"]
+    assert set(store) == quads and sizes_again == sizes and entry_again == entry
+
+
+def test_no_load_is_begun_without_a_whole_entry_and_a_damaged_one_found_by_the_thread_is_rebuilt(shared, inputs, tmp_path):
+    assert cache.start_loading(inputs) is None  # an empty cache folder: built by cached_dataset
+    copy = cached(shared, tmp_path)
+    entry = copy.cache_dir / cache.cache_key(copy)
+    (entry / cache.CACHE_MANIFEST).unlink()
+    assert cache.start_loading(copy) is None  # the manifest checked first: nothing loaded
+    copy = cached(shared, tmp_path / "again")
+    entry = copy.cache_dir / cache.cache_key(copy)
+    change_a_letter(entry / SNAPSHOT)  # found only by reading it: in the thread
+    said: list[str] = []
+    loading = cache.start_loading(copy, said.append)
+    assert loading is not None
+    store, _, rebuilt = cache.cached_dataset(copy, said.append, loading)
+    assert not loading.thread.is_alive() and rebuilt == entry
+    assert any(line.startswith(f"the cached dataset in {entry} is damaged (") and "SHA-256" in line for line in said)
+    assert f"building the dataset into the cache: {entry}" in said
+    assert set(store) == shared[1] and why_not_served(entry) is None

@@ -8,8 +8,6 @@ from pathlib import Path
 from termgraph import formats
 from termgraph import namespaces as ns
 from termgraph.errors import TermgraphError
-from termgraph.executor import interface as engine
-from termgraph.sparql.query import read
 from termgraph.graph import load as loader
 
 QUERY_FORMATS = ["table"] + formats.format_names(formats.SOLUTIONS) + formats.format_names(formats.GRAPH)
@@ -104,6 +102,9 @@ def read_query(args) -> str:
 
 def cmd_query(args, settings) -> int:
     text = read_query(args)
+    from termgraph.executor import interface as engine  # (here: `serve` starts without it: web/server.py)
+    from termgraph.sparql.query import read
+
     data = loader.load(settings)
     result = engine.run(data.store, read(text, ns.PREFIX_ITEMS))
     fmt = args.format or ("table" if result.form in ("SELECT", "ASK") else "turtle")

@@ -2,16 +2,19 @@
 store's N-Quads snapshot and manifest, graph/store.py's format, without the on-disk store: only
 the snapshot is ever read back) in a cache folder, keyed by a content hash of everything that
 goes into it, so that a restart on the same inputs loads the snapshot instead of validating and
-deriving again; and the release files written from it (RELEASE, added by the server once it has
+deriving again (`start_loading`: in a thread, while the server imports its web stack); and the release files written from it (RELEASE, added by the server once it has
 written them: web/release_files.py), so that a restart links them instead of writing them again.
 
 The key covers every input file's bytes with its name and role (termgraph's ontology, data,
 shapes and disagreement rules, and the user's files with the graph each fills), the absolute
 paths of termgraph's own files (their relative IRIs resolve against them), termgraph's version
 and this cache's format. An entry is written in a temporary folder and renamed into place, with
-a manifest of its key and of the size of every file in it; an entry whose manifest is missing,
-unreadable or of another key, with a file missing or of another size, or whose snapshot loads to
+a manifest of its key, of the size of every file in it and of the snapshot's SHA-256; an entry
+whose manifest is missing, unreadable or of another key, with a file missing or of another size,
+whose snapshot's bytes have another SHA-256 (read beside the load), or whose snapshot loads to
 another number of quads than the store's manifest counts, is removed and rebuilt, never served.
+The snapshot is parsed leniently (IRIs not validated again: ~30% faster), which only its hash
+makes safe: it is the file this cache wrote from a validated store, byte for byte.
 The release files come into the entry the same way (a temporary folder renamed to RELEASE, with a
 manifest of their sizes); an entry with none yet is whole, and gets them from its next server.
 The most recently used entries are kept (KEEP), older ones removed.
@@ -23,6 +26,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Callable
 
@@ -41,8 +45,10 @@ from termgraph.version import VERSION
 
 CACHE_MANIFEST = "termgraph-cache.json"
 # 2: a user's quad file's named graphs moved under its own graph (graph/load.py);
-# 3: no on-disk store, the release files added after the entry (web/release_files.py)
-CACHE_FORMAT = 3
+# 3: no on-disk store, the release files added after the entry (web/release_files.py);
+# 4: the snapshot's SHA-256 in the manifest (it is parsed leniently)
+CACHE_FORMAT = 4
+SNAPSHOT_HASH = "snapshot_sha256"
 KEEP = 3  # entries kept: the most recently used
 INPUT_FOLDERS = ("ontology", "data", "shapes")  # of the root: everything the gate and the load read
 
@@ -110,14 +116,36 @@ def problem(entry: Path, key: str) -> str | None:
     files = manifest.get("files")
     if not isinstance(files, dict) or built.SNAPSHOT not in files or built.MANIFEST not in files:
         return "its manifest lists no store"
+    if not isinstance(manifest.get(SNAPSHOT_HASH), str):
+        return f"its manifest gives no {SNAPSHOT_HASH}"
     return sizes_problem(entry, files) or release_problem(entry, missing_ok=True)
 
 
+def snapshot_sha256(entry: Path) -> str:
+    with open(entry / built.SNAPSHOT, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
-    """The entry's snapshot in memory and its graph sizes; DataNotFound when the snapshot does not
-    hold exactly the quads the store's manifest counts."""
+    """The entry's snapshot in memory (parsed leniently, its SHA-256 read in a thread beside the
+    parse: both release the GIL) and its graph sizes; DataNotFound when the snapshot's bytes are
+    not those the manifest hashed, or it does not hold exactly the quads the store's manifest counts."""
+    expected_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
     manifest = built.read_manifest(entry)
-    store = built.load_snapshot(entry)
+    found: list = []
+    hasher = threading.Thread(target=lambda: found.append(snapshot_sha256(entry)), name="snapshot-hash", daemon=True)
+    hasher.start()
+    store = failure = None
+    try:
+        store = built.load_snapshot(entry, lenient=True)
+    except DataNotFound as exc:
+        failure = exc
+    finally:
+        hasher.join()
+    if found != [expected_hash]:  # (said first: it is why the snapshot could not be read)
+        raise DataNotFound(f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
+    if failure is not None:
+        raise failure
     sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
     expected = sum(sizes.values()) + int(manifest["default_graph"])
     if len(store) != expected:
@@ -142,7 +170,8 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
         part.mkdir()
         data.store.dump(str(part / built.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
         sizes = built.write_manifest(part, data)
-        manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part)}
+        manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part),
+                    SNAPSHOT_HASH: snapshot_sha256(part)}
         (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
             part.rename(entry)
@@ -153,18 +182,67 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
         # served: the snapshot loaded afresh, as a warm start loads it, not the store built in
         # steps (its heavy queries ran up to 1.6x as long: store.compacted; ~1.9 s at ~340k quads)
         where = entry if entry.is_dir() else part
-        fresh = ox.Store()
-        fresh.load(path=str(where / built.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
+        fresh = built.load_snapshot(where, lenient=True)  # (written just now from the validated store)
     except BaseException:
         shutil.rmtree(part, ignore_errors=True)
         raise
     return fresh, sizes
 
 
-def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = None) -> tuple[ox.Store, dict[str, int], Path]:
+class Loading:
+    """An entry's snapshot being loaded in a thread (start_loading); `result()` waits for it."""
+
+    def __init__(self, key: str, entry: Path):
+        self.key, self.entry = key, entry
+        self.outcome: tuple = (None, None)
+        self.thread = threading.Thread(target=self.run, name="cache-load", daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        try:
+            self.outcome = (load_entry(self.entry), None)
+        except BaseException as exc:  # (given to result(), in the caller's thread)
+            self.outcome = (None, exc)
+
+    def result(self) -> tuple[ox.Store, dict[str, int]]:
+        self.thread.join()
+        value, error = self.outcome
+        if error is not None:
+            raise error
+        return value
+
+
+def start_loading(settings: Settings, progress: Callable[[str], None] | None = None) -> Loading | None:
+    """Begin loading the entry for these inputs in a thread when a whole one is there: pyoxigraph
+    parses without holding the GIL, so the caller imports its web stack meanwhile (web/server.py).
+    None when there is none now (cached_dataset then builds it, or says why it cannot). Give it to
+    cached_dataset, which waits for it: before any fork."""
+    try:
+        key = cache_key(settings)
+    except OSError:
+        return None  # (cached_dataset says what is wrong)
+    entry = Path(settings.cache_dir) / key
+    if not entry.is_dir() or problem(entry, key) is not None:
+        return None
+    if progress:
+        progress(f"loading the validated dataset from the cache: {entry}")
+    return Loading(key, entry)
+
+
+def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = None,
+                   loading: Loading | None = None) -> tuple[ox.Store, dict[str, int], Path]:
     """The dataset from the cache in `settings.cache_dir`: the entry for these inputs loaded
-    into memory, built first when there is none or it is damaged. Returns (store, graph sizes,
-    the entry's folder, whose RELEASE folder holds the release files once a server wrote them)."""
+    into memory (by `loading` when it was started: start_loading), built first when there is none
+    or it is damaged. Returns (store, graph sizes, the entry's folder, whose RELEASE folder holds
+    the release files once a server wrote them)."""
+    try:
+        return from_cache(settings, progress, loading)
+    finally:
+        if loading is not None:
+            loading.thread.join()  # (never a thread left running into a fork)
+
+
+def from_cache(settings: Settings, progress, loading: Loading | None) -> tuple[ox.Store, dict[str, int], Path]:
     folder = Path(settings.cache_dir)
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -174,16 +252,16 @@ def cached_dataset(settings: Settings, progress: Callable[[str], None] | None = 
         raise BadSetting(f"TERMGRAPH_CACHE_DIR={str(folder)!r}: cannot keep the start-up cache there "
                          f"({exc.strerror or exc}); give a writable folder, or serve with --no-cache") from None
     remove_abandoned(folder)
-    key = cache_key(settings)
+    key = loading.key if loading is not None else cache_key(settings)
     entry = folder / key
     store = None
     if entry.exists():
         why = problem(entry, key)
         if why is None:
-            if progress:
+            if progress and loading is None:
                 progress(f"loading the validated dataset from the cache: {entry}")
             try:
-                store, sizes = load_entry(entry)
+                store, sizes = loading.result() if loading is not None else load_entry(entry)
             except DataNotFound as exc:
                 why = str(exc)
         if store is None:

@@ -49,10 +49,6 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
     """Listen at once, answering 503 "starting" (web/starting.py) while everything is validated
     and loaded; then serve the app on the same socket. A file that does not parse or data that
     fails SHACL ends here with the report (exit 2 / 1), and the port is closed."""
-    import uvicorn
-
-    from termgraph.web.app import create_app
-
     from termgraph.web.starting import Responder, listening_socket
 
     shown = Progress()  # on standard error: lines replaced in place on a terminal, plain in a log
@@ -66,7 +62,16 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
         responder.tell(message)
 
     try:
-        state = build_state(settings, progress=progress)  # forks the workers: before any thread
+        loading = None
+        if settings.cache_dir is not None:  # the cache's entry loads in a thread while the web stack is imported
+            from termgraph.graph.cache import start_loading
+
+            loading = start_loading(settings, progress)
+        import uvicorn
+
+        from termgraph.web.app import create_app
+
+        state = build_state(settings, progress=progress, loading=loading)  # forks the workers: no thread runs then
     except BaseException:
         responder.stop()
         sock.close()

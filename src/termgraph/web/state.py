@@ -13,10 +13,10 @@ import pyoxigraph as ox
 
 from termgraph.graph import load as loader
 from termgraph.errors import BadSetting
-from termgraph.executor.interface import FairnessSettings, PoolSettings, QueryPool
 from termgraph.settings import Settings
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # (the executor is imported when the pool starts: web/server.py loads the cache meanwhile)
+    from termgraph.executor.interface import PoolSettings, QueryPool
     from termgraph.web.release_files import ReleaseFiles
 
 
@@ -47,6 +47,8 @@ def remove_stale_workdirs() -> None:
 
 
 def pool_settings(settings: Settings) -> PoolSettings:
+    from termgraph.executor.interface import FairnessSettings, PoolSettings
+
     fairness = FairnessSettings(per_client=settings.per_client_queries, budget=settings.rate_limit_seconds,
                                 window=settings.rate_limit_window, extra=settings.extra_workers)
     return PoolSettings(workers=settings.workers, timeout=settings.query_timeout, max_queue=settings.max_queue,
@@ -54,7 +56,7 @@ def pool_settings(settings: Settings) -> PoolSettings:
 
 
 def build_state(settings: Settings, progress: Callable[[str], None] | None = None,
-                prepare: Callable[[ox.Store], None] | None = None) -> ServiceState:
+                prepare: Callable[[ox.Store], None] | None = None, loading=None) -> ServiceState:
     """Validate (SHACL gate), load once, then start the query workers. Call before any thread
     starts (process workers are forked from the loaded data, sharing its memory).
 
@@ -64,6 +66,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
     (`settings.backend`: queries go there, pages read the local copy).
     Raises ValidationFailed or DataSyntaxError before anything is served; on any failure the
     work folder is removed. `prepare` may add graphs to the store before it is frozen (tests).
+    `loading`: the start-up cache's entry already being loaded (graph/cache.py: start_loading).
     """
     workdir = Path(tempfile.mkdtemp(prefix=f"termgraph-{os.getpid()}-"))
     spool_dir = workdir / "results"
@@ -73,10 +76,12 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             raise BadSetting("--in-memory copies a built store into memory: give it with --store DIR")
         if settings.store_dir and not settings.backend and not settings.store_in_memory:
             return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
-        store, sizes, cached_release = local_data(settings, progress, prepare)
+        store, sizes, cached_release = local_data(settings, progress, prepare, loading)
         # Before any fork: a read of pyoxigraph's in-memory store writes to the pages it reads,
         # so a read after the workers' fork would copy them into this process (~90 MB at ~340k quads).
         quotes = quote_status(store, settings, progress)
+        from termgraph.executor.interface import QueryPool
+
         if settings.backend:
             from termgraph.executor.interface import RemoteWorkers
             from termgraph.sparql.service_description import default_size
@@ -135,7 +140,7 @@ def quote_status(store: ox.Store, settings: Settings, progress):
     return quotes
 
 
-def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[str, int], Path | None]:
+def local_data(settings: Settings, progress, prepare, loading=None) -> tuple[ox.Store, dict[str, int], Path | None]:
     """The dataset for this process: the on-disk store opened read-only, the cached one
     (`settings.cache_dir`: graph/cache.py; never with `prepare`, which the key cannot cover),
     or validated and loaded; and the folder of its release files when the cache has them."""
@@ -146,7 +151,7 @@ def local_data(settings: Settings, progress, prepare) -> tuple[ox.Store, dict[st
     if settings.cache_dir is not None and prepare is None:
         from termgraph.graph.cache import RELEASE, cached_dataset
 
-        store, sizes, entry = cached_dataset(settings, progress)
+        store, sizes, entry = cached_dataset(settings, progress, loading)
         return store, sizes, entry / RELEASE  # (written there by this start when the entry has none yet)
     data = loader.validated(settings, progress, prepare)
     if settings.backend:  # (the local copy only serves the pages)
@@ -160,6 +165,8 @@ def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) 
     """Workers forked first, each opening the store read-only itself; then this process's own
     read-only handle for the pages (a RocksDB handle never crosses a fork)."""
     from termgraph.graph.store import built_release, open_store, store_sizes
+
+    from termgraph.executor.interface import QueryPool
 
     sizes = store_sizes(settings)  # checks the manifest: a clear error for an unfinished store
     pool = QueryPool(str(settings.store_dir.absolute()), pool_settings(settings), known=set(sizes),
