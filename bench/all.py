@@ -44,7 +44,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from backends import tree_memory  # noqa: E402
 from generate import generate  # noqa: E402
 from run import QUERIES, free_port, one, wait_up  # noqa: E402
-from start import one_start  # noqa: E402
+from start import Termgraph, touch_every_query  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -135,7 +135,11 @@ def measure_size(scale: int, work: Path, rounds: int, per_round: int) -> None:
     data.write_text(generate(scale), encoding="utf-8")
     cache, store = work / f"cache-{scale}", work / f"store-{scale}"
     print(f"\n## generated graph, scale {scale}; load average {os.getloadavg()[0]:.2f}", flush=True)
-    cold, _ = one_start([str(data)], cache)  # (bench/start.py: 2 workers)
+    first = Termgraph([str(data)], cache)  # (bench/start.py: 2 workers; up once its release files are written)
+    try:
+        cold, _ = first.up()
+    finally:
+        first.stop()
     nquads = snapshot_of(cache)
     quads = sum(1 for _ in open(nquads, "rb"))
     print(f"{quads:,} quads served; serve FILE cold: {cold:.1f} s", flush=True)
@@ -146,12 +150,17 @@ def measure_size(scale: int, work: Path, rounds: int, per_round: int) -> None:
     print(f"termgraph build-store: {build:.1f} s (once)", flush=True)
     kinds = {"serve FILE (warm)": [str(data)], "--store DIR --in-memory": ["--store", str(store), "--in-memory"]}
     memory_only: list[Server] = []
-    for label, args in kinds.items():  # 1 and 4 workers: start and memory only
+    for label, args in kinds.items():  # 1 and 4 workers: start, and memory after one of each query
         for workers in (1, 4):
             s = termgraph(f"{label}, {workers} worker{'s' if workers > 1 else ''}", workers, args, cache)
-            s.stop()
+            try:
+                touch_every_query(s.url)
+                s.pss_after = s.memory()
+            finally:
+                s.stop()
             memory_only.append(s)
-            print(f"  {s.name}: start {s.start:.1f} s, PSS {s.pss:,.0f} MiB", flush=True)
+            print(f"  {s.name}: start {s.start:.1f} s, PSS {s.pss:,.0f} MiB, after the queries {s.pss_after:,.0f}",
+                  flush=True)
     servers: list[Server] = []
     try:
         for label, args in kinds.items():
@@ -179,8 +188,8 @@ def report(scale: int, quads: int, cold: float, build: float, servers: list[Serv
     print("| server | start s | PSS MiB after start | PSS MiB after the queries | median p50 ms | median p50 / bare |")
     print("|---|---:|---:|---:|---:|---:|")
     for s in memory_only + servers:
-        if s.pss_after is None:
-            print(f"| {s.name} | {s.start:.1f} | {s.pss:,.0f} | – | – | – |")
+        if s.name not in found[next(iter(QUERIES))]:
+            print(f"| {s.name} | {s.start:.1f} | {s.pss:,.0f} | {s.pss_after:,.0f} (one of each) | – | – |")
             continue
         med = statistics.median(found[q][s.name] for q in QUERIES)
         ratio = statistics.median(found[q][s.name] / found[q][base] for q in QUERIES)
@@ -192,7 +201,29 @@ def report(scale: int, quads: int, cold: float, build: float, servers: list[Serv
         cells = [f"{found[q][n] * 1e3:.1f}" + ("" if n == base else f" ({found[q][n] / found[q][base]:.2f}×)")
                  for n in names]
         print(f"| {q} | " + " | ".join(cells) + " |")
+    targets(cold, servers, memory_only, found)
     sys.stdout.flush()
+
+
+def targets(cold: float, servers: list[Server], memory_only: list[Server], found: dict[str, dict[str, float]]) -> None:
+    """Issue #28's "done when", each figure against its target."""
+    by_name = {s.name: s for s in servers + memory_only}
+    oxi, served = by_name["Oxigraph server (in memory)"], "serve FILE (warm), 2 workers"
+    ratios = {q: found[q][served] / found[q]["bare engine"] for q in found}
+    over = [f"{q} {r:.2f}×" for q, r in ratios.items() if r > 1.2]
+    four = by_name["serve FILE (warm), 4 workers"]
+    rows = [
+        ("each query within 1.2× of the bare engine (serve FILE, 2 workers)",
+         f"{len(ratios) - len(over)} of {len(ratios)}" + (f"; over: {', '.join(over)}" if over else "")),
+        ("PSS, 4 workers, after one of each query, within 1.5× of Oxigraph server's (after its queries)",
+         f"{four.pss_after:,.0f} / {oxi.pss_after:,.0f} MiB = {four.pss_after / oxi.pss_after:.2f}×"),
+        ("warm start within 1.2× of Oxigraph server's load",
+         f"{by_name[served].start:.1f} / {oxi.start:.1f} s = {by_name[served].start / oxi.start:.2f}×"),
+        ("cold start within 2× of Oxigraph server's load", f"{cold:.1f} / {oxi.start:.1f} s = {cold / oxi.start:.2f}×"),
+    ]
+    print("\n| target (issue #28) | measured |\n|---|---|")
+    for target, measured in rows:
+        print(f"| {target} | {measured} |")
 
 
 def main() -> None:
