@@ -7,7 +7,9 @@ A/B within one run. Prints figures; asserts nothing.
 
 Each server: started warm (its cache entry written by one cold start first), its release files
 written, one answer to each of the eight benchmark queries, then PSS summed over the server and
-every process under it (/proc/PID/smaps_rollup). With --pages, three pages are visited too.
+every process under it (/proc/PID/smaps_rollup). With --pages, three pages are visited too. With
+--settle S, measured again once it stops falling (sampled each second, for up to S seconds): on
+a host running KSM (graph/page_merging.py) the pages the reads copied are merged back meanwhile.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import httpx
@@ -29,7 +32,19 @@ from start import Termgraph, oxigraph_pss, pss_mib, snapshot_of, touch_every_que
 PAGES = ("/", "/concept/large-language-model", "/disagreements")
 
 
-def measured(data: Path, cache: Path, workers: int, src: str | None, pages: bool = False) -> float:
+def settled(pid: int, seconds: float) -> float:
+    """PSS once it has not fallen for 5 s (or after `seconds`)."""
+    best, since, end = pss_mib(pid), time.monotonic(), time.monotonic() + seconds
+    while time.monotonic() < end and time.monotonic() - since < 5:
+        time.sleep(1)
+        now = pss_mib(pid)
+        if now < best - 0.5:
+            best, since = now, time.monotonic()
+    return best
+
+
+def measured(data: Path, cache: Path, workers: int, src: str | None, pages: bool = False,
+             settle: float = 0) -> float:
     os.environ.pop("PYTHONPATH", None)
     if src:
         os.environ["PYTHONPATH"] = src
@@ -39,7 +54,10 @@ def measured(data: Path, cache: Path, workers: int, src: str | None, pages: bool
         touch_every_query(server.base + "/sparql")
         for page in PAGES if pages else ():  # the server reads its own copy of the store for them
             httpx.get(server.base + page, timeout=600).raise_for_status()
-        return pss_mib(server.proc.pid)
+        if not settle:
+            return pss_mib(server.proc.pid)
+        print(f"  right after the queries: {pss_mib(server.proc.pid):.0f} MiB", flush=True)
+        return settled(server.proc.pid, settle)
     finally:
         server.stop()
 
@@ -51,6 +69,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--pages", action="store_true", help=f"also visit {', '.join(PAGES)} before measuring")
     parser.add_argument("--before", default=None, help="a src folder of termgraph's code to compare (A)")
+    parser.add_argument("--settle", type=float, default=0, metavar="S",
+                        help="measure again once PSS stops falling, for up to S seconds (KSM merging)")
     args = parser.parse_args()
     versions = [("before", args.before), ("after", None)] if args.before else [("this checkout", None)]
     with tempfile.TemporaryDirectory(prefix="termgraph-bench-memory-") as tmp:
@@ -66,7 +86,8 @@ def main() -> None:
         for _ in range(args.rounds):
             for workers in [int(w) for w in args.workers.split(",")]:
                 for name, src in versions:
-                    rows.setdefault((name, workers), []).append(measured(data, caches[name], workers, src, args.pages))
+                    rows.setdefault((name, workers), []).append(measured(data, caches[name], workers, src, args.pages,
+                                                                               args.settle))
                     print(f"{name}, {workers} worker(s): {rows[(name, workers)][-1]:.0f} MiB; load average "
                           f"{os.getloadavg()[0]:.2f}", flush=True)
         os.environ.pop("PYTHONPATH", None)

@@ -77,6 +77,7 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         if settings.store_dir and not settings.backend and not settings.store_in_memory:
             return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
         store, sizes, cached_release = local_data(settings, progress, prepare, loading)
+        merge_copied_pages(progress)  # (before any fork: the zygote, the workers and the writer inherit it)
         # Before any fork: a read of pyoxigraph's in-memory store writes to the pages it reads,
         # so a read after the workers' fork would copy them into this process (~90 MB at ~340k quads).
         quotes = quote_status(store, settings, progress)
@@ -105,6 +106,15 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
     except BaseException:
         shutil.rmtree(workdir, ignore_errors=True)
         raise
+
+
+def merge_copied_pages(progress) -> None:
+    """Let the kernel merge back the pages the workers' reads copy (graph/page_merging.py), and
+    say so when the host runs KSM."""
+    from termgraph.graph import page_merging
+
+    if page_merging.opt_in() and page_merging.host_merges() and progress:
+        progress("the pages the workers' reads copy are merged back by the kernel (KSM)")
 
 
 def write_release(store: ox.Store | None, workdir: Path, progress=None, cached: Path | None = None,
