@@ -33,13 +33,14 @@ PAGES = ("/", "/concept/large-language-model", "/disagreements")
 
 
 def settled(pid: int, seconds: float) -> float:
-    """PSS once it has not fallen for 5 s (or after `seconds`)."""
-    best, since, end = pss_mib(pid), time.monotonic(), time.monotonic() + seconds
-    while time.monotonic() < end and time.monotonic() - since < 5:
+    """PSS once it has fallen and then not fallen for 10 s, or after `seconds` (KSM needs two scans
+    of the memory before it merges a page)."""
+    best, since, end, fell = pss_mib(pid), time.monotonic(), time.monotonic() + seconds, False
+    while time.monotonic() < end and not (fell and time.monotonic() - since > 10):
         time.sleep(1)
         now = pss_mib(pid)
         if now < best - 0.5:
-            best, since = now, time.monotonic()
+            best, since, fell = now, time.monotonic(), True
     return best
 
 
