@@ -147,6 +147,7 @@ DAMAGES = [
     # the same size, one letter of an IRI changed: it still parses (leniently or not), only the hash finds it
     (lambda e: change_a_letter(e / SNAPSHOT), "snapshot's SHA-256 is not the one its manifest gives"),
     (lambda e: drop_from_manifest(e, cache.SNAPSHOT_HASH), f"its manifest gives no {cache.SNAPSHOT_HASH}"),
+    (lambda e: change_a_letter(e / cache.QUOTES, "http"), f"its {cache.QUOTES} is not the one its manifest hashed"),
     # the store's manifest counting another number of quads (the same size): the count finds it
     (lambda e: miscount(e / MANIFEST), "quads, its manifest counts"),
 ]
@@ -196,9 +197,9 @@ def garble(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
-def change_a_letter(path: Path) -> None:
+def change_a_letter(path: Path, after: str = "<http") -> None:
     data = bytearray(path.read_bytes())
-    at = data.index(b"<http", len(data) // 2) + len(b"<http")  # <https://… becomes <httpt://…
+    at = data.index(after.encode(), len(data) // 2) + len(after)  # <https://… becomes <httpt://…
     data[at] = ord("t") if data[at] != ord("t") else ord("u")
     path.write_bytes(bytes(data))
 
@@ -239,8 +240,8 @@ def test_no_cache_neither_reads_nor_writes(shared, tmp_path):
     off = settings.with_(cache_dir=start_cache(settings, args.no_cache))
     assert off.cache_dir is None
     said: list[str] = []
-    store, sizes, release = local_data(off, said.append, None)
-    assert release is None
+    store, sizes, release, found = local_data(off, said.append, None)
+    assert release is None and found is None
     assert validated(said) and not any(" the cache" in line for line in said)
     assert {p: (p.stat().st_size, p.stat().st_mtime_ns) for p in inputs.cache_dir.rglob("*")} == before
     assert set(store) == shared[4]
@@ -363,3 +364,15 @@ def test_no_load_is_begun_without_a_whole_entry_and_a_damaged_one_found_by_the_t
     assert any(line.startswith(f"the cached dataset in {entry} is damaged (") and "SHA-256" in line for line in said)
     assert f"building the dataset into the cache: {entry}" in said
     assert set(store) == shared[1] and why_not_served(entry) is None
+
+
+def test_the_entry_keeps_the_quotes_a_start_checks_without_querying_the_store(shared, tmp_path):
+    """The quotes a start checks against the texts come from the entry (read from the store once,
+    when it was built): the same ones the store gives."""
+    from termgraph.graph import quotes
+
+    inputs = cached(shared, tmp_path)
+    entry = inputs.cache_dir / cache.cache_key(inputs)
+    store, _ = cache.load_entry(entry)
+    kept = cache.entry_quotes(entry)
+    assert kept == quotes.quotes(store, union=False) and len(kept) > 100

@@ -1,23 +1,16 @@
-"""The start-up cache: `termgraph serve [FILE…]` keeps the validated, derived dataset (a built
-store's N-Quads snapshot and manifest, graph/store.py's format, without the on-disk store: only
-the snapshot is ever read back) in a cache folder, keyed by a content hash of everything that
-goes into it, so that a restart on the same inputs loads the snapshot instead of validating and
-deriving again (`start_loading`: in a thread, while the server imports its web stack); and the release files written from it (RELEASE, added by the server once it has
-written them: web/release_files.py), so that a restart links them instead of writing them again.
+"""The start-up cache: `termgraph serve [FILE…]` keeps the validated, derived dataset in a cache
+folder, keyed by a content hash of everything that goes into it, so that a restart on the same
+inputs loads it instead of validating and deriving again (`start_loading`: in a thread, while the
+server imports its web stack); and the release files written from it (RELEASE, added by the
+server once it has written them: web/release_files.py), so that a restart links them instead of
+writing them again.
 
 The key covers every input file's bytes with its name and role (termgraph's ontology, data,
 shapes and disagreement rules, and the user's files with the graph each fills), the absolute
 paths of termgraph's own files (their relative IRIs resolve against them), termgraph's version
-and this cache's format. An entry is written in a temporary folder and renamed into place, with
-a manifest of its key, of the size of every file in it and of the snapshot's SHA-256; an entry
-whose manifest is missing, unreadable or of another key, with a file missing or of another size,
-whose snapshot's bytes have another SHA-256 (read beside the load), or whose snapshot loads to
-another number of quads than the store's manifest counts, is removed and rebuilt, never served.
-The snapshot is parsed leniently (IRIs not validated again: ~30% faster), which only its hash
-makes safe: it is the file this cache wrote from a validated store, byte for byte.
-The release files come into the entry the same way (a temporary folder renamed to RELEASE, with a
-manifest of their sizes); an entry with none yet is whole, and gets them from its next server.
-The most recently used entries are kept (KEEP), older ones removed.
+and the cache's format. An entry (graph/cache_entry.py: its files, its manifest, its checks) is
+written in a temporary folder and renamed into place; one that fails a check is removed and
+rebuilt, never served. The most recently used entries are kept (KEEP), older ones removed.
 """
 
 from __future__ import annotations
@@ -26,7 +19,6 @@ import hashlib
 import json
 import os
 import shutil
-import threading
 from pathlib import Path
 from typing import Callable
 
@@ -36,19 +28,16 @@ from termgraph.errors import BadSetting, DataNotFound
 from termgraph.graph import store as built
 from termgraph.graph.derive import rules_folder
 from termgraph.graph import load as loader
-from termgraph.graph import release_folder
+from termgraph.graph import quotes
+from termgraph.graph.cache_entry import (  # noqa: F401 (the entry's own module; named here for the callers)
+    CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, Loading, entry_quotes, file_sha256,
+    file_sizes, load_entry, problem, snapshot_sha256, write_quotes)
 from termgraph.graph.release_folder import (  # (the entry's release files: kept the built store's way)
     RELEASE, RELEASE_MANIFEST, keep_release, release_problem, remove_abandoned, sizes_problem)
 from termgraph.graph.load import all_files
 from termgraph.settings import Settings
 from termgraph.version import VERSION
 
-CACHE_MANIFEST = "termgraph-cache.json"
-# 2: a user's quad file's named graphs moved under its own graph (graph/load.py);
-# 3: no on-disk store, the release files added after the entry (web/release_files.py);
-# 4: the snapshot's SHA-256 in the manifest (it is parsed leniently)
-CACHE_FORMAT = 4
-SNAPSHOT_HASH = "snapshot_sha256"
 KEEP = 3  # entries kept: the most recently used
 INPUT_FOLDERS = ("ontology", "data", "shapes")  # of the root: everything the gate and the load read
 
@@ -99,60 +88,6 @@ def cache_key(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def file_sizes(folder: Path) -> dict[str, int]:
-    return release_folder.file_sizes(folder, skip=(CACHE_MANIFEST, RELEASE_MANIFEST))
-
-
-def problem(entry: Path, key: str) -> str | None:
-    """Why the entry cannot be served (None: it is whole, by its manifest)."""
-    try:
-        manifest = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        return f"no {CACHE_MANIFEST}"
-    except (OSError, ValueError) as exc:
-        return f"{CACHE_MANIFEST} unreadable ({exc})"
-    if not isinstance(manifest, dict) or manifest.get("key") != key or manifest.get("format") != CACHE_FORMAT:
-        return "another key or format"
-    files = manifest.get("files")
-    if not isinstance(files, dict) or built.SNAPSHOT not in files or built.MANIFEST not in files:
-        return "its manifest lists no store"
-    if not isinstance(manifest.get(SNAPSHOT_HASH), str):
-        return f"its manifest gives no {SNAPSHOT_HASH}"
-    return sizes_problem(entry, files) or release_problem(entry, missing_ok=True)
-
-
-def snapshot_sha256(entry: Path) -> str:
-    with open(entry / built.SNAPSHOT, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
-def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
-    """The entry's snapshot in memory (parsed leniently, its SHA-256 read in a thread beside the
-    parse: both release the GIL) and its graph sizes; DataNotFound when the snapshot's bytes are
-    not those the manifest hashed, or it does not hold exactly the quads the store's manifest counts."""
-    expected_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
-    manifest = built.read_manifest(entry)
-    found: list = []
-    hasher = threading.Thread(target=lambda: found.append(snapshot_sha256(entry)), name="snapshot-hash", daemon=True)
-    hasher.start()
-    store = failure = None
-    try:
-        store = built.load_snapshot(entry, lenient=True)
-    except DataNotFound as exc:
-        failure = exc
-    finally:
-        hasher.join()
-    if found != [expected_hash]:  # (said first: it is why the snapshot could not be read)
-        raise DataNotFound(f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
-    if failure is not None:
-        raise failure
-    sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
-    expected = sum(sizes.values()) + int(manifest["default_graph"])
-    if len(store) != expected:
-        raise DataNotFound(f"{entry}: its snapshot holds {len(store)} quads, its manifest counts {expected}")
-    return store, sizes
-
-
 def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[ox.Store, dict[str, int]]:
     """Validate, load and derive in memory; write the snapshot and the store's manifest from it
     into a temporary folder beside the entry, add the cache manifest, rename into place. Returns
@@ -170,8 +105,9 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
         part.mkdir()
         data.store.dump(str(part / built.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
         sizes = built.write_manifest(part, data)
+        write_quotes(part, quotes.quotes(data.store, union=False))
         manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part),
-                    SNAPSHOT_HASH: snapshot_sha256(part)}
+                    SNAPSHOT_HASH: snapshot_sha256(part), QUOTES_HASH: file_sha256(part / QUOTES)}
         (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
             part.rename(entry)
@@ -187,29 +123,6 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
         shutil.rmtree(part, ignore_errors=True)
         raise
     return fresh, sizes
-
-
-class Loading:
-    """An entry's snapshot being loaded in a thread (start_loading); `result()` waits for it."""
-
-    def __init__(self, key: str, entry: Path):
-        self.key, self.entry = key, entry
-        self.outcome: tuple = (None, None)
-        self.thread = threading.Thread(target=self.run, name="cache-load", daemon=True)
-        self.thread.start()
-
-    def run(self) -> None:
-        try:
-            self.outcome = (load_entry(self.entry), None)
-        except BaseException as exc:  # (given to result(), in the caller's thread)
-            self.outcome = (None, exc)
-
-    def result(self) -> tuple[ox.Store, dict[str, int]]:
-        self.thread.join()
-        value, error = self.outcome
-        if error is not None:
-            raise error
-        return value
 
 
 def start_loading(settings: Settings, progress: Callable[[str], None] | None = None) -> Loading | None:

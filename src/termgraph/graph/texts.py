@@ -67,11 +67,12 @@ class QuoteStatus:
         return {"checked": self.checked, "message": self.message}
 
 
-def check_store(store: ox.Store, settings: Settings) -> QuoteStatus:
-    """Check every quote in the store against its source's text when every text is present;
-    otherwise a status saying they were not checked. Raises QuotesNotVerbatim for a quote that
-    is not in its text (exit 1, as the SHACL gate does for a shape)."""
-    found = quotes.quotes(store, union=False)
+def check_store(store: ox.Store, settings: Settings, found: list | None = None) -> QuoteStatus:
+    """Check every quote in the store (or `found`: the store's quotes as read before, e.g. kept
+    in the start-up cache) against its source's text when every text is present; otherwise a
+    status saying they were not checked. Raises QuotesNotVerbatim for a quote that is not in its
+    text (exit 1, as the SHACL gate does for a shape)."""
+    found = quotes.quotes(store, union=False) if found is None else found
     absent = missing({q.source_file for q in found}, settings)
     if absent:
         return QuoteStatus(False, absent_line(absent, seeds_folder(settings)))

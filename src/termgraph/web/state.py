@@ -76,11 +76,11 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
             raise BadSetting("--in-memory copies a built store into memory: give it with --store DIR")
         if settings.store_dir and not settings.backend and not settings.store_in_memory:
             return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
-        store, sizes, cached_release = local_data(settings, progress, prepare, loading)
+        store, sizes, cached_release, found = local_data(settings, progress, prepare, loading)
         merge_copied_pages(progress)  # (before any fork: the zygote, the workers and the writer inherit it)
         # Before any fork: a read of pyoxigraph's in-memory store writes to the pages it reads,
         # so a read after the workers' fork would copy them into this process (~90 MB at ~340k quads).
-        quotes = quote_status(store, settings, progress)
+        quotes = quote_status(store, settings, progress, found)
         from termgraph.executor.interface import QueryPool
 
         if settings.backend:
@@ -139,36 +139,39 @@ def with_quote_status(state: ServiceState, progress) -> ServiceState:
     return state
 
 
-def quote_status(store: ox.Store, settings: Settings, progress):
-    """The quotes checked against the sources' texts (graph/texts.py), or a warning line when
-    the texts are absent; raises when a quote is not in its text."""
+def quote_status(store: ox.Store, settings: Settings, progress, found: list | None = None):
+    """The quotes (the store's, or `found`: the start-up cache's) checked against the sources'
+    texts (graph/texts.py), or a warning line when the texts are absent; raises when a quote is
+    not in its text."""
     from termgraph.graph import texts
 
-    quotes = texts.check_store(store, settings)
+    quotes = texts.check_store(store, settings, found)
     if progress and not quotes.checked:
         progress("warning: " + quotes.message)
     return quotes
 
 
-def local_data(settings: Settings, progress, prepare, loading=None) -> tuple[ox.Store, dict[str, int], Path | None]:
+def local_data(settings: Settings, progress, prepare, loading=None) -> tuple[ox.Store, dict[str, int], Path | None, list | None]:
     """The dataset for this process: the on-disk store opened read-only, the cached one
     (`settings.cache_dir`: graph/cache.py; never with `prepare`, which the key cannot cover),
-    or validated and loaded; and the folder of its release files when the cache has them."""
+    or validated and loaded; the folder of its release files when the cache has them; and its
+    quotes when the cache kept them (None: read from the store)."""
     if settings.store_dir:
         from termgraph.graph.store import built_release, open_store, store_sizes
 
-        return open_store(settings), store_sizes(settings), built_release(settings.store_dir)
+        return open_store(settings), store_sizes(settings), built_release(settings.store_dir), None
     if settings.cache_dir is not None and prepare is None:
-        from termgraph.graph.cache import RELEASE, cached_dataset
+        from termgraph.graph.cache import RELEASE, cached_dataset, entry_quotes
 
         store, sizes, entry = cached_dataset(settings, progress, loading)
-        return store, sizes, entry / RELEASE  # (written there by this start when the entry has none yet)
+        # (the release files are written there by this start when the entry has none yet)
+        return store, sizes, entry / RELEASE, entry_quotes(entry)
     data = loader.validated(settings, progress, prepare)
     if settings.backend:  # (the local copy only serves the pages)
-        return data.store, data.graph_sizes(), None
+        return data.store, data.graph_sizes(), None, None
     from termgraph.graph.store import compacted  # (the derived store's queries ran up to 1.6x as long)
 
-    return compacted(data.store), data.graph_sizes(), None
+    return compacted(data.store), data.graph_sizes(), None, None
 
 
 def on_disk_state(settings: Settings, workdir: Path, spool_dir: Path, progress) -> ServiceState:

@@ -1,0 +1,134 @@
+"""One entry of the start-up cache (graph/cache.py): its files, its manifest, the checks that
+say whether it may be served, and its dataset loaded from it.
+
+An entry is a folder holding a built store's N-Quads snapshot and manifest (graph/store.py's
+format), every claim's quote (QUOTES, so that a start checks them against the texts without
+querying the store), later the release files (RELEASE), and the cache's manifest (its key and
+format, the size of every file, the SHA-256 of the snapshot and of the quotes). `problem` says
+why an entry cannot be served; `load_entry` parses the snapshot leniently (its IRIs not validated
+again: ~30% faster, safe because its bytes are hashed beside the parse) and counts its quads
+against the store's manifest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from termgraph.errors import DataNotFound
+from termgraph.graph import quotes, release_folder
+from termgraph.graph import store as built
+from termgraph.graph.release_folder import RELEASE_MANIFEST, release_problem, sizes_problem
+
+CACHE_MANIFEST = "termgraph-cache.json"
+# 2: a user's quad file's named graphs moved under its own graph (graph/load.py);
+# 3: no on-disk store, the release files added after the entry (web/release_files.py);
+# 4: the snapshot's SHA-256 in the manifest (it is parsed leniently)
+CACHE_FORMAT = 4
+SNAPSHOT_HASH = "snapshot_sha256"
+QUOTES = "quotes.json"  # every claim's quote (graph/quotes.py), read from the store once, when the entry is built
+QUOTES_HASH = "quotes_sha256"
+
+def file_sizes(folder: Path) -> dict[str, int]:
+    return release_folder.file_sizes(folder, skip=(CACHE_MANIFEST, RELEASE_MANIFEST))
+
+
+def problem(entry: Path, key: str) -> str | None:
+    """Why the entry cannot be served (None: it is whole, by its manifest)."""
+    try:
+        manifest = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return f"no {CACHE_MANIFEST}"
+    except (OSError, ValueError) as exc:
+        return f"{CACHE_MANIFEST} unreadable ({exc})"
+    if not isinstance(manifest, dict) or manifest.get("key") != key or manifest.get("format") != CACHE_FORMAT:
+        return "another key or format"
+    files = manifest.get("files")
+    if not isinstance(files, dict) or built.SNAPSHOT not in files or built.MANIFEST not in files:
+        return "its manifest lists no store"
+    if QUOTES not in files:
+        return f"its manifest lists no {QUOTES}"
+    if not isinstance(manifest.get(SNAPSHOT_HASH), str):
+        return f"its manifest gives no {SNAPSHOT_HASH}"
+    why = sizes_problem(entry, files) or release_problem(entry, missing_ok=True)
+    if why is None and manifest.get(QUOTES_HASH) != file_sha256(entry / QUOTES):
+        return f"its {QUOTES} is not the one its manifest hashed"
+    return why
+
+
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def snapshot_sha256(entry: Path) -> str:
+    return file_sha256(entry / built.SNAPSHOT)
+
+
+def write_quotes(folder: Path, found: list[quotes.Quote]) -> None:
+    rows = [[q.claim, q.source_file, q.exact, q.prefix, q.suffix] for q in found]
+    (folder / QUOTES).write_text(json.dumps(rows, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def entry_quotes(entry: Path) -> list[quotes.Quote]:
+    """Every claim's quote in the entry's dataset, as graph/quotes.py reads them from the store
+    (a start checks them against the texts without querying the store: ~2 s at ~3 M quads);
+    DataNotFound when the file is not a list of quotes."""
+    try:
+        return [quotes.Quote(*map(str, row)) for row in json.loads((entry / QUOTES).read_text(encoding="utf-8"))]
+    except (OSError, ValueError, TypeError) as exc:
+        raise DataNotFound(f"{entry}: its {QUOTES} cannot be read ({exc})") from None
+
+
+def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
+    """The entry's snapshot in memory (parsed leniently, its SHA-256 read in a thread beside the
+    parse: both release the GIL) and its graph sizes; DataNotFound when the snapshot's bytes are
+    not those the manifest hashed, or it does not hold exactly the quads the store's manifest counts."""
+    expected_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
+    manifest = built.read_manifest(entry)
+    found: list = []
+    hasher = threading.Thread(target=lambda: found.append(snapshot_sha256(entry)), name="snapshot-hash", daemon=True)
+    hasher.start()
+    store = failure = None
+    try:
+        store = built.load_snapshot(entry, lenient=True)
+    except DataNotFound as exc:
+        failure = exc
+    finally:
+        hasher.join()
+    if found != [expected_hash]:  # (said first: it is why the snapshot could not be read)
+        raise DataNotFound(f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
+    if failure is not None:
+        raise failure
+    sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
+    expected = sum(sizes.values()) + int(manifest["default_graph"])
+    if len(store) != expected:
+        raise DataNotFound(f"{entry}: its snapshot holds {len(store)} quads, its manifest counts {expected}")
+    return store, sizes
+
+
+class Loading:
+    """An entry's snapshot being loaded in a thread (start_loading); `result()` waits for it."""
+
+    def __init__(self, key: str, entry: Path):
+        self.key, self.entry = key, entry
+        self.outcome: tuple = (None, None)
+        self.thread = threading.Thread(target=self.run, name="cache-load", daemon=True)
+        self.thread.start()
+
+    def run(self) -> None:
+        try:
+            self.outcome = (load_entry(self.entry), None)
+        except BaseException as exc:  # (given to result(), in the caller's thread)
+            self.outcome = (None, exc)
+
+    def result(self) -> tuple[ox.Store, dict[str, int]]:
+        self.thread.join()
+        value, error = self.outcome
+        if error is not None:
+            raise error
+        return value
