@@ -30,7 +30,7 @@ from termgraph.graph.derive import rules_folder
 from termgraph.graph import load as loader
 from termgraph.graph import quotes
 from termgraph.graph.cache_entry import (  # noqa: F401 (the entry's own module; named here for the callers)
-    CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, Loading, entry_quotes, file_sha256,
+    CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, InThread, Loading, entry_quotes, file_sha256,
     file_sizes, load_entry, problem, snapshot_sha256, write_quotes)
 from termgraph.graph.release_folder import (  # (the entry's release files: kept the built store's way)
     RELEASE, RELEASE_MANIFEST, keep_release, release_problem, remove_abandoned, sizes_problem)
@@ -104,25 +104,30 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
             progress(f"writing the dataset into the cache ({len(data.store)} quads)")
         part.mkdir()
         data.store.dump(str(part / built.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
-        sizes = built.write_manifest(part, data)
-        write_quotes(part, quotes.quotes(data.store, union=False))
-        manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part),
-                    SNAPSHOT_HASH: snapshot_sha256(part), QUOTES_HASH: file_sha256(part / QUOTES)}
-        (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        # served: the snapshot loaded afresh, as a warm start loads it, not the store built in
+        # steps (its heavy queries ran up to 1.6x as long: store.compacted), in a thread while the
+        # rest of the entry is written from the built store (written just now: parsed leniently)
+        fresh = InThread(lambda: built.load_snapshot(part, lenient=True), "cache-reload")
+        try:
+            sizes = built.write_manifest(part, data)
+            write_quotes(part, quotes.quotes(data.store, union=False))
+            manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part),
+                        SNAPSHOT_HASH: snapshot_sha256(part), QUOTES_HASH: file_sha256(part / QUOTES)}
+            (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
+                                               encoding="utf-8")
+        finally:
+            fresh.thread.join()  # (before the folder is renamed: it reads the snapshot by its name)
+        served = fresh.result()
         try:
             part.rename(entry)
         except OSError:  # another process put a whole entry there meanwhile: keep that one
             if problem(entry, key) is not None:
                 raise
             shutil.rmtree(part, ignore_errors=True)
-        # served: the snapshot loaded afresh, as a warm start loads it, not the store built in
-        # steps (its heavy queries ran up to 1.6x as long: store.compacted; ~1.9 s at ~340k quads)
-        where = entry if entry.is_dir() else part
-        fresh = built.load_snapshot(where, lenient=True)  # (written just now from the validated store)
     except BaseException:
         shutil.rmtree(part, ignore_errors=True)
         raise
-    return fresh, sizes
+    return served, sizes
 
 
 def start_loading(settings: Settings, progress: Callable[[str], None] | None = None) -> Loading | None:
