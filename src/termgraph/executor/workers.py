@@ -116,6 +116,8 @@ class ProcessWorker:
         """Stop it for good, and remove any result it was writing (a delivered result's file is
         unlinked when the server opens it, so only an unfinished one is left under its pid)."""
         self.stop()
+        if self.inbox is not None:
+            self.inbox.close()
         self.conn.close()
         if self.sock is not None:
             self.sock.close()
