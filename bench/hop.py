@@ -4,6 +4,7 @@ generated graph, in one run. Prints figures; asserts nothing.
 
     python bench/hop.py --before /tmp/old/src     # A: that src folder (PYTHONPATH); B: this checkout
     python bench/hop.py --before /tmp/old/src --rounds 6 --light 50
+    python bench/hop.py --before /tmp/old/src --only nothing,label,DESCRIBE,ASK
 
 `--before` is the src folder of a whole copy of the checkout (e.g. `git archive main | tar -x -C
 /tmp/old`: termgraph finds its ontology, data and shapes beside src/). Each version serves the same
@@ -128,7 +129,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=4)
     parser.add_argument("--light", type=int, default=60, help="requests per query and round (default 60)")
     parser.add_argument("--heavy", type=int, default=5, help="... for the three long queries (default 5)")
+    parser.add_argument("--only", default="", help="comma-separated words: only the queries whose name has one")
     args = parser.parse_args()
+    if args.only:
+        for name in [q for q in ALL if not any(word in q for word in args.only.split(","))]:
+            del ALL[name]
     versions = {"before": args.before, "after": None}
     with tempfile.TemporaryDirectory(prefix="termgraph-bench-hop-") as tmp:
         work = Path(tmp)
