@@ -138,7 +138,7 @@ def open_stat(pid: int) -> int | None:
         return None
 
 
-STAT_BYTES = 1024  # /proc/PID/stat is about 300 bytes (its name field holds at most 64)
+STAT_BYTES = 1024  # /proc/PID/stat is about 300 bytes (its name field holds at most 15)
 KILLED_FROM_OUTSIDE = {signal.SIGKILL, signal.SIGTERM, signal.SIGINT, signal.SIGHUP, signal.SIGQUIT}
 EXIT_WAIT = 0.5  # seconds the server waits for the zygote's word on how a worker ended
 

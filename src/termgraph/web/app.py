@@ -115,9 +115,10 @@ def create_app(state: ServiceState) -> FastAPI:
     add_error_handlers(app)
     app.include_router(sparql.router)
     # The queries themselves (GET and POST /sparql) go to the same endpoint as a plain Starlette
-    # route, ahead of FastAPI's: it takes only the Request, and FastAPI's route matching and
-    # dependency solving cost a light query more than its engine does (docs/performance.md).
-    # FastAPI's own routes stay for the API docs and for the protocol's other methods.
+    # route, ahead of FastAPI's: it takes only the Request, so FastAPI's route matching through
+    # its included routers and its dependency solving are work for nothing (2-3 µs of the 50 a
+    # bounded ASK costs the server: docs/performance.md). FastAPI's own routes stay for the API
+    # docs and for the protocol's other methods.
     app.router.routes.insert(0, Route("/sparql", sparql.sparql, methods=["GET", "POST"], include_in_schema=False))
     app.include_router(pages.router)
     app.include_router(browse.router)
