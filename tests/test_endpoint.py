@@ -5,7 +5,6 @@ import threading
 import time
 
 import pytest
-from fastapi.testclient import TestClient
 
 SELECT = "SELECT ?l WHERE { <https://w3id.org/termgraph/concept/foundation-model> <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }"
 CONSTRUCT = ("CONSTRUCT { ?c <http://www.w3.org/2004/02/skos/core#prefLabel> ?l } WHERE { "
@@ -275,45 +274,7 @@ def test_unknown_term_is_404(client):
 
 def test_openapi_docs(client):
     assert client.get("/docs").status_code == 200
-    documented = client.get("/openapi.json").json()["paths"]["/sparql"]
-    assert {"get", "post"} <= set(documented)  # (the queries run on the plain route: web/app.py)
-
-
-QUERY_ROUTE_REQUESTS = [
-    ("GET", {"params": {"query": SELECT}}),
-    ("GET", {"params": {"query": SELECT}, "headers": {"Accept": "text/csv"}}),
-    ("GET", {"params": {"query": CONSTRUCT}, "headers": {"Accept": "text/turtle", "Origin": "https://a.example"}}),
-    ("GET", {"params": {"query": SELECT}, "headers": {"Accept": "text/html"}}),
-    ("GET", {}),  # the service description
-    ("HEAD", {"params": {"query": SELECT}}),
-    ("POST", {"data": {"query": SELECT}}),
-    ("POST", {"content": CONSTRUCT, "headers": {"Content-Type": "application/sparql-query",
-                                                "Accept": "application/n-triples"}}),
-    ("GET", {"params": {"query": "SELEC ?x WHERE { ?x ?p ?o }"}}),  # 400, the error envelope
-    ("GET", {"params": {"query": SELECT}, "headers": {"Accept": "image/png"}}),  # 406
-    ("POST", {"content": SELECT, "headers": {"Content-Type": "text/plain"}}),  # 415
-    ("POST", {"data": {"update": "CLEAR ALL"}}),  # 403
-    ("GET", {"params": {"query": SELECT, "default-graph-uri": "not an iri"}}),  # 400
-]
-
-
-@pytest.mark.parametrize("method,request_args", QUERY_ROUTE_REQUESTS)
-def test_the_plain_query_route_answers_as_fastapis_did(service_state, client, method, request_args):
-    """GET and POST /sparql run on a Starlette route ahead of FastAPI's (web/app.py): the same
-    status, headers and body, byte for byte, as the same endpoint behind FastAPI's route."""
-    from starlette.routing import Route
-
-    from termgraph.web.app import create_app
-    from termgraph.web.routes import sparql
-
-    plain = create_app(service_state)
-    assert isinstance(plain.router.routes[0], Route) and plain.router.routes[0].endpoint is sparql.sparql
-    fastapis = create_app(service_state)
-    del fastapis.router.routes[0]
-    with TestClient(fastapis, base_url="http://testserver") as other:
-        ours, theirs = client.request(method, "/sparql", **request_args), other.request(method, "/sparql", **request_args)
-    assert (ours.status_code, ours.content) == (theirs.status_code, theirs.content)
-    assert ours.headers.multi_items() == theirs.headers.multi_items()
+    assert "/sparql" in client.get("/openapi.json").json()["paths"]
 
 
 # --- safety ------------------------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import ClientDisconnect
-from starlette.routing import Route
 
 from termgraph.version import VERSION
 from termgraph import errors
@@ -114,12 +113,6 @@ def create_app(state: ServiceState) -> FastAPI:
     add_middleware(app, state)
     add_error_handlers(app)
     app.include_router(sparql.router)
-    # The queries themselves (GET and POST /sparql) go to the same endpoint as a plain Starlette
-    # route, ahead of FastAPI's: it takes only the Request, so FastAPI's route matching through
-    # its included routers and its dependency solving are work for nothing (2-3 µs of the 50 a
-    # bounded ASK costs the server: docs/performance.md). FastAPI's own routes stay for the API
-    # docs and for the protocol's other methods.
-    app.router.routes.insert(0, Route("/sparql", sparql.sparql, methods=["GET", "POST"], include_in_schema=False))
     app.include_router(pages.router)
     app.include_router(browse.router)
     app.mount("/static", StaticFiles(packages=[("termgraph.web", "static")]), name="static")
