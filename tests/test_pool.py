@@ -460,3 +460,56 @@ def test_work_done_for_a_client_outside_a_query_is_charged():
     book, now = ledger()
     book.charge("a", 1.5)
     assert book.used("a") == 1.5 and book.past("a") == 1.5 and book.used("b") == 0
+
+
+def test_a_workers_stat_is_read_from_the_file_held_open_and_ends_with_it(make_pool):
+    """The hand-out's check (`usable`) and the CPU time a query starts from (watch.cpu_seconds)
+    read /proc/PID/stat from the descriptor opened at the fork: a stopped, dead or killed worker
+    reads as unusable, with no CPU time, and its descriptor is closed with it."""
+    import signal
+
+    from termgraph.executor.watch import cpu_seconds
+
+    pool = make_pool(workers=2, timeout=10)
+    stopped, dead = pool.idle
+    assert stopped.usable() and dead.usable() and cpu_seconds(stopped) >= 0
+    assert os.readlink(f"/proc/self/fd/{stopped.stat_fd}") == f"/proc/{stopped.pid}/stat"
+    os.kill(stopped.pid, signal.SIGSTOP)
+    os.kill(dead.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and (stopped.usable() or dead.usable()):
+        time.sleep(0.01)
+    assert not stopped.usable() and not dead.usable()
+    fd = dead.stat_fd
+    dead.kill()
+    assert dead.stat_fd is None and cpu_seconds(dead) is None and not dead.usable()
+    with pytest.raises(OSError):
+        os.fstat(fd)
+    stopped.kill()
+
+
+def test_a_workers_socket_stays_watched_between_messages_and_is_let_go_when_it_ends(make_pool):
+    """The loop watches a worker's socket from one reply to the next (frames.Watch) rather than
+    adding and removing a reader per wait; a socket that turns readable while nobody waits (its
+    worker ended while idle) is let go of, and the next query on it finds the worker lost."""
+    pool = make_pool(workers=1, timeout=10)
+    worker = pool.idle[0]
+
+    async def go():
+        loop = asyncio.get_running_loop()
+        first = await pool.run(job(QUICK))
+        watched = worker.inbox.watch.loop is loop
+        second = await pool.run(job(QUICK))
+        still = worker.inbox.watch.loop is loop
+        worker.stop()  # ends while idle: its socket reads as ended
+        for _ in range(200):
+            await asyncio.sleep(0.01)
+            if worker.inbox.watch.loop is None:
+                break
+        let_go = worker.inbox.watch.loop is None
+        reply = await worker.exchange(job(QUICK), time.monotonic() + 5)
+        return first.body, second.body, watched, still, let_go, reply
+    first, second, watched, still, let_go, reply = asyncio.run(go())
+    assert first == second == b'{"head":{},"boolean":true}'
+    assert watched and still and let_go
+    assert reply[0] == "died"

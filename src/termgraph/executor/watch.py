@@ -14,13 +14,11 @@ DISCONNECT_POLL = 0.25  # seconds between checks that the client of a running qu
 
 def cpu_seconds(worker) -> float | None:
     """The CPU time a process worker has used so far (None for other workers, or if unknown)."""
-    if getattr(worker, "pid", None) is None:
-        return None
+    stat = getattr(worker, "stat", None)  # (a process worker's /proc/PID/stat, workers.py)
+    fields = stat() if stat is not None else None
     try:
-        with open(f"/proc/{worker.pid}/stat", "rb") as f:
-            fields = f.read().rsplit(b")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
-    except (OSError, IndexError, ValueError):
+    except (TypeError, IndexError, ValueError):
         return None
 
 
