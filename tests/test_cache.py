@@ -376,3 +376,30 @@ def test_the_entry_keeps_the_quotes_a_start_checks_without_querying_the_store(sh
     store, _ = cache.load_entry(entry)
     kept = cache.entry_quotes(entry)
     assert kept == quotes.quotes(store, union=False) and len(kept) > 100
+
+
+def test_a_cold_start_builds_in_a_process_of_its_own_and_loads_the_entry_as_a_warm_one(inputs, tmp_path, monkeypatch):
+    """(build_apart: the build's memory goes with its process; its progress lines come back.)"""
+    built_in = tmp_path / "built-in"
+    real = cache.write_entry
+
+    def recorded(*args):
+        built_in.write_text(str(os.getpid()))
+        return real(*args)
+
+    monkeypatch.setattr(cache, "write_entry", recorded)
+    store, sizes, entry, said = start(inputs)
+    assert int(built_in.read_text()) != os.getpid()
+    assert validated(said) and said[-1] == f"writing the dataset into the cache ({len(store)} quads)"
+    assert why_not_served(entry) is None and store == set(cache.load_entry(entry)[0])
+
+
+def test_what_the_build_raises_in_its_process_is_raised_here_and_nothing_is_kept(inputs):
+    from termgraph.errors import DataSyntaxError
+
+    inputs.extra_files[0].write_text(USER_TTL + "ex:c ex:says .\n", encoding="utf-8")  # line 4: no object
+    with pytest.raises(DataSyntaxError) as raised:
+        start(inputs)
+    assert str(raised.value).startswith(f"{inputs.extra_files[0]}, line 4") and raised.value.line == 4
+    assert raised.value.exit_code == 2
+    assert not [p for p in inputs.cache_dir.iterdir() if not p.name.startswith("gate-passed-")]

@@ -18,23 +18,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import shutil
+import signal
+import threading
 from pathlib import Path
 from typing import Callable
 
 import pyoxigraph as ox
 
-from termgraph.errors import BadSetting, DataNotFound
+from termgraph.errors import BadSetting, DataNotFound, InternalError
 from termgraph.graph import store as built
 from termgraph.graph.derive import rules_folder
 from termgraph.graph import load as loader
 from termgraph.graph import quotes
 from termgraph.graph.cache_entry import (  # noqa: F401 (the entry's own module; named here for the callers)
-    CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, InThread, Loading, entry_quotes, file_sha256,
+    CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, Loading, entry_quotes, file_sha256,
     file_sizes, load_entry, problem, snapshot_sha256, write_quotes)
 from termgraph.graph.release_folder import (  # (the entry's release files: kept the built store's way)
     RELEASE, RELEASE_MANIFEST, keep_release, release_problem, remove_abandoned, sizes_problem)
 from termgraph.graph.load import all_files
+from termgraph.graph.validate_beside import GateBeside  # (its way of sending an error back from a fork)
 from termgraph.settings import Settings
 from termgraph.version import VERSION
 
@@ -88,11 +92,10 @@ def cache_key(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[ox.Store, dict[str, int]]:
-    """Validate, load and derive in memory; write the snapshot and the store's manifest from it
-    into a temporary folder beside the entry, add the cache manifest, rename into place. Returns
-    the dataset (loaded afresh from the snapshot just written, as a warm start loads it) and the
-    graph sizes."""
+def write_entry(settings: Settings, folder: Path, key: str, progress) -> None:
+    """Validate, load and derive in memory; write the snapshot, the store's manifest and the
+    quotes from it into a temporary folder beside the entry, add the cache manifest, rename into
+    place (build_apart runs it in a process of its own)."""
     entry = folder / key
     part = folder / f".{key}.part-{os.getpid()}"
     shutil.rmtree(part, ignore_errors=True)
@@ -104,20 +107,11 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
             progress(f"writing the dataset into the cache ({len(data.store)} quads)")
         part.mkdir()
         data.store.dump(str(part / built.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
-        # served: the snapshot loaded afresh, as a warm start loads it, not the store built in
-        # steps (its heavy queries ran up to 1.6x as long: store.compacted), in a thread while the
-        # rest of the entry is written from the built store (written just now: parsed leniently)
-        fresh = InThread(lambda: built.load_snapshot(part, lenient=True), "cache-reload")
-        try:
-            sizes = built.write_manifest(part, data)
-            write_quotes(part, quotes.quotes(data.store, union=False))
-            manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part),
-                        SNAPSHOT_HASH: snapshot_sha256(part), QUOTES_HASH: file_sha256(part / QUOTES)}
-            (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n",
-                                               encoding="utf-8")
-        finally:
-            fresh.thread.join()  # (before the folder is renamed: it reads the snapshot by its name)
-        served = fresh.result()
+        sizes = built.write_manifest(part, data)
+        write_quotes(part, quotes.quotes(data.store, union=False))
+        manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part),
+                    SNAPSHOT_HASH: snapshot_sha256(part), QUOTES_HASH: file_sha256(part / QUOTES)}
+        (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
             part.rename(entry)
         except OSError:  # another process put a whole entry there meanwhile: keep that one
@@ -127,7 +121,62 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> tuple[o
     except BaseException:
         shutil.rmtree(part, ignore_errors=True)
         raise
-    return served, sizes
+
+
+def build_apart(settings: Settings, folder: Path, key: str, progress) -> None:
+    """write_entry in a forked process, which then exits: everything the build needed (the store
+    filled in steps, the derivation's Python objects, the heap they fragmented) goes with it, and
+    this process loads the entry as a warm start does (the query workers it forks inherit no
+    leftovers: a worker forked after an in-process build ran a CONSTRUCT with ~1.9x the CPU).
+    What it raised is raised here; Ctrl-C here stops it. Inline where forking is not safe
+    (another thread runs) or possible."""
+    if not hasattr(os, "fork") or threading.active_count() > 1:
+        write_entry(settings, folder, key, progress)
+        return
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: build, its progress lines and at last what it raised (or None) sent back
+        code = 0
+        try:
+            os.close(read_end)
+            signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops it
+            with os.fdopen(write_end, "wb") as out:
+                def tell(line: str) -> None:
+                    pickle.dump(("line", line), out)
+                    out.flush()
+                try:
+                    write_entry(settings, folder, key, tell if progress else None)
+                    error = None
+                except Exception as exc:  # DataSyntaxError, ValidationFailed, a failure to write
+                    error = exc
+                pickle.dump(("done", GateBeside.sendable(error)), out)
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    sent = None
+    try:
+        with os.fdopen(read_end, "rb") as answer:
+            while sent is None:
+                try:
+                    kind, value = pickle.load(answer)
+                except EOFError:
+                    break
+                if kind == "line" and progress:
+                    progress(value)
+                elif kind == "done":
+                    sent = value
+        _, status = os.waitpid(pid, 0)
+    except BaseException:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise
+    if sent is None or status != 0:
+        raise InternalError(f"building the dataset into the cache failed: its process ended with status {status}")
+    error = GateBeside.received(sent)
+    if error is not None:
+        raise error
 
 
 def start_loading(settings: Settings, progress: Callable[[str], None] | None = None) -> Loading | None:
@@ -189,7 +238,8 @@ def from_cache(settings: Settings, progress, loading: Loading | None) -> tuple[o
     if store is None:
         if progress:
             progress(f"building the dataset into the cache: {entry}")
-        store, sizes = write_entry(settings, folder, key, progress)
+        build_apart(settings, folder, key, progress)
+        store, sizes = load_entry(entry)  # (as a warm start loads it: a fresh store, at its speed)
     os.utime(entry)
     prune(folder, keep=KEEP)
     return store, sizes, entry
