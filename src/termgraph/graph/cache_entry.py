@@ -111,32 +111,25 @@ def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
     return store, sizes
 
 
-class InThread:
-    """A call run in a thread (pyoxigraph parses without holding the GIL: the caller goes on
-    meanwhile); `result()` waits for it and returns its value or raises its exception."""
+class Loading:
+    """An entry's snapshot being loaded in a thread (graph/cache.py: start_loading; pyoxigraph
+    parses without holding the GIL, so the caller goes on meanwhile); `result()` waits for it and
+    returns what load_entry returned, or raises what it raised."""
 
-    def __init__(self, call, name: str):
-        self.call, self.outcome = call, (None, None)
-        self.thread = threading.Thread(target=self.run, name=name, daemon=True)
+    def __init__(self, key: str, entry: Path):
+        self.key, self.entry, self.outcome = key, entry, (None, None)
+        self.thread = threading.Thread(target=self.run, name="cache-load", daemon=True)
         self.thread.start()
 
     def run(self) -> None:
         try:
-            self.outcome = (self.call(), None)
+            self.outcome = (load_entry(self.entry), None)
         except BaseException as exc:  # (given to result(), in the caller's thread)
             self.outcome = (None, exc)
 
-    def result(self):
+    def result(self) -> tuple[ox.Store, dict[str, int]]:
         self.thread.join()
         value, error = self.outcome
         if error is not None:
             raise error
         return value
-
-
-class Loading(InThread):
-    """An entry's snapshot being loaded in a thread (graph/cache.py: start_loading)."""
-
-    def __init__(self, key: str, entry: Path):
-        self.key, self.entry = key, entry
-        super().__init__(lambda: load_entry(entry), "cache-load")
