@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 
 import pyoxigraph as ox
@@ -668,3 +669,32 @@ def test_a_query_whose_connection_broke_is_asked_once_more_then_refused():
     assert asyncio.run(attempt(pool, "a", "ASK {}"))[0] == "BackendError"
     pool.close()
     thread.join(5)
+
+
+def test_a_built_store_keeps_its_quotes_and_a_start_uses_them_only_when_whole(small_built, small_root, tmp_path):
+    """build-store keeps every claim's quote beside the store (hashed in its manifest), so that
+    `serve --store` checks them against the texts without querying it (~1.4 s at ~340k quads on
+    disk); a changed file, or a store built before, is read from the store instead."""
+    from termgraph.graph import quotes
+    from termgraph.web.state import local_data
+
+    target, _ = small_built
+    manifest = json.loads((target / disk.MANIFEST).read_text())
+    kept = disk.built_quotes(target)
+    written = ox.Store.read_only(str(target))
+    try:
+        assert kept == quotes.quotes(written, union=False) and len(kept) > 100
+    finally:
+        del written
+    assert manifest["quotes_sha256"]
+    store, _, _, found = local_data(Settings(root=small_root, store_dir=target, store_in_memory=True), None, None)
+    assert found == kept
+    copy = tmp_path / "db"
+    shutil.copytree(target, copy)
+    path = copy / quotes.QUOTES_FILE
+    path.write_text(path.read_text(encoding="utf-8").replace("http", "httq", 1), encoding="utf-8")
+    assert disk.built_quotes(copy) is None  # (the store's own quotes are read instead)
+    older = {k: v for k, v in manifest.items() if k != "quotes_sha256"}
+    (copy / disk.MANIFEST).write_text(json.dumps(older), encoding="utf-8")
+    shutil.copy(target / quotes.QUOTES_FILE, path)
+    assert disk.built_quotes(copy) is None

@@ -34,7 +34,7 @@ from termgraph.graph import load as loader
 from termgraph.graph import quotes
 from termgraph.graph.cache_entry import (  # noqa: F401 (the entry's own module; named here for the callers)
     CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, Loading, entry_quotes, file_sha256,
-    file_sizes, load_entry, problem, snapshot_sha256, write_quotes)
+    file_sizes, load_entry, problem, snapshot_sha256)
 from termgraph.graph.release_folder import (  # (the entry's release files: kept the built store's way)
     RELEASE, RELEASE_MANIFEST, keep_release, release_problem, remove_abandoned, sizes_problem)
 from termgraph.graph.load import all_files
@@ -108,9 +108,9 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> None:
         part.mkdir()
         data.store.dump(str(part / built.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
         sizes = built.write_manifest(part, data)
-        write_quotes(part, quotes.quotes(data.store, union=False))
+        quotes_hash = quotes.write_file(part / QUOTES, quotes.quotes(data.store, union=False))
         manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part),
-                    SNAPSHOT_HASH: snapshot_sha256(part), QUOTES_HASH: file_sha256(part / QUOTES)}
+                    SNAPSHOT_HASH: snapshot_sha256(part), QUOTES_HASH: quotes_hash}
         (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
             part.rename(entry)

@@ -30,7 +30,7 @@ CACHE_MANIFEST = "termgraph-cache.json"
 # 4: the snapshot's SHA-256 in the manifest (it is parsed leniently)
 CACHE_FORMAT = 4
 SNAPSHOT_HASH = "snapshot_sha256"
-QUOTES = "quotes.json"  # every claim's quote (graph/quotes.py), read from the store once, when the entry is built
+QUOTES = quotes.QUOTES_FILE  # every claim's quote, read from the store once, when the entry is built
 QUOTES_HASH = "quotes_sha256"
 
 def file_sizes(folder: Path) -> dict[str, int]:
@@ -69,19 +69,18 @@ def snapshot_sha256(entry: Path) -> str:
     return file_sha256(entry / built.SNAPSHOT)
 
 
-def write_quotes(folder: Path, found: list[quotes.Quote]) -> None:
-    rows = [[q.claim, q.source_file, q.exact, q.prefix, q.suffix] for q in found]
-    (folder / QUOTES).write_text(json.dumps(rows, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
 def entry_quotes(entry: Path) -> list[quotes.Quote]:
     """Every claim's quote in the entry's dataset, as graph/quotes.py reads them from the store
     (a start checks them against the texts without querying the store: ~2 s at ~3 M quads);
-    DataNotFound when the file is not a list of quotes."""
+    DataNotFound when the file is not the one the manifest hashed."""
     try:
-        return [quotes.Quote(*map(str, row)) for row in json.loads((entry / QUOTES).read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError) as exc:
-        raise DataNotFound(f"{entry}: its {QUOTES} cannot be read ({exc})") from None
+        manifest = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise DataNotFound(f"{entry}: its {CACHE_MANIFEST} cannot be read ({exc})") from None
+    found = quotes.read_file(entry / QUOTES, manifest.get(QUOTES_HASH))
+    if found is None:
+        raise DataNotFound(f"{entry}: its {QUOTES} is not the one its manifest hashed")
+    return found
 
 
 def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:

@@ -8,6 +8,7 @@ dcterms:identifier.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,6 +49,30 @@ def quotes(store: ox.Store, union: bool = True) -> list[Quote]:
         Quote(r["claim"].value, r["id"].value, r["exact"].value, text(r["prefix"]), text(r["suffix"]))
         for r in store.query(QUOTES_QUERY, use_default_graph_as_union=union)
     ]
+
+
+QUOTES_FILE = "quotes.json"  # every claim's quote, kept beside a built dataset (start-up cache, built store)
+
+
+def write_file(path: Path, found: list[Quote]) -> str:
+    """The quotes as a JSON list of [claim, source file, exact, prefix, suffix]; returns the
+    file's SHA-256 (the manifest beside it keeps it: read_file trusts only a file that matches)."""
+    data = (json.dumps([[q.claim, q.source_file, q.exact, q.prefix, q.suffix] for q in found],
+                       ensure_ascii=False) + "\n").encode("utf-8")
+    Path(path).write_bytes(data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_file(path: Path, sha256: str | None) -> list[Quote] | None:
+    """The quotes write_file wrote, when the file's SHA-256 is `sha256`; None when it is absent,
+    not that file, or not a list of quotes (the caller then reads them from the store)."""
+    try:
+        data = Path(path).read_bytes()
+        if sha256 is None or hashlib.sha256(data).hexdigest() != sha256:
+            return None
+        return [Quote(*map(str, row)) for row in json.loads(data)]
+    except (OSError, ValueError, TypeError):
+        return None
 
 
 def loose(text: str) -> str:

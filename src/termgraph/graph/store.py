@@ -129,8 +129,8 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
         gc.collect()  # the store is closed (RocksDB's lock released) before it is reopened
         if progress:
             progress("checking the written store")
-        sizes = write_manifest(work)
-        check_quotes(work, settings, progress)
+        quotes_hash = check_quotes(work, settings, progress)
+        sizes = write_manifest(work, quotes_hash=quotes_hash)
         write_release(work, progress)
         if target.exists():
             target.rmdir()
@@ -171,30 +171,44 @@ def built_release(folder: Path) -> Path | None:
     return folder / release_folder.RELEASE if release_folder.release_problem(folder) is None else None
 
 
-def check_quotes(folder: Path, settings: Settings, progress) -> None:
+def check_quotes(folder: Path, settings: Settings, progress) -> str:
     """The written store's quotes against the sources' texts (graph/texts.py): a quote not in its
-    text fails the build; absent texts are one warning line."""
-    from termgraph.graph import texts
+    text fails the build; absent texts are one warning line. The quotes are kept beside the store
+    (quotes.QUOTES_FILE: `serve --store` checks them without querying it); returns their hash."""
+    from termgraph.graph import quotes, texts
 
     written = ox.Store.read_only(str(folder))
     try:
-        status = texts.check_store(written, settings)
+        found = quotes.quotes(written, union=False)
+        status = texts.check_store(written, settings, found)
     finally:
         del written
         gc.collect()
     if progress and not status.checked:
         progress("warning: " + status.message)
+    return quotes.write_file(folder / quotes.QUOTES_FILE, found)
 
 
-def write_manifest(folder: Path, data: loader.LoadedData | None = None) -> dict[str, int]:
+def built_quotes(folder: Path) -> list | None:
+    """The quotes build-store kept beside the store, when they are the ones its manifest hashed
+    (None for a store built before they were kept, or a changed file: read from the store then)."""
+    from termgraph.graph import quotes
+
+    return quotes.read_file(Path(folder) / quotes.QUOTES_FILE, read_manifest(folder).get("quotes_sha256"))
+
+
+def write_manifest(folder: Path, data: loader.LoadedData | None = None, quotes_hash: str | None = None) -> dict[str, int]:
     """Count the graphs of the finished store in `folder` and write its manifest; return the
     named graphs' sizes. (The store must be closed: it is opened read-only here.) `data`: the
-    same quads in memory, counted there instead (the start-up cache keeps no on-disk store)."""
+    same quads in memory, counted there instead (the start-up cache keeps no on-disk store).
+    `quotes_hash`: the SHA-256 of the quotes kept beside it (check_quotes)."""
     written = loader.LoadedData(ox.Store.read_only(str(folder)), []) if data is None else data
     sizes, default_size = written.graph_sizes(), written.default_graph_size()
     del written
     gc.collect()
     manifest = {"format": FORMAT, "termgraph": VERSION, "graphs": sizes, "default_graph": default_size}
+    if quotes_hash is not None:
+        manifest["quotes_sha256"] = quotes_hash
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return sizes
 

@@ -75,7 +75,10 @@ def build_state(settings: Settings, progress: Callable[[str], None] | None = Non
         if settings.store_in_memory and not settings.store_dir:
             raise BadSetting("--in-memory copies a built store into memory: give it with --store DIR")
         if settings.store_dir and not settings.backend and not settings.store_in_memory:
-            return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress)
+            from termgraph.graph.store import built_quotes
+
+            return with_quote_status(on_disk_state(settings, workdir, spool_dir, progress), progress,
+                                     built_quotes(settings.store_dir))
         store, sizes, cached_release, found = local_data(settings, progress, prepare, loading)
         merge_copied_pages(progress)  # (before any fork: the zygote, the workers and the writer inherit it)
         # Before any fork: a read of pyoxigraph's in-memory store writes to the pages it reads,
@@ -128,11 +131,11 @@ def write_release(store: ox.Store | None, workdir: Path, progress=None, cached: 
     return write(store, workdir, progress, cached, background, origin)
 
 
-def with_quote_status(state: ServiceState, progress) -> ServiceState:
-    """The state, its quotes checked against the sources' texts (quote_status); a quote not in
-    its text stops the service (exit 1)."""
+def with_quote_status(state: ServiceState, progress, found: list | None = None) -> ServiceState:
+    """The state, its quotes (the store's, or `found`: those build-store kept) checked against the
+    sources' texts (quote_status); a quote not in its text stops the service (exit 1)."""
     try:
-        state.quotes = quote_status(state.store, state.settings, progress)
+        state.quotes = quote_status(state.store, state.settings, progress, found)
     except BaseException:
         state.close()
         raise
@@ -157,9 +160,10 @@ def local_data(settings: Settings, progress, prepare, loading=None) -> tuple[ox.
     or validated and loaded; the folder of its release files when the cache has them; and its
     quotes when the cache kept them (None: read from the store)."""
     if settings.store_dir:
-        from termgraph.graph.store import built_release, open_store, store_sizes
+        from termgraph.graph.store import built_quotes, built_release, open_store, store_sizes
 
-        return open_store(settings), store_sizes(settings), built_release(settings.store_dir), None
+        return (open_store(settings), store_sizes(settings), built_release(settings.store_dir),
+                built_quotes(settings.store_dir))
     if settings.cache_dir is not None and prepare is None:
         from termgraph.graph.cache import RELEASE, cached_dataset, entry_quotes
 
