@@ -492,3 +492,19 @@ def test_a_release_file_is_streamed_with_the_etag_of_its_bytes(client):
     assert "content-length" not in packed.headers  # (a held answer is compressed whole, with its length)
     again = client.get("/download/termgraph.nq", headers={"If-None-Match": raw.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
+
+
+def test_the_landing_page_reads_the_dataset_once(client, monkeypatch):
+    """(The dataset never changes while served: the landing page's counts and lists are read at
+    the first visit, not at every one.)"""
+    from termgraph.web.routes import pages
+
+    first = client.get("/")
+
+    def not_again(store):
+        raise AssertionError("the landing page queried the store again")
+
+    monkeypatch.setattr(pages.queries, "counts", not_again)
+    monkeypatch.setattr(pages.queries, "listing", not_again)
+    again = client.get("/")
+    assert first.status_code == again.status_code == 200 and again.text == first.text

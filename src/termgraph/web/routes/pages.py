@@ -30,11 +30,14 @@ SWAGGER = "/static/vendor/swagger-ui-dist-5.35.0"
 @router.get("/", summary="Landing page", include_in_schema=False)
 def index(request: Request) -> Response:
     state = state_of(request)
-    store, names = state.store, views.names(state.store, state.cache).labels  # (the sources' names: read once)
-    return render.page(request, "index.html", title="termgraph", counts=queries.counts(store),
-                       concepts=queries.listing(store, "tg:Concept"), systems=queries.listing(store, "tg:AISystem"),
-                       sources=sources_by_name(store, names), orgs=queries.listing(store, "schema:Organization"),
-                       release_suffixes=list(export.FORMATS), per_source=per_source_files(store, names))
+    if "landing" not in state.cache:  # (the dataset never changes while served: read once, not per visit)
+        store, names = state.store, views.names(state.store, state.cache).labels
+        state.cache["landing"] = dict(
+            counts=queries.counts(store), concepts=queries.listing(store, "tg:Concept"),
+            systems=queries.listing(store, "tg:AISystem"), sources=sources_by_name(store, names),
+            orgs=queries.listing(store, "schema:Organization"), per_source=per_source_files(store, names))
+    return render.page(request, "index.html", title="termgraph", release_suffixes=list(export.FORMATS),
+                       **state.cache["landing"])
 
 
 def sources_by_name(store, names: dict[str, str]) -> list[tuple[str, str]]:
