@@ -698,3 +698,27 @@ def test_a_built_store_keeps_its_quotes_and_a_start_uses_them_only_when_whole(sm
     (copy / disk.MANIFEST).write_text(json.dumps(older), encoding="utf-8")
     shutil.copy(target / quotes.QUOTES_FILE, path)
     assert disk.built_quotes(copy) is None
+
+
+def test_a_built_stores_snapshot_is_hashed_and_a_changed_one_is_refused_in_memory(small_built, small_root, tmp_path):
+    """build-store keeps its snapshot's SHA-256 in the manifest, so `--in-memory` parses it
+    leniently (IRIs not validated again); a snapshot changed since (the same size, still
+    parseable) is refused with one line, and a store built before is parsed strictly."""
+    from termgraph.errors import DataNotFound
+
+    target, _ = small_built
+    manifest = json.loads((target / disk.MANIFEST).read_text())
+    assert manifest["snapshot_sha256"] == disk.file_sha256(target / disk.SNAPSHOT)
+    settings = Settings(root=small_root, store_dir=target, store_in_memory=True)
+    assert set(disk.open_store(settings)) == set(disk.load_snapshot(target))
+    copy = tmp_path / "db"
+    shutil.copytree(target, copy)
+    data = bytearray((copy / disk.SNAPSHOT).read_bytes())
+    at = data.index(b"<http", len(data) // 2) + len(b"<http")
+    data[at] = ord("t") if data[at] != ord("t") else ord("u")  # <https://… becomes <httpt://…
+    (copy / disk.SNAPSHOT).write_bytes(bytes(data))
+    with pytest.raises(DataNotFound, match="is not the one its manifest hashed; rebuild the store"):
+        disk.open_store(settings.with_(store_dir=copy))
+    older = {k: v for k, v in manifest.items() if k != "snapshot_sha256"}
+    (copy / disk.MANIFEST).write_text(json.dumps(older), encoding="utf-8")
+    assert len(disk.open_store(settings.with_(store_dir=copy))) == len(disk.load_snapshot(target))

@@ -86,8 +86,9 @@ def test_the_lexer_is_linear_in_the_querys_length_for_pathological_shapes():
 @pytest.mark.slow
 def test_the_lexer_is_linear_up_to_a_megabyte():
     """16 KB and 1,024 KB of each shape (the body cap's size): 64x the input may take at most
-    ~100x the time (a quadratic lexer takes ~4,000x)."""
+    400x the time (a linear lexer takes ~64x, measured up to 110x on a busy machine; a quadratic
+    one ~4,000x)."""
     for name, make in PATHOLOGICAL.items():
         small, large = (seconds(make(kb * 1024)) for kb in (16, 1024))
         print(f"{name}: 16 KB {small * 1000:.1f} ms, 1 MB {large * 1000:.1f} ms")
-        assert large / small <= 100, (name, small, large)
+        assert large / small <= 400, (name, small, large)

@@ -33,7 +33,7 @@ from termgraph.graph.derive import rules_folder
 from termgraph.graph import load as loader
 from termgraph.graph import quotes
 from termgraph.graph.cache_entry import (  # noqa: F401 (the entry's own module; named here for the callers)
-    CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, Loading, entry_quotes, file_sha256,
+    CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, Loading, entry_quotes,
     file_sizes, load_entry, problem, snapshot_sha256)
 from termgraph.graph.release_folder import (  # (the entry's release files: kept the built store's way)
     RELEASE, RELEASE_MANIFEST, keep_release, release_problem, remove_abandoned, sizes_problem)

@@ -12,7 +12,6 @@ against the store's manifest.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 from pathlib import Path
@@ -55,18 +54,13 @@ def problem(entry: Path, key: str) -> str | None:
     if not isinstance(manifest.get(SNAPSHOT_HASH), str):
         return f"its manifest gives no {SNAPSHOT_HASH}"
     why = sizes_problem(entry, files) or release_problem(entry, missing_ok=True)
-    if why is None and manifest.get(QUOTES_HASH) != file_sha256(entry / QUOTES):
+    if why is None and manifest.get(QUOTES_HASH) != built.file_sha256(entry / QUOTES):
         return f"its {QUOTES} is not the one its manifest hashed"
     return why
 
 
-def file_sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
-
-
 def snapshot_sha256(entry: Path) -> str:
-    return file_sha256(entry / built.SNAPSHOT)
+    return built.file_sha256(entry / built.SNAPSHOT)
 
 
 def entry_quotes(entry: Path) -> list[quotes.Quote]:

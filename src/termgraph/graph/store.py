@@ -17,9 +17,11 @@ from __future__ import annotations
 
 import ctypes
 import gc
+import hashlib
 import json
 import os
 import shutil
+import threading
 import tempfile
 import traceback
 from pathlib import Path
@@ -130,7 +132,7 @@ def build_store(settings: Settings, target: Path, progress: Callable[[str], None
         if progress:
             progress("checking the written store")
         quotes_hash = check_quotes(work, settings, progress)
-        sizes = write_manifest(work, quotes_hash=quotes_hash)
+        sizes = write_manifest(work, quotes_hash=quotes_hash, snapshot_hash=file_sha256(work / SNAPSHOT))
         write_release(work, progress)
         if target.exists():
             target.rmdir()
@@ -197,11 +199,18 @@ def built_quotes(folder: Path) -> list | None:
     return quotes.read_file(Path(folder) / quotes.QUOTES_FILE, read_manifest(folder).get("quotes_sha256"))
 
 
-def write_manifest(folder: Path, data: loader.LoadedData | None = None, quotes_hash: str | None = None) -> dict[str, int]:
+def file_sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def write_manifest(folder: Path, data: loader.LoadedData | None = None, quotes_hash: str | None = None,
+                   snapshot_hash: str | None = None) -> dict[str, int]:
     """Count the graphs of the finished store in `folder` and write its manifest; return the
     named graphs' sizes. (The store must be closed: it is opened read-only here.) `data`: the
     same quads in memory, counted there instead (the start-up cache keeps no on-disk store).
-    `quotes_hash`: the SHA-256 of the quotes kept beside it (check_quotes)."""
+    `quotes_hash`, `snapshot_hash`: the SHA-256 of the quotes kept beside it (check_quotes) and
+    of its snapshot (`serve --store DIR --in-memory` then parses it leniently: in_memory)."""
     written = loader.LoadedData(ox.Store.read_only(str(folder)), []) if data is None else data
     sizes, default_size = written.graph_sizes(), written.default_graph_size()
     del written
@@ -209,6 +218,8 @@ def write_manifest(folder: Path, data: loader.LoadedData | None = None, quotes_h
     manifest = {"format": FORMAT, "termgraph": VERSION, "graphs": sizes, "default_graph": default_size}
     if quotes_hash is not None:
         manifest["quotes_sha256"] = quotes_hash
+    if snapshot_hash is not None:
+        manifest["snapshot_sha256"] = snapshot_hash
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     return sizes
 
@@ -244,9 +255,9 @@ def open_store(settings: Settings) -> ox.Store:
     if settings.extra_files:
         raise TermgraphError("extra files cannot be added to a built store: give them to "
                              "termgraph build-store DIR FILE... instead")
-    read_manifest(settings.store_dir)
+    manifest = read_manifest(settings.store_dir)
     if settings.store_in_memory:
-        return load_snapshot(settings.store_dir)
+        return in_memory(settings.store_dir, manifest.get("snapshot_sha256"))
     try:
         return ox.Store.read_only(str(settings.store_dir))
     except OSError as exc:
@@ -262,6 +273,24 @@ def load_snapshot(path: Path, lenient: bool = False) -> ox.Store:
         memory.load(path=str(Path(path) / SNAPSHOT), format=ox.RdfFormat.N_QUADS, lenient=lenient)
     except (OSError, SyntaxError) as exc:
         raise DataNotFound(f"--store {path}: its {SNAPSHOT} cannot be read ({exc}); rebuild the store") from None
+    return memory
+
+
+def in_memory(folder: Path, snapshot_hash: str | None) -> ox.Store:
+    """The built store's snapshot in memory: parsed leniently (its IRIs not validated again, ~30%
+    faster) when its manifest gives its SHA-256, checked in a thread beside the parse; a snapshot
+    whose bytes are not those is refused (rebuild the store). A store built before: parsed strictly."""
+    if snapshot_hash is None:
+        return load_snapshot(folder)
+    found: list[str] = []
+    hasher = threading.Thread(target=lambda: found.append(file_sha256(Path(folder) / SNAPSHOT)), daemon=True)
+    hasher.start()
+    try:
+        memory = load_snapshot(folder, lenient=True)
+    finally:
+        hasher.join()
+    if found != [snapshot_hash]:
+        raise DataNotFound(f"--store {folder}: its {SNAPSHOT} is not the one its manifest hashed; rebuild the store")
     return memory
 
 
