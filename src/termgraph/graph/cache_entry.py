@@ -105,22 +105,24 @@ def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
 
 
 class Loading:
-    """An entry's snapshot being loaded in a thread (graph/cache.py: start_loading; pyoxigraph
-    parses without holding the GIL, so the caller goes on meanwhile); `result()` waits for it and
-    returns what load_entry returned, or raises what it raised."""
+    """An entry's snapshot (or with `load`, another folder's dataset: a built store's) being
+    loaded in a thread (graph/cache.py: start_loading; pyoxigraph parses without holding the GIL,
+    so the caller goes on meanwhile); `result()` waits for it and returns what `load` returned, or
+    raises what it raised."""
 
-    def __init__(self, key: str, entry: Path):
+    def __init__(self, key: str | None, entry: Path, load=None):
         self.key, self.entry, self.outcome = key, entry, (None, None)
+        self.load = load or load_entry
         self.thread = threading.Thread(target=self.run, name="cache-load", daemon=True)
         self.thread.start()
 
     def run(self) -> None:
         try:
-            self.outcome = (load_entry(self.entry), None)
+            self.outcome = (self.load(self.entry), None)
         except BaseException as exc:  # (given to result(), in the caller's thread)
             self.outcome = (None, exc)
 
-    def result(self) -> tuple[ox.Store, dict[str, int]]:
+    def result(self):
         self.thread.join()
         value, error = self.outcome
         if error is not None:

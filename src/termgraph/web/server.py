@@ -62,11 +62,16 @@ def serve(settings: Settings, open_browser: bool = False) -> int:
         responder.tell(message)
 
     try:
-        loading = None
-        if settings.cache_dir is not None:  # the cache's entry loads in a thread while the web stack is imported
+        loading = None  # the dataset loads in a thread while the web stack is imported:
+        if settings.cache_dir is not None:  # the start-up cache's entry,
             from termgraph.graph.cache import start_loading
 
             loading = start_loading(settings, progress)
+        elif settings.store_dir and settings.store_in_memory and not settings.backend:  # or a built store's snapshot
+            from termgraph.graph.cache_entry import Loading
+            from termgraph.graph.store import open_store
+
+            loading = Loading(None, settings.store_dir, lambda _: open_store(settings))
         import uvicorn
 
         from termgraph.web.app import create_app
