@@ -152,8 +152,15 @@ def test_a_store_whose_snapshot_is_broken_is_refused_in_memory(small_built, smal
     copy = tmp_path / "db"
     shutil.copytree(small_built[0], copy)
     (copy / disk.SNAPSHOT).write_text("<urn:a> <urn:b> .\n")
+    settings = Settings(root=small_root, store_dir=copy, store_in_memory=True)
+    with pytest.raises(DataNotFound, match=f"--store {copy}: its dataset.nq is not the one its manifest hashed; "
+                                           "rebuild the store"):
+        disk.open_store(settings)
+    manifest = json.loads((copy / disk.MANIFEST).read_text())  # a store built before snapshots were hashed
+    del manifest["snapshot_sha256"]
+    (copy / disk.MANIFEST).write_text(json.dumps(manifest))
     with pytest.raises(DataNotFound, match=f"--store {copy}: its dataset.nq cannot be read .*; rebuild the store"):
-        disk.open_store(Settings(root=small_root, store_dir=copy, store_in_memory=True))
+        disk.open_store(settings)
 
 
 def test_open_store_is_read_only(small_built, small_root):

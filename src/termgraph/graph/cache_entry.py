@@ -32,6 +32,7 @@ SNAPSHOT_HASH = "snapshot_sha256"
 QUOTES = quotes.QUOTES_FILE  # every claim's quote, read from the store once, when the entry is built
 QUOTES_HASH = "quotes_sha256"
 
+
 def file_sizes(folder: Path) -> dict[str, int]:
     return release_folder.file_sizes(folder, skip=(CACHE_MANIFEST, RELEASE_MANIFEST))
 
@@ -78,25 +79,12 @@ def entry_quotes(entry: Path) -> list[quotes.Quote]:
 
 
 def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
-    """The entry's snapshot in memory (parsed leniently, its SHA-256 read in a thread beside the
-    parse: both release the GIL) and its graph sizes; DataNotFound when the snapshot's bytes are
-    not those the manifest hashed, or it does not hold exactly the quads the store's manifest counts."""
+    """The entry's snapshot in memory (parsed leniently, checked by its SHA-256: store.load_hashed)
+    and its graph sizes; DataNotFound when the snapshot's bytes are not those the manifest hashed,
+    or it does not hold exactly the quads the store's manifest counts."""
     expected_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
     manifest = built.read_manifest(entry)
-    found: list = []
-    hasher = threading.Thread(target=lambda: found.append(snapshot_sha256(entry)), name="snapshot-hash", daemon=True)
-    hasher.start()
-    store = failure = None
-    try:
-        store = built.load_snapshot(entry, lenient=True)
-    except DataNotFound as exc:
-        failure = exc
-    finally:
-        hasher.join()
-    if found != [expected_hash]:  # (said first: it is why the snapshot could not be read)
-        raise DataNotFound(f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
-    if failure is not None:
-        raise failure
+    store = built.load_hashed(entry, expected_hash, f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
     sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
     expected = sum(sizes.values()) + int(manifest["default_graph"])
     if len(store) != expected:

@@ -162,11 +162,8 @@ def local_data(settings: Settings, progress, prepare, loading=None) -> tuple[ox.
     if settings.store_dir:
         from termgraph.graph.store import built_quotes, built_release, open_store, store_sizes
 
-        try:  # (`loading`: the snapshot of `--in-memory` already being loaded: web/server.py)
-            store = loading.result() if loading is not None else open_store(settings)
-        finally:
-            if loading is not None:
-                loading.thread.join()  # (never a thread left running into a fork)
+        # (`loading`: the snapshot of `--in-memory` already being loaded: web/server.py; result() waits for it)
+        store = loading.result() if loading is not None else open_store(settings)
         return store, store_sizes(settings), built_release(settings.store_dir), built_quotes(settings.store_dir)
     if settings.cache_dir is not None and prepare is None:
         from termgraph.graph.cache import RELEASE, cached_dataset, entry_quotes
