@@ -66,6 +66,38 @@ def test_every_graph_of_a_quad_file_is_moved_under_the_files_own_graph(tmp_path,
     assert {q.graph_name.value for q in loaded(again)} == set(graphs.values())  # the same on every load
 
 
+def test_a_users_blank_nodes_become_stable_iris_as_the_file_is_loaded(tmp_path):
+    """The blank nodes of each graph a user's file fills are replaced by IRIs under that graph
+    (skolem.py) as the file is added, not afterwards in the store; the same IRIs whatever the
+    file calls its blank nodes, and the same as skolemising the graphs in a store gives."""
+    from termgraph.graph import skolem
+
+    text = ('<http://e/a> <http://e/p> _:x . _:x <http://e/q> [ <http://e/r> "1" ] .\n'
+            '<http://e/g> { <http://e/a> <http://e/p> _:x . <http://e/b> <http://e/p> "plain" }\n'
+            '_:h { <http://e/c> <http://e/p> _:y . _:y <http://e/q> "2" }\n')
+    path = tmp_path / "t.trig"
+    path.write_text(text)
+    mine = ns.GRAPH_USER + "t"
+    named, blank = mine + "/graph/http%3A%2F%2Fe%2Fg", mine + "/graph/_%3Ac14n0"
+    assert sorted(map(str, loaded(path))) == [
+        f"<http://e/a> <http://e/p> <{mine}/.well-known/genid/c14n0> <{mine}>",
+        f"<http://e/a> <http://e/p> <{named}/.well-known/genid/c14n0> <{named}>",
+        f'<http://e/b> <http://e/p> "plain" <{named}>',
+        f"<http://e/c> <http://e/p> <{blank}/.well-known/genid/c14n0> <{blank}>",
+        f"<{mine}/.well-known/genid/c14n0> <http://e/q> <{mine}/.well-known/genid/c14n1> <{mine}>",
+        f'<{mine}/.well-known/genid/c14n1> <http://e/r> "1" <{mine}>',
+        f'<{blank}/.well-known/genid/c14n0> <http://e/q> "2" <{blank}>',
+    ]
+    again = tmp_path / "again" / "t.trig"
+    again.parent.mkdir()
+    again.write_text(text.replace("_:x", "_:other").replace("_:y", "_:z"))
+    assert set(map(str, loaded(again))) == set(map(str, loaded(path)))
+    unskolemised = ox.Store()  # the same blank nodes again, in a store, skolemised there (as termgraph's own are)
+    unskolemised.extend(skolem.unskolemise(loaded(path)))
+    skolem.skolemise(unskolemised)
+    assert set(map(str, unskolemised)) == set(map(str, loaded(path)))
+
+
 def test_a_users_files_graphs_are_described_as_the_files(tmp_path):
     from termgraph.graph.void import void_triples
 

@@ -9,7 +9,9 @@ Curated disagreements (data/curated/disagreements.ttl) are loaded as they are, n
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
+import os
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,8 +100,15 @@ def grouped(rule: Rule, result: ox.QuerySolutions) -> list[Found]:
 
 
 def find_all(store: ox.Store, rules: list[Rule], claims: list[tuple] | None = None) -> list[Found]:
+    """Every rule's disagreements, in the rules' order. The rules run side by side, a thread per
+    core: the engine evaluates without holding the interpreter (1.2 s -> 0.76 s on two cores at
+    ~340k quads, docs/performance.md); the store is only read meanwhile."""
     with join_keys(store, claims):
-        return [found for rule in rules for found in run_rule(store, rule)]
+        if len(rules) < 2 or (os.cpu_count() or 1) < 2:
+            return [found for rule in rules for found in run_rule(store, rule)]
+        with cf.ThreadPoolExecutor(min(len(rules), os.cpu_count() or 1), thread_name_prefix="termgraph-rule") as pool:
+            results = list(pool.map(lambda rule: run_rule(store, rule), rules))
+        return [found for result in results for found in result]
 
 
 # While the rules run, the claims carry join keys in a scratch graph (removed afterwards, never

@@ -115,17 +115,40 @@ def graph_names(own: ox.Store, item: DataFile) -> dict:
 
 
 def file_quads(own: ox.Store, names: dict, graph: str):
-    """The file's quads in the graphs `names` gives; a graph named by a blank node moved under the
-    file's graph by its canonical label (RDFC-1.0 over those graphs: the same on every load)."""
+    """The file's quads in the graphs `names` gives, their blank nodes replaced by stable IRIs
+    under the graph they go to (skolem.py: the quads of each graph that hold one, canonicalised
+    together, as skolemise does in a store); a graph named by a blank node moved under the file's
+    graph by its canonical label (RDFC-1.0 over those graphs: the same on every load)."""
     for name, target in names.items():
+        blank = []
         for q in own.quads_for_pattern(None, None, None, name):
-            yield ox.Quad(q.subject, q.predicate, q.object, target)
-    blank = [name for name in own.named_graphs() if isinstance(name, ox.BlankNode)]
-    if blank:
-        dataset = ox.Dataset(q for name in blank for q in own.quads_for_pattern(None, None, None, name))
+            moved = ox.Quad(q.subject, q.predicate, q.object, target)
+            if skolem.has_blank_node(q):
+                blank.append(moved)
+            else:
+                yield moved
+        if blank:
+            yield from skolem.skolemised(blank, target)
+    blank_graphs = [name for name in own.named_graphs() if isinstance(name, ox.BlankNode)]
+    if blank_graphs:
+        dataset = ox.Dataset(q for name in blank_graphs for q in own.quads_for_pattern(None, None, None, name))
         dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+        by_graph: dict[str, list[ox.Quad]] = {}
         for q in dataset:
-            yield ox.Quad(q.subject, q.predicate, q.object, ox.NamedNode(moved_graph(graph, "_:" + q.graph_name.value)))
+            target = ox.NamedNode(moved_graph(graph, "_:" + q.graph_name.value))
+            moved = ox.Quad(q.subject, q.predicate, q.object, target)
+            if skolem.has_blank_node(q):
+                by_graph.setdefault(target.value, []).append(moved)
+            else:
+                yield moved
+        for target, quads in sorted(by_graph.items()):
+            yield from skolem.skolemised(quads, ox.NamedNode(target))
+
+
+def from_user_file(files: list[DataFile]):
+    """Whether a graph's name is one a user's file fills (its own graph, or one under it)."""
+    graphs = tuple(item.graph for item in files if not item.ours)
+    return lambda name: any(name == g or name.startswith(g + "/") for g in graphs)
 
 
 def move_default_graph(store: ox.Store, graph: ox.NamedNode) -> None:
@@ -153,7 +176,7 @@ def load(settings: Settings, progress: Callable[[str], None] | None = None,
         load_file(store, item)
     if progress:
         progress("deriving the source views, the disagreements and the default graph")
-    skolem.skolemise(store)
+    skolem.skolemise(store, done=from_user_file(files))  # (a user's file comes skolemised: file_quads)
     derived = derive.add_derived_graphs(store, settings.root)
     return LoadedData(store, files, derived)
 

@@ -24,24 +24,31 @@ def skolem_term(term, graph: ox.NamedNode):
     return ox.NamedNode(graph.value + GENID + term.value) if isinstance(term, ox.BlankNode) else term
 
 
+def skolemised(quads: list[ox.Quad], graph: ox.NamedNode) -> list[ox.Quad]:
+    """One graph's quads that hold a blank node (each in `graph`), their blank nodes replaced by
+    IRIs derived from their canonical labels. Only these quads are canonicalised: RDFC-1.0
+    labels a blank node from the quads it is in, so the others would change nothing."""
+    dataset = ox.Dataset(quads)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return [ox.Quad(skolem_term(q.subject, graph), q.predicate, skolem_term(q.object, graph), graph) for q in dataset]
+
+
 def skolemise_graph(store: ox.Store, graph: ox.NamedNode) -> None:
-    """Replace the graph's blank nodes by IRIs derived from their canonical labels. Only the
-    quads with a blank node are canonicalised and replaced: RDFC-1.0 labels a blank node from the
-    quads it is in, so the others change nothing (and stay in the store as they are)."""
+    """Replace the graph's blank nodes in the store by IRIs (`skolemised`)."""
     quads = [q for q in store.quads_for_pattern(None, None, None, graph) if has_blank_node(q)]
     if not quads:
         return
-    dataset = ox.Dataset(quads)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
     for q in quads:
         store.remove(q)
-    store.extend(ox.Quad(skolem_term(q.subject, graph), q.predicate, skolem_term(q.object, graph), graph)
-                 for q in dataset)
+    store.extend(skolemised(quads, graph))
 
 
-def skolemise(store: ox.Store) -> None:
+def skolemise(store: ox.Store, done=lambda name: False) -> None:
+    """Every named graph's blank nodes replaced, but in the graphs `done` says were (a user's
+    file's graphs come skolemised from graph/load.py: replacing them in the store would remove and
+    add again every quad with a blank node)."""
     for graph in sorted(store.named_graphs(), key=str):
-        if isinstance(graph, ox.NamedNode):
+        if isinstance(graph, ox.NamedNode) and not done(graph.value):
             skolemise_graph(store, graph)
 
 
