@@ -17,8 +17,9 @@ For each size (`bench/generate.py --scale N`, served by termgraph with its own d
 The N-Quads are the cache entry's snapshot: exactly the quads termgraph serves.
 
 Start: seconds from the command to the first answer (`ASK {}`). PSS: the whole process tree's
-proportional set size (a page shared by forked workers split among them), right after the start
-and again after the queries. p50: each of the eight benchmark queries (bench/run.py), sequential,
+proportional set size (a page shared by forked workers split among them), right after the start,
+again after the queries, and (`--rest S`) once idle S seconds, when idle workers holding copies of
+the data have been renewed. p50: each of the eight benchmark queries (bench/run.py), sequential,
 with every server up at once and the servers taken in alternating order round after round, so
 that each meets the machine in the same state; termgraph with 2 workers there.
 """
@@ -72,6 +73,7 @@ class Server:
         self.start = time.monotonic() - t0
         self.pss = self.memory()
         self.pss_after = None
+        self.pss_rest = None  # after the queries and `--rest` seconds idle
 
     def memory(self) -> float:
         return tree_memory([self.proc.pid])[1] / 2**20
@@ -130,7 +132,7 @@ def snapshot_of(cache: Path) -> Path:
     return found[0]
 
 
-def measure_size(scale: int, work: Path, rounds: int, per_round: int) -> None:
+def measure_size(scale: int, work: Path, rounds: int, per_round: int, rest: float = 0) -> None:
     data = work / f"generated-{scale}.trig"
     data.write_text(generate(scale), encoding="utf-8")
     cache, store = work / f"cache-{scale}", work / f"store-{scale}"
@@ -156,11 +158,14 @@ def measure_size(scale: int, work: Path, rounds: int, per_round: int) -> None:
             try:
                 touch_every_query(s.url)
                 s.pss_after = s.memory()
+                if rest:  # idle workers holding copies are renewed (executor/renewal.py)
+                    time.sleep(rest)
+                    s.pss_rest = s.memory()
             finally:
                 s.stop()
             memory_only.append(s)
-            print(f"  {s.name}: start {s.start:.1f} s, PSS {s.pss:,.0f} MiB, after the queries {s.pss_after:,.0f}",
-                  flush=True)
+            print(f"  {s.name}: start {s.start:.1f} s, PSS {s.pss:,.0f} MiB, after the queries {s.pss_after:,.0f}"
+                  + (f", {rest:g} s later {s.pss_rest:,.0f}" if rest else ""), flush=True)
     servers: list[Server] = []
     try:
         for label, args in kinds.items():
@@ -185,15 +190,16 @@ def report(scale: int, quads: int, cold: float, build: float, servers: list[Serv
     base = "bare engine"
     print(f"\n### scale {scale}: {quads:,} quads served\n")
     print(f"serve FILE, cold start (empty cache, 2 workers): {cold:.1f} s; `termgraph build-store`: {build:.1f} s.\n")
-    print("| server | start s | PSS MiB after start | PSS MiB after the queries | median p50 ms | median p50 / bare |")
-    print("|---|---:|---:|---:|---:|---:|")
+    print("| server | start s | PSS MiB after start | PSS MiB after the queries | PSS MiB once idle | median p50 ms | median p50 / bare |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
     for s in memory_only + servers:
+        rest = "–" if s.pss_rest is None else f"{s.pss_rest:,.0f}"
         if s.name not in found[next(iter(QUERIES))]:
-            print(f"| {s.name} | {s.start:.1f} | {s.pss:,.0f} | {s.pss_after:,.0f} (one of each) | – | – |")
+            print(f"| {s.name} | {s.start:.1f} | {s.pss:,.0f} | {s.pss_after:,.0f} (one of each) | {rest} | – | – |")
             continue
         med = statistics.median(found[q][s.name] for q in QUERIES)
         ratio = statistics.median(found[q][s.name] / found[q][base] for q in QUERIES)
-        print(f"| {s.name} | {s.start:.1f} | {s.pss:,.0f} | {s.pss_after:,.0f} | {med * 1e3:.2f} | {ratio:.2f} |")
+        print(f"| {s.name} | {s.start:.1f} | {s.pss:,.0f} | {s.pss_after:,.0f} | {rest} | {med * 1e3:.2f} | {ratio:.2f} |")
     names = [s.name for s in servers]
     print("\n| query (p50 ms; × the bare engine) | " + " | ".join(names) + " |")
     print("|---|" + "---:|" * len(names))
@@ -216,7 +222,9 @@ def targets(cold: float, servers: list[Server], memory_only: list[Server], found
         ("each query within 1.2× of the bare engine (serve FILE, 2 workers)",
          f"{len(ratios) - len(over)} of {len(ratios)}" + (f"; over: {', '.join(over)}" if over else "")),
         ("PSS, 4 workers, after one of each query, within 1.5× of Oxigraph server's (after its queries)",
-         f"{four.pss_after:,.0f} / {oxi.pss_after:,.0f} MiB = {four.pss_after / oxi.pss_after:.2f}×"),
+         f"{four.pss_after:,.0f} / {oxi.pss_after:,.0f} MiB = {four.pss_after / oxi.pss_after:.2f}×"
+         + ("" if four.pss_rest is None else f"; once idle (the workers renewed): {four.pss_rest:,.0f} MiB = "
+                                              f"{four.pss_rest / oxi.pss_after:.2f}×")),
         ("warm start within 1.2× of Oxigraph server's load",
          f"{by_name[served].start:.1f} / {oxi.start:.1f} s = {by_name[served].start / oxi.start:.2f}×"),
         ("cold start within 2× of Oxigraph server's load", f"{cold:.1f} / {oxi.start:.1f} s = {cold / oxi.start:.2f}×"),
@@ -231,12 +239,15 @@ def main() -> None:
     parser.add_argument("--sizes", default="1,20", help="scales of the generated graph (200: ~3.2 M quads)")
     parser.add_argument("--rounds", type=int, default=6, help="alternating rounds per query")
     parser.add_argument("--per-round", type=int, default=5, help="requests to each server per round")
+    parser.add_argument("--rest", type=float, default=35, metavar="S",
+                        help="PSS measured again after S seconds idle (idle workers holding copies are renewed "
+                             "after TERMGRAPH_WORKER_RENEW_IDLE, 30 s by default); 0: not")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {psutil.virtual_memory().total / 2**30:.0f} GiB, "
           f"Python {platform.python_version()}; load average {os.getloadavg()[0]:.2f} at the start", flush=True)
     with tempfile.TemporaryDirectory(prefix="termgraph-bench-all-") as tmp:
         for scale in (int(s) for s in args.sizes.split(",")):
-            measure_size(scale, Path(tmp), args.rounds, args.per_round)
+            measure_size(scale, Path(tmp), args.rounds, args.per_round, args.rest)
 
 
 if __name__ == "__main__":

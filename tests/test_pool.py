@@ -517,3 +517,75 @@ def test_a_workers_socket_stays_watched_between_messages_and_is_let_go_when_it_e
     assert first == second == b'{"head":{},"boolean":false}'
     assert (watched, still, let_go) == (True, True, True)
     assert reply[0] == "died"
+
+
+# --- renewal of idle workers that hold copies (executor/renewal.py) -------------------------------
+
+MEDIUM = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # 8 M rows: a second or so
+
+
+@pytest.mark.live
+def test_an_idle_worker_holding_more_than_the_bound_is_renewed_and_one_within_it_kept(make_pool):
+    """Real workers, their real memory: one whose own pages (after a query) exceed the bound is
+    replaced by a fresh fork once idle `renew_idle` s; one within the bound, or that ran no query
+    since its fork, is kept. The pool answers throughout and never has fewer workers."""
+    from termgraph.executor.renewal import own_memory
+
+    renewed = make_pool(workers=1, timeout=10, renew_idle=0.3)
+    kept = make_pool(workers=1, timeout=10, renew_idle=0.3)
+    unused = make_pool(workers=1, timeout=10, renew_idle=0.3)
+    renewed.renewal.over = 0
+    kept.renewal.over = 1 << 40
+    unused.renewal.over = 0
+    before = {name: pids(p) for name, p in (("renewed", renewed), ("kept", kept), ("unused", unused))}
+
+    async def go():
+        held = None
+        for p in (renewed, kept):
+            assert (await p.run(job(QUICK))).body == b'{"head":{},"boolean":true}'
+        held = own_memory(next(iter(pids(renewed))))
+        await asyncio.sleep(1.0)
+        return held, await renewed.run(job(QUICK))
+    held, answer = asyncio.run(go())
+    assert held is not None and held > 0
+    assert answer.body == b'{"head":{},"boolean":true}'
+    assert len(pids(renewed)) == 1 and pids(renewed).isdisjoint(before["renewed"]) and renewed.renewal.renewed == 1
+    assert pids(kept) == before["kept"] and kept.renewal.renewed == 0
+    assert pids(unused) == before["unused"] and unused.renewal.renewed == 0
+    assert all(p.health()["status"] == "ok" for p in (renewed, kept, unused))
+
+
+@pytest.mark.live
+def test_a_worker_a_query_takes_while_it_is_renewed_ends_with_that_query(make_pool):
+    """The fresh worker is forked first; the old one, taken by a query meanwhile, answers it and
+    is then stopped, not handed over nor replaced again: one worker before, one after."""
+    import threading
+
+    pool = make_pool(workers=1, timeout=10, renew_idle=0)
+    pool.renewal.over = 0
+    forked, go_on = pool.spawn, threading.Event()
+
+    def slow_spawn():
+        fresh = forked()
+        go_on.wait(10)
+        return fresh
+    pool.spawn = slow_spawn
+
+    async def go():
+        await pool.run(job(QUICK))
+        old = pool.idle[0]
+        renewing = asyncio.ensure_future(pool.renewal.renew(old))
+        await asyncio.sleep(0.3)  # measured; the fresh one being forked
+        query = asyncio.ensure_future(pool.run(job(MEDIUM)))  # takes the old worker
+        await asyncio.sleep(0.1)
+        taken = old in pool.busy
+        go_on.set()
+        await renewing
+        meanwhile = (old.retiring, pids(pool) == {old.pid} | {w.pid for w in pool.idle})
+        answer = await query
+        return old, taken, meanwhile, answer
+    old, taken, meanwhile, answer = asyncio.run(go())
+    assert taken and meanwhile == (True, True)
+    assert answer.body.startswith(b'{"head":{"vars":["n"]}')
+    assert len(pool.idle) == 1 and not pool.busy and old.pid not in pids(pool)
+    assert pool.health()["status"] == "ok"

@@ -24,6 +24,7 @@ class Settings:
     max_query_string: int = 16_384
     workers: int = 2  # query worker processes
     extra_workers: int = 1  # workers forked beyond those, for light clients when none is free (0: none)
+    worker_renew_idle: float = 30.0  # seconds idle before a worker holding copied data is renewed (0: never)
     rate_limit_seconds: float = 0.0  # per-client budget of execution time per window; 0 = off
     rate_limit_window: float = 60.0
     # Peers whose X-Forwarded-Proto and X-Forwarded-Host (taken together, or neither) say the
@@ -98,6 +99,7 @@ ENV = {
     "TERMGRAPH_MAX_RESULT_BYTES": ("max_result_bytes", positive(int), "bytes, such as 50000000"),
     "TERMGRAPH_WORKERS": ("workers", positive(int), "a number of processes, such as 2"),
     "TERMGRAPH_EXTRA_WORKERS": ("extra_workers", non_negative(int), "a number of processes, 0 for none, such as 1"),
+    "TERMGRAPH_WORKER_RENEW_IDLE": ("worker_renew_idle", non_negative(float), "seconds, 0 for never, such as 30"),
     "TERMGRAPH_RATE_LIMIT": ("rate_limit_seconds", non_negative(float), "seconds per window, 0 for off"),
     "TERMGRAPH_RATE_WINDOW": ("rate_limit_window", positive(float), "seconds, such as 60"),
     "TERMGRAPH_TRUSTED_PROXIES": ("trusted_proxies", addresses, "comma-separated addresses, such as 127.0.0.1"),

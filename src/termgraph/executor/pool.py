@@ -1,7 +1,7 @@
 """The query worker pool: a fixed number of workers, a bounded and fair wait queue, time limits
 that count the wait, extra workers for light clients and preemption of heavy clients' queries
-when no worker is free (the rule: fairness.py; the extras: extras.py), and replacement of any
-worker that dies or is stopped.
+when no worker is free (the rule: fairness.py; the extras: extras.py), replacement of any
+worker that dies or is stopped, and renewal of idle workers holding copies of the data (renewal.py).
 
 The pool schedules; it answers itself only the queries whose shape bounds their cost (on `here`,
 the dataset in this process: executor/bounded.py). Its workers come from a source (workers.py):
@@ -28,6 +28,7 @@ from termgraph.executor.watch import DISCONNECT_POLL, cpu_seconds, ran, watching
 from termgraph.executor.fairness import ClientLedger, FairnessSettings
 from termgraph.executor.following import Following
 from termgraph.executor import bounded
+from termgraph.executor.renewal import Renewal
 from termgraph.executor.jobs import Answer, Job, execute  # noqa: F401 - the pool's public names
 from termgraph.executor.workers import ProcessWorker as Worker, ProcessWorkers
 
@@ -40,6 +41,7 @@ class PoolSettings:
     timeout: float = 10.0  # seconds, from arrival: waiting for a worker counts
     max_queue: int = 64  # queries waiting for a worker; past that, 503 + Retry-After
     memory_limit: int = 2 << 30  # bytes a query may allocate beyond the shared data
+    renew_idle: float = 30.0  # seconds idle before a worker holding copies is replaced (renewal.py; 0: never)
     fairness: FairnessSettings = field(default_factory=FairnessSettings)
 
 
@@ -73,6 +75,7 @@ class QueryPool:
         extra = settings.fairness.extra if isinstance(source, ProcessWorkers) else 0  # (a backend's slots: none)
         self.threads = cf.ThreadPoolExecutor(settings.workers + extra + 1, thread_name_prefix="termgraph-spawn")
         self.extras = Extras(extra, self.spawn, self.threads)
+        self.renewal = Renewal(self, settings.renew_idle if isinstance(source, ProcessWorkers) else 0)
         self.idle: list[Worker] = []
         self.busy: set[Worker] = set()
         self.waiting: list[Waiter] = []
@@ -106,6 +109,7 @@ class QueryPool:
     def close(self) -> None:
         self.closed = True
         self.extras.close()
+        self.renewal.close()
         for w in self.idle + list(self.busy):
             w.kill()
         self.idle, self.busy = [], set()
@@ -232,6 +236,7 @@ class QueryPool:
         """An idle worker now, or a place in the bounded queue until one is handed over."""
         while self.idle and not self.waiting:
             worker = self.idle.pop()
+            self.renewal.forget(worker)
             if not getattr(worker, "usable", lambda: True)():
                 self.discard(worker)  # (dead or stopped while idle: never given a query)
                 continue
@@ -302,8 +307,11 @@ class QueryPool:
     def release(self, worker: Worker, healthy: bool) -> None:
         self.busy.discard(worker)
         worker.client = worker.started = None
-        if healthy and not worker.preempted:
+        if getattr(worker, "retiring", False):  # renewed while it ran this query (renewal.py)
+            worker.kill()
+        elif healthy and not worker.preempted:
             self.hand_over(worker)
+            self.renewal.rested(worker)
         elif getattr(worker, "extra", False):
             self.extras.drop(worker)  # (not replaced)
         else:

@@ -44,6 +44,7 @@ class ProcessWorker:
         self.started: float | None = None
         self.preempted = False
         self.extra = False  # one of the pool's extra workers (extras.py)
+        self.retiring = False  # replaced while busy: stopped when its query ends (renewal.py)
         self.stat_fd = open_stat(pid)  # read at each hand-out (`usable`, watch.cpu_seconds)
 
     async def exchange(self, job: Job, deadline: float) -> tuple | None:

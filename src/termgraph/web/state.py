@@ -52,7 +52,8 @@ def pool_settings(settings: Settings) -> PoolSettings:
     fairness = FairnessSettings(per_client=settings.per_client_queries, budget=settings.rate_limit_seconds,
                                 window=settings.rate_limit_window, extra=settings.extra_workers)
     return PoolSettings(workers=settings.workers, timeout=settings.query_timeout, max_queue=settings.max_queue,
-                        memory_limit=settings.query_memory_mb << 20, fairness=fairness)
+                        memory_limit=settings.query_memory_mb << 20, fairness=fairness,
+                        renew_idle=settings.worker_renew_idle)
 
 
 def build_state(settings: Settings, progress: Callable[[str], None] | None = None,
