@@ -16,6 +16,7 @@ import urllib.parse
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from starlette.responses import Response
 
 from termgraph.executor.jobs import SPOOL_OVER, Answer, spool
 from termgraph.web import manners
@@ -195,3 +196,56 @@ def test_a_spooled_file_shorter_than_its_size_is_cut_off_not_sent_for_ever(tmp_p
     asyncio.run(asyncio.wait_for(SpooledResponse(answer, {})(None, None, send), 10))
     bodies = [m for m in sent if m["type"] == "http.response.body"]
     assert sum(len(m["body"]) for m in bodies) == answer.size // 2 and bodies[-1]["more_body"]
+
+
+class Counted(Response):
+    """A streamed answer (with the marker) of 64 chunks, counting those it was let make, and
+    whether it ended by its own `finally` (where a real one closes its file)."""
+
+    CHUNK = b"x" * 65536
+
+    def __init__(self):  # noqa: D107 - no body in memory (as streaming.py's)
+        self.status_code, self.background, self.media_type, self.raw_headers = 200, None, None, []
+        self.made, self.closed = 0, False
+
+    async def __call__(self, scope, receive, send):
+        headers = [(b"content-type", b"application/n-quads"), (b"content-length", str(64 * len(self.CHUNK)).encode()),
+                   (manners.STREAMED, b"1"), (b"etag", manners.etag_of_digest("ab" * 32).encode())]
+        try:
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            for i in range(64):
+                self.made += 1
+                await send({"type": "http.response.body", "body": self.CHUNK, "more_body": i < 63})
+        finally:
+            self.closed = True
+
+
+@pytest.mark.parametrize("method, headers, status", [
+    ("HEAD", {"Accept-Encoding": "identity"}, 200),
+    ("HEAD", {"Accept-Encoding": "gzip"}, 200),
+    ("GET", {"If-None-Match": manners.etag_of_digest("ab" * 32)}, 304),
+])
+def test_a_streamed_answers_head_or_304_does_not_make_its_body(method, headers, status):
+    """A HEAD of a release file (hundreds of MB at ~3 M quads) read and compressed the whole file
+    only to drop it; so did a 304. Its status and headers are sent, then nothing more is made;
+    the answer's own clean-up runs. A GET still gets every chunk."""
+    answer = Counted()
+    app = FastAPI()
+
+    @app.get("/f")
+    def f():
+        return answer
+    app.add_middleware(manners.Manners, last_modified=1_700_000_000.0)
+    client = TestClient(app)
+    r = client.request(method, "/f", headers=headers)
+    assert r.status_code == status and r.content == b""
+    assert r.headers["etag"] == manners.etag_of_digest("ab" * 32)
+    assert answer.made == 0 and answer.closed
+    if status == 200:
+        assert "x-termgraph-streamed" not in r.headers
+        gzipped = headers["Accept-Encoding"] == "gzip"
+        assert r.headers.get("content-encoding") == ("gzip" if gzipped else None)
+        assert r.headers.get("content-length") == (None if gzipped else str(64 * 65536))
+    whole = Counted()
+    answer = whole
+    assert len(client.get("/f", headers={"Accept-Encoding": "identity"}).content) == 64 * 65536 and whole.made == 64

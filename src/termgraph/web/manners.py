@@ -10,7 +10,8 @@
   - gzip (deterministic: no timestamp; level GZIP_LEVEL) for a body of `gzip_min` bytes or more
     when the client accepts it; such answers say `Vary: Accept-Encoding`, their 304s too.
   A streamed answer (a large query result, web/streaming.py: it carries a marker header and, for
-  a GET, its ETag) is never held: it passes through chunk by chunk, compressed on the fly.
+  a GET, its ETag) is never held: it passes through chunk by chunk, compressed on the fly; for
+  a HEAD or a 304 it is not made at all once its headers are sent (`Answered`).
 - Every answer, whatever its status: CORS and the security headers (the rules: policy.py), the
   streaming marker removed; a CORS preflight is answered here.
 
@@ -38,8 +39,10 @@ GZIP_LEVEL = 1
 KEPT_ON_304 = {"etag", "last-modified", "vary", "cache-control", "content-location", "link"}
 
 
-async def swallow(message) -> None:
-    """The body of an answer already answered with 304: dropped."""
+class Answered(Exception):
+    """Raised from `send` once a streamed answer's HEAD or 304 is sent: nothing more of it is
+    made (a release file of hundreds of MB is not read and compressed only to be dropped); the
+    answer's own `finally` closes what it holds, and the layer ends the request there."""
 
 
 def now() -> float:
@@ -134,9 +137,12 @@ class Manners:
             return await self.app(scope, receive, out.send)
         if method == "HEAD":
             scope = {**scope, "method": "GET"}
-        await self.app(scope, receive, self.representing(request, out.send))
+        try:
+            await self.app(scope, receive, self.representing(request, out.send, method == "HEAD"))
+        except Answered:
+            pass
 
-    def representing(self, request: dict, send):
+    def representing(self, request: dict, send, head: bool = False):
         """`send` for a GET: a 200 answer held until whole (or a streamed one passed through)."""
         start, chunks = {}, []
 
@@ -148,6 +154,9 @@ class Manners:
                     await send(message)
                 elif any(k == STREAMED for k, _ in message.get("headers", [])):
                     start["stream"] = await self.begin_stream(request, message, send)
+                    if head:  # its status and headers are the answer: the body is not made
+                        await send({"type": "http.response.body", "body": b""})
+                        raise Answered
             elif "stream" in start:
                 await start["stream"](message)
             elif start.get("passthrough"):
@@ -165,7 +174,7 @@ class Manners:
         add_vary(headers, "Accept-Encoding")
         if self.fresh(request, headers["etag"], headers["last-modified"]):
             await self.not_modified(headers, send)
-            return swallow
+            raise Answered
         if not accepts_gzip(header(request, b"accept-encoding")):
             await send({**start, "headers": headers.raw})
             return send
