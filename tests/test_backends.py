@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 from termgraph import namespaces as ns
 from termgraph.graph import store as disk
 from termgraph.graph.load import validated
+from termgraph.graph.snapshot import load_snapshot
 from termgraph.graph.publish import PublishFailed, publish
 from termgraph.errors import DataNotFound, TermgraphError
 from termgraph.settings import Settings
@@ -110,7 +111,7 @@ def test_build_store_writes_the_release_files_once_and_serve_links_them(small_bu
     target, _ = small_built
     assert cache.release_problem(target) is None and disk.built_release(target) == target / cache.RELEASE
     fresh = tmp_path / "fresh"
-    export.export(loader.LoadedData(disk.load_snapshot(target), []), fresh)
+    export.export(loader.LoadedData(load_snapshot(target), []), fresh)
     names = sorted(p.name for p in fresh.iterdir())
     assert sorted(p.name for p in (target / cache.RELEASE).iterdir()) == sorted(names + [cache.RELEASE_MANIFEST])
     for in_memory in (False, True):
@@ -717,7 +718,7 @@ def test_a_built_stores_snapshot_is_hashed_and_a_changed_one_is_refused_in_memor
     manifest = json.loads((target / disk.MANIFEST).read_text())
     assert manifest["snapshot_sha256"] == disk.file_sha256(target / disk.SNAPSHOT)
     settings = Settings(root=small_root, store_dir=target, store_in_memory=True)
-    assert set(disk.open_store(settings)) == set(disk.load_snapshot(target))
+    assert set(disk.open_store(settings)) == set(load_snapshot(target))
     copy = tmp_path / "db"
     shutil.copytree(target, copy)
     data = bytearray((copy / disk.SNAPSHOT).read_bytes())
@@ -728,4 +729,4 @@ def test_a_built_stores_snapshot_is_hashed_and_a_changed_one_is_refused_in_memor
         disk.open_store(settings.with_(store_dir=copy))
     older = {k: v for k, v in manifest.items() if k != "snapshot_sha256"}
     (copy / disk.MANIFEST).write_text(json.dumps(older), encoding="utf-8")
-    assert len(disk.open_store(settings.with_(store_dir=copy))) == len(disk.load_snapshot(target))
+    assert len(disk.open_store(settings.with_(store_dir=copy))) == len(load_snapshot(target))

@@ -1,5 +1,5 @@
 """The query path's speed-ups change no answer: `serve --no-cache` serves its derived store
-compacted (graph/store.py `compacted`: the same quads loaded afresh), and the answers to the
+compacted (graph/snapshot.py `compacted`: the same quads loaded afresh), and the answers to the
 eight benchmark queries (bench/run.py) are the same, row for row, on the project's data."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import pyoxigraph as ox
 import pytest
 
-from termgraph.graph.store import compacted
+from termgraph.graph.snapshot import compacted
 
 from .conftest import ROOT
 

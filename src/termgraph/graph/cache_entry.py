@@ -19,7 +19,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from termgraph.errors import DataNotFound
-from termgraph.graph import quotes, release_folder
+from termgraph.graph import quotes, release_folder, snapshot
 from termgraph.graph import store as built
 from termgraph.graph.release_folder import RELEASE_MANIFEST, release_problem, sizes_problem
 
@@ -79,12 +79,12 @@ def entry_quotes(entry: Path) -> list[quotes.Quote]:
 
 
 def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
-    """The entry's snapshot in memory (parsed leniently, checked by its SHA-256: store.load_hashed)
+    """The entry's snapshot in memory (parsed leniently, checked by its SHA-256: snapshot.load_hashed)
     and its graph sizes; DataNotFound when the snapshot's bytes are not those the manifest hashed,
     or it does not hold exactly the quads the store's manifest counts."""
     expected_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
     manifest = built.read_manifest(entry)
-    store = built.load_hashed(entry, expected_hash, f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
+    store = snapshot.load_hashed(entry, expected_hash, f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
     sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
     expected = sum(sizes.values()) + int(manifest["default_graph"])
     if len(store) != expected:

@@ -175,7 +175,7 @@ def local_data(settings: Settings, progress, prepare, loading=None) -> tuple[ox.
     data = loader.validated(settings, progress, prepare)
     if settings.backend:  # (the local copy only serves the pages)
         return data.store, data.graph_sizes(), None, None
-    from termgraph.graph.store import compacted  # (the derived store's queries ran up to 1.6x as long)
+    from termgraph.graph.snapshot import compacted  # (the derived store's queries ran up to 1.6x as long)
 
     return compacted(data.store), data.graph_sizes(), None, None
 
