@@ -403,3 +403,39 @@ def test_what_the_build_raises_in_its_process_is_raised_here_and_nothing_is_kept
     assert str(raised.value).startswith(f"{inputs.extra_files[0]}, line 4") and raised.value.line == 4
     assert raised.value.exit_code == 2
     assert not [p for p in inputs.cache_dir.iterdir() if not p.name.startswith("gate-passed-")]
+
+
+def test_a_cold_start_parses_the_snapshot_as_its_builder_writes_it_not_from_the_file(inputs, monkeypatch):
+    """The build's process sends the snapshot's bytes through a pipe as it writes them (hashed in
+    the same pass); this process parses them meanwhile and keeps that store once the entry's
+    manifest gives the same SHA-256 and count: the file is not read back."""
+    import json
+
+    from termgraph.graph import snapshot
+    from termgraph.graph.cache_entry import CACHE_MANIFEST, SNAPSHOT_HASH
+
+    def not_read_back(entry):
+        raise AssertionError("the entry was loaded from its file")
+
+    monkeypatch.setattr(cache, "load_entry", not_read_back)
+    store, sizes, entry, said = start(inputs)
+    assert store == set(snapshot.load_snapshot(entry)) and len(store) > 0
+    manifest = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))
+    assert manifest[SNAPSHOT_HASH] == snapshot.file_sha256(entry / "dataset.nq")  # (hashed as written)
+    assert sizes == {str(k): v for k, v in json.loads((entry / "termgraph-store.json").read_text())["graphs"].items()}
+
+
+def test_streamed_quads_are_kept_only_when_they_are_the_entrys(shared, tmp_path):
+    """Bytes whose hash is not the manifest's (another process's entry won the race), or a store
+    of another size, are not kept: the entry is loaded from its file instead."""
+    from termgraph.graph import snapshot
+    from termgraph.graph.cache_entry import streamed_entry
+
+    settings = cached(shared, tmp_path)
+    entry = settings.cache_dir / cache.cache_key(settings)
+    store, digest = snapshot.load_snapshot(entry), snapshot.file_sha256(entry / "dataset.nq")
+    kept = streamed_entry(entry, store, digest)
+    assert kept is not None and kept[0] is store and kept[1] == cache.load_entry(entry)[1]
+    assert streamed_entry(entry, store, "0" * 64) is None
+    store.remove(next(iter(store)))
+    assert streamed_entry(entry, store, digest) is None

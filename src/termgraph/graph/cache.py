@@ -15,6 +15,7 @@ rebuilt, never served. The most recently used entries are kept (KEEP), older one
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import hashlib
 import json
 import os
@@ -31,10 +32,10 @@ from termgraph.errors import BadSetting, DataNotFound, InternalError
 from termgraph.graph import store as built
 from termgraph.graph.derive import rules_folder
 from termgraph.graph import load as loader
-from termgraph.graph import quotes
+from termgraph.graph import quotes, snapshot
 from termgraph.graph.cache_entry import (  # noqa: F401 (the entry's own module; named here for the callers)
     CACHE_FORMAT, CACHE_MANIFEST, QUOTES, QUOTES_HASH, SNAPSHOT_HASH, Loading, entry_quotes,
-    file_sizes, load_entry, problem, snapshot_sha256)
+    file_sizes, load_entry, problem, streamed_entry)
 from termgraph.graph.release_folder import (  # (the entry's release files: kept the built store's way)
     RELEASE, RELEASE_MANIFEST, keep_release, release_problem, remove_abandoned, sizes_problem)
 from termgraph.graph.load import all_files
@@ -92,10 +93,13 @@ def cache_key(settings: Settings) -> str:
     return digest.hexdigest()
 
 
-def write_entry(settings: Settings, folder: Path, key: str, progress) -> None:
-    """Validate, load and derive in memory; write the snapshot, the store's manifest and the
-    quotes from it into a temporary folder beside the entry, add the cache manifest, rename into
-    place (build_apart runs it in a process of its own)."""
+def write_entry(settings: Settings, folder: Path, key: str, progress, sink=None) -> loader.LoadedData:
+    """Validate, load and derive in memory; write the snapshot (hashed as it is written; and to
+    `sink` too, then closed, when given) and meanwhile, in a thread, the store's manifest and the
+    quotes from it (the dump mostly waits on its reader) into a temporary folder beside the
+    entry, add the cache manifest, rename into place (build_apart runs it in a process of its
+    own). Returns the data: freeing a large store takes seconds, which a process that exits next
+    need not spend (build_apart)."""
     entry = folder / key
     part = folder / f".{key}.part-{os.getpid()}"
     shutil.rmtree(part, ignore_errors=True)
@@ -106,11 +110,16 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> None:
         if progress:
             progress(f"writing the dataset into the cache ({len(data.store)} quads)")
         part.mkdir()
-        data.store.dump(str(part / built.SNAPSHOT), format=ox.RdfFormat.N_QUADS)
-        sizes = built.write_manifest(part, data)
-        quotes_hash = quotes.write_file(part / QUOTES, quotes.quotes(data.store, union=False))
+        with cf.ThreadPoolExecutor(1, thread_name_prefix="termgraph-entry") as beside:
+            described = beside.submit(lambda: (built.write_manifest(part, data),
+                                               quotes.write_file(part / QUOTES, quotes.quotes(data.store, union=False))))
+            try:
+                snapshot_hash = snapshot.dump_hashed(data.store, part / built.SNAPSHOT, sink)
+            finally:
+                sink = None
+                _, quotes_hash = described.result()
         manifest = {"format": CACHE_FORMAT, "key": key, "termgraph": VERSION, "files": file_sizes(part),
-                    SNAPSHOT_HASH: snapshot_sha256(part), QUOTES_HASH: quotes_hash}
+                    SNAPSHOT_HASH: snapshot_hash, QUOTES_HASH: quotes_hash}
         (part / CACHE_MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n", encoding="utf-8")
         try:
             part.rename(entry)
@@ -118,34 +127,43 @@ def write_entry(settings: Settings, folder: Path, key: str, progress) -> None:
             if problem(entry, key) is not None:
                 raise
             shutil.rmtree(part, ignore_errors=True)
+        return data
     except BaseException:
         shutil.rmtree(part, ignore_errors=True)
         raise
+    finally:
+        if sink is not None:  # (not handed to the dump: the reader ends with nothing)
+            sink.close()
 
 
-def build_apart(settings: Settings, folder: Path, key: str, progress) -> None:
+def build_apart(settings: Settings, folder: Path, key: str, progress) -> tuple[ox.Store, str] | None:
     """write_entry in a forked process, which then exits: everything the build needed (the store
     filled in steps, the derivation's Python objects, the heap they fragmented) goes with it, and
-    this process loads the entry as a warm start does (the query workers it forks inherit no
-    leftovers: a worker forked after an in-process build ran a CONSTRUCT with ~1.9x the CPU).
-    What it raised is raised here; Ctrl-C here stops it. Inline where forking is not safe
-    (another thread runs) or possible."""
+    this process holds a fresh store of the snapshot's quads, as a warm start does (the query
+    workers it forks inherit no leftovers: a worker forked after an in-process build ran a
+    CONSTRUCT with ~1.9x the CPU). The snapshot's bytes come through a pipe as the child writes
+    them, and are parsed here meanwhile (snapshot.load_stream), not read back from the file once
+    it is written; returns that store and the SHA-256 of what it parsed (streamed_entry checks
+    them against the entry). What the child raised is raised here; Ctrl-C here stops it. Inline
+    where forking is not safe (another thread runs) or possible: None, the entry to be loaded."""
     if not hasattr(os, "fork") or threading.active_count() > 1:
         write_entry(settings, folder, key, progress)
-        return
+        return None
     read_end, write_end = os.pipe()
+    data_read, data_write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: build, its progress lines and at last what it raised (or None) sent back
         code = 0
         try:
             os.close(read_end)
+            os.close(data_read)
             signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C: the parent stops it
             with os.fdopen(write_end, "wb") as out:
                 def tell(line: str) -> None:
                     pickle.dump(("line", line), out)
                     out.flush()
-                try:
-                    write_entry(settings, folder, key, tell if progress else None)
+                try:  # (the built data is kept to the exit: freeing it would only delay the answer)
+                    kept = write_entry(settings, folder, key, tell if progress else None, os.fdopen(data_write, "wb"))  # noqa: F841
                     error = None
                 except Exception as exc:  # DataSyntaxError, ValidationFailed, a failure to write
                     error = exc
@@ -155,6 +173,9 @@ def build_apart(settings: Settings, folder: Path, key: str, progress) -> None:
         finally:
             os._exit(code)
     os.close(write_end)
+    os.close(data_write)
+    snapshot.widen_pipe(data_read)
+    parse = snapshot.StreamedParse(data_read)  # (joined below: no thread outlives this call into a fork)
     sent = None
     try:
         with os.fdopen(read_end, "rb") as answer:
@@ -172,11 +193,14 @@ def build_apart(settings: Settings, folder: Path, key: str, progress) -> None:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         raise
+    finally:
+        parse.thread.join()
     if sent is None or status != 0:
         raise InternalError(f"building the dataset into the cache failed: its process ended with status {status}")
     error = GateBeside.received(sent)
     if error is not None:
         raise error
+    return parse.outcome
 
 
 def start_loading(settings: Settings, progress: Callable[[str], None] | None = None) -> Loading | None:
@@ -238,8 +262,10 @@ def from_cache(settings: Settings, progress, loading: Loading | None) -> tuple[o
     if store is None:
         if progress:
             progress(f"building the dataset into the cache: {entry}")
-        build_apart(settings, folder, key, progress)
-        store, sizes = load_entry(entry)  # (as a warm start loads it: a fresh store, at its speed)
+        streamed = build_apart(settings, folder, key, progress)
+        found = streamed_entry(entry, *streamed) if streamed is not None else None
+        # (else as a warm start loads it: a fresh store either way, at its speed)
+        store, sizes = found if found is not None else load_entry(entry)
     os.utime(entry)
     prune(folder, keep=KEEP)
     return store, sizes, entry

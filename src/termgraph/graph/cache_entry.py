@@ -60,10 +60,6 @@ def problem(entry: Path, key: str) -> str | None:
     return why
 
 
-def snapshot_sha256(entry: Path) -> str:
-    return built.file_sha256(entry / built.SNAPSHOT)
-
-
 def entry_quotes(entry: Path) -> list[quotes.Quote]:
     """Every claim's quote in the entry's dataset, as graph/quotes.py reads them from the store
     (a start checks them against the texts without querying the store: ~2 s at ~3 M quads);
@@ -89,6 +85,22 @@ def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
     expected = sum(sizes.values()) + int(manifest["default_graph"])
     if len(store) != expected:
         raise DataNotFound(f"{entry}: its snapshot holds {len(store)} quads, its manifest counts {expected}")
+    return store, sizes
+
+
+def streamed_entry(entry: Path, store: ox.Store, digest: str) -> tuple[ox.Store, dict[str, int]] | None:
+    """The store parsed from the snapshot's bytes as they were written (graph/cache.py:
+    build_apart) and the entry's graph sizes, when those bytes are the ones the entry's manifest
+    hashed and the store holds the quads its manifest counts; else None (the entry, written by
+    another process meanwhile, may differ: it is then loaded from its file)."""
+    try:
+        expected_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
+        manifest = built.read_manifest(entry)
+    except (OSError, ValueError, KeyError, DataNotFound):
+        return None
+    sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
+    if digest != expected_hash or len(store) != sum(sizes.values()) + int(manifest["default_graph"]):
+        return None
     return store, sizes
 
 

@@ -1,12 +1,16 @@
 """A dataset's N-Quads snapshot: the file beside a built store (`dataset.nq`: `serve --store DIR
 --in-memory` loads it) and in each start-up cache entry (graph/cache_entry.py), and how it is
 loaded: strictly, or leniently under the SHA-256 its manifest gives (hashed beside the parse).
-Also `compacted`: a store filled in steps, reloaded in one go from its own snapshot.
+Also `compacted`: a store filled in steps, reloaded in one go from its own snapshot; and a
+snapshot written and hashed in one pass while another process parses the same bytes from a pipe
+(`dump_hashed`, `load_stream`: a cold start's build, graph/cache.py).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import tempfile
 import threading
 from pathlib import Path
@@ -83,3 +87,99 @@ def compacted(store: ox.Store) -> ox.Store:
         fresh = ox.Store()
         fresh.load(path=str(path), format=ox.RdfFormat.N_QUADS)
     return fresh
+
+
+class HashingTee(io.RawIOBase):
+    """A snapshot's sink: each chunk written to the file, hashed, and sent on to `sink` (a pipe
+    to a process that parses it meanwhile), if any."""
+
+    def __init__(self, file, sink=None):
+        super().__init__()
+        self.file, self.sink, self.hash = file, sink, hashlib.sha256()
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data) -> int:
+        self.file.write(data)
+        self.hash.update(data)
+        if self.sink is not None:
+            self.sink.write(data)
+        return len(data)
+
+
+def dump_hashed(store: ox.Store, path: Path, sink=None) -> str:
+    """The store's N-Quads snapshot written to `path` (and to `sink`, then closed, when given),
+    hashed as it is written: its SHA-256, without reading the file again."""
+    try:
+        with open(path, "wb", buffering=1 << 20) as file:
+            tee = HashingTee(file, sink)
+            store.dump(tee, format=ox.RdfFormat.N_QUADS)
+    finally:
+        if sink is not None:
+            sink.close()  # (the reader's end of the parse)
+    return tee.hash.hexdigest()
+
+
+class HashingReader(io.RawIOBase):
+    def __init__(self, raw):
+        super().__init__()
+        self.raw, self.hash = raw, hashlib.sha256()
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        n = self.raw.readinto(buffer)
+        if n:
+            self.hash.update(memoryview(buffer)[:n])
+        return n or 0
+
+    def drain(self) -> None:
+        """Read (and hash) to the end, so that the writer never waits on a reader that stopped."""
+        while self.read(1 << 20):
+            pass
+
+
+def load_stream(fd: int) -> tuple[ox.Store, str]:
+    """N-Quads from the pipe `fd` (a snapshot being written by dump_hashed in another process)
+    parsed leniently into a fresh store as they come, and their SHA-256: the caller compares it
+    with the one the writer gives, which alone makes the lenient parse safe. Reads the pipe to its
+    end whatever happens; raises what the parse raised."""
+    with os.fdopen(fd, "rb", buffering=0) as raw:
+        reader = HashingReader(raw)
+        store = ox.Store()
+        try:
+            store.load(input=reader, format=ox.RdfFormat.N_QUADS, lenient=True)
+        finally:
+            reader.drain()
+    return store, reader.hash.hexdigest()
+
+
+PIPE_BYTES = 1 << 20  # the snapshot's pipe (Linux: F_SETPIPE_SZ), fewer switches than 64 KiB
+
+
+def widen_pipe(fd: int) -> None:
+    try:
+        import fcntl
+
+        fcntl.fcntl(fd, getattr(fcntl, "F_SETPIPE_SZ", 1031), PIPE_BYTES)
+    except (ImportError, OSError):  # (not Linux, or over the system's maximum: the default size)
+        pass
+
+
+class StreamedParse:
+    """load_stream in a thread (the engine parses without holding the GIL, and the
+    caller reads the child's progress meanwhile); `outcome`: (store, SHA-256), or None when the
+    parse failed (the entry is then loaded from its file)."""
+
+    def __init__(self, fd: int):
+        self.outcome = None
+        self.thread = threading.Thread(target=self.run, args=(fd,), name="cache-stream", daemon=True)
+        self.thread.start()
+
+    def run(self, fd: int) -> None:
+        try:
+            self.outcome = load_stream(fd)
+        except Exception:  # noqa: BLE001 - a truncated stream (the child failed): nothing kept
+            self.outcome = None
