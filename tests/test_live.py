@@ -118,6 +118,31 @@ def test_every_iri_the_data_uses_resolves_on_the_live_server(live):
     assert failed == []
 
 
+def test_a_head_of_a_download_is_its_headers_and_the_connection_goes_on(live):
+    """A HEAD of a release file sends its status and headers and no body (the file is not read:
+    manners.Answered), completes the answer on the real server, and the same connection then
+    serves a GET of the same file whole, of the length the HEAD said."""
+    import http.client
+
+    url, _ = live
+    port = int(url.rsplit(":", 1)[1].strip("/"))
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    for _ in range(200):  # the release files are written in the background after the start (503 meanwhile)
+        connection.request("HEAD", "/download/termgraph.nq", headers={"Accept-Encoding": "identity"})
+        head = connection.getresponse()
+        head.read()
+        if head.status != 503:
+            break
+        time.sleep(0.3)
+    assert head.status == 200 and head.getheader("content-type").startswith("application/n-quads")
+    connection.request("GET", "/download/termgraph.nq", headers={"Accept-Encoding": "identity"})
+    whole = connection.getresponse()
+    body = whole.read()
+    assert whole.status == 200 and len(body) == int(head.getheader("content-length")) > 1_000_000
+    assert whole.getheader("etag") == head.getheader("etag")
+    connection.close()
+
+
 def test_a_second_server_on_the_same_port_says_so_in_one_line(live):
     url, _ = live
     port = url.rstrip("/").rsplit(":", 1)[1]
@@ -224,28 +249,3 @@ def test_health_says_starting_while_the_graph_is_built_then_ok():
     # first line, while the web stack is imported, the step is "")
     build_steps = ("validating termgraph's data", "[", "deriving the source views")
     assert starting and any(step.startswith(build_steps) for step in starting), seen
-
-
-def test_a_head_of_a_download_is_its_headers_and_the_connection_goes_on(live):
-    """A HEAD of a release file sends its status and headers and no body (the file is not read:
-    manners.Answered), completes the answer on the real server, and the same connection then
-    serves a GET of the same file whole, of the length the HEAD said."""
-    import http.client
-
-    url, _ = live
-    port = int(url.rsplit(":", 1)[1].strip("/"))
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-    for _ in range(200):  # the release files are written in the background after the start (503 meanwhile)
-        connection.request("HEAD", "/download/termgraph.nq", headers={"Accept-Encoding": "identity"})
-        head = connection.getresponse()
-        head.read()
-        if head.status != 503:
-            break
-        time.sleep(0.3)
-    assert head.status == 200 and head.getheader("content-type").startswith("application/n-quads")
-    connection.request("GET", "/download/termgraph.nq", headers={"Accept-Encoding": "identity"})
-    whole = connection.getresponse()
-    body = whole.read()
-    assert whole.status == 200 and len(body) == int(head.getheader("content-length")) > 1_000_000
-    assert whole.getheader("etag") == head.getheader("etag")
-    connection.close()

@@ -1,6 +1,7 @@
-"""A dataset's N-Quads snapshot: the file beside a built store (`dataset.nq`: `serve --store DIR
---in-memory` loads it) and in each start-up cache entry (graph/cache_entry.py), and how it is
-loaded: strictly, or leniently under the SHA-256 its manifest gives (hashed beside the parse).
+"""A dataset's N-Quads snapshot, written and loaded. It is the file beside a built store
+(`dataset.nq`: `serve --store DIR --in-memory` loads it) and in each start-up cache entry
+(graph/cache_entry.py); it is loaded strictly, or leniently under the SHA-256 its manifest gives
+(hashed beside the parse).
 Also `compacted`: a store filled in steps, reloaded in one go from its own snapshot; and a
 snapshot written and hashed in one pass while another process parses the same bytes from a pipe
 (`dump_hashed`, `load_stream`: a cold start's build, graph/cache.py).
