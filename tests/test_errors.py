@@ -144,3 +144,44 @@ def test_errors_keep_their_type_and_fields_across_the_worker_pipe(pooled_state):
     with pytest.raises(errors.InternalError) as bug:
         asyncio.run(pooled_state.pool.run(Job(read("ASK {}"), Dataset(), "application/sparql-results+json", None, None)))
     assert bug.value.message.startswith("TypeError: ")
+
+
+@pytest.mark.parametrize("failure, expected", [
+    (RuntimeError("the engine failed mid-way"), errors.QueryEvaluationError),
+    (errors.ResultTooLarge("the result is larger than 10 bytes; narrow the query or add LIMIT"), errors.ResultTooLarge),
+])
+def test_an_error_after_the_query_began_carries_no_engine_object(monkeypatch, failure, expected):
+    """An error raised while a result is serialised (the engine's, or the size cap's) keeps no
+    pyoxigraph result alive in its traceback's frames: such an object may be freed only on the
+    thread that made it (pyo3: unsendable), and an exception kept in a reference cycle is freed by
+    a garbage collection on whatever thread runs one ("... is unsendable, but is being dropped on
+    another thread", and the object leaked)."""
+    import pyoxigraph as ox
+
+    from termgraph import formats
+    from termgraph.executor.jobs import execute
+
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("http://e/s"), ox.NamedNode("http://e/p"), ox.Literal("o")))
+
+    def failing(form, value, media, out, cap):
+        next(iter(value))  # the evaluation has begun
+        raise failure
+    monkeypatch.setattr(formats, "write_result", failing)
+    job = Job(read("SELECT * WHERE { ?s ?p ?o }"), Dataset(), "application/sparql-results+json", None, 1_000_000)
+    with pytest.raises(expected) as raised:
+        execute(store, job, set())
+    held, seen = [], set()
+    todo = [raised.value]
+    while todo:
+        exc = todo.pop()
+        if exc is None or id(exc) in seen:
+            continue
+        seen.add(id(exc))
+        todo += [exc.__context__, exc.__cause__]
+        tb = exc.__traceback__
+        while tb is not None:
+            held += [type(v).__name__ for v in tb.tb_frame.f_locals.values()  # (a Store may cross threads)
+                     if type(v).__name__ in ("QuerySolutions", "QueryTriples", "QueryBoolean", "Result")]
+            tb = tb.tb_next
+    assert held == []

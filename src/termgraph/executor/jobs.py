@@ -19,6 +19,7 @@ import io
 import os
 import tempfile
 import time
+import traceback
 from dataclasses import dataclass
 
 from termgraph import errors
@@ -180,7 +181,7 @@ def spool(form: str, media: str, body: bytes, spool_dir: str | None, tag: bool =
 def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | None = None, notify=None) -> Answer:
     """Run one job against a store (in the worker process). `known`: the store's graph names;
     `notify`: where a streamed job's progress messages go (the worker's pipe)."""
-    sink = None
+    sink = result = None
     try:  # results are lazy: evaluation goes on while they are serialised
         result = engine.run(store, job.query, job.dataset, base_iri=job.base_iri, known=known)  # (prefixes: the Query's)
         media = job.media_type
@@ -191,18 +192,31 @@ def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | Non
         if sink.failure is not None:
             raise sink.failure
         return sink.answer()
-    except OSError:
+    except OSError as exc:
+        forget_results(exc)
         failure = sink.failure if sink is not None else None
         discard(sink)
         if failure is not None:
             raise errors.InternalError(f"the result could not be written to the spool folder: {failure}") from None
         raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None  # the sandbox refused a socket (SERVICE)
     except (RuntimeError, ValueError) as exc:  # the engine's evaluation errors, about the query
+        forget_results(exc)
         discard(sink)
         raise errors.QueryEvaluationError(f"the query could not be evaluated: {exc}") from None
-    except BaseException:
+    except BaseException as exc:
+        forget_results(exc)
         discard(sink)
         raise
+    finally:
+        result = None  # (this frame is in the traceback of whatever it raised)
+
+
+def forget_results(exc: BaseException) -> None:
+    """The frames an exception's traceback holds let go of their locals (the ones still running,
+    this function's callers, excepted): a pyoxigraph result among them may be freed only on the
+    thread that made it (pyo3: unsendable), and an exception in a reference cycle is freed by a
+    garbage collection on whatever thread runs one."""
+    traceback.clear_frames(exc.__traceback__)
 
 
 def discard(sink: SpoolWriter | None) -> None:
