@@ -311,3 +311,29 @@ def test_a_broken_rule_is_a_one_line_error_naming_its_file(tmp_path, text, needl
         disagreements.run_rule(store_with(claim("000-001", *BERT_GEN, "Asserts")), rule)
     message = str(info.value)
     assert message.startswith(f"{path}: ") and needle in message and "\n" not in message
+
+
+
+@pytest.mark.parametrize("text", ["SELECT ?claim ?other WHERE { ?claim a tg:Claim ; tg:stance ?other }",
+                                  "ASK { ?c a tg:Claim }"])
+def test_a_broken_rules_error_keeps_no_engine_result_across_threads(tmp_path, text):
+    """The rules run on threads (find_all); a broken one's error is raised again on the caller's,
+    holding none of the engine's results in its traceback: pyoxigraph's results may be freed only
+    on the thread that made them (an error kept in a cycle was freed by a garbage collection on
+    another: "... is unsendable, but is being dropped on another thread")."""
+    from termgraph.errors import DataSyntaxError
+
+    path = tmp_path / "zz-broken.rq"
+    path.write_text("# A broken rule\n" + text)
+    good = tmp_path / "aa-good.rq"
+    good.write_text((ROOT / "queries" / "disagreements" / "opposite-stances.rq").read_text())  # (two rules: threads)
+    rules = disagreements.read_rules(tmp_path)
+    with pytest.raises(DataSyntaxError) as info:
+        disagreements.find_all(store_with(claim("000-001", *BERT_GEN, "Asserts")), rules)
+    assert str(info.value).startswith(f"{path}: ")
+    held, tb = [], info.value.__traceback__
+    while tb is not None:
+        held += [type(v).__name__ for v in tb.tb_frame.f_locals.values()
+                 if type(v).__name__ in ("QuerySolutions", "QueryTriples", "QueryBoolean")]
+        tb = tb.tb_next
+    assert held == []

@@ -12,6 +12,8 @@ CLI exit codes follow pyshacl's: 1 invalid data, 2 unreadable input, a bad query
 
 from __future__ import annotations
 
+import traceback
+
 
 class TermgraphError(Exception):
     """Base class. `status` is the HTTP status, `exit_code` the CLI exit code."""
@@ -236,4 +238,14 @@ def from_wire(reply: tuple) -> TermgraphError:
     cls = error_types().get(name, InternalError)
     exc = TermgraphError.__new__(cls)
     TermgraphError.__init__(exc, message, **fields)
+    return exc
+
+
+def forget_locals(exc: BaseException) -> BaseException:
+    """The frames an exception's traceback holds let go of their locals (the ones still running
+    excepted), and the exception returned: a pyoxigraph result among them may be freed only on
+    the thread that made it (pyo3: unsendable), and an exception in a reference cycle, or raised
+    again on another thread, is freed wherever that happens ("... is unsendable, but is being
+    dropped on another thread", and the object leaked)."""
+    traceback.clear_frames(exc.__traceback__)
     return exc

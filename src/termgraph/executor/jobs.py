@@ -19,7 +19,6 @@ import io
 import os
 import tempfile
 import time
-import traceback
 from dataclasses import dataclass
 
 from termgraph import errors
@@ -193,30 +192,22 @@ def execute(store, job: Job, known: set[str] | None = None, spool_dir: str | Non
             raise sink.failure
         return sink.answer()
     except OSError as exc:
-        forget_results(exc)
+        errors.forget_locals(exc)
         failure = sink.failure if sink is not None else None
         discard(sink)
         if failure is not None:
             raise errors.InternalError(f"the result could not be written to the spool folder: {failure}") from None
         raise errors.ForbiddenQuery(guard.SERVICE_REFUSED) from None  # the sandbox refused a socket (SERVICE)
     except (RuntimeError, ValueError) as exc:  # the engine's evaluation errors, about the query
-        forget_results(exc)
+        errors.forget_locals(exc)
         discard(sink)
         raise errors.QueryEvaluationError(f"the query could not be evaluated: {exc}") from None
     except BaseException as exc:
-        forget_results(exc)
+        errors.forget_locals(exc)
         discard(sink)
         raise
     finally:
         result = None  # (this frame is in the traceback of whatever it raised)
-
-
-def forget_results(exc: BaseException) -> None:
-    """The frames an exception's traceback holds let go of their locals (the ones still running,
-    this function's callers, excepted): a pyoxigraph result among them may be freed only on the
-    thread that made it (pyo3: unsendable), and an exception in a reference cycle is freed by a
-    garbage collection on whatever thread runs one."""
-    traceback.clear_frames(exc.__traceback__)
 
 
 def discard(sink: SpoolWriter | None) -> None:

@@ -21,6 +21,7 @@ import pyoxigraph as ox
 
 from termgraph import namespaces as ns
 from termgraph.graph import titles
+from termgraph import errors
 from termgraph.errors import DataSyntaxError
 
 N, L = ox.NamedNode, ox.Literal
@@ -79,6 +80,7 @@ def rule_result(store: ox.Store, rule: Rule) -> ox.QuerySolutions:
         raise DataSyntaxError(rule.path, f"the rule is not valid SPARQL ({first}); fix the query") from None
     names = [v.value for v in getattr(result, "variables", [])]
     if not isinstance(result, ox.QuerySolutions) or not set(RESERVED) <= set(names) or len(names) < 4:
+        del result  # (this thread's: never kept alive by the error, which may be raised on another)
         raise DataSyntaxError(rule.path, "a rule is a SELECT with ?kind, ?group and two or more claim columns "
                                          "(see queries/disagreements/README.md)")
     return result
@@ -107,8 +109,18 @@ def find_all(store: ox.Store, rules: list[Rule], claims: list[tuple] | None = No
         if len(rules) < 2 or (os.cpu_count() or 1) < 2:
             return [found for rule in rules for found in run_rule(store, rule)]
         with cf.ThreadPoolExecutor(min(len(rules), os.cpu_count() or 1), thread_name_prefix="termgraph-rule") as pool:
-            results = list(pool.map(lambda rule: run_rule(store, rule), rules))
+            results = list(pool.map(lambda rule: run_apart(store, rule), rules))
         return [found for result in results for found in result]
+
+
+def run_apart(store: ox.Store, rule: Rule) -> list[Found]:
+    """run_rule on a thread of find_all's: what it raises is raised again on the caller's thread,
+    so it keeps none of this thread's engine results (errors.forget_locals)."""
+    try:
+        return run_rule(store, rule)
+    except Exception as exc:
+        errors.forget_locals(exc)
+        raise
 
 
 # While the rules run, the claims carry join keys in a scratch graph (removed afterwards, never
