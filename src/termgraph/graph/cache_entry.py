@@ -55,7 +55,7 @@ def problem(entry: Path, key: str) -> str | None:
     if not isinstance(manifest.get(SNAPSHOT_HASH), str):
         return f"its manifest gives no {SNAPSHOT_HASH}"
     why = sizes_problem(entry, files) or release_problem(entry, missing_ok=True)
-    if why is None and manifest.get(QUOTES_HASH) != built.file_sha256(entry / QUOTES):
+    if why is None and manifest.get(QUOTES_HASH) != snapshot.file_sha256(entry / QUOTES):
         return f"its {QUOTES} is not the one its manifest hashed"
     return why
 
@@ -74,17 +74,23 @@ def entry_quotes(entry: Path) -> list[quotes.Quote]:
     return found
 
 
+def expected(entry: Path) -> tuple[str, dict[str, int], int]:
+    """What the entry's manifests say its snapshot is: its SHA-256, the named graphs' sizes and
+    the number of quads in all."""
+    snapshot_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
+    manifest = built.read_manifest(entry)
+    sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
+    return snapshot_hash, sizes, sum(sizes.values()) + int(manifest["default_graph"])
+
+
 def load_entry(entry: Path) -> tuple[ox.Store, dict[str, int]]:
     """The entry's snapshot in memory (parsed leniently, checked by its SHA-256: snapshot.load_hashed)
     and its graph sizes; DataNotFound when the snapshot's bytes are not those the manifest hashed,
     or it does not hold exactly the quads the store's manifest counts."""
-    expected_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
-    manifest = built.read_manifest(entry)
-    store = snapshot.load_hashed(entry, expected_hash, f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
-    sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
-    expected = sum(sizes.values()) + int(manifest["default_graph"])
-    if len(store) != expected:
-        raise DataNotFound(f"{entry}: its snapshot holds {len(store)} quads, its manifest counts {expected}")
+    snapshot_hash, sizes, count = expected(entry)
+    store = snapshot.load_hashed(entry, snapshot_hash, f"{entry}: its snapshot's SHA-256 is not the one its manifest gives")
+    if len(store) != count:
+        raise DataNotFound(f"{entry}: its snapshot holds {len(store)} quads, its manifest counts {count}")
     return store, sizes
 
 
@@ -94,14 +100,10 @@ def streamed_entry(entry: Path, store: ox.Store, digest: str) -> tuple[ox.Store,
     hashed and the store holds the quads its manifest counts; else None (the entry, written by
     another process meanwhile, may differ: it is then loaded from its file)."""
     try:
-        expected_hash = json.loads((entry / CACHE_MANIFEST).read_text(encoding="utf-8"))[SNAPSHOT_HASH]
-        manifest = built.read_manifest(entry)
+        snapshot_hash, sizes, count = expected(entry)
     except (OSError, ValueError, KeyError, DataNotFound):
         return None
-    sizes = {str(k): int(v) for k, v in manifest["graphs"].items()}
-    if digest != expected_hash or len(store) != sum(sizes.values()) + int(manifest["default_graph"]):
-        return None
-    return store, sizes
+    return (store, sizes) if digest == snapshot_hash and len(store) == count else None
 
 
 class Loading:

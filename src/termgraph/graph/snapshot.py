@@ -28,7 +28,6 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-
 def load_snapshot(path: Path, lenient: bool = False) -> ox.Store:
     """The built store's quads in memory, from its N-Quads snapshot (validated and derived once,
     at build-store; parsing it is several times faster than reading RocksDB). `lenient`: its IRIs

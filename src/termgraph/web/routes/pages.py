@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import hashlib
 
-
 import pyoxigraph as ox
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
